@@ -1,0 +1,51 @@
+"""The base every event derives from, and the metadata recorded beside it.
+
+Evolving an event (see README, "Evolving events"):
+- add a field only with a default; never change a field's type; never rename a tag;
+- a breaking change is a new struct with the next version in its tag
+  (``vendors.VendorRegistered.v2``) plus an upcaster in ``events/upcasting.py``
+  that turns the stored old payload into the new one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Base of all events. Subclasses set ``tag="<context>.<Name>.v<N>"``."""
+
+
+class Money(msgspec.Struct, frozen=True, kw_only=True):
+    """An amount in integer minor units (cents) of an ISO 4217 currency."""
+
+    amount: int
+    currency: str
+
+
+class Metadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """Who caused an event, why, and when it happened."""
+
+    occurred_at: datetime
+    command_id: str | None = None
+    causation_id: str | None = None
+    correlation_id: str | None = None
+    actor: str | None = None
+    actor_role: str | None = None
+    agency: str | None = None
+
+
+def tag_of(cls: type[Event]) -> str:
+    return cls.__struct_config__.tag  # type: ignore[return-value]
+
+
+def schema_version_of(tag: str) -> int:
+    """The N of a ``...vN`` tag."""
+    _, _, last = tag.rpartition(".")
+    return int(last[1:]) if last.startswith("v") and last[1:].isdigit() else 1
+
+
+def context_of(tag: str) -> str:
+    return tag.split(".", 1)[0]

@@ -1,0 +1,1 @@
+"""Everything that touches a server: store, bus, relay, runners, HTTP, CLI."""

@@ -1,0 +1,129 @@
+"""NATS JetStream: connection, the event stream's configuration, subjects and envelopes.
+
+The stream keeps events for replay by consumers; PostgreSQL stays the system of record
+and every consumer can fill a gap from it, so the stream may expire old messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import msgspec
+import nats
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+from infra.eventstore import RawEvent
+
+log = logging.getLogger("civic.bus")
+
+DUPLICATE_WINDOW_S = 120.0
+MAX_AGE_S = 30 * 24 * 3600.0
+
+HEADER_POSITION = "Civic-Position"
+HEADER_PREV = "Civic-Prev"
+HEADER_TYPE = "Civic-Type"
+
+
+class Envelope(msgspec.Struct, frozen=True, kw_only=True):
+    """What travels on the stream: the stored event and where it sits in the global order."""
+
+    event_id: str
+    stream_id: str
+    version: int
+    position: str
+    prev: str
+    type: str
+    data: msgspec.Raw
+    metadata: msgspec.Raw
+    recorded_at: datetime
+
+    def to_raw(self) -> RawEvent:
+        from infra.eventstore import Position
+
+        return RawEvent(
+            event_id=self.event_id,
+            stream_id=self.stream_id,
+            version=self.version,
+            position=Position.parse(self.position),
+            type=self.type,
+            data=bytes(self.data).decode(),
+            metadata=bytes(self.metadata).decode(),
+            recorded_at=self.recorded_at,
+        )
+
+
+_envelope_encoder = msgspec.json.Encoder()
+envelope_decoder = msgspec.json.Decoder(Envelope)
+
+
+def envelope_of(raw: RawEvent, prev: str) -> bytes:
+    return _envelope_encoder.encode(
+        Envelope(
+            event_id=raw.event_id,
+            stream_id=raw.stream_id,
+            version=raw.version,
+            position=str(raw.position),
+            prev=prev,
+            type=raw.type,
+            data=msgspec.Raw(raw.data.encode()),
+            metadata=msgspec.Raw(raw.metadata.encode()),
+            recorded_at=raw.recorded_at,
+        )
+    )
+
+
+def subject_for(prefix: str, event_type: str) -> str:
+    """``civic.events.<context>.<Name>.v<N>`` for tag ``<context>.<Name>.v<N>``."""
+    return f"{prefix}.{event_type}"
+
+
+def stream_config(name: str, prefix: str, replicas: int = 1) -> StreamConfig:
+    return StreamConfig(
+        name=name,
+        subjects=[f"{prefix}.>"],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        discard=DiscardPolicy.OLD,
+        max_age=MAX_AGE_S,
+        duplicate_window=DUPLICATE_WINDOW_S,
+        num_replicas=replicas,
+        allow_direct=True,
+    )
+
+
+async def connect(url: str, *, name: str = "civic") -> NATS:
+    async def on_error(exc: Exception) -> None:
+        log.warning("nats: %s", exc)
+
+    async def on_disconnect() -> None:
+        log.warning("nats: disconnected")
+
+    async def on_reconnect() -> None:
+        log.info("nats: reconnected")
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=5,
+        allow_reconnect=True,
+        error_cb=on_error,
+        disconnected_cb=on_disconnect,
+        reconnected_cb=on_reconnect,
+    )
+
+
+async def ensure_stream(js: JetStreamContext, name: str, prefix: str, replicas: int = 1) -> None:
+    """Create the event stream, or bring its configuration up to date. Idempotent."""
+    config = stream_config(name, prefix, replicas)
+    try:
+        await js.stream_info(name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    await js.update_stream(config)

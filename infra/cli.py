@@ -1,0 +1,233 @@
+"""``civic``: the marketplace's command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import logging
+import signal
+import sys
+from typing import Any
+
+from infra import embedded
+from infra.settings import Settings
+
+# Commands owned by a context live beside it; each module has configure(parser) and
+# ``async def run(args, settings)``.
+EXTERNAL_COMMANDS = {
+    "bench": ("infra.bench.cli", "measure throughput and latency against the configured servers"),
+    "demo": ("services.demo.cli", "generate a realistic demo marketplace through the command path"),
+    "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
+    "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),
+}
+
+
+def _settings() -> Settings:
+    return embedded.resolve(Settings.from_env())
+
+
+async def _migrate(args: argparse.Namespace) -> int:
+    from infra import db
+    from infra.migrate import migrate
+
+    settings = _settings()
+    conn = await db.connect(settings.database_url)
+    try:
+        applied = await migrate(conn)
+    finally:
+        await conn.close()
+    print(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from infra.http.auth import mint_token
+
+    print(mint_token(Settings.from_env(), role=args.role, sub=args.sub, agency=args.agency,
+                     vendor=args.vendor, ttl_s=args.ttl))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from infra.http.app import create_app
+
+    settings = _settings()
+    if args.dev_clock:
+        settings = settings.with_(dev_clock=True)
+    on_ready = None
+    if args.demo:
+        from services.demo.cli import seed_on_start
+
+        on_ready = seed_on_start(seed=args.seed)
+    app = create_app(settings, workers=not args.api_only, on_ready=on_ready)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
+                log_level="info", lifespan="on")
+    return 0
+
+
+async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, scheduler: bool) -> int:
+    from infra.container import open_civic
+
+    civic = await open_civic(_settings())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    civic.start_workers(relay=relay, runners=runners, scheduler=scheduler,
+                        only=getattr(args, "names", None) or None)
+    await stop.wait()
+    await civic.close()
+    return 0
+
+
+async def _rebuild(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from infra.container import open_civic
+
+    civic = await open_civic(_settings(), with_nats=False)
+    try:
+        runner = civic.runner_for(args.projection)
+        with Progress(TextColumn(f"rebuild {args.projection}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=False) as progress:
+            task = progress.add_task("events", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            count = await runner.rebuild(advance)
+        print(f"rebuilt {args.projection} from {count} events")
+    except KeyError:
+        names = ", ".join(p.name for p in civic.projections())
+        print(f"unknown projection {args.projection!r}; known: {names}", file=sys.stderr)
+        return 2
+    finally:
+        await civic.close()
+    return 0
+
+
+async def _status(args: argparse.Namespace) -> int:
+    from infra.container import open_civic
+    from infra.eventstore import Position
+    from infra.relay import Relay
+
+    civic = await open_civic(_settings())
+    try:
+        head = await civic.store.head()
+        total = await civic.pool.fetchval("SELECT count(*) FROM events")
+        report: dict[str, Any] = {"events": total, "head": str(head), "stream": {}, "relay": None,
+                                  "projections": {}}
+        row = await civic.pool.fetchrow(
+            "SELECT transaction_id::text::bigint AS tx, position, updated_at FROM relay_checkpoint WHERE name = $1",
+            civic.settings.stream_name)
+        if row:
+            relayed = Position(row["tx"], row["position"])
+            report["relay"] = {"position": str(relayed), "lag": await civic.store.count_after(relayed),
+                               "updated_at": row["updated_at"].isoformat()}
+        if civic.nc is not None:
+            info = await civic.js.stream_info(civic.settings.stream_name)
+            relay = Relay(civic.settings, civic.store, civic.nc)
+            last = await relay.last_in_stream()
+            report["stream"] = {"name": civic.settings.stream_name, "messages": info.state.messages,
+                                "last_seq": info.state.last_seq, "last_position": str(last) if last else None}
+        for handler in [*civic.projections(), *civic.reactors()]:
+            runner = civic.runner_for(handler.name)
+            checkpoint = await runner.checkpoint()
+            parked = await civic.pool.fetchval(
+                "SELECT count(*) FROM parked_events WHERE projection = $1", handler.name)
+            report["projections"][handler.name] = {
+                "checkpoint": str(checkpoint), "lag": await civic.store.count_after(checkpoint),
+                "parked": parked}
+    finally:
+        await civic.close()
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"events: {report['events']}  head: {report['head']}")
+        if report["stream"]:
+            s = report["stream"]
+            print(f"stream {s['name']}: {s['messages']} messages, last position {s['last_position']}")
+        if report["relay"]:
+            print(f"relay: at {report['relay']['position']}, lag {report['relay']['lag']}")
+        for name, p in report["projections"].items():
+            print(f"{name:24} checkpoint {p['checkpoint']:>20}  lag {p['lag']:>8}  parked {p['parked']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="civic", description="Civic Marketplace")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations")
+
+    serve = sub.add_parser("serve", help="API, relay, projections and scheduler in one process")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--api-only", action="store_true", help="no relay, runners or scheduler")
+    serve.add_argument("--demo", action="store_true", help="load the demo marketplace on start")
+    serve.add_argument("--seed", type=int, default=7, help="demo seed")
+    serve.add_argument("--dev-clock", action="store_true", help="as CIVIC_DEV_CLOCK=1")
+
+    token = sub.add_parser("token", help="mint a signed bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--sub", required=True)
+    token.add_argument("--agency")
+    token.add_argument("--vendor")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
+
+    rebuild = sub.add_parser("rebuild", help="rebuild a projection from the event store")
+    rebuild.add_argument("projection")
+
+    status = sub.add_parser("status", help="stream positions, projection lag, parked events")
+    status.add_argument("--json", action="store_true")
+
+    sub.add_parser("relay", help="run only the relay (store -> JetStream)")
+    project = sub.add_parser("project", help="run only projection runners and reactors")
+    project.add_argument("names", nargs="*", help="which (default: all)")
+    sub.add_parser("scheduler", help="run only the timer scheduler")
+
+    for name, (module, help_text) in EXTERNAL_COMMANDS.items():
+        ext = sub.add_parser(name, help=help_text)
+        ext.set_defaults(_external=module)
+        try:
+            importlib.import_module(module).configure(ext)
+        except ModuleNotFoundError:
+            ext.set_defaults(_missing=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if getattr(args, "_missing", False):
+        print(f"civic {args.command}: not available in this build", file=sys.stderr)
+        return 2
+    if getattr(args, "_external", None):
+        module = importlib.import_module(args._external)
+        return asyncio.run(module.run(args, _settings())) or 0
+    match args.command:
+        case "migrate":
+            return asyncio.run(_migrate(args))
+        case "token":
+            return _token(args)
+        case "serve":
+            return _serve(args)
+        case "rebuild":
+            return asyncio.run(_rebuild(args))
+        case "status":
+            return asyncio.run(_status(args))
+        case "relay":
+            return asyncio.run(_workers(args, relay=True, runners=False, scheduler=False))
+        case "project":
+            return asyncio.run(_workers(args, relay=False, runners=True, scheduler=False))
+        case "scheduler":
+            return asyncio.run(_workers(args, relay=False, runners=False, scheduler=True))
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

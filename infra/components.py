@@ -1,0 +1,56 @@
+"""What each service or read model contributes, and how the composition root finds them.
+
+Every package under ``services/`` and ``projections/`` may define ``COMPONENT``; adding a
+context never means editing the composition root.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+    from infra.scheduler import TimerHandler
+    from projections.base import Projection, Reactor
+
+
+def _none(civic: Civic) -> list[Any]:
+    return []
+
+
+def _no_timers(civic: Civic) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    #: Litestar controllers and route handlers, mounted under /api/v1
+    route_handlers: Sequence[Any] = ()
+    projections: Callable[[Civic], Sequence[Projection]] = _none
+    reactors: Callable[[Civic], Sequence[Reactor]] = _none
+    timer_handlers: Callable[[Civic], Mapping[str, TimerHandler]] = _no_timers
+    #: extra Litestar dependencies (name -> Provide)
+    dependencies: Mapping[str, Any] = field(default_factory=dict)
+
+
+@cache
+def discover() -> tuple[Component, ...]:
+    import projections
+    import services
+
+    found: list[Component] = []
+    for package in (services, projections):
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            if not info.ispkg:
+                continue
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            component = getattr(module, "COMPONENT", None)
+            if component is not None:
+                found.append(component)
+    return tuple(found)

@@ -1,0 +1,104 @@
+"""Runs a command against an aggregate: load its stream, decide, append. All the I/O of
+the write side is here; deciders stay pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from events.base import Event, Metadata
+from infra.clock import Clock
+from infra.eventstore import EventStore, event_ids_for
+from services.shared.context import Actor, Context
+from services.shared.decider import Decider
+from services.shared.errors import NotFound
+
+S = TypeVar("S")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    state: S
+    version: int
+    events: list[Event]
+    duplicate: bool = False
+
+
+class Executor:
+    def __init__(self, store: EventStore, clock: Clock, on_append: Callable[[], Any] | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.on_append = on_append
+
+    async def load(self, decider: Decider[S, Any], aggregate_id: str) -> tuple[S, int]:
+        """The aggregate's current state and version (0 when it has no events)."""
+        recorded = await self.store.read_stream(decider.stream_id(aggregate_id))
+        state = decider.fold(r.event for r in recorded)
+        return state, (recorded[-1].version if recorded else 0)
+
+    async def load_existing(self, decider: Decider[S, Any], aggregate_id: str, what: str) -> tuple[S, int]:
+        state, version = await self.load(decider, aggregate_id)
+        if version == 0:
+            raise NotFound(f"{what} {aggregate_id} not found")
+        return state, version
+
+    async def execute(
+        self,
+        decider: Decider[S, Any],
+        aggregate_id: str,
+        command: Any,
+        actor: Actor,
+        *,
+        command_id: str | None = None,
+        expected_version: int | None = None,
+        causation_id: str | None = None,
+        correlation_id: str | None = None,
+    ) -> Outcome[S]:
+        """Decide and append. With a ``command_id``, a repeat returns the first outcome."""
+        stream_id = decider.stream_id(aggregate_id)
+        if command_id is not None:
+            first = await self.store.find(event_ids_for(command_id, 1)[0])
+            if first is not None:
+                state, version = await self.load(decider, aggregate_id)
+                return Outcome(state, version, [], duplicate=True)
+        recorded = await self.store.read_stream(stream_id)
+        state = decider.fold(r.event for r in recorded)
+        version = recorded[-1].version if recorded else 0
+        if expected_version is not None and expected_version != version:
+            from services.shared.errors import Conflict
+
+            raise Conflict(
+                f"{stream_id} is at version {version}, not {expected_version}",
+                code="version_conflict",
+                details={"expected_version": expected_version, "actual_version": version},
+            )
+        ctx = Context(now=self.clock.now(), actor=actor)
+        new_events = list(decider.decide(command, state, ctx))
+        if not new_events:
+            return Outcome(state, version, [])
+        metadata = Metadata(
+            occurred_at=ctx.now,
+            command_id=command_id,
+            causation_id=causation_id,
+            correlation_id=correlation_id or command_id,
+            actor=actor.sub,
+            actor_role=actor.role,
+            agency=actor.agency,
+        )
+        timers = [t for e in new_events for t in decider.timers(e)]
+        result = await self.store.append(
+            stream_id,
+            version,
+            new_events,
+            metadata,
+            event_ids=event_ids_for(command_id, len(new_events)) if command_id else None,
+            timers=timers,
+        )
+        if result.duplicate:
+            state, version = await self.load(decider, aggregate_id)
+            return Outcome(state, version, [], duplicate=True)
+        if self.on_append is not None:
+            self.on_append()
+        return Outcome(decider.fold(new_events, state), result.version, new_events)

@@ -1,0 +1,147 @@
+"""Bearer tokens (JWT, HS256) carrying a role, a subject and the agency or vendor.
+
+Only the configured algorithm is accepted (no ``none``, no algorithm confusion);
+expiry is required and enforced. The key comes from ``CIVIC_SIGNING_KEY`` or, in
+development, is generated once into the data folder. It is never logged.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractMiddleware
+from litestar.types import Receive, Scope, Send
+
+from infra.settings import Settings
+from services.shared.context import ROLES, Actor
+from services.shared.errors import Forbidden, Unauthenticated
+
+ALGORITHM = "HS256"
+DEFAULT_TTL_S = 8 * 3600
+
+
+def signing_key(settings: Settings) -> str:
+    if settings.signing_key:
+        return settings.signing_key
+    path: Path = settings.data_dir / "signing.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def mint_token(
+    settings: Settings,
+    *,
+    role: str,
+    sub: str,
+    agency: str | None = None,
+    vendor: str | None = None,
+    ttl_s: int = DEFAULT_TTL_S,
+    now: float | None = None,
+) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    issued = int(now if now is not None else time.time())
+    claims: dict[str, Any] = {
+        "sub": sub,
+        "role": role,
+        "iss": settings.token_issuer,
+        "iat": issued,
+        "exp": issued + ttl_s,
+    }
+    if agency:
+        claims["agency"] = agency
+    if vendor:
+        claims["vendor"] = vendor
+    return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM)
+
+
+def decode_token(settings: Settings, token: str) -> Actor:
+    try:
+        claims = jwt.decode(
+            token,
+            signing_key(settings),
+            algorithms=[ALGORITHM],
+            issuer=settings.token_issuer,
+            options={"require": ["exp", "sub", "role", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("token expired", code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("invalid token", code="invalid_token") from exc
+    role = claims.get("role")
+    if role not in ROLES:
+        raise Unauthenticated("invalid token role", code="invalid_token")
+    return Actor(
+        sub=str(claims["sub"]),
+        role=role,
+        agency=claims.get("agency"),
+        vendor=claims.get("vendor"),
+        claims=claims,
+    )
+
+
+class BearerAuthMiddleware(AbstractMiddleware):
+    """Puts the caller's ``Actor`` (or ``None``) in ``scope["user"]``; guards decide."""
+
+    scopes = {"http", "websocket"}  # type: ignore[assignment]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["user"] = None
+        header = _header(scope, b"authorization")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthenticated("expected 'Authorization: Bearer <token>'", code="invalid_token")
+            settings: Settings = scope["app"].state.settings
+            scope["user"] = decode_token(settings, token.strip())
+        await self.app(scope, receive, send)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def requires(*roles: str) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """A guard: the caller must be authenticated with one of ``roles``."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        actor = connection.scope.get("user")
+        if actor is None:
+            raise Unauthenticated("authentication required")
+        if actor.role not in roles:
+            raise Forbidden(f"role {actor.role} may not do this", code="role_forbidden")
+
+    guard.roles = roles  # type: ignore[attr-defined]  # read by the authorization matrix
+    return guard
+
+
+def authenticated(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if connection.scope.get("user") is None:
+        raise Unauthenticated("authentication required")
+
+
+async def provide_actor(request: Any) -> Actor:
+    actor = request.scope.get("user")
+    if actor is None:
+        raise Unauthenticated("authentication required")
+    return actor
+
+
+async def provide_maybe_actor(request: Any) -> Actor | None:
+    return request.scope.get("user")

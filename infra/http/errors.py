@@ -1,0 +1,131 @@
+"""The one place where errors become HTTP responses.
+
+Every error body is ``{"error": {"code": ..., "message": ..., "details": ...}}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from services.shared.errors import DomainError
+
+log = logging.getLogger("civic.http")
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+class ErrorDetail(msgspec.Struct):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorBody(msgspec.Struct):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error statuses a route can answer with."""
+    return {
+        status: ResponseSpec(data_container=ErrorBody, description=_CODES.get(status, "error"),
+                             generate_examples=False)
+        for status in statuses
+    }
+
+
+def error_response(status: int, code: str, message: str, details: Any = None,
+                   headers: dict[str, str] | None = None) -> Response[Any]:
+    return Response(
+        {"error": {"code": code, "message": message, "details": details}},
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    headers = {"Retry-After": "5"} if exc.status == 503 else None
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    details = []
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            key = item.get("key") or ""
+            message = item.get("message") or ""
+            field = _field_from_message(str(message)) or key
+            details.append({"field": field, "message": message, "source": item.get("source")})
+        else:
+            details.append({"message": str(item)})
+    return error_response(422, "invalid", str(exc.detail or "invalid request"), details)
+
+
+def _field_from_message(message: str) -> str | None:
+    # msgspec: "Expected `int`, got `str` - at `$.price.amount`"
+    if "at `$." in message:
+        return message.rsplit("at `$.", 1)[1].rstrip("`")
+    if "field `" in message:
+        return message.split("field `", 1)[1].split("`", 1)[0]
+    return None
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    code = _CODES.get(status, "error")
+    headers = dict(exc.headers or {})
+    return error_response(status, code, str(exc.detail), exc.extra or None, headers or None)
+
+
+def database_down(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.warning("database unavailable: %s", exc)
+    return error_response(503, "unavailable", "the database is unavailable; retry shortly",
+                          headers={"Retry-After": "5"})
+
+
+def unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, _DB_DOWN):
+        return database_down(_, exc)
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
+
+
+_DB_DOWN = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,
+    TimeoutError,
+)
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected,
+}

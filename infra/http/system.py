@@ -1,0 +1,100 @@
+"""Health, readiness and the development clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.response import Response
+
+from infra.clock import DevClock
+from infra.container import Civic
+from infra.http.auth import requires
+from services.shared.errors import Invalid, NotFound
+
+
+class Health(msgspec.Struct):
+    status: str
+
+
+class Readiness(msgspec.Struct):
+    status: str
+    database: bool
+    nats: bool
+
+
+@get("/health", tags=["system"], summary="The process is alive")
+async def health() -> Health:
+    return Health(status="ok")
+
+
+@get("/ready", tags=["system"], summary="The database and NATS are reachable",
+     responses={503: ResponseSpec(data_container=Readiness, description="not ready",
+                                  generate_examples=False)})
+async def ready(civic: Civic) -> Response[Readiness]:
+    database = nats = False
+    try:
+        await asyncio.wait_for(civic.pool.fetchval("SELECT 1"), 2)
+        database = True
+    except Exception:  # noqa: BLE001 - not ready is the answer
+        pass
+    if civic.nc is not None and civic.nc.is_connected:
+        try:
+            await asyncio.wait_for(civic.js.stream_info(civic.settings.stream_name), 2)
+            nats = True
+        except Exception:  # noqa: BLE001
+            pass
+    ok = database and nats
+    return Response(
+        Readiness(status="ready" if ok else "not_ready", database=database, nats=nats),
+        status_code=200 if ok else 503,
+    )
+
+
+class ClockChange(msgspec.Struct, forbid_unknown_fields=True):
+    advance_seconds: float | None = None
+    now: datetime | None = None
+
+
+class ClockState(msgspec.Struct):
+    now: datetime
+    timers_fired: int = 0
+
+
+class DevClockController(Controller):
+    """Only mounted with CIVIC_DEV_CLOCK=1."""
+
+    path = "/dev/clock"
+    tags = ["dev"]
+    guards = [requires("admin")]
+
+    @get(summary="Current time of the development clock")
+    async def read(self, civic: Civic) -> ClockState:
+        await civic.clock.refresh()
+        return ClockState(now=civic.clock.now())
+
+    @post(summary="Set or advance the development clock; due timers fire before the answer",
+          status_code=200)
+    async def change(self, civic: Civic, data: ClockChange) -> ClockState:
+        clock = civic.clock
+        if not isinstance(clock, DevClock):
+            raise NotFound("no development clock")
+        if (data.advance_seconds is None) == (data.now is None):
+            raise Invalid("give exactly one of advance_seconds or now", details=[
+                {"field": "advance_seconds", "message": "exactly one of advance_seconds, now"}])
+        if data.now is not None and data.now.tzinfo is None:
+            raise Invalid("now: needs a timezone", details=[{"field": "now", "message": "needs a timezone"}])
+        if data.advance_seconds is not None and not (0 <= data.advance_seconds <= 10 * 366 * 86400):
+            raise Invalid("advance_seconds: out of range",
+                          details=[{"field": "advance_seconds", "message": "0 to ten years"}])
+        now = await clock.set(now=data.now, advance_seconds=data.advance_seconds)
+        fired = await civic.scheduler.fire_due() if civic.scheduler else 0
+        return ClockState(now=now, timers_fired=fired)
+
+
+def dev_routes(enabled: bool) -> list[Any]:
+    return [DevClockController] if enabled else []

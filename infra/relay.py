@@ -1,0 +1,197 @@
+"""The relay: publishes committed events from the store to JetStream, in global order.
+
+- Only committed events are read (the store's reader stops below running transactions).
+- ``Nats-Msg-Id`` is the event id, so a re-publish after a crash is dropped by the server.
+- ``Civic-Prev`` names the previous event in the global order, so a consumer can tell a
+  gap and fill it from the store.
+- It resumes after the last event in the stream itself (not a local checkpoint), so a
+  crash at any point neither loses nor repeats an event, however long it was down.
+- One relay publishes at a time: it holds a PostgreSQL advisory lock on a connection of
+  its own; a second relay waits for it, and takes over if the first one dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+
+import asyncpg
+from nats.aio.client import Client as NATS
+from nats.errors import Error as NatsError
+from nats.js.errors import NotFoundError
+
+from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_of, ensure_stream, subject_for
+from infra.eventstore import START, EventStore, Position, RawEvent
+from infra.settings import Settings
+
+log = logging.getLogger("civic.relay")
+
+PUBLISH_TIMEOUT_S = 10.0
+
+
+def _lock_key(stream_name: str) -> int:
+    return zlib.crc32(f"civic-relay:{stream_name}".encode())
+
+
+class Relay:
+    def __init__(
+        self,
+        settings: Settings,
+        store: EventStore,
+        nc: NATS,
+        *,
+        batch_size: int = 2000,
+        idle_wait_s: float = 0.05,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.nc = nc
+        self.js = nc.jetstream(publish_async_max_pending=batch_size * 2)
+        self.batch_size = batch_size
+        self.idle_wait_s = idle_wait_s
+        self.wake = asyncio.Event()
+        self.published = 0
+        self.active = False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish until ``stop`` is set, waiting for the leadership lock first."""
+        while not stop.is_set():
+            try:
+                lock_conn = await self._acquire_lock(stop)
+                if lock_conn is None:
+                    return
+                try:
+                    await self._publish_loop(stop, lock_conn)
+                finally:
+                    self.active = False
+                    await _close_quietly(lock_conn)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("relay: database unavailable (%s); retrying", exc)
+                await _sleep_or_stop(stop, 1.0)
+
+    async def _acquire_lock(self, stop: asyncio.Event) -> asyncpg.Connection | None:
+        key = _lock_key(self.settings.stream_name)
+        while not stop.is_set():
+            conn = await asyncpg.connect(self.settings.database_url)
+            try:
+                if await conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
+                    self.active = True
+                    return conn
+            except BaseException:
+                await _close_quietly(conn)
+                raise
+            await _close_quietly(conn)
+            await _sleep_or_stop(stop, 1.0)
+        return None
+
+    async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
+        last = await self._resume_point()
+        while not stop.is_set():
+            if lock_conn.is_closed():
+                raise asyncpg.InterfaceError("relay lock connection lost")
+            batch = await self.store.read_all_raw(last, self.batch_size)
+            if not batch:
+                self.wake.clear()
+                try:
+                    await asyncio.wait_for(self.wake.wait(), self.idle_wait_s)
+                except TimeoutError:
+                    pass
+                continue
+            try:
+                await self.publish(batch, last)
+            except (TimeoutError, NatsError, OSError) as exc:
+                log.warning("relay: publish failed (%s); resuming from the stream", exc)
+                await _sleep_or_stop(stop, 0.5)
+                last = await self._resume_point_or(last, stop)
+                continue
+            last = batch[-1].position
+            self.published += len(batch)
+            await self._save_checkpoint(last)
+
+    async def publish(self, batch: list[RawEvent], prev: Position) -> None:
+        """Publish a batch, pipelined, and wait until JetStream has stored every event."""
+        futures = []
+        prev_text = str(prev)
+        for raw in batch:
+            position = str(raw.position)
+            headers = {
+                "Nats-Msg-Id": raw.event_id,
+                HEADER_POSITION: position,
+                HEADER_PREV: prev_text,
+                HEADER_TYPE: raw.type,
+            }
+            futures.append(
+                await self.js.publish_async(
+                    subject_for(self.settings.subject_prefix, raw.type),
+                    envelope_of(raw, prev_text),
+                    headers=headers,
+                    wait_stall=PUBLISH_TIMEOUT_S,
+                )
+            )
+            prev_text = position
+        try:
+            await asyncio.wait_for(asyncio.gather(*futures), PUBLISH_TIMEOUT_S)
+        finally:
+            for fut in futures:
+                if not fut.done():
+                    fut.cancel()
+
+    async def _resume_point(self) -> Position:
+        await ensure_stream(
+            self.js, self.settings.stream_name, self.settings.subject_prefix, self.settings.stream_replicas
+        )
+        in_stream = await self.last_in_stream()
+        if in_stream is not None:
+            return in_stream
+        row = await self.store.pool.fetchrow(
+            "SELECT transaction_id::text::bigint AS tx, position FROM relay_checkpoint WHERE name = $1",
+            self.settings.stream_name,
+        )
+        return Position(row["tx"], row["position"]) if row else START
+
+    async def _resume_point_or(self, fallback: Position, stop: asyncio.Event) -> Position:
+        while not stop.is_set():
+            try:
+                return await self._resume_point()
+            except (TimeoutError, NatsError, OSError) as exc:
+                log.info("relay: waiting for NATS (%s)", exc)
+                await _sleep_or_stop(stop, 0.5)
+        return fallback
+
+    async def last_in_stream(self) -> Position | None:
+        """The global position of the last event the stream holds, if any."""
+        info = await self.js.stream_info(self.settings.stream_name)
+        if not info.state.messages:
+            return None
+        try:
+            msg = await self.js.get_msg(self.settings.stream_name, seq=info.state.last_seq)
+        except NotFoundError:
+            return None
+        header = (msg.headers or {}).get(HEADER_POSITION)
+        return Position.parse(header) if header else None
+
+    async def _save_checkpoint(self, last: Position) -> None:
+        await self.store.pool.execute(
+            "INSERT INTO relay_checkpoint (name, transaction_id, position, updated_at)"
+            " VALUES ($1, $2::text::xid8, $3, now())"
+            " ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id,"
+            " position = EXCLUDED.position, updated_at = now()",
+            self.settings.stream_name,
+            str(last.transaction_id),
+            last.position,
+        )
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+async def _close_quietly(conn: asyncpg.Connection) -> None:
+    try:
+        await asyncio.wait_for(conn.close(), 2)
+    except Exception:  # noqa: BLE001 - closing a dead connection may fail in many ways
+        conn.terminate()

@@ -1,0 +1,307 @@
+"""The projection runner: each projection and reactor as a durable JetStream consumer.
+
+Exactly once, in order, with any number of runners of the same projection:
+- the checkpoint row is locked (``FOR UPDATE``) by the transaction that applies a batch
+  and moves the checkpoint, so appliers take turns;
+- an event at or before the checkpoint is a redelivery and is skipped;
+- every message names its predecessor in the global order (``Civic-Prev``); when that is
+  not the checkpoint, the missing events are read from the store first.
+Messages are acked only after that transaction commits. When the bus is quiet, or down,
+the runner also catches up from the store, so a projection never waits on NATS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import asyncpg
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from infra.bus import HEADER_POSITION, HEADER_PREV, envelope_decoder
+from infra.eventstore import START, EventStore, Position, RawEvent, RecordedEvent
+from infra.settings import Settings
+from projections.base import Projection, Reactor
+from services.shared.errors import DomainError
+
+log = logging.getLogger("civic.runner")
+
+_TRANSIENT = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.DeadlockDetectedError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors of the servers, not of the event: retry later instead of parking."""
+    return isinstance(exc, _TRANSIENT)
+
+
+class Runner:
+    def __init__(
+        self,
+        handler: Projection | Reactor,
+        store: EventStore,
+        settings: Settings,
+        *,
+        batch_size: int = 500,
+        idle_catch_up_s: float = 1.0,
+    ) -> None:
+        self.handler = handler
+        self.name = handler.name
+        self.store = store
+        self.pool = store.pool
+        self.settings = settings
+        self.batch_size = batch_size
+        self.idle_catch_up_s = idle_catch_up_s
+        self.is_reactor = isinstance(handler, Reactor) and not isinstance(handler, Projection)
+        self.applied = 0
+
+    # -- the checkpoint transaction -------------------------------------------------
+
+    async def _lock_checkpoint(self, conn: asyncpg.Connection) -> Position:
+        await conn.execute(
+            "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+            self.name,
+        )
+        row = await conn.fetchrow(
+            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints"
+            " WHERE name = $1 FOR UPDATE",
+            self.name,
+        )
+        return Position(row["tx"], row["position"])
+
+    async def _save_checkpoint(self, conn: asyncpg.Connection, cursor: Position) -> None:
+        await conn.execute(
+            "UPDATE projection_checkpoints SET transaction_id = $2::text::xid8, position = $3,"
+            " updated_at = now() WHERE name = $1",
+            self.name,
+            str(cursor.transaction_id),
+            cursor.position,
+        )
+
+    async def checkpoint(self) -> Position:
+        row = await self.pool.fetchrow(
+            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
+            self.name,
+        )
+        return Position(row["tx"], row["position"]) if row else START
+
+    async def _read_between(self, conn: asyncpg.Connection, after: Position, before: Position) -> list[RawEvent]:
+        """Stored events strictly between two positions: the gap a message revealed."""
+        found: list[RawEvent] = []
+        cursor = after
+        while True:
+            batch = await self.store.read_all_raw(cursor, 1000, conn=conn)
+            for raw in batch:
+                if raw.position >= before:
+                    return found
+                found.append(raw)
+            if len(batch) < 1000:
+                return found
+            cursor = batch[-1].position
+
+    async def _apply(self, conn: asyncpg.Connection, raws: Sequence[RawEvent]) -> None:
+        wanted = self.handler.types
+        events: list[RecordedEvent] = []
+        for raw in raws:
+            if wanted is not None and raw.type not in wanted:
+                continue
+            try:
+                events.append(raw.decode())
+            except Exception as exc:  # noqa: BLE001 - any decode failure parks the event
+                await self._park(conn, raw.event_id, str(raw.position), raw.type, exc, raw.data)
+        if not events:
+            return
+        if self.is_reactor:
+            for event in events:
+                try:
+                    await self.handler.react(event)  # type: ignore[union-attr]
+                except DomainError as exc:
+                    await self._park(conn, event.event_id, str(event.position), event.type, exc, None)
+            self.applied += len(events)
+            return
+        try:
+            async with conn.transaction():
+                await self.handler.apply(conn, events)  # type: ignore[union-attr]
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            # Isolate the poison: apply one by one, park what fails, keep the rest.
+            for event in events:
+                try:
+                    async with conn.transaction():
+                        await self.handler.apply(conn, [event])  # type: ignore[union-attr]
+                except Exception as single:
+                    if is_transient(single):
+                        raise
+                    await self._park(conn, event.event_id, str(event.position), event.type, single, None)
+        self.applied += len(events)
+
+    async def _park(
+        self, conn: asyncpg.Connection, event_id: str | None, position: str | None, type_: str | None,
+        exc: BaseException, payload: str | None,
+    ) -> None:
+        log.error("%s: parked event %s (%s): %s", self.name, event_id, type_, exc)
+        await conn.execute(
+            "INSERT INTO parked_events (projection, event_id, position, type, error, payload)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            self.name,
+            event_id,
+            position,
+            type_,
+            "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000],
+            payload,
+        )
+
+    # -- catching up from the store ---------------------------------------------------
+
+    async def catch_up(self, *, limit: int | None = None) -> int:
+        """Apply stored events after the checkpoint until none are left; returns the count."""
+        total = 0
+        while limit is None or total < limit:
+            async with self.pool.acquire() as conn, conn.transaction():
+                cursor = await self._lock_checkpoint(conn)
+                batch = await self.store.read_all_raw(cursor, self.batch_size, conn=conn)
+                if not batch:
+                    return total
+                await self._apply(conn, batch)
+                await self._save_checkpoint(conn, batch[-1].position)
+            total += len(batch)
+        return total
+
+    async def rebuild(self, progress: Callable[[int, int], Any] | None = None, *, batch_size: int = 5000) -> int:
+        """Empty the read model and replay the whole store into it, in one transaction.
+
+        Readers keep seeing the old model until the rebuilt one commits; live appliers
+        wait on the checkpoint row and then carry on from the rebuilt checkpoint.
+        """
+        if self.is_reactor:
+            raise ValueError(f"{self.name} is a reactor; reactors are not rebuilt")
+        total_events = await self.pool.fetchval("SELECT count(*) FROM events")
+        done = 0
+        async with self.pool.acquire() as conn, conn.transaction():
+            await self._lock_checkpoint(conn)
+            tables = ", ".join(self.handler.tables)  # type: ignore[union-attr]
+            if tables:
+                await conn.execute(f"TRUNCATE {tables}")
+            await conn.execute("DELETE FROM parked_events WHERE projection = $1", self.name)
+            cursor = START
+            while True:
+                batch = await self.store.read_all_raw(cursor, batch_size, conn=conn)
+                if not batch:
+                    break
+                await self._apply(conn, batch)
+                cursor = batch[-1].position
+                done += len(batch)
+                if progress:
+                    progress(done, total_events)
+            await self._save_checkpoint(conn, cursor)
+        return done
+
+    # -- consuming the stream -----------------------------------------------------------
+
+    async def handle_messages(self, msgs: Sequence[Any]) -> None:
+        """Apply a fetched batch in one checkpoint transaction, then ack it."""
+        poison = []
+        async with self.pool.acquire() as conn, conn.transaction():
+            cursor = await self._lock_checkpoint(conn)
+            to_apply: list[RawEvent] = []
+            for msg in msgs:
+                headers = msg.headers or {}
+                try:
+                    position = Position.parse(headers[HEADER_POSITION])
+                    prev = Position.parse(headers[HEADER_PREV])
+                except (KeyError, ValueError) as exc:
+                    await self._park(conn, None, None, msg.subject, exc, msg.data.decode("utf-8", "replace")[:10000])
+                    poison.append(msg)
+                    continue
+                if position <= cursor:
+                    continue
+                if prev != cursor:
+                    to_apply.extend(await self._read_between(conn, cursor, position))
+                try:
+                    raw = envelope_decoder.decode(msg.data).to_raw()
+                except Exception as exc:  # noqa: BLE001
+                    await self._park(conn, headers.get("Nats-Msg-Id"), str(position), None, exc, msg.data.decode("utf-8", "replace")[:10000])
+                    cursor = position
+                    continue
+                to_apply.append(raw)
+                cursor = position
+            await self._apply(conn, to_apply)
+            await self._save_checkpoint(conn, cursor)
+        for msg in msgs:
+            try:
+                if msg in poison:
+                    await msg.term()
+                else:
+                    await msg.ack()
+            except NatsError as exc:  # the checkpoint already covers it; a redelivery is skipped
+                log.info("%s: ack failed: %s", self.name, exc)
+
+    async def run(self, nc: Any, stop: asyncio.Event) -> None:
+        """Consume until ``stop`` is set; survives database and NATS outages."""
+        js = nc.jetstream()
+        sub = None
+        while not stop.is_set():
+            try:
+                await self.catch_up()
+                if sub is None:
+                    sub = await js.pull_subscribe(
+                        f"{self.settings.subject_prefix}.>",
+                        durable=self.durable_name,
+                        stream=self.settings.stream_name,
+                        config=ConsumerConfig(
+                            ack_policy=AckPolicy.EXPLICIT,
+                            deliver_policy=DeliverPolicy.NEW,
+                            ack_wait=30,
+                            max_ack_pending=20000,
+                            max_deliver=-1,
+                        ),
+                    )
+                await self._consume(sub, stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep running through outages
+                if not (is_transient(exc) or isinstance(exc, NatsError)):
+                    log.exception("%s: unexpected error", self.name)
+                else:
+                    log.warning("%s: %s; retrying", self.name, exc)
+                sub = None
+                await _sleep_or_stop(stop, 1.0)
+
+    @property
+    def durable_name(self) -> str:
+        return self.name.replace(".", "_")
+
+    async def _consume(self, sub: Any, stop: asyncio.Event) -> None:
+        idle = 0.0
+        while not stop.is_set():
+            try:
+                msgs = await sub.fetch(self.batch_size, timeout=0.25)
+            except (TimeoutError, NatsTimeoutError):
+                idle += 0.25
+                if idle >= self.idle_catch_up_s:
+                    idle = 0.0
+                    await self.catch_up()
+                continue
+            idle = 0.0
+            await self.handle_messages(msgs)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass

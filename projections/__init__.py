@@ -1,0 +1,1 @@
+"""Read models rebuilt from events: one package each, discovered by the composition root."""

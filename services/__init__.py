@@ -1,0 +1,1 @@
+"""Bounded contexts: one package each, discovered by the composition root."""

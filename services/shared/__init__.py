@@ -1,0 +1,1 @@
+"""Domain mechanisms shared by every service (errors, decider plumbing, time, money)."""

@@ -1,0 +1,109 @@
+"""Test fixtures: real PostgreSQL and NATS (embedded unless DATABASE_URL/NATS_URL are set),
+a database and a JetStream stream of this run's own, removed afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from infra import embedded
+from infra.container import Civic, open_civic
+from infra.http.app import create_app
+from infra.http.auth import mint_token
+from infra.settings import Settings
+from tests.support import (
+    TEST_SIGNING_KEY,
+    create_database,
+    drop_database,
+    isolated_settings,
+    unique,
+)
+
+
+@pytest.fixture(scope="session")
+def server_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The servers under test: from the environment, or the embedded ones."""
+    base = Settings.from_env().with_(
+        signing_key=TEST_SIGNING_KEY,
+        dev_clock=True,
+        data_dir=Settings.from_env().data_dir,
+    )
+    resolved = embedded.resolve(base)
+    return resolved.with_(data_dir=Path(tmp_path_factory.mktemp("civic-data")))
+
+
+@pytest.fixture(scope="session")
+async def settings(server_settings: Settings) -> AsyncIterator[Settings]:
+    """This run's own database (migrated) and stream."""
+    tag = unique("")
+    name = f"civic_test_{tag}"
+    url = await create_database(server_settings.database_url, name)
+    yield isolated_settings(server_settings, url, tag)
+    await _delete_stream(server_settings.nats_url, f"CIVIC_TEST_{tag.upper()}")
+    await drop_database(server_settings.database_url, name)
+
+
+@pytest.fixture
+async def isolated(server_settings: Settings) -> AsyncIterator[Callable[[], Any]]:
+    """A factory of settings with a fresh database and stream, for tests that need to
+    see every event of the store (relay, runner, rebuild)."""
+    made: list[tuple[str, str]] = []
+
+    async def make() -> Settings:
+        tag = unique("")
+        name = f"civic_test_{tag}"
+        url = await create_database(server_settings.database_url, name)
+        made.append((name, f"CIVIC_TEST_{tag.upper()}"))
+        return isolated_settings(server_settings, url, tag)
+
+    yield make
+    for name, stream in made:
+        await _delete_stream(server_settings.nats_url, stream)
+        await drop_database(server_settings.database_url, name)
+
+
+async def _delete_stream(nats_url: str | None, stream: str) -> None:
+    if not nats_url:
+        return
+    import nats
+
+    with contextlib.suppress(Exception):
+        nc = await nats.connect(nats_url)
+        try:
+            with contextlib.suppress(Exception):
+                await nc.jetstream().delete_stream(stream)
+        finally:
+            await nc.close()
+
+
+@pytest.fixture(scope="session")
+async def civic(settings: Settings) -> AsyncIterator[Civic]:
+    """The wired marketplace without background workers (commands, store, projections)."""
+    opened = await open_civic(settings)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(scope="session")
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    """The HTTP app with its relay, runners and scheduler running, as ``civic serve``."""
+    app = create_app(settings, workers=True)
+    async with AsyncTestClient(app=app, timeout=30) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def token(settings: Settings) -> Callable[..., dict[str, str]]:
+    """``token("buyer", sub="u1", agency="a1")`` -> Authorization headers."""
+
+    def make(role: str, sub: str | None = None, **claims: Any) -> dict[str, str]:
+        value = mint_token(settings, role=role, sub=sub or unique(role), **claims)
+        return {"Authorization": f"Bearer {value}"}
+
+    return make

@@ -1,0 +1,74 @@
+"""Helpers shared by the integration and end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from infra.migrate import migrate
+from infra.settings import Settings
+
+T = TypeVar("T")
+
+TEST_SIGNING_KEY = "test-signing-key-not-for-production-0123456789abcdef"
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def create_database(server_url: str, name: str, *, migrated: bool = True) -> str:
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = with_database(server_url, name)
+    if migrated:
+        conn = await asyncpg.connect(url)
+        try:
+            await migrate(conn)
+        finally:
+            await conn.close()
+    return url
+
+
+async def drop_database(server_url: str, name: str) -> None:
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def isolated_settings(base: Settings, database_url: str, tag: str) -> Settings:
+    """Settings with their own database and their own JetStream stream and subjects."""
+    return base.with_(
+        database_url=database_url,
+        stream_name=f"CIVIC_TEST_{tag.upper()}",
+        subject_prefix=f"civictest{tag}.events",
+    )
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,
+                     interval: float = 0.05, what: str = "condition") -> T:
+    """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
