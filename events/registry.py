@@ -33,7 +33,7 @@ def event_types() -> dict[str, type[Event]]:
     types: dict[str, type[Event]] = {}
     for cls in _all_subclasses(Event):
         tag = cls.__struct_config__.tag
-        if isinstance(tag, str):
+        if isinstance(tag, str) and "." in tag:  # contract tags are "<context>.<Name>.v<N>"
             if tag in types and types[tag] is not cls:
                 raise RuntimeError(f"event tag {tag} is defined twice")
             types[tag] = cls

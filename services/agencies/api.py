@@ -1,0 +1,83 @@
+"""HTTP for agencies: parse, build a command, hand it to the executor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+
+from events.agencies import DiversityGoal
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.errors import error_responses
+from services.agencies.commands import RegisterAgency, SetGoals
+from services.agencies.decider import AGENCY, Agency
+from services.shared.context import Actor
+from services.shared.errors import NotFound
+
+class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    jurisdiction: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    agency_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    goals: Annotated[list[DiversityGoal], msgspec.Meta(max_length=50)] = []
+    prompt_payment_days: int = 30
+    late_interest_annual_rate: float = 0.05
+
+
+class GoalsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    goals: Annotated[list[DiversityGoal], msgspec.Meta(max_length=50)]
+
+
+class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    jurisdiction: str
+    goals: list[DiversityGoal]
+    prompt_payment_days: int
+    late_interest_annual_rate: float
+    version: int
+
+
+def _out(state: Agency, version: int) -> AgencyOut:
+    return AgencyOut(
+        id=state.agency_id,
+        name=state.name,
+        jurisdiction=state.jurisdiction,
+        goals=list(state.goals),
+        prompt_payment_days=state.prompt_payment_days,
+        late_interest_annual_rate=state.late_interest_annual_rate,
+        version=version,
+    )
+
+
+class AgencyController(Controller):
+    path = "/agencies"
+    tags = ["agencies"]
+
+    @post(guards=[requires("admin")], summary="Register an agency",
+          responses=error_responses(401, 403, 409, 422))
+    async def register(self, civic: Civic, actor: Actor, data: AgencyIn,
+                       idempotency_key: IdempotencyKey = None) -> AgencyOut:
+        agency_id = data.agency_id or new_id("ag")
+        command = RegisterAgency(agency_id=agency_id, **{
+            k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"})
+        outcome = await civic.executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
+        return _out(outcome.state, outcome.version)
+
+    @get("/{agency_id:str}", summary="Read an agency", guards=[requires(
+        "admin", "buyer", "finance", "auditor", "evaluator")], responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, agency_id: str) -> AgencyOut:
+        state, version = await civic.executor.load(AGENCY, agency_id)
+        if not state.exists:
+            raise NotFound(f"agency {agency_id} not found")
+        return _out(state, version)
+
+    @put("/{agency_id:str}/goals", guards=[requires("admin")], summary="Set diversity goals",
+         responses=error_responses(401, 403, 404, 422))
+    async def set_goals(self, civic: Civic, actor: Actor, agency_id: str, data: GoalsIn,
+                        idempotency_key: IdempotencyKey = None) -> AgencyOut:
+        outcome = await civic.executor.execute(AGENCY, agency_id, SetGoals(goals=data.goals), actor,
+                                               command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.goals"))
+        return _out(outcome.state, outcome.version)

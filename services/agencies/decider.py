@@ -1,0 +1,81 @@
+"""The agency aggregate: pure ``decide`` and ``evolve``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+
+from events.agencies import AgencyGoalsSet, AgencyRegistered, DiversityGoal
+from events.base import Event
+from services.agencies.commands import Command, RegisterAgency, SetGoals
+from services.shared.context import Context
+from services.shared.decider import Decider
+from services.shared.errors import Conflict, Forbidden, NotFound, field_error
+from services.shared.programs import check_program
+
+
+class Agency(msgspec.Struct, frozen=True, kw_only=True):
+    exists: bool = False
+    agency_id: str = ""
+    name: str = ""
+    jurisdiction: str = ""
+    goals: tuple[DiversityGoal, ...] = ()
+    prompt_payment_days: int = 30
+    late_interest_annual_rate: float = 0.05
+
+
+def _check_goals(goals: Sequence[DiversityGoal]) -> None:
+    seen = set()
+    for i, goal in enumerate(goals):
+        check_program(goal.program, f"goals[{i}].program")
+        if goal.program in seen:
+            raise field_error(f"goals[{i}].program", "each program once")
+        seen.add(goal.program)
+        if not 0 <= goal.percent <= 100:
+            raise field_error(f"goals[{i}].percent", "must be between 0 and 100")
+
+
+def decide(command: Command, state: Agency, ctx: Context) -> list[Event]:
+    if ctx.actor.role != "admin" and not ctx.actor.is_system:
+        raise Forbidden("only an admin manages agencies")
+    match command:
+        case RegisterAgency():
+            if state.exists:
+                raise Conflict(f"agency {command.agency_id} already exists", code="duplicate")
+            if not command.name.strip():
+                raise field_error("name", "must not be blank")
+            if not command.jurisdiction.strip():
+                raise field_error("jurisdiction", "must not be blank")
+            if not 1 <= command.prompt_payment_days <= 365:
+                raise field_error("prompt_payment_days", "must be 1 to 365 days")
+            if not 0 <= command.late_interest_annual_rate <= 1:
+                raise field_error("late_interest_annual_rate", "a fraction between 0 and 1")
+            _check_goals(command.goals)
+            return [AgencyRegistered(**msgspec.structs.asdict(command))]
+        case SetGoals():
+            if not state.exists:
+                raise NotFound("agency not found")
+            _check_goals(command.goals)
+            return [AgencyGoalsSet(agency_id=state.agency_id, goals=list(command.goals))]
+    raise TypeError(f"unknown command {command!r}")
+
+
+def evolve(state: Agency, event: Event) -> Agency:
+    match event:
+        case AgencyRegistered():
+            return Agency(
+                exists=True,
+                agency_id=event.agency_id,
+                name=event.name,
+                jurisdiction=event.jurisdiction,
+                goals=tuple(event.goals),
+                prompt_payment_days=event.prompt_payment_days,
+                late_interest_annual_rate=event.late_interest_annual_rate,
+            )
+        case AgencyGoalsSet():
+            return msgspec.structs.replace(state, goals=tuple(event.goals))
+    return state
+
+
+AGENCY = Decider(stream_prefix="agency", initial=Agency, decide=decide, evolve=evolve)
