@@ -19,6 +19,7 @@ from infra.components import discover
 from infra.container import Civic, open_civic
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
 from infra.http.errors import EXCEPTION_HANDLERS
+from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
 
@@ -74,7 +75,7 @@ def create_app(
     return Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
-        middleware=[BearerAuthMiddleware],
+        middleware=[RateLimitMiddleware, BearerAuthMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings}),
