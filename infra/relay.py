@@ -4,6 +4,11 @@
 - ``Nats-Msg-Id`` is the event id, so a re-publish after a crash is dropped by the server.
 - ``Civic-Prev`` names the previous event in the global order, so a consumer can tell a
   gap and fill it from the store.
+- ``Nats-Expected-Last-Msg-Id`` names the previous event's id, so the stream refuses a
+  message that would land after a hole (a publish lost in a broken connection while
+  later ones of the same pipelined batch got through): the stream never holds events
+  out of order. The server checks duplicates first, so a re-published event is still
+  acknowledged as a duplicate.
 - It resumes after the last event in the stream itself (not a local checkpoint), so a
   crash at any point neither loses nor repeats an event, however long it was down.
 - One relay publishes at a time: it holds a PostgreSQL advisory lock on a connection of
@@ -86,7 +91,7 @@ class Relay:
         return None
 
     async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
-        last = await self._resume_point()
+        last, last_id = await self._resume_point()
         while not stop.is_set():
             if lock_conn.is_closed():
                 raise asyncpg.InterfaceError("relay lock connection lost")
@@ -99,18 +104,22 @@ class Relay:
                     pass
                 continue
             try:
-                await self.publish(batch, last)
+                await self.publish(batch, last, last_id)
             except (TimeoutError, NatsError, OSError) as exc:
                 log.warning("relay: publish failed (%s); resuming from the stream", exc)
                 await _sleep_or_stop(stop, 0.5)
-                last = await self._resume_point_or(last, stop)
+                last, last_id = await self._resume_point_or((last, last_id), stop)
                 continue
-            last = batch[-1].position
+            last, last_id = batch[-1].position, batch[-1].event_id
             self.published += len(batch)
             await self._save_checkpoint(last)
 
-    async def publish(self, batch: list[RawEvent], prev: Position) -> None:
-        """Publish a batch, pipelined, and wait until JetStream has stored every event."""
+    async def publish(self, batch: list[RawEvent], prev: Position, prev_id: str | None = None) -> None:
+        """Publish a batch, pipelined, and wait until JetStream has stored every event.
+
+        ``prev_id`` is the id of the event the stream ends with (``None``: no check for
+        the first message of the batch).
+        """
         futures = []
         prev_text = str(prev)
         for raw in batch:
@@ -121,6 +130,9 @@ class Relay:
                 HEADER_PREV: prev_text,
                 HEADER_TYPE: raw.type,
             }
+            if prev_id is not None:
+                headers["Nats-Expected-Last-Msg-Id"] = prev_id
+            prev_id = raw.event_id
             futures.append(
                 await self.js.publish_async(
                     subject_for(self.settings.subject_prefix, raw.type),
@@ -137,20 +149,25 @@ class Relay:
                 if not fut.done():
                     fut.cancel()
 
-    async def _resume_point(self) -> Position:
+    async def _resume_point(self) -> tuple[Position, str | None]:
+        """Where to carry on: after the stream's last event (its position and id)."""
         await ensure_stream(
             self.js, self.settings.stream_name, self.settings.subject_prefix, self.settings.stream_replicas
         )
-        in_stream = await self.last_in_stream()
-        if in_stream is not None:
-            return in_stream
+        last = await self._last_message()
+        if last is not None:
+            return last
+        # An empty stream (new, or every message expired): the local checkpoint says how
+        # far earlier relays got; there is no last message id to check against.
         row = await self.store.pool.fetchrow(
             "SELECT transaction_id::text::bigint AS tx, position FROM relay_checkpoint WHERE name = $1",
             self.settings.stream_name,
         )
-        return Position(row["tx"], row["position"]) if row else START
+        return (Position(row["tx"], row["position"]) if row else START), None
 
-    async def _resume_point_or(self, fallback: Position, stop: asyncio.Event) -> Position:
+    async def _resume_point_or(
+        self, fallback: tuple[Position, str | None], stop: asyncio.Event
+    ) -> tuple[Position, str | None]:
         while not stop.is_set():
             try:
                 return await self._resume_point()
@@ -161,6 +178,10 @@ class Relay:
 
     async def last_in_stream(self) -> Position | None:
         """The global position of the last event the stream holds, if any."""
+        last = await self._last_message()
+        return last[0] if last else None
+
+    async def _last_message(self) -> tuple[Position, str | None] | None:
         info = await self.js.stream_info(self.settings.stream_name)
         if not info.state.messages:
             return None
@@ -168,8 +189,11 @@ class Relay:
             msg = await self.js.get_msg(self.settings.stream_name, seq=info.state.last_seq)
         except NotFoundError:
             return None
-        header = (msg.headers or {}).get(HEADER_POSITION)
-        return Position.parse(header) if header else None
+        headers = msg.headers or {}
+        header = headers.get(HEADER_POSITION)
+        if not header:
+            return None
+        return Position.parse(header), headers.get("Nats-Msg-Id")
 
     async def _save_checkpoint(self, last: Position) -> None:
         await self.store.pool.execute(

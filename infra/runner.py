@@ -13,6 +13,7 @@ the runner also catches up from the store, so a projection never waits on NATS.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable, Sequence
@@ -30,6 +31,11 @@ from projections.base import Projection, Reactor
 from services.shared.errors import DomainError
 
 log = logging.getLogger("civic.runner")
+
+#: how long one pull waits for the first message before the runner checks ``stop``
+FETCH_WAIT_S = 0.25
+#: how long the follow-up pull waits for more once one message has arrived
+MORE_WAIT_S = 0.01
 
 _TRANSIENT = (
     OSError,
@@ -254,32 +260,42 @@ class Runner:
         """Consume until ``stop`` is set; survives database and NATS outages."""
         js = nc.jetstream()
         sub = None
-        while not stop.is_set():
-            try:
-                await self.catch_up()
-                if sub is None:
-                    sub = await js.pull_subscribe(
-                        f"{self.settings.subject_prefix}.>",
-                        durable=self.durable_name,
-                        stream=self.settings.stream_name,
-                        config=ConsumerConfig(
-                            ack_policy=AckPolicy.EXPLICIT,
-                            deliver_policy=DeliverPolicy.NEW,
-                            ack_wait=30,
-                            max_ack_pending=20000,
-                            max_deliver=-1,
-                        ),
-                    )
-                await self._consume(sub, stop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - keep running through outages
-                if not (is_transient(exc) or isinstance(exc, NatsError)):
-                    log.exception("%s: unexpected error", self.name)
-                else:
-                    log.warning("%s: %s; retrying", self.name, exc)
-                sub = None
-                await _sleep_or_stop(stop, 1.0)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.catch_up()
+                    if sub is None:
+                        sub = await self._subscribe(js)
+                    await self._consume(sub, stop)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - keep running through outages
+                    if not (is_transient(exc) or isinstance(exc, NatsError)):
+                        log.exception("%s: unexpected error", self.name)
+                    else:
+                        log.warning("%s: %s; retrying", self.name, exc)
+                    sub = await _unsubscribe(sub)
+                    await _sleep_or_stop(stop, 1.0)
+        finally:
+            # A pull subscription left behind would hold up draining the connection.
+            await _unsubscribe(sub)
+
+    async def _subscribe(self, js: Any) -> Any:
+        # NEW is enough: whatever was published before the consumer existed is either
+        # already applied by the catch-up above, or revealed as a gap by the first
+        # message's Civic-Prev and read from the store.
+        return await js.pull_subscribe(
+            f"{self.settings.subject_prefix}.>",
+            durable=self.durable_name,
+            stream=self.settings.stream_name,
+            config=ConsumerConfig(
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.NEW,
+                ack_wait=30,
+                max_ack_pending=20000,
+                max_deliver=-1,
+            ),
+        )
 
     @property
     def durable_name(self) -> str:
@@ -288,16 +304,42 @@ class Runner:
     async def _consume(self, sub: Any, stop: asyncio.Event) -> None:
         idle = 0.0
         while not stop.is_set():
-            try:
-                msgs = await sub.fetch(self.batch_size, timeout=0.25)
-            except (TimeoutError, NatsTimeoutError):
-                idle += 0.25
+            msgs = await self._next_batch(sub)
+            if not msgs:
+                idle += FETCH_WAIT_S
                 if idle >= self.idle_catch_up_s:
                     idle = 0.0
                     await self.catch_up()
                 continue
             idle = 0.0
             await self.handle_messages(msgs)
+
+    async def _next_batch(self, sub: Any) -> list[Any]:
+        """Whatever is available now, as soon as one message is.
+
+        nats-py's ``fetch(n)`` waits for all ``n`` messages (or its timeout) once the
+        first has arrived, which would add the whole timeout to the latency of a quiet
+        stream. So: wait for one message, then take what else is already there with a
+        short second pull.
+        """
+        try:
+            first = await sub.fetch(1, timeout=FETCH_WAIT_S)
+        except (TimeoutError, NatsTimeoutError):
+            return []
+        if self.batch_size <= 1:
+            return first
+        try:
+            more = await sub.fetch(self.batch_size - 1, timeout=MORE_WAIT_S)
+        except (TimeoutError, NatsTimeoutError):
+            more = []
+        return [*first, *more]
+
+
+async def _unsubscribe(sub: Any) -> None:
+    if sub is not None:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
+    return None
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
