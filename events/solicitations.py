@@ -1,0 +1,200 @@
+"""Solicitation events: a buying need from publication to award, its addenda, Q&A,
+opening and the follows that turn a publication into notices for vendors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from events.base import Event, Money
+
+
+class Criterion(msgspec.Struct, frozen=True, kw_only=True):
+    """A weighted evaluation criterion; weights of a solicitation sum to 100."""
+
+    criterion_id: str
+    name: str
+    description: str = ""
+    weight: int
+    scale_max: int = 10
+    is_price: bool = False
+    library_id: str | None = None
+
+
+class DocumentRef(msgspec.Struct, frozen=True, kw_only=True):
+    """Metadata of a document kept elsewhere (the marketplace stores no file bodies)."""
+
+    name: str
+    media_type: str = "application/pdf"
+    url: str | None = None
+    sha256: str | None = None
+    size_bytes: int | None = None
+
+
+class SolicitationCreated(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationCreated.v1"):
+    solicitation_id: str
+    agency_id: str
+    # "RFI" | "RFQ" | "RFP" | "ITB" (named so because "type" is the event tag field)
+    solicitation_type: str
+    title: str
+    description: str
+    commodity_codes: list[str]
+    estimated_value: Money
+    method: str  # "open" | "selective" | "limited" | "direct"
+    set_aside: str | None = None  # None, "small_business" or a certification program code
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    criteria: list[Criterion] = []
+    allows_multiple_awards: bool = False
+    documents: list[DocumentRef] = []
+    jurisdiction: str = ""
+    created_by: str = ""
+
+
+class SolicitationUpdated(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationUpdated.v1"):
+    """A draft edit: the full editable content after the edit."""
+
+    solicitation_id: str
+    solicitation_type: str
+    title: str
+    description: str
+    commodity_codes: list[str]
+    estimated_value: Money
+    method: str
+    set_aside: str | None = None
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    criteria: list[Criterion] = []
+    allows_multiple_awards: bool = False
+    documents: list[DocumentRef] = []
+
+
+class SolicitationPublished(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationPublished.v1"):
+    solicitation_id: str
+    agency_id: str
+    published_at: datetime
+    submission_deadline: datetime
+    # What followers, search and the splitting check need without replaying the draft.
+    solicitation_type: str = ""
+    title: str = ""
+    commodity_codes: list[str] = []
+    estimated_value: Money | None = None
+    method: str = ""
+    set_aside: str | None = None
+    questions_deadline: datetime | None = None
+    opening_time: datetime | None = None
+
+
+class SplittingSuspected(Event, frozen=True, kw_only=True, tag="solicitations.SplittingSuspected.v1"):
+    """A warning: several solicitations of one agency for one commodity code, each under
+    a threshold, together exceed it within the look-back window."""
+
+    solicitation_id: str
+    agency_id: str
+    commodity_code: str
+    threshold: str
+    threshold_value: Money
+    combined_value: Money
+    related_solicitation_ids: list[str]
+    window_days: int
+
+
+class AddendumPublished(Event, frozen=True, kw_only=True, tag="solicitations.AddendumPublished.v1"):
+    solicitation_id: str
+    number: int
+    summary: str
+    changes: str
+    submission_deadline: datetime
+    questions_deadline: datetime | None = None
+    opening_time: datetime | None = None
+    documents: list[DocumentRef] = []
+    deadline_extended: bool = False
+    published_at: datetime | None = None
+
+
+class QuestionAsked(Event, frozen=True, kw_only=True, tag="solicitations.QuestionAsked.v1"):
+    """The asker is recorded for the file; no view ever shows it."""
+
+    solicitation_id: str
+    question_id: str
+    question: str
+    asked_by: str
+    asked_at: datetime
+
+
+class QuestionAnswered(Event, frozen=True, kw_only=True, tag="solicitations.QuestionAnswered.v1"):
+    solicitation_id: str
+    question_id: str
+    question: str
+    answer: str
+    answered_at: datetime | None = None
+
+
+class SolicitationClosed(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationClosed.v1"):
+    solicitation_id: str
+    closed_at: datetime
+
+
+class TabulationEntry(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    vendor_id: str
+    price: Money
+    received_at: datetime
+    vendor_name: str = ""
+    acknowledged_addendum: int = 0
+    # False when the bid did not acknowledge the latest addendum: listed, but it does not count.
+    counts: bool = True
+
+
+class SolicitationOpened(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationOpened.v1"):
+    solicitation_id: str
+    opened_at: datetime
+    tabulation: list[TabulationEntry]
+    latest_addendum: int = 0
+
+
+class SolicitationCancelled(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationCancelled.v1"):
+    solicitation_id: str
+    reason: str
+    cancelled_at: datetime | None = None
+
+
+class SolicitationUnderEvaluation(Event, frozen=True, kw_only=True,
+                                  tag="solicitations.SolicitationUnderEvaluation.v1"):
+    solicitation_id: str
+
+
+class SolicitationAwarded(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationAwarded.v1"):
+    solicitation_id: str
+    award_id: str = ""
+    vendor_id: str = ""
+    value: Money | None = None
+
+
+class SolicitationUnsuccessful(Event, frozen=True, kw_only=True,
+                               tag="solicitations.SolicitationUnsuccessful.v1"):
+    solicitation_id: str
+    reason: str = ""
+
+
+class CommodityFollowed(Event, frozen=True, kw_only=True, tag="solicitations.CommodityFollowed.v1"):
+    vendor_id: str
+    commodity_code: str
+    followed_by: str = ""
+
+
+class CommodityUnfollowed(Event, frozen=True, kw_only=True, tag="solicitations.CommodityUnfollowed.v1"):
+    vendor_id: str
+    commodity_code: str
+
+
+SolicitationEvent = (
+    SolicitationCreated | SolicitationUpdated | SolicitationPublished | SplittingSuspected
+    | AddendumPublished | QuestionAsked | QuestionAnswered | SolicitationClosed
+    | SolicitationOpened | SolicitationCancelled | SolicitationUnderEvaluation
+    | SolicitationAwarded | SolicitationUnsuccessful
+)
+FollowEvent = CommodityFollowed | CommodityUnfollowed
