@@ -32,9 +32,9 @@ class Executor:
         self.clock = clock
         self.on_append = on_append
 
-    async def load(self, decider: Decider[S, Any], aggregate_id: str) -> tuple[S, int]:
+    async def load(self, decider: Decider[S, Any], aggregate_id: str, *, conn: Any = None) -> tuple[S, int]:
         """The aggregate's current state and version (0 when it has no events)."""
-        recorded = await self.store.read_stream(decider.stream_id(aggregate_id))
+        recorded = await self.store.read_stream(decider.stream_id(aggregate_id), conn=conn)
         state = decider.fold(r.event for r in recorded)
         return state, (recorded[-1].version if recorded else 0)
 
@@ -55,15 +55,20 @@ class Executor:
         expected_version: int | None = None,
         causation_id: str | None = None,
         correlation_id: str | None = None,
+        conn: Any = None,
     ) -> Outcome[S]:
-        """Decide and append. With a ``command_id``, a repeat returns the first outcome."""
+        """Decide and append. With a ``command_id``, a repeat returns the first outcome.
+
+        With ``conn`` (a connection inside a transaction), the append joins that
+        transaction, so commands on several aggregates commit or fail together.
+        """
         stream_id = decider.stream_id(aggregate_id)
         if command_id is not None:
             first = await self.store.find(event_ids_for(command_id, 1)[0])
             if first is not None:
-                state, version = await self.load(decider, aggregate_id)
+                state, version = await self.load(decider, aggregate_id, conn=conn)
                 return Outcome(state, version, [], duplicate=True)
-        recorded = await self.store.read_stream(stream_id)
+        recorded = await self.store.read_stream(stream_id, conn=conn)
         state = decider.fold(r.event for r in recorded)
         version = recorded[-1].version if recorded else 0
         if expected_version is not None and expected_version != version:
@@ -95,9 +100,10 @@ class Executor:
             metadata,
             event_ids=event_ids_for(command_id, len(new_events)) if command_id else None,
             timers=timers,
+            conn=conn,
         )
         if result.duplicate:
-            state, version = await self.load(decider, aggregate_id)
+            state, version = await self.load(decider, aggregate_id, conn=conn)
             return Outcome(state, version, [], duplicate=True)
         if self.on_append is not None:
             self.on_append()
