@@ -1,0 +1,201 @@
+"""The event store on a real PostgreSQL: atomic appends, optimistic concurrency,
+idempotency, reading in batches, gap-free tailing, migrations and immutability."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import asyncpg
+import pytest
+
+from infra import db
+from infra.eventstore import START, EventStore, event_ids_for
+from infra.migrate import migrate, migration_files
+from services.agencies.commands import RegisterAgency
+from services.agencies.decider import AGENCY
+from services.shared.context import Actor
+from services.shared.errors import Conflict
+from tests.integration.infra.support import Noted, append_notes, meta, store_order
+from tests.support import create_database, drop_database, unique
+
+
+@pytest.fixture
+async def store(isolated):
+    settings = await isolated()
+    pool = await db.create_pool(settings.database_url, min_size=2, max_size=40)
+    yield EventStore(pool)
+    await pool.close()
+
+
+async def _count(store: EventStore) -> int:
+    return await store.pool.fetchval("SELECT count(*) FROM events")
+
+
+async def test_wrong_expected_version_is_a_conflict_and_writes_nothing(store):
+    first = await store.append("s-1", 0, [Noted(n=1), Noted(n=2)], meta())
+    assert first.version == 2
+    with pytest.raises(Conflict) as raised:
+        await store.append("s-1", 1, [Noted(n=3), Noted(n=4)], meta())
+    assert raised.value.details == {"expected_version": 1, "actual_version": 2}
+    with pytest.raises(Conflict):
+        await store.append("s-1", 0, [Noted(n=3)], meta())
+    assert await _count(store) == 2
+    assert [e.event.n for e in await store.read_stream("s-1")] == [1, 2]
+
+
+async def test_a_multi_event_append_is_all_or_nothing(store):
+    taken = event_ids_for("cmd-taken", 1)[0]
+    await store.append("s-a", 0, [Noted(n=1)], meta(), event_ids=[taken])
+    with pytest.raises(Conflict):
+        # The second id is already used by another stream: nothing of this append lands.
+        await store.append("s-b", 0, [Noted(n=2), Noted(n=3)], meta(),
+                           event_ids=[event_ids_for("cmd-new", 1)[0], taken])
+    assert await store.read_stream("s-b") == []
+    assert await _count(store) == 1
+
+
+async def test_concurrent_appenders_at_one_version_exactly_one_wins(store):
+    async def attempt(i: int) -> bool:
+        try:
+            await store.append("contested", 0, [Noted(n=i)], meta())
+            return True
+        except Conflict:
+            return False
+
+    results = await asyncio.gather(*(attempt(i) for i in range(12)))
+    assert results.count(True) == 1
+    assert await store.stream_version("contested") == 1
+
+
+async def test_appending_without_expected_version_serialises_concurrent_writers(store):
+    await asyncio.gather(*(store.append("busy", None, [Noted(n=i)], meta()) for i in range(10)))
+    stored = await store.read_stream("busy")
+    assert [e.version for e in stored] == list(range(1, 11))
+    assert sorted(e.event.n for e in stored) == list(range(10))
+
+
+async def test_same_event_ids_append_once(store):
+    ids = event_ids_for("command-1", 2)
+    first = await store.append("s-idem", 0, [Noted(n=1), Noted(n=2)], meta(), event_ids=ids)
+    again = await store.append("s-idem", 0, [Noted(n=1), Noted(n=2)], meta(), event_ids=ids)
+    assert not first.duplicate and again.duplicate
+    assert again.version == first.version == 2
+    # Even when the stream moved on, a repeat is recognised rather than appended.
+    await store.append("s-idem", 2, [Noted(n=3)], meta())
+    late = await store.append("s-idem", 2, [Noted(n=1), Noted(n=2)], meta(), event_ids=ids)
+    assert late.duplicate
+    assert await _count(store) == 3
+
+
+async def test_a_repeated_command_id_executes_once(isolated):
+    from infra.container import open_civic
+
+    civic = await open_civic(await isolated(), with_nats=False)
+    try:
+        admin = Actor(sub="admin-1", role="admin")
+        command = RegisterAgency(agency_id="ag-1", name="Parks", jurisdiction="City")
+        first = await civic.executor.execute(AGENCY, "ag-1", command, admin, command_id="cmd-42")
+        second = await civic.executor.execute(AGENCY, "ag-1", command, admin, command_id="cmd-42")
+        assert not first.duplicate and second.duplicate
+        assert second.version == first.version == 1
+        assert await civic.pool.fetchval("SELECT count(*) FROM events") == 1
+    finally:
+        await civic.close()
+
+
+async def test_reading_a_stream_and_the_global_order_in_batches(store):
+    await append_notes(store, 250, streams=7, per_append=3)
+    stream = await store.read_stream("note-0")
+    assert [e.version for e in stream] == list(range(1, len(stream) + 1))
+    tail = await store.read_stream("note-0", after_version=5)
+    assert [e.version for e in tail] == list(range(6, len(stream) + 1))
+
+    seen, after, batches = [], START, 0
+    while batch := await store.read_all(after, 40):
+        assert len(batch) <= 40
+        seen.extend(batch)
+        after = batch[-1].position
+        batches += 1
+    assert batches == 7
+    assert [e.event.n for e in seen] == list(range(250))
+    assert [e.position for e in seen] == sorted(e.position for e in seen)
+    assert await store.head() == seen[-1].position
+
+
+async def test_a_tailing_reader_sees_every_event_exactly_once_under_concurrent_writers(store):
+    """The gap test: transactions commit out of position order, some held open while
+    others commit; a reader following the global order must still see each event once."""
+    writers, rounds = 24, 12
+    rng = random.Random(7)
+    written: list[str] = []
+    done = asyncio.Event()
+
+    async def writer(w: int) -> None:
+        for r in range(rounds):
+            async with store.pool.acquire() as conn, conn.transaction():
+                first = await store.append(f"w{w}", None, [Noted(n=r)], meta(), conn=conn)
+                if w % 3 == 0:
+                    # Held open: others take later positions and commit meanwhile; this
+                    # transaction's next event gets a position after theirs.
+                    await asyncio.sleep(rng.uniform(0.005, 0.05))
+                    second = await store.append(f"w{w}", None, [Noted(n=r)], meta(), conn=conn)
+                    ids = first.event_ids + second.event_ids
+                else:
+                    ids = first.event_ids
+            written.extend(ids)
+
+    async def tail() -> list:
+        seen, after = [], START
+        while True:
+            finished = done.is_set()
+            batch = await store.read_all_raw(after, 25)
+            seen.extend(batch)
+            if batch:
+                after = batch[-1].position
+            elif finished:
+                return seen
+            else:
+                await asyncio.sleep(0.002)
+
+    reader = asyncio.create_task(tail())
+    await asyncio.gather(*(writer(w) for w in range(writers)))
+    done.set()
+    seen = await asyncio.wait_for(reader, 30)
+
+    ids = [r.event_id for r in seen]
+    assert len(ids) == len(set(ids)), "an event was seen twice"
+    assert set(ids) == set(written), "an event was skipped"
+    assert ids == await store_order(store)
+    identity = [r.position.position for r in seen]
+    assert any(b < a for a, b in zip(identity, identity[1:])), (
+        "no late commit happened: the test did not exercise the gap"
+    )
+
+
+async def test_events_refuse_update_delete_and_truncate(store):
+    await store.append("fixed", 0, [Noted(n=1)], meta())
+    for statement in ("UPDATE events SET type = 'x'", "DELETE FROM events", "TRUNCATE events"):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await store.pool.execute(statement)
+    assert await _count(store) == 1
+
+
+async def test_migrations_run_twice_and_from_two_connections_at_once(server_settings):
+    name = f"civic_test_{unique('')}"
+    url = await create_database(server_settings.database_url, name, migrated=False)
+    try:
+        first, second = await asyncpg.connect(url), await asyncpg.connect(url)
+        try:
+            applied = await asyncio.gather(migrate(first), migrate(second))
+            every = [p.name for p in migration_files()]
+            assert sorted(applied[0] + applied[1]) == every
+            assert [] in applied
+            assert await migrate(first) == []
+            recorded = await first.fetch("SELECT version FROM schema_migrations ORDER BY version")
+            assert [r["version"] for r in recorded] == every
+        finally:
+            await first.close()
+            await second.close()
+    finally:
+        await drop_database(server_settings.database_url, name)
