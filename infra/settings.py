@@ -21,17 +21,17 @@ class Settings:
     stream_name: str = "CIVIC_EVENTS"
     subject_prefix: str = "civic.events"
     stream_replicas: int = 1
-    signing_key: str | None = None
+    signing_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     token_issuer: str = "civic-marketplace"
     dev_clock: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
     ocid_prefix: str = "civic"
-    stripe_api_key: str | None = None
-    stripe_webhook_secret: str | None = None
+    stripe_api_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    stripe_webhook_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_api_base: str | None = None
-    bid_key: str | None = None
+    bid_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     rate_limit_per_minute: int = 600
     extra: dict[str, str] = field(default_factory=dict)
 
