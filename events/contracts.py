@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import msgspec
-
 from events.base import Event, Money
 
 
