@@ -6,15 +6,19 @@ and every consumer can fill a gap from it, so the stream may expire old messages
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import logging
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import msgspec
 import nats
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NoStreamResponseError, NotFoundError
 
 from infra.eventstore import RawEvent
 
@@ -127,3 +131,84 @@ async def ensure_stream(js: JetStreamContext, name: str, prefix: str, replicas: 
         await js.add_stream(config)
         return
     await js.update_stream(config)
+
+
+class Publisher:
+    """Pipelined JetStream publishing: send a batch, then wait for every acknowledgement.
+
+    Replies come back on one inbox of its own. (nats-py's ``publish_async`` leaves the
+    future of a message the server refuses pending until it times out, which would stall
+    a relay for the whole timeout instead of resuming at once.)
+    """
+
+    def __init__(self, nc: NATS) -> None:
+        self.nc = nc
+        self._prefix = ""
+        self._sub: Any = None
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._tokens = itertools.count()
+
+    async def _start(self) -> None:
+        self._prefix = self.nc.new_inbox()
+        self._sub = await self.nc.subscribe(f"{self._prefix}.*", cb=self._on_reply)
+
+    async def _on_reply(self, msg: Any) -> None:
+        future = self._pending.pop(msg.subject[len(self._prefix) + 1 :], None)
+        if future is None or future.done():
+            return
+        if msg.headers and msg.headers.get("Status") == "503":
+            future.set_exception(NoStreamResponseError())
+            return
+        try:
+            reply = _ack_decoder.decode(msg.data)
+        except msgspec.DecodeError as exc:
+            future.set_exception(APIError(description=f"unreadable acknowledgement: {exc}"))
+            return
+        error = reply.get("error")
+        if error:
+            future.set_exception(APIError(code=error.get("code"), err_code=error.get("err_code"),
+                                          description=error.get("description")))
+        else:
+            future.set_result(reply)
+
+    async def publish(
+        self, messages: Sequence[tuple[str, bytes, dict[str, str]]], timeout: float
+    ) -> list[dict[str, Any]]:
+        """Publish ``(subject, payload, headers)`` in order; returns the acknowledgements.
+
+        Raises the first refusal (``APIError``) or ``TimeoutError``; messages after a
+        refused one may or may not be stored.
+        """
+        if self._sub is None:
+            await self._start()
+        loop = asyncio.get_running_loop()
+        tokens: list[str] = []
+        futures: list[asyncio.Future[dict[str, Any]]] = []
+        try:
+            for subject, payload, headers in messages:
+                token = str(next(self._tokens))
+                future: asyncio.Future[dict[str, Any]] = loop.create_future()
+                self._pending[token] = future
+                tokens.append(token)
+                futures.append(future)
+                await self.nc.publish(subject, payload, reply=f"{self._prefix}.{token}", headers=headers)
+            return await asyncio.wait_for(asyncio.gather(*futures), timeout)
+        finally:
+            for token in tokens:
+                self._pending.pop(token, None)
+            for future in futures:
+                if not future.done():
+                    future.cancel()
+                elif not future.cancelled():
+                    future.exception()  # retrieved: no "never retrieved" warnings
+
+    async def close(self) -> None:
+        if self._sub is not None:
+            sub, self._sub = self._sub, None
+            try:
+                await sub.unsubscribe()
+            except Exception:  # noqa: BLE001 - the connection may be gone already
+                pass
+
+
+_ack_decoder = msgspec.json.Decoder(dict[str, Any])

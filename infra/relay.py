@@ -26,7 +26,15 @@ from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
-from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_of, ensure_stream, subject_for
+from infra.bus import (
+    HEADER_POSITION,
+    HEADER_PREV,
+    HEADER_TYPE,
+    Publisher,
+    envelope_of,
+    ensure_stream,
+    subject_for,
+)
 from infra.eventstore import START, EventStore, Position, RawEvent
 from infra.settings import Settings
 
@@ -48,19 +56,30 @@ class Relay:
         *,
         batch_size: int = 2000,
         idle_wait_s: float = 0.05,
+        publish_timeout_s: float = PUBLISH_TIMEOUT_S,
+        lock_retry_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.store = store
         self.nc = nc
-        self.js = nc.jetstream(publish_async_max_pending=batch_size * 2)
+        self.js = nc.jetstream()
+        self.publisher = Publisher(nc)
         self.batch_size = batch_size
         self.idle_wait_s = idle_wait_s
+        self.publish_timeout_s = publish_timeout_s
+        self.lock_retry_s = lock_retry_s
         self.wake = asyncio.Event()
         self.published = 0
         self.active = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish until ``stop`` is set, waiting for the leadership lock first."""
+        try:
+            await self._run(stop)
+        finally:
+            await self.publisher.close()
+
+    async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
                 lock_conn = await self._acquire_lock(stop)
@@ -74,6 +93,9 @@ class Relay:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("relay: database unavailable (%s); retrying", exc)
                 await _sleep_or_stop(stop, 1.0)
+            except (TimeoutError, NatsError) as exc:
+                log.warning("relay: NATS unavailable (%s); retrying", exc)
+                await _sleep_or_stop(stop, 0.5)
 
     async def _acquire_lock(self, stop: asyncio.Event) -> asyncpg.Connection | None:
         key = _lock_key(self.settings.stream_name)
@@ -87,7 +109,7 @@ class Relay:
                 await _close_quietly(conn)
                 raise
             await _close_quietly(conn)
-            await _sleep_or_stop(stop, 1.0)
+            await _sleep_or_stop(stop, self.lock_retry_s)
         return None
 
     async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
@@ -120,8 +142,9 @@ class Relay:
         ``prev_id`` is the id of the event the stream ends with (``None``: no check for
         the first message of the batch).
         """
-        futures = []
+        messages = []
         prev_text = str(prev)
+        prefix = self.settings.subject_prefix
         for raw in batch:
             position = str(raw.position)
             headers = {
@@ -132,22 +155,9 @@ class Relay:
             }
             if prev_id is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = prev_id
-            prev_id = raw.event_id
-            futures.append(
-                await self.js.publish_async(
-                    subject_for(self.settings.subject_prefix, raw.type),
-                    envelope_of(raw, prev_text),
-                    headers=headers,
-                    wait_stall=PUBLISH_TIMEOUT_S,
-                )
-            )
-            prev_text = position
-        try:
-            await asyncio.wait_for(asyncio.gather(*futures), PUBLISH_TIMEOUT_S)
-        finally:
-            for fut in futures:
-                if not fut.done():
-                    fut.cancel()
+            messages.append((subject_for(prefix, raw.type), envelope_of(raw, prev_text), headers))
+            prev_id, prev_text = raw.event_id, position
+        await self.publisher.publish(messages, self.publish_timeout_s)
 
     async def _resume_point(self) -> tuple[Position, str | None]:
         """Where to carry on: after the stream's last event (its position and id)."""
