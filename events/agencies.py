@@ -21,6 +21,8 @@ class AgencyRegistered(Event, frozen=True, kw_only=True, tag="agencies.AgencyReg
     goals: list[DiversityGoal] = []
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    #: ZIP codes or prefixes of the jurisdiction, for "local business" claims (empty: the whole state)
+    local_zip_prefixes: list[str] = []
 
 
 class AgencyGoalsSet(Event, frozen=True, kw_only=True, tag="agencies.AgencyGoalsSet.v1"):

@@ -17,6 +17,7 @@ from services.agencies.decider import AGENCY, Agency
 from services.shared.context import Actor
 from services.shared.errors import NotFound
 
+
 class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     jurisdiction: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -24,6 +25,7 @@ class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     goals: Annotated[list[DiversityGoal], msgspec.Meta(max_length=50)] = []
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    local_zip_prefixes: Annotated[list[str], msgspec.Meta(max_length=500)] = []
 
 
 class GoalsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -37,6 +39,9 @@ class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
     goals: list[DiversityGoal]
     prompt_payment_days: int
     late_interest_annual_rate: float
+    #: the USPS state of a US jurisdiction (``US-WA-Seattle`` -> ``WA``): local vendors are there
+    state: str | None
+    local_zip_prefixes: list[str]
     version: int
 
 
@@ -48,6 +53,8 @@ def _out(state: Agency, version: int) -> AgencyOut:
         goals=list(state.goals),
         prompt_payment_days=state.prompt_payment_days,
         late_interest_annual_rate=state.late_interest_annual_rate,
+        state=state.state,
+        local_zip_prefixes=list(state.local_zip_prefixes),
         version=version,
     )
 

@@ -14,6 +14,7 @@ class RegisterAgency(msgspec.Struct, frozen=True, kw_only=True):
     goals: list[DiversityGoal] = []
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    local_zip_prefixes: list[str] = []
 
 
 class SetGoals(msgspec.Struct, frozen=True, kw_only=True):

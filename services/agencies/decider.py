@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import msgspec
@@ -23,6 +24,23 @@ class Agency(msgspec.Struct, frozen=True, kw_only=True):
     goals: tuple[DiversityGoal, ...] = ()
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    local_zip_prefixes: tuple[str, ...] = ()
+
+    @property
+    def state(self) -> str | None:
+        """The USPS state of a ``US-<state>[-<place>]`` jurisdiction, else ``None``."""
+        match = _US_JURISDICTION.match(self.jurisdiction)
+        return match.group(1) if match else None
+
+
+_US_JURISDICTION = re.compile(r"^US-([A-Z]{2})(?:-|$)")
+_ZIP_PREFIX = re.compile(r"^\d{1,5}$")
+
+
+def _check_zip_prefixes(prefixes: Sequence[str]) -> None:
+    for i, prefix in enumerate(prefixes):
+        if not _ZIP_PREFIX.match(prefix):
+            raise field_error(f"local_zip_prefixes[{i}]", "must be 1 to 5 digits of a ZIP code")
 
 
 def _check_goals(goals: Sequence[DiversityGoal]) -> None:
@@ -52,6 +70,7 @@ def decide(command: Command, state: Agency, ctx: Context) -> list[Event]:
             if not 0 <= command.late_interest_annual_rate <= 1:
                 raise field_error("late_interest_annual_rate", "a fraction between 0 and 1")
             _check_goals(command.goals)
+            _check_zip_prefixes(command.local_zip_prefixes)
             return [AgencyRegistered(**msgspec.structs.asdict(command))]
         case SetGoals():
             if not state.exists:
@@ -72,6 +91,7 @@ def evolve(state: Agency, event: Event) -> Agency:
                 goals=tuple(event.goals),
                 prompt_payment_days=event.prompt_payment_days,
                 late_interest_annual_rate=event.late_interest_annual_rate,
+                local_zip_prefixes=tuple(event.local_zip_prefixes),
             )
         case AgencyGoalsSet():
             return msgspec.structs.replace(state, goals=tuple(event.goals))

@@ -1,0 +1,253 @@
+"""HTTP for vendors: parse, build a command, hand it to the executor, show what the role may see."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, patch, post
+
+from infra.container import Civic
+from infra.eventstore import event_ids_for
+from infra.executor import Outcome
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.errors import error_responses
+from projections.vendor_standing.matching import tax_key
+from projections.vendor_standing.queries import matching_exclusions
+from services.agencies.decider import AGENCY
+from services.shared.context import Actor
+from services.shared.errors import Conflict, Forbidden, NotFound
+from services.vendors.commands import (
+    AddCertification,
+    ApproveVendor,
+    ExclusionHit,
+    InviteUser,
+    Locality,
+    RegisterVendor,
+    RejectCertification,
+    RejectVendor,
+    RenewVendor,
+    SubmitVendor,
+    UpdateProfile,
+    VerifyCertification,
+)
+from services.vendors.config import vendor_settings
+from services.vendors.decider import VENDOR, Vendor, check_registration
+from services.vendors.schemas import (
+    CertificationIn,
+    CertificationOut,
+    History,
+    HistoryEntry,
+    InviteIn,
+    PublicVendorOut,
+    ReasonIn,
+    VendorIn,
+    VendorOut,
+    VendorPatch,
+    certification_out,
+    public_vendor_out,
+    vendor_out,
+)
+from services.vendors.tax_ids import TAX_ID, ClaimTaxId
+
+#: statuses in which a vendor's public profile is shown to others
+_PUBLIC_STATUSES = ("approved", "expired")
+_VENDOR_WRITE = requires("vendor", "admin")
+_ADMIN = requires("admin")
+
+
+def sees_everything(state: Vendor, actor: Actor | None) -> bool:
+    """Admins and the vendor's own users see the whole record; everyone else the public profile."""
+    if actor is None:
+        return False
+    return actor.role == "admin" or (actor.role == "vendor" and state.is_user(actor.sub))
+
+
+async def _localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:
+    """The named agencies that exist, with where their local businesses are."""
+    found: dict[str, Locality] = {}
+    for agency_id in dict.fromkeys(agency_ids or []):
+        agency, version = await civic.executor.load(AGENCY, agency_id)
+        if version:
+            found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
+                                        zip_prefixes=agency.local_zip_prefixes)
+    return found
+
+
+def _vendor_id_for(command_id: str | None) -> str:
+    """A repeated request (same Idempotency-Key) must name the same vendor."""
+    if command_id is None:
+        return new_id("v")
+    return "v_" + hashlib.sha256(command_id.encode()).hexdigest()[:16]
+
+
+class VendorController(Controller):
+    path = "/vendors"
+    tags = ["vendors"]
+
+    async def _run(self, civic: Civic, actor: Actor, vendor_id: str, command: Any,
+                   key: str | None, route: str) -> Outcome[Vendor]:
+        return await civic.executor.execute(VENDOR, vendor_id, command, actor,
+                                            command_id=scoped_command_id(key, actor.sub, route))
+
+    async def _full(self, civic: Civic, actor: Actor, vendor_id: str, command: Any,
+                    key: str | None, route: str) -> VendorOut:
+        outcome = await self._run(civic, actor, vendor_id, command, key, route)
+        return vendor_out(outcome.state, outcome.version)
+
+    @post(guards=[requires("vendor")], summary="Register a business (the caller becomes its owner)",
+          responses=error_responses(401, 403, 409, 422))
+    async def register(self, civic: Civic, actor: Actor, data: VendorIn,
+                       idempotency_key: IdempotencyKey = None) -> VendorOut:
+        command_id = scoped_command_id(idempotency_key, actor.sub, "vendors.register")
+        vendor_id = data.vendor_id or _vendor_id_for(command_id)
+        if command_id is not None and await civic.store.find(event_ids_for(command_id, 1)[0]):
+            state, version = await civic.executor.load(VENDOR, vendor_id)
+            return vendor_out(state, version)
+        command = RegisterVendor(
+            vendor_id=vendor_id, legal_name=data.legal_name, dba=data.dba, tax_id=data.tax_id,
+            address=data.address.to_event(), contacts=[c.to_event() for c in data.contacts],
+            employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
+            local_agencies=data.local_agencies, localities=await _localities(civic, data.local_agencies),
+        )
+        check_registration(command)  # refuse bad input before anything is read or claimed
+        hits = await matching_exclusions(civic.pool, data.tax_id, data.legal_name, civic.clock.now().date())
+        command = msgspec.structs.replace(command, exclusion_hits=[
+            ExclusionHit(exclusion_id=h.exclusion_id, reason=h.reason) for h in hits])
+        claim_key = tax_key(data.tax_id) or ""
+        # The tax id claim and the registration commit together or not at all.
+        async with civic.pool.acquire() as conn, conn.transaction():
+            claim, claim_version = await civic.executor.load(TAX_ID, claim_key, conn=conn)
+            holder_rejected = False
+            if claim.holder is not None and claim.holder != vendor_id:
+                holder, _ = await civic.executor.load(VENDOR, claim.holder, conn=conn)
+                holder_rejected = holder.status == "rejected"
+            try:
+                await civic.executor.execute(
+                    TAX_ID, claim_key, ClaimTaxId(tax_id=data.tax_id, vendor_id=vendor_id,
+                                                  holder_rejected=holder_rejected),
+                    actor, expected_version=claim_version, conn=conn,
+                    command_id=f"{command_id}:taxid" if command_id else None)
+            except Conflict as exc:
+                if exc.code != "version_conflict":
+                    raise
+                raise Conflict("another registration with this tax id is in progress",
+                               code="duplicate_tax_id",
+                               details=[{"field": "tax_id", "message": "already registered"}]) from exc
+            outcome = await civic.executor.execute(VENDOR, vendor_id, command, actor, command_id=command_id,
+                                                   conn=conn)
+        return vendor_out(outcome.state, outcome.version)
+
+    @get("/{vendor_id:str}", summary="Read a vendor: the whole record for its users and admins, "
+         "the public profile for everyone else", security=[{}, {"BearerToken": []}],
+         responses=error_responses(401, 404))
+    async def read(self, civic: Civic, maybe_actor: Actor | None, vendor_id: str) -> VendorOut | PublicVendorOut:
+        state, version = await civic.executor.load_existing(VENDOR, vendor_id, "vendor")
+        if sees_everything(state, maybe_actor):
+            return vendor_out(state, version)
+        if state.status not in _PUBLIC_STATUSES:
+            raise NotFound(f"vendor {vendor_id} not found")
+        return public_vendor_out(state)
+
+    @patch("/{vendor_id:str}", guards=[_VENDOR_WRITE], summary="Change the profile (each change is an event)",
+           responses=error_responses(401, 403, 404, 409, 422))
+    async def update(self, civic: Civic, actor: Actor, vendor_id: str, data: VendorPatch,
+                     idempotency_key: IdempotencyKey = None) -> VendorOut:
+        state, _ = await civic.executor.load_existing(VENDOR, vendor_id, "vendor")
+        agencies = data.local_agencies if data.local_agencies is not None else list(state.local_agencies)
+        command = UpdateProfile(
+            legal_name=data.legal_name, dba=data.dba,
+            address=data.address.to_event() if data.address else None,
+            contacts=[c.to_event() for c in data.contacts] if data.contacts is not None else None,
+            employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
+            local_agencies=data.local_agencies, localities=await _localities(civic, agencies),
+        )
+        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.update")
+
+    @post("/{vendor_id:str}/submit", guards=[_VENDOR_WRITE], status_code=200,
+          summary="Submit the registration for review", responses=error_responses(401, 403, 404, 409, 422))
+    async def submit(self, civic: Civic, actor: Actor, vendor_id: str,
+                     idempotency_key: IdempotencyKey = None) -> VendorOut:
+        return await self._full(civic, actor, vendor_id, SubmitVendor(), idempotency_key, "vendors.submit")
+
+    @post("/{vendor_id:str}/approve", guards=[_ADMIN], status_code=200,
+          summary="Approve a submitted registration", responses=error_responses(401, 403, 404, 409))
+    async def approve(self, civic: Civic, actor: Actor, vendor_id: str,
+                      idempotency_key: IdempotencyKey = None) -> VendorOut:
+        command = ApproveVendor(registration_days=vendor_settings().registration_days)
+        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.approve")
+
+    @post("/{vendor_id:str}/reject", guards=[_ADMIN], status_code=200,
+          summary="Reject a submitted registration, with a reason",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def reject(self, civic: Civic, actor: Actor, vendor_id: str, data: ReasonIn,
+                     idempotency_key: IdempotencyKey = None) -> VendorOut:
+        return await self._full(civic, actor, vendor_id, RejectVendor(reason=data.reason), idempotency_key,
+                                "vendors.reject")
+
+    @post("/{vendor_id:str}/renew", guards=[_VENDOR_WRITE], status_code=200,
+          summary="Renew the registration (from 90 days before it expires, or after)",
+          responses=error_responses(401, 403, 404, 409))
+    async def renew(self, civic: Civic, actor: Actor, vendor_id: str,
+                    idempotency_key: IdempotencyKey = None) -> VendorOut:
+        command = RenewVendor(registration_days=vendor_settings().registration_days)
+        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.renew")
+
+    @post("/{vendor_id:str}/users", guards=[_VENDOR_WRITE], summary="Invite a colleague to act for the vendor",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def invite(self, civic: Civic, actor: Actor, vendor_id: str, data: InviteIn,
+                     idempotency_key: IdempotencyKey = None) -> VendorOut:
+        return await self._full(civic, actor, vendor_id, InviteUser(user=data.user), idempotency_key,
+                                "vendors.invite")
+
+    @post("/{vendor_id:str}/certifications", guards=[_VENDOR_WRITE],
+          summary="Add a diversity certification (pending until an admin verifies it)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def add_certification(self, civic: Civic, actor: Actor, vendor_id: str, data: CertificationIn,
+                                idempotency_key: IdempotencyKey = None) -> CertificationOut:
+        command_id = scoped_command_id(idempotency_key, actor.sub, f"vendors.certify:{vendor_id}")
+        cert_id = data.cert_id or (
+            "c_" + hashlib.sha256(command_id.encode()).hexdigest()[:16] if command_id else new_id("c"))
+        command = AddCertification(
+            cert_id=cert_id, program=data.program, issuing_body=data.issuing_body, number=data.number,
+            effective_date=data.effective_date, expiry_date=data.expiry_date,
+            documents=[d.to_event() for d in data.documents],
+        )
+        outcome = await self._run(civic, actor, vendor_id, command, idempotency_key, f"vendors.certify:{vendor_id}")
+        return certification_out(vendor_id, outcome.state.certification(cert_id))
+
+    @post("/{vendor_id:str}/certifications/{cert_id:str}/verify", guards=[_ADMIN], status_code=200,
+          summary="Verify a pending certification", responses=error_responses(401, 403, 404, 409))
+    async def verify_certification(self, civic: Civic, actor: Actor, vendor_id: str, cert_id: str,
+                                   idempotency_key: IdempotencyKey = None) -> CertificationOut:
+        outcome = await self._run(civic, actor, vendor_id, VerifyCertification(cert_id=cert_id),
+                                  idempotency_key, f"vendors.verify:{vendor_id}:{cert_id}")
+        return certification_out(vendor_id, outcome.state.certification(cert_id))
+
+    @post("/{vendor_id:str}/certifications/{cert_id:str}/reject", guards=[_ADMIN], status_code=200,
+          summary="Reject a pending certification, with a reason",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def reject_certification(self, civic: Civic, actor: Actor, vendor_id: str, cert_id: str,
+                                   data: ReasonIn, idempotency_key: IdempotencyKey = None) -> CertificationOut:
+        command = RejectCertification(cert_id=cert_id, reason=data.reason)
+        outcome = await self._run(civic, actor, vendor_id, command, idempotency_key,
+                                  f"vendors.reject_certification:{vendor_id}:{cert_id}")
+        return certification_out(vendor_id, outcome.state.certification(cert_id))
+
+    @get("/{vendor_id:str}/history", guards=[_VENDOR_WRITE],
+         summary="Every event of the vendor, for its users and admins",
+         responses=error_responses(401, 403, 404))
+    async def history(self, civic: Civic, actor: Actor, vendor_id: str) -> History:
+        recorded = await civic.store.read_stream(VENDOR.stream_id(vendor_id))
+        if not recorded:
+            raise NotFound(f"vendor {vendor_id} not found")
+        if not sees_everything(VENDOR.fold(r.event for r in recorded), actor):
+            raise Forbidden("only the vendor's own users and admins read its history")
+        return History(vendor_id=vendor_id, events=[
+            HistoryEntry(version=r.version, type=r.type, data=msgspec.to_builtins(r.event),
+                         actor=r.metadata.actor, actor_role=r.metadata.actor_role,
+                         occurred_at=r.metadata.occurred_at)
+            for r in recorded
+        ])
