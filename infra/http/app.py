@@ -18,6 +18,7 @@ from infra import embedded
 from infra.components import discover
 from infra.container import Civic, open_civic
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
+from infra.http.content_type import JsonBodyMiddleware
 from infra.http.errors import EXCEPTION_HANDLERS
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
@@ -75,7 +76,7 @@ def create_app(
     return Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
-        middleware=[RateLimitMiddleware, BearerAuthMiddleware],
+        middleware=[RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings}),

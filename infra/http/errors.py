@@ -110,9 +110,19 @@ def database_down(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 def unexpected(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, _DB_DOWN):
         return database_down(_, exc)
+    if isinstance(exc, RecursionError):  # msgspec refuses JSON nested past its depth limit
+        return error_response(400, "bad_request", "JSON is nested too deeply")
+    if isinstance(exc, _UNSTORABLE_TEXT):  # PostgreSQL text cannot hold NUL characters
+        return error_response(422, "invalid", "text contains a character that cannot be stored (NUL)",
+                              [{"message": "remove U+0000 characters"}])
     log.exception("unexpected error", exc_info=exc)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "internal server error")
 
+
+_UNSTORABLE_TEXT = (
+    asyncpg.exceptions.UntranslatableCharacterError,
+    asyncpg.exceptions.CharacterNotInRepertoireError,
+)
 
 _DB_DOWN = (
     OSError,
