@@ -1,0 +1,212 @@
+"""HTTP for bids. The edge reads the solicitation's facts and the vendor's standing,
+seals the content, and hands the command on; reads are role-aware and never reveal a
+bid (or that it exists) to anyone but its vendor before the opening."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+
+from events.base import Money
+from events.bids import Attestations, CriterionResponse
+from events.solicitations import DocumentRef
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, scoped_command_id
+from infra.http.errors import error_responses
+from services.bids.commands import (
+    AcknowledgeAddendum,
+    BidContent,
+    ReplaceBid,
+    SubmitBid,
+    WithdrawBid,
+)
+from services.bids.decider import BID, Bid, bid_id_for
+from services.bids.queries import acting_vendor, is_vendor_user, vendor_facts
+from services.bids.sealing import vault_for
+from services.bids.solicitation_facts import SolicitationFacts, load_facts
+from services.shared.context import Actor
+from services.shared.errors import NotFound
+
+_Text = Annotated[str, msgspec.Meta(max_length=20000)]
+
+
+class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    criterion_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    text: _Text
+
+
+class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    price: Money
+    attestations: Attestations
+    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
+    vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+
+class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    price: Money
+    attestations: Attestations
+    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    number: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class BidOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    solicitation_id: str
+    vendor_id: str
+    status: str
+    received_at: datetime | None
+    acknowledged_addendum: int
+    latest_addendum: int
+    #: False while the latest addendum is not acknowledged: the bid would not count
+    counts: bool
+    sealed: bool
+    price: Money | None = None
+    responses: list[CriterionResponse] = []
+    documents: list[DocumentRef] = []
+    attestations: Attestations | None = None
+    version: int = 0
+
+
+def _content(data: BidIn | BidReplaceIn) -> BidContent:
+    return BidContent(
+        price=data.price,
+        responses=[CriterionResponse(criterion_id=r.criterion_id, text=r.text) for r in data.responses],
+        documents=list(data.documents),
+        attestations=data.attestations,
+    )
+
+
+def _out(bid: Bid, facts: SolicitationFacts, version: int, content: BidContent | None) -> BidOut:
+    return BidOut(
+        id=bid.bid_id, solicitation_id=bid.solicitation_id, vendor_id=bid.vendor_id, status=bid.status,
+        received_at=bid.received_at, acknowledged_addendum=bid.acknowledged_addendum,
+        latest_addendum=facts.latest_addendum, counts=bid.acknowledged_addendum >= facts.latest_addendum,
+        sealed=bid.unsealed is None,
+        price=content.price if content else None,
+        responses=list(content.responses) if content else [],
+        documents=list(content.documents) if content else [],
+        attestations=content.attestations if content else None,
+        version=version,
+    )
+
+
+def _owner_content(civic: Civic, bid: Bid) -> BidContent:
+    return vault_for(civic).unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
+                                   vendor_id=bid.vendor_id)
+
+
+def _seal(civic: Civic, content: BidContent, bid_id: str, solicitation_id: str, vendor_id: str) -> str:
+    return vault_for(civic).seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
+
+
+_WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+class SolicitationBidsController(Controller):
+    path = "/solicitations/{solicitation_id:str}/bids"
+    tags = ["bids"]
+
+    @post(guards=[requires("vendor")], summary="Submit a sealed bid (until the submission deadline)",
+          responses=_WRITE_ERRORS)
+    async def submit(self, civic: Civic, actor: Actor, solicitation_id: str, data: BidIn,
+                     idempotency_key: IdempotencyKey = None) -> BidOut:
+        facts = await load_facts(civic.store, solicitation_id)
+        if not facts.exists or facts.status == "draft":
+            raise NotFound(f"solicitation {solicitation_id} not found")
+        vendor_id = await acting_vendor(civic.pool, actor, data.vendor_id)
+        vendor = await vendor_facts(civic.pool, vendor_id, civic.clock.now(), facts)
+        bid_id = bid_id_for(solicitation_id, vendor_id)
+        content = _content(data)
+        command = SubmitBid(facts=facts, bid_id=bid_id, solicitation_id=solicitation_id, vendor=vendor,
+                            content=content, sealed=_seal(civic, content, bid_id, solicitation_id, vendor_id),
+                            acknowledged_addendum=data.acknowledged_addendum)
+        outcome = await civic.executor.execute(
+            BID, bid_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "bids.submit"))
+        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+
+
+async def _own_bid(civic: Civic, actor: Actor, bid_id: str) -> tuple[Bid, SolicitationFacts]:
+    bid, _ = await civic.executor.load(BID, bid_id)
+    if not bid.exists or not await is_vendor_user(civic.pool, actor, bid.vendor_id):
+        raise NotFound(f"bid {bid_id} not found")
+    return bid, await load_facts(civic.store, bid.solicitation_id)
+
+
+def _may_read_opened(actor: Actor, facts: SolicitationFacts) -> bool:
+    """Agency staff and oversight read bids once the solicitation is opened."""
+    if actor.role in ("admin", "auditor"):
+        return True
+    return actor.role in ("buyer", "evaluator") and actor.agency == facts.agency_id
+
+
+class BidController(Controller):
+    path = "/bids"
+    tags = ["bids"]
+
+    @put("/{bid_id:str}", guards=[requires("vendor")], summary="Replace your bid (until the deadline)",
+         responses=_WRITE_ERRORS)
+    async def replace(self, civic: Civic, actor: Actor, bid_id: str, data: BidReplaceIn,
+                      idempotency_key: IdempotencyKey = None) -> BidOut:
+        bid, facts = await _own_bid(civic, actor, bid_id)
+        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
+        content = _content(data)
+        command = ReplaceBid(facts=facts, vendor=vendor, content=content,
+                             sealed=_seal(civic, content, bid_id, bid.solicitation_id, bid.vendor_id),
+                             acknowledged_addendum=data.acknowledged_addendum)
+        outcome = await civic.executor.execute(
+            BID, bid_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "bids.replace"))
+        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+
+    @post("/{bid_id:str}/withdraw", guards=[requires("vendor")], status_code=200,
+          summary="Withdraw your bid (until the deadline)", responses=_WRITE_ERRORS)
+    async def withdraw(self, civic: Civic, actor: Actor, bid_id: str,
+                       idempotency_key: IdempotencyKey = None) -> BidOut:
+        bid, facts = await _own_bid(civic, actor, bid_id)
+        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
+        outcome = await civic.executor.execute(
+            BID, bid_id, WithdrawBid(facts=facts, vendor=vendor), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "bids.withdraw"))
+        return _out(outcome.state, facts, outcome.version, None)
+
+    @post("/{bid_id:str}/acknowledge-addendum", guards=[requires("vendor")], status_code=200,
+          summary="Acknowledge the latest addendum so that the bid counts", responses=_WRITE_ERRORS)
+    async def acknowledge(self, civic: Civic, actor: Actor, bid_id: str, data: AcknowledgeIn,
+                          idempotency_key: IdempotencyKey = None) -> BidOut:
+        bid, facts = await _own_bid(civic, actor, bid_id)
+        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
+        outcome = await civic.executor.execute(
+            BID, bid_id, AcknowledgeAddendum(facts=facts, vendor=vendor, number=data.number), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "bids.acknowledge"))
+        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+
+    @get("/{bid_id:str}", guards=[requires("vendor", "buyer", "evaluator", "auditor", "admin")],
+         summary="Read a bid: its vendor at any time; agency staff after the opening",
+         responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, actor: Actor, bid_id: str) -> BidOut:
+        bid, version = await civic.executor.load(BID, bid_id)
+        missing = NotFound(f"bid {bid_id} not found")
+        if not bid.exists:
+            raise missing
+        facts = await load_facts(civic.store, bid.solicitation_id)
+        if await is_vendor_user(civic.pool, actor, bid.vendor_id):
+            content = None if bid.status == "withdrawn" else _owner_content(civic, bid)
+            return _out(bid, facts, version, content)
+        # Before the opening the bid is sealed: say nothing, not even that it exists.
+        if bid.unsealed is None or not _may_read_opened(actor, facts):
+            raise missing
+        unsealed = bid.unsealed
+        content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
+                             attestations=unsealed.attestations)
+        return _out(bid, facts, version, content)

@@ -1,0 +1,73 @@
+"""Commands (imperative) for bids, and the facts a bid decision needs from other contexts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from events.base import Money
+from events.bids import Attestations, CriterionResponse
+from events.solicitations import DocumentRef
+from services.bids.solicitation_facts import SolicitationFacts
+
+
+class BidContent(msgspec.Struct, frozen=True, kw_only=True):
+    """What a vendor offers; stored only sealed until the opening."""
+
+    price: Money
+    responses: list[CriterionResponse] = []
+    documents: list[DocumentRef] = []
+    attestations: Attestations
+
+
+class VendorFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """The acting vendor's standing, read at the edge from the vendor standing model."""
+
+    vendor_id: str
+    known: bool = True
+    status: str = "approved"
+    expires_at: datetime | None = None
+    excluded: bool = False
+    users: tuple[str, ...] = ()
+    # Programs with a verified certification valid on the solicitation's deadline date.
+    certified_programs: frozenset[str] = frozenset()
+
+
+class SubmitBid(msgspec.Struct, frozen=True, kw_only=True):
+    facts: SolicitationFacts
+    bid_id: str
+    solicitation_id: str
+    vendor: VendorFacts
+    content: BidContent
+    sealed: str
+    acknowledged_addendum: int = 0
+
+
+class ReplaceBid(msgspec.Struct, frozen=True, kw_only=True):
+    facts: SolicitationFacts
+    vendor: VendorFacts
+    content: BidContent
+    sealed: str
+    acknowledged_addendum: int | None = None
+
+
+class WithdrawBid(msgspec.Struct, frozen=True, kw_only=True):
+    facts: SolicitationFacts
+    vendor: VendorFacts
+
+
+class AcknowledgeAddendum(msgspec.Struct, frozen=True, kw_only=True):
+    facts: SolicitationFacts
+    vendor: VendorFacts
+    number: int
+
+
+class UnsealBid(msgspec.Struct, frozen=True, kw_only=True):
+    """Sent at the opening with the decrypted content."""
+
+    facts: SolicitationFacts
+    content: BidContent
+
+
+Command = SubmitBid | ReplaceBid | WithdrawBid | AcknowledgeAddendum | UnsealBid

@@ -1,0 +1,196 @@
+"""HTTP for solicitations: parse, build a command, hand it to the executor, show the
+role-aware view."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+
+from events.solicitations import SplittingSuspected, TabulationEntry
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.errors import error_responses
+from services.bids.queries import bids_of_solicitation
+from services.shared.context import Actor
+from services.shared.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
+from services.shared.money import fmt
+from services.solicitations import rules
+from services.solicitations.commands import (
+    AnswerQuestion,
+    AskQuestion,
+    CancelSolicitation,
+    CreateSolicitation,
+    PublishAddendum,
+    PublishSolicitation,
+    UpdateSolicitation,
+)
+from services.solicitations.criteria import LibraryCriterion, library
+from services.solicitations.decider import SOLICITATION, Solicitation
+from services.solicitations.queries import agency_jurisdiction, recent_publications
+from services.solicitations.schemas import (
+    AddendumIn,
+    AnswerIn,
+    CancelIn,
+    QuestionIn,
+    QuestionOut,
+    SolicitationIn,
+    SolicitationOut,
+    SolicitationPatchIn,
+    is_agency_staff,
+    is_oversight,
+    may_see_draft,
+    may_see_tabulation,
+    patch_from,
+    terms_from,
+    view,
+)
+
+_WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+def _warning(event: SplittingSuspected) -> str:
+    return (f"possible contract splitting: with {len(event.related_solicitation_ids)} other solicitation(s) for "
+            f"{event.commodity_code} in {event.window_days} days the total {fmt(event.combined_value)} exceeds "
+            f"the {event.threshold.replace('_', ' ')} threshold of {fmt(event.threshold_value)}")
+
+
+async def _load_visible(civic: Civic, solicitation_id: str, actor: Actor | None) -> tuple[Solicitation, int]:
+    state, version = await civic.executor.load(SOLICITATION, solicitation_id)
+    if not state.exists or (state.status == "draft" and not may_see_draft(actor, state)):
+        raise NotFound(f"solicitation {solicitation_id} not found")
+    return state, version
+
+
+async def _bids_received(civic: Civic, state: Solicitation, actor: Actor | None) -> bool | None:
+    """Agency staff and oversight learn whether bids exist, and only after the deadline."""
+    if not (is_agency_staff(actor, state) or is_oversight(actor)) or state.status in ("draft",):
+        return None
+    if civic.clock.now() < state.t.submission_deadline:
+        return None
+    return any(b.active for b in await bids_of_solicitation(civic.store, state.solicitation_id))
+
+
+class SolicitationController(Controller):
+    path = "/solicitations"
+    tags = ["solicitations"]
+
+    @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency",
+          responses=_WRITE_ERRORS)
+    async def create(self, civic: Civic, actor: Actor, data: SolicitationIn,
+                     idempotency_key: IdempotencyKey = None) -> SolicitationOut:
+        if not actor.agency:
+            raise Forbidden("your token names no agency", code="no_agency")
+        jurisdiction = await agency_jurisdiction(civic.store, actor.agency)
+        if jurisdiction is None:
+            raise field_error("agency", f"agency {actor.agency} is not registered")
+        solicitation_id = data.solicitation_id or new_id("sol")
+        command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency,
+                                     jurisdiction=jurisdiction, terms=terms_from(data))
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.create"))
+        return view(outcome.state, outcome.version, actor)
+
+    @patch("/{solicitation_id:str}", guards=[requires("buyer")], summary="Edit a draft solicitation",
+           responses=_WRITE_ERRORS)
+    async def update(self, civic: Civic, actor: Actor, solicitation_id: str, data: SolicitationPatchIn,
+                     idempotency_key: IdempotencyKey = None) -> SolicitationOut:
+        await _load_visible(civic, solicitation_id, actor)
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, UpdateSolicitation(patch=patch_from(data)), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.update"))
+        return view(outcome.state, outcome.version, actor)
+
+    @post("/{solicitation_id:str}/publish", guards=[requires("buyer")], status_code=200,
+          summary="Publish: checks method by value, open period and splitting", responses=_WRITE_ERRORS)
+    async def publish(self, civic: Civic, actor: Actor, solicitation_id: str,
+                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
+        state, _ = await _load_visible(civic, solicitation_id, actor)
+        rules_of = rules.jurisdiction(state.jurisdiction)
+        window = rules_of.splitting_window_days if rules_of else 90
+        recent = await recent_publications(civic.pool, state.agency_id, civic.clock.now(), window)
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, PublishSolicitation(recent=recent), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.publish"))
+        warnings = [_warning(e) for e in outcome.events if isinstance(e, SplittingSuspected)]
+        return view(outcome.state, outcome.version, actor, warnings=warnings)
+
+    @post("/{solicitation_id:str}/addenda", guards=[requires("buyer")], summary="Publish an addendum",
+          responses=_WRITE_ERRORS)
+    async def addendum(self, civic: Civic, actor: Actor, solicitation_id: str, data: AddendumIn,
+                       idempotency_key: IdempotencyKey = None) -> SolicitationOut:
+        await _load_visible(civic, solicitation_id, actor)
+        command = PublishAddendum(summary=data.summary, changes=data.changes,
+                                  submission_deadline=data.submission_deadline,
+                                  questions_deadline=data.questions_deadline, opening_time=data.opening_time,
+                                  documents=list(data.documents))
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.addendum"))
+        return view(outcome.state, outcome.version, actor)
+
+    @post("/{solicitation_id:str}/questions", guards=[requires("vendor")],
+          summary="Ask a question (until the questions deadline); the asker stays anonymous",
+          responses=_WRITE_ERRORS)
+    async def ask(self, civic: Civic, actor: Actor, solicitation_id: str, data: QuestionIn,
+                  idempotency_key: IdempotencyKey = None) -> QuestionOut:
+        await _load_visible(civic, solicitation_id, actor)
+        question_id = new_id("q")
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, AskQuestion(question_id=question_id, question=data.question), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.ask"))
+        asked = next((q for q in outcome.state.questions if q.question_id == question_id),
+                     outcome.state.questions[-1])
+        return QuestionOut(id=asked.question_id, question=asked.question, answer=asked.answer,
+                           asked_at=asked.asked_at, answered_at=asked.answered_at)
+
+    @post("/{solicitation_id:str}/questions/{question_id:str}/answer", guards=[requires("buyer")],
+          status_code=200, summary="Publish the answer to a question, for all vendors",
+          responses=_WRITE_ERRORS)
+    async def answer(self, civic: Civic, actor: Actor, solicitation_id: str, question_id: str,
+                     data: AnswerIn, idempotency_key: IdempotencyKey = None) -> QuestionOut:
+        await _load_visible(civic, solicitation_id, actor)
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, AnswerQuestion(question_id=question_id, answer=data.answer), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.answer"))
+        q = next(q for q in outcome.state.questions if q.question_id == question_id)
+        return QuestionOut(id=q.question_id, question=q.question, answer=q.answer, asked_at=q.asked_at,
+                           answered_at=q.answered_at)
+
+    @post("/{solicitation_id:str}/cancel", guards=[requires("buyer")], status_code=200,
+          summary="Cancel a solicitation (before a decision); its bids are never opened",
+          responses=_WRITE_ERRORS)
+    async def cancel(self, civic: Civic, actor: Actor, solicitation_id: str, data: CancelIn,
+                     idempotency_key: IdempotencyKey = None) -> SolicitationOut:
+        await _load_visible(civic, solicitation_id, actor)
+        outcome = await civic.executor.execute(
+            SOLICITATION, solicitation_id, CancelSolicitation(reason=data.reason), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.cancel"))
+        return view(outcome.state, outcome.version, actor)
+
+    @get("/{solicitation_id:str}", summary="Read a solicitation (what you see depends on your role)",
+         responses=error_responses(401, 404))
+    async def read(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
+        state, version = await _load_visible(civic, solicitation_id, maybe_actor)
+        return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor))
+
+    @get("/{solicitation_id:str}/tabulation",
+         summary="The bid tabulation, after the opening (public for an ITB)",
+         responses=error_responses(401, 403, 404, 409))
+    async def tabulation(self, civic: Civic, maybe_actor: Actor | None,
+                         solicitation_id: str) -> list[TabulationEntry]:
+        state, _ = await _load_visible(civic, solicitation_id, maybe_actor)
+        if not state.opened:
+            raise Conflict(f"bids stay sealed until the opening at {state.t.opening_time.isoformat()}",
+                           code="sealed")
+        if not may_see_tabulation(maybe_actor, state):
+            if maybe_actor is None:
+                raise Unauthenticated("the tabulation of this solicitation is not public; sign in")
+            raise Forbidden("the tabulation of this solicitation is for the agency and oversight",
+                            code="not_public")
+        return list(state.tabulation)
+
+
+@get("/criteria-library", tags=["solicitations"], summary="Reusable evaluation criteria, AI-system criteria included")
+async def criteria_library() -> list[LibraryCriterion]:
+    return list(library())

@@ -1,0 +1,18 @@
+"""The deadline timer: the solicitation closes by itself at its submission deadline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.shared.context import SYSTEM_ACTOR
+from services.shared.timers import Timer
+from services.solicitations.commands import CloseSolicitation
+from services.solicitations.decider import SOLICITATION
+
+
+def close_handler(civic: Any):  # noqa: ANN201 - a TimerHandler
+    async def close(timer: Timer) -> None:
+        await civic.executor.execute(SOLICITATION, timer.payload["solicitation_id"], CloseSolicitation(),
+                                     SYSTEM_ACTOR, command_id=timer.timer_id)
+
+    return close

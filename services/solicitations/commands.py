@@ -1,0 +1,124 @@
+"""Commands (imperative) for solicitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from events.base import Money
+from events.solicitations import Criterion, DocumentRef, TabulationEntry
+
+
+class Terms(msgspec.Struct, frozen=True, kw_only=True):
+    """What a buyer writes in a solicitation, editable while it is a draft."""
+
+    solicitation_type: str
+    title: str
+    description: str
+    commodity_codes: list[str]
+    estimated_value: Money
+    method: str
+    set_aside: str | None = None
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    criteria: list[Criterion] = []
+    allows_multiple_awards: bool = False
+    documents: list[DocumentRef] = []
+
+
+class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
+    """A partial edit: fields left UNSET keep their value."""
+
+    solicitation_type: str | msgspec.UnsetType = msgspec.UNSET
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    commodity_codes: list[str] | msgspec.UnsetType = msgspec.UNSET
+    estimated_value: Money | msgspec.UnsetType = msgspec.UNSET
+    method: str | msgspec.UnsetType = msgspec.UNSET
+    set_aside: str | None | msgspec.UnsetType = msgspec.UNSET
+    submission_deadline: datetime | msgspec.UnsetType = msgspec.UNSET
+    questions_deadline: datetime | msgspec.UnsetType = msgspec.UNSET
+    opening_time: datetime | msgspec.UnsetType = msgspec.UNSET
+    criteria: list[Criterion] | msgspec.UnsetType = msgspec.UNSET
+    allows_multiple_awards: bool | msgspec.UnsetType = msgspec.UNSET
+    documents: list[DocumentRef] | msgspec.UnsetType = msgspec.UNSET
+
+
+class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    solicitation_id: str
+    agency_id: str
+    jurisdiction: str
+    terms: Terms
+
+
+class UpdateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    patch: TermsPatch
+
+
+class RecentSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    """Another published solicitation of the same agency (input of the splitting check)."""
+
+    solicitation_id: str
+    commodity_codes: list[str]
+    estimated_value: Money
+    published_at: datetime
+
+
+class PublishSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    recent: list[RecentSolicitation] = []
+
+
+class PublishAddendum(msgspec.Struct, frozen=True, kw_only=True):
+    summary: str
+    changes: str
+    submission_deadline: datetime | None = None
+    questions_deadline: datetime | None = None
+    opening_time: datetime | None = None
+    documents: list[DocumentRef] = []
+
+
+class AskQuestion(msgspec.Struct, frozen=True, kw_only=True):
+    question_id: str
+    question: str
+
+
+class AnswerQuestion(msgspec.Struct, frozen=True, kw_only=True):
+    question_id: str
+    answer: str
+
+
+class CancelSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str
+
+
+class CloseSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    """Sent by the deadline timer."""
+
+
+class OpenSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    """Sent by the opening timer with the tabulation of the unsealed bids."""
+
+    tabulation: list[TabulationEntry]
+
+
+class StartEvaluation(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class RecordAward(msgspec.Struct, frozen=True, kw_only=True):
+    award_id: str
+    vendor_id: str = ""
+    value: Money | None = None
+
+
+class RecordUnsuccessful(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str = ""
+
+
+Command = (
+    CreateSolicitation | UpdateSolicitation | PublishSolicitation | PublishAddendum | AskQuestion
+    | AnswerQuestion | CancelSolicitation | CloseSolicitation | OpenSolicitation | StartEvaluation
+    | RecordAward | RecordUnsuccessful
+)

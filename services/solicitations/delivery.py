@@ -1,0 +1,58 @@
+"""Delivering notices. The notice list is the projection's; sending is I/O, so a reactor
+does it once the projection has recorded the publication's notices. The transport is an
+interface: the log sender writes one line per notice (an email sender plugs in here)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from events.base import tag_of
+from events.solicitations import SolicitationPublished
+from infra.eventstore import Position, RecordedEvent
+from services.solicitations.notices import NOTICES_PROJECTION
+
+log = logging.getLogger("civic.notices")
+
+
+class NoticeSender(Protocol):
+    async def send(self, notice: dict[str, Any]) -> None: ...
+
+
+class LogSender:
+    async def send(self, notice: dict[str, Any]) -> None:
+        log.info("notice to vendor %s: %s %s %r closes %s", notice["vendor_id"], notice["solicitation_type"],
+                 notice["solicitation_id"], notice["title"], notice["submission_deadline"].isoformat())
+
+
+def sender_for(civic: Any) -> NoticeSender:
+    return civic.extras.setdefault("notice_sender", LogSender())
+
+
+class NoticeNotReady(TimeoutError):
+    """The notices projection has not reached this publication yet: retried later."""
+
+
+class DeliverNotices:
+    name = "solicitations.notice_delivery"
+    types = frozenset({tag_of(SolicitationPublished)})
+
+    def __init__(self, civic: Any) -> None:
+        self.civic = civic
+
+    async def react(self, recorded: RecordedEvent) -> None:
+        pool = self.civic.pool
+        row = await pool.fetchrow(
+            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
+            NOTICES_PROJECTION)
+        if row is None or Position(row["tx"], row["position"]) < recorded.position:
+            raise NoticeNotReady(f"notices of {recorded.event_id} not projected yet")
+        event = recorded.event
+        assert isinstance(event, SolicitationPublished)
+        sender = sender_for(self.civic)
+        # Claim each notice before sending: a redelivery never sends it twice.
+        claimed = await pool.fetch(
+            "UPDATE solicitation_notices SET sent_at = $2 WHERE solicitation_id = $1 AND sent_at IS NULL"
+            " RETURNING *", event.solicitation_id, self.civic.clock.now())
+        for notice in claimed:
+            await sender.send(dict(notice))

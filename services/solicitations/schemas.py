@@ -1,0 +1,219 @@
+"""Request and response bodies of the solicitations API, and the role-aware view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from events.base import Money
+from events.solicitations import Criterion, DocumentRef, TabulationEntry
+from services.shared.context import Actor
+from services.shared.errors import field_error
+from services.solicitations.commands import Terms, TermsPatch
+from services.solicitations.criteria import LibraryCriterion, from_library
+from services.solicitations.decider import Solicitation
+
+_Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+_Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+_Text = Annotated[str, msgspec.Meta(max_length=20000)]
+_Code = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+_Type = Annotated[str, msgspec.Meta(pattern=r"^(RFI|RFQ|RFP|ITB)$")]
+_Method = Annotated[str, msgspec.Meta(pattern=r"^(open|selective|limited|direct)$")]
+
+
+class CriterionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A criterion written out, or picked from the library by ``library_id`` (its name,
+    description, scale and price flag then come from the library unless given)."""
+
+    weight: Annotated[int, msgspec.Meta(ge=1, le=100)]
+    library_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    criterion_id: _Id | None = None
+    name: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    description: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    scale_max: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    is_price: bool | None = None
+
+
+class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    solicitation_type: _Type
+    title: _Title
+    description: _Text = ""
+    commodity_codes: Annotated[list[_Code], msgspec.Meta(min_length=1, max_length=50)]
+    estimated_value: Money
+    method: _Method
+    set_aside: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] = []
+    allows_multiple_awards: bool = False
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    solicitation_id: _Id | None = None
+
+
+class SolicitationPatchIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    solicitation_type: _Type | msgspec.UnsetType = msgspec.UNSET
+    title: _Title | msgspec.UnsetType = msgspec.UNSET
+    description: _Text | msgspec.UnsetType = msgspec.UNSET
+    commodity_codes: Annotated[list[_Code], msgspec.Meta(min_length=1, max_length=50)] | msgspec.UnsetType = msgspec.UNSET
+    estimated_value: Money | msgspec.UnsetType = msgspec.UNSET
+    method: _Method | msgspec.UnsetType = msgspec.UNSET
+    set_aside: Annotated[str, msgspec.Meta(max_length=40)] | None | msgspec.UnsetType = msgspec.UNSET
+    submission_deadline: datetime | msgspec.UnsetType = msgspec.UNSET
+    questions_deadline: datetime | msgspec.UnsetType = msgspec.UNSET
+    opening_time: datetime | msgspec.UnsetType = msgspec.UNSET
+    criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] | msgspec.UnsetType = msgspec.UNSET
+    allows_multiple_awards: bool | msgspec.UnsetType = msgspec.UNSET
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
+
+
+class AddendumIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    summary: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    changes: _Text = ""
+    submission_deadline: datetime | None = None
+    questions_deadline: datetime | None = None
+    opening_time: datetime | None = None
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+
+
+class QuestionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    question: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+
+
+class AnswerIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    answer: Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
+
+
+class CancelIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+def resolve_criteria(items: list[CriterionIn]) -> list[Criterion]:
+    resolved = []
+    for i, item in enumerate(items):
+        base: LibraryCriterion | None = (
+            from_library(item.library_id, f"criteria[{i}].library_id") if item.library_id else None)
+        name = item.name if item.name is not None else (base.name if base else None)
+        if not name:
+            raise field_error(f"criteria[{i}].name", "give a name or pick a library_id")
+        resolved.append(Criterion(
+            criterion_id=item.criterion_id or (base.library_id if base else f"c{i + 1}"),
+            name=name,
+            description=item.description if item.description is not None else (base.description if base else ""),
+            weight=item.weight,
+            scale_max=item.scale_max or (base.scale_max if base else 10),
+            is_price=item.is_price if item.is_price is not None else (base.is_price if base else False),
+            library_id=item.library_id,
+        ))
+    return resolved
+
+
+def terms_from(data: SolicitationIn) -> Terms:
+    fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k not in ("solicitation_id", "criteria")}
+    return Terms(criteria=resolve_criteria(data.criteria), **fields)
+
+
+def patch_from(data: SolicitationPatchIn) -> TermsPatch:
+    fields = msgspec.structs.asdict(data)
+    if fields["criteria"] is not msgspec.UNSET:
+        fields["criteria"] = resolve_criteria(fields["criteria"])
+    return TermsPatch(**fields)
+
+
+class AddendumOut(msgspec.Struct, frozen=True, kw_only=True):
+    number: int
+    summary: str
+    changes: str
+    submission_deadline: datetime
+    deadline_extended: bool
+    published_at: datetime | None
+    documents: list[DocumentRef]
+
+
+class QuestionOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A question without its asker: nobody sees who asked."""
+
+    id: str
+    question: str
+    answer: str | None
+    asked_at: datetime
+    answered_at: datetime | None
+
+
+class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    agency_id: str
+    status: str
+    solicitation_type: str
+    title: str
+    description: str
+    commodity_codes: list[str]
+    estimated_value: Money
+    method: str
+    set_aside: str | None
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    criteria: list[Criterion]
+    allows_multiple_awards: bool
+    documents: list[DocumentRef]
+    published_at: datetime | None
+    latest_addendum: int
+    addenda: list[AddendumOut]
+    questions: list[QuestionOut]
+    closed_at: datetime | None
+    opened_at: datetime | None
+    cancel_reason: str | None
+    #: agency staff, after the deadline only: whether any bid was received (never how many
+    #: before the opening)
+    bids_received: bool | None = None
+    #: after the opening: to agency staff and oversight; to everyone for an ITB
+    tabulation: list[TabulationEntry] | None = None
+    warnings: list[str] = []
+    version: int
+
+
+def is_agency_staff(actor: Actor | None, state: Solicitation) -> bool:
+    return actor is not None and actor.role in ("buyer", "evaluator") and actor.agency == state.agency_id
+
+
+def is_oversight(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in ("admin", "auditor")
+
+
+def may_see_tabulation(actor: Actor | None, state: Solicitation) -> bool:
+    """After the opening: agency staff and oversight; the public too for an ITB
+    (a public bid opening)."""
+    if not state.opened:
+        return False
+    return is_agency_staff(actor, state) or is_oversight(actor) or state.t.solicitation_type == "ITB"
+
+
+def may_see_draft(actor: Actor | None, state: Solicitation) -> bool:
+    return (actor is not None and actor.role == "buyer" and actor.agency == state.agency_id) or is_oversight(actor)
+
+
+def view(state: Solicitation, version: int, actor: Actor | None, *, bids_received: bool | None = None,
+         warnings: list[str] | None = None) -> SolicitationOut:
+    t = state.t
+    staff = is_agency_staff(actor, state) and actor is not None and actor.role == "buyer"
+    questions = [QuestionOut(id=q.question_id, question=q.question, answer=q.answer, asked_at=q.asked_at,
+                             answered_at=q.answered_at)
+                 for q in state.questions if staff or q.answer is not None]
+    return SolicitationOut(
+        id=state.solicitation_id, agency_id=state.agency_id, status=state.status,
+        solicitation_type=t.solicitation_type, title=t.title, description=t.description,
+        commodity_codes=list(t.commodity_codes), estimated_value=t.estimated_value, method=t.method,
+        set_aside=t.set_aside, submission_deadline=t.submission_deadline, questions_deadline=t.questions_deadline,
+        opening_time=t.opening_time, criteria=list(t.criteria), allows_multiple_awards=t.allows_multiple_awards,
+        documents=list(t.documents), published_at=state.published_at, latest_addendum=state.latest_addendum,
+        addenda=[AddendumOut(number=a.number, summary=a.summary, changes=a.changes,
+                             submission_deadline=a.submission_deadline, deadline_extended=a.deadline_extended,
+                             published_at=a.published_at, documents=list(a.documents)) for a in state.addenda],
+        questions=questions, closed_at=state.closed_at, opened_at=state.opened_at,
+        cancel_reason=state.cancel_reason, bids_received=bids_received,
+        tabulation=list(state.tabulation) if may_see_tabulation(actor, state) else None,
+        warnings=warnings or [], version=version,
+    )
