@@ -1,0 +1,343 @@
+"""HTTP for evaluation, awards and protests: parse, read the facts, execute, show."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, get, post
+
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.errors import error_responses
+from services.awards.commands import (
+    AppointEvaluator,
+    CriterionScore,
+    DecideProtest,
+    DeclareConflicts,
+    FileProtest,
+    FinalizeAward,
+    FinalizeScores,
+    RecommendAward,
+    RecordResponsiveness,
+    RecordScores,
+)
+from services.awards.decider import EVALUATION, Evaluation
+from services.awards.inputs import (
+    require_bid_solicitation,
+    require_solicitation,
+    solicitation_of_award,
+    solicitation_of_protest,
+    vendor_facts,
+    vendors_facts,
+)
+from services.awards.scoring import TIE_BREAK_RULES
+from services.awards.settings import SETTINGS
+from services.awards.views import (
+    AwardOut,
+    EvaluationOut,
+    ProtestOut,
+    ReviewOut,
+    ScoreOut,
+    award_out,
+    evaluation_out,
+    protest_out,
+    scores_out,
+)
+from services.shared.context import Actor
+from services.shared.errors import NotFound
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=8000)]
+Required = Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
+
+
+class EvaluatorIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    evaluator: Id  # the evaluator's user (token subject)
+
+
+class DeclarationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    bidders: Annotated[list[Id], msgspec.Meta(max_length=1000)]
+    conflicts: Annotated[list[Id], msgspec.Meta(max_length=1000)] = []
+    statement: Text = ""
+
+
+class DeclarationOut(msgspec.Struct, frozen=True, kw_only=True):
+    solicitation_id: str
+    evaluator: str
+    status: str  # "cleared" | "removed"
+    bidders: list[str]
+    conflicts: list[str]
+
+
+class ResponsivenessIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    responsive: bool
+    responsible: bool = True
+    reason: Text = ""
+
+
+class ScoreIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    criterion_id: Id
+    score: Annotated[float, msgspec.Meta(ge=0, le=1000)]
+    comment: Required
+
+
+class ScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    scores: Annotated[list[ScoreIn], msgspec.Meta(min_length=1, max_length=200)]
+
+
+class BidScoresOut(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    solicitation_id: str
+    scores: list[ScoreOut]
+
+
+TieBreakRule = Literal["local_preference", "diversity_certification", "drawing"]
+
+
+class FinalizeScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: the tie-break rules in the order they apply; a drawing always settles what is left
+    tie_break_rules: Annotated[list[TieBreakRule], msgspec.Meta(min_length=1, max_length=3)] | None = None
+
+
+class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    rationale: Required
+    contract_start: date
+    contract_end: date
+    bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
+    terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    requires_receipt: bool = True
+    protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
+
+
+class ProtestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    grounds: Required
+
+
+class DecisionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    outcome: Literal["dismissed", "sustained", "withdrawn"]
+    reason: Required
+    remedy: Literal["cancel_award", "re_evaluate"] | None = None
+
+
+class FinalizeAwardIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    rationale: Text = ""
+
+
+def id_for(prefix: str, command_id: str | None) -> str:
+    """A new id; derived from the command id when there is one, so a repeated request
+    answers with the id its first attempt created."""
+    if command_id is None:
+        return new_id(prefix)
+    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
+
+
+def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
+    return scoped_command_id(key, actor.sub, f"awards.{route}")
+
+
+async def _load(civic: Civic, solicitation_id: str) -> tuple[Evaluation, int]:
+    return await civic.executor.load(EVALUATION, solicitation_id)
+
+
+class EvaluationController(Controller):
+    """Evaluation sub-resources of a solicitation (the solicitation itself is elsewhere)."""
+
+    path = "/solicitations"
+    tags = ["evaluation"]
+
+    @post("/{solicitation_id:str}/evaluators", guards=[requires("buyer", "admin")],
+          summary="Appoint an evaluator (role evaluator, same agency)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def appoint(self, civic: Civic, actor: Actor, solicitation_id: str, data: EvaluatorIn,
+                      idempotency_key: IdempotencyKey = None) -> EvaluationOut:
+        async with civic.pool.acquire() as conn:
+            facts = await require_solicitation(conn, solicitation_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id, AppointEvaluator(solicitation=facts, evaluator=data.evaluator),
+            actor, command_id=_command_id(idempotency_key, actor, "evaluators"))
+        return evaluation_out(outcome.state, outcome.version, facts, actor)
+
+    @post("/{solicitation_id:str}/coi-declarations", guards=[requires("evaluator")],
+          summary="Declare conflicts of interest with the named bidders (before seeing any bid)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def declare(self, civic: Civic, actor: Actor, solicitation_id: str, data: DeclarationIn,
+                      idempotency_key: IdempotencyKey = None) -> DeclarationOut:
+        async with civic.pool.acquire() as conn:
+            facts = await require_solicitation(conn, solicitation_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            DeclareConflicts(solicitation=facts, bidders=data.bidders, conflicts=data.conflicts,
+                             statement=data.statement),
+            actor, command_id=_command_id(idempotency_key, actor, "coi"))
+        declared = outcome.state.declarations[actor.sub]
+        return DeclarationOut(solicitation_id=solicitation_id, evaluator=actor.sub,
+                              status=outcome.state.evaluators[actor.sub], bidders=declared.bidders,
+                              conflicts=declared.conflicts)
+
+    @post("/{solicitation_id:str}/scores/finalize", guards=[requires("buyer", "admin")],
+          status_code=200, summary="Finalise the consensus scores and rank the bids",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def finalize_scores(self, civic: Civic, actor: Actor, solicitation_id: str,
+                              data: FinalizeScoresIn | None = None,
+                              idempotency_key: IdempotencyKey = None) -> EvaluationOut:
+        now = civic.clock.now()
+        async with civic.pool.acquire() as conn:
+            facts = await require_solicitation(conn, solicitation_id)
+            vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
+        rules = tuple(data.tie_break_rules) if data and data.tie_break_rules else TIE_BREAK_RULES
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            FinalizeScores(solicitation=facts, vendors=vendors, seed=secrets.token_hex(8),
+                           tie_break_rules=rules),
+            actor, command_id=_command_id(idempotency_key, actor, "finalize-scores"))
+        return evaluation_out(outcome.state, outcome.version, facts, actor)
+
+    @get("/{solicitation_id:str}/evaluation",
+         guards=[requires("buyer", "admin", "auditor", "evaluator")],
+         summary="The evaluation: bids, reviews, scores, tabulation, ranking and awards",
+         responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, actor: Actor, solicitation_id: str) -> EvaluationOut:
+        async with civic.pool.acquire() as conn:
+            facts = await require_solicitation(conn, solicitation_id)
+        state, version = await _load(civic, solicitation_id)
+        return evaluation_out(state, version, facts, actor)
+
+    @post("/{solicitation_id:str}/award-recommendation", guards=[requires("buyer", "admin")],
+          summary="Recommend an award and publish the notice of intent (opens the protest window)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def recommend(self, civic: Civic, actor: Actor, solicitation_id: str,
+                        data: RecommendationIn, idempotency_key: IdempotencyKey = None) -> AwardOut:
+        now = civic.clock.now()
+        async with civic.pool.acquire() as conn:
+            facts = await require_solicitation(conn, solicitation_id)
+            vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
+        command_id = _command_id(idempotency_key, actor, "recommend")
+        award_id = id_for("aw", command_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            RecommendAward(
+                solicitation=facts, award_id=award_id, rationale=data.rationale,
+                contract_start=data.contract_start, contract_end=data.contract_end,
+                vendors=vendors, bid_id=data.bid_id, terms_ref=data.terms_ref,
+                requires_receipt=data.requires_receipt,
+                protest_window_business_days=data.protest_window_business_days
+                or SETTINGS.protest_window_business_days),
+            actor, command_id=command_id)
+        return award_out(outcome.state, outcome.state.awards[award_id], actor)
+
+
+class BidEvaluationController(Controller):
+    """Evaluation of one opened bid."""
+
+    path = "/bids"
+    tags = ["evaluation"]
+
+    @post("/{bid_id:str}/responsiveness", guards=[requires("buyer", "evaluator")],
+          summary="Record the responsiveness and responsibility review of a bid",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def review(self, civic: Civic, actor: Actor, bid_id: str, data: ResponsivenessIn,
+                     idempotency_key: IdempotencyKey = None) -> ReviewOut:
+        async with civic.pool.acquire() as conn:
+            facts = await require_bid_solicitation(conn, bid_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, facts.solicitation_id,
+            RecordResponsiveness(solicitation=facts, bid_id=bid_id, responsive=data.responsive,
+                                 responsible=data.responsible, reason=data.reason),
+            actor, command_id=_command_id(idempotency_key, actor, "responsiveness"))
+        review = outcome.state.reviews[bid_id]
+        return ReviewOut(bid_id=bid_id, vendor_id=review.vendor_id, responsive=review.responsive,
+                         responsible=review.responsible, reason=review.reason,
+                         recorded_by=review.recorded_by, recorded_at=review.recorded_at)
+
+    @post("/{bid_id:str}/scores", guards=[requires("evaluator")],
+          summary="Score a responsive bid on the solicitation's criteria, with comments",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def score(self, civic: Civic, actor: Actor, bid_id: str, data: ScoresIn,
+                    idempotency_key: IdempotencyKey = None) -> BidScoresOut:
+        async with civic.pool.acquire() as conn:
+            facts = await require_bid_solicitation(conn, bid_id)
+        scores = [CriterionScore(criterion_id=s.criterion_id, score=s.score, comment=s.comment)
+                  for s in data.scores]
+        outcome = await civic.executor.execute(
+            EVALUATION, facts.solicitation_id,
+            RecordScores(solicitation=facts, bid_id=bid_id, scores=scores),
+            actor, command_id=_command_id(idempotency_key, actor, "scores"))
+        return BidScoresOut(bid_id=bid_id, solicitation_id=facts.solicitation_id,
+                            scores=scores_out(outcome.state, evaluator=actor.sub, bid_id=bid_id))
+
+
+class AwardController(Controller):
+    path = "/awards"
+    tags = ["awards"]
+
+    @get("/{award_id:str}", summary="An award: the notice, the scores it rests on, its status",
+         description="The notice of intent is public; protests are shown to the issuing agency "
+         "and to the bidder who filed them.", responses=error_responses(404))
+    async def read(self, civic: Civic, maybe_actor: Actor | None, award_id: str) -> AwardOut:
+        async with civic.pool.acquire() as conn:
+            solicitation_id = await solicitation_of_award(conn, award_id)
+        state, _ = await _load(civic, solicitation_id)
+        return award_out(state, state.awards[award_id], maybe_actor)
+
+    @post("/{award_id:str}/protests", guards=[requires("vendor")],
+          summary="Protest a notice of intent to award (bidders, during the protest window)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def protest(self, civic: Civic, actor: Actor, award_id: str, data: ProtestIn,
+                      idempotency_key: IdempotencyKey = None) -> ProtestOut:
+        async with civic.pool.acquire() as conn:
+            solicitation_id = await solicitation_of_award(conn, award_id)
+            facts = await require_solicitation(conn, solicitation_id)
+        command_id = _command_id(idempotency_key, actor, "protest")
+        protest_id = id_for("pr", command_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            FileProtest(solicitation=facts, award_id=award_id, protest_id=protest_id,
+                        grounds=data.grounds),
+            actor, command_id=command_id)
+        return protest_out(outcome.state.protests[protest_id])
+
+    @post("/{award_id:str}/finalize", guards=[requires("buyer", "admin")], status_code=200,
+          summary="Make the award final (after the protest window, with no pending protest)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def finalize(self, civic: Civic, actor: Actor, award_id: str,
+                       data: FinalizeAwardIn | None = None,
+                       idempotency_key: IdempotencyKey = None) -> AwardOut:
+        now = civic.clock.now()
+        async with civic.pool.acquire() as conn:
+            solicitation_id = await solicitation_of_award(conn, award_id)
+            state, _ = await _load(civic, solicitation_id)
+            award = state.awards.get(award_id)
+            if award is None:
+                raise NotFound(f"award {award_id} not found")
+            vendor = await vendor_facts(conn, award.vendor_id, state.agency_id, now)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            FinalizeAward(award_id=award_id, vendor=vendor, rationale=data.rationale if data else ""),
+            actor, command_id=_command_id(idempotency_key, actor, "finalize"))
+        return award_out(outcome.state, outcome.state.awards[award_id], actor)
+
+
+class ProtestController(Controller):
+    path = "/protests"
+    tags = ["awards"]
+
+    @post("/{protest_id:str}/decision", guards=[requires("buyer", "admin", "vendor")],
+          status_code=200,
+          summary="Decide a protest: dismissed, sustained (cancel the award or re-evaluate), "
+          "withdrawn (also by the protesting bidder)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def decide(self, civic: Civic, actor: Actor, protest_id: str, data: DecisionIn,
+                     idempotency_key: IdempotencyKey = None) -> ProtestOut:
+        async with civic.pool.acquire() as conn:
+            solicitation_id = await solicitation_of_protest(conn, protest_id)
+        outcome = await civic.executor.execute(
+            EVALUATION, solicitation_id,
+            DecideProtest(protest_id=protest_id, outcome=data.outcome, reason=data.reason,
+                          remedy=data.remedy),
+            actor, command_id=_command_id(idempotency_key, actor, "decision"))
+        return protest_out(outcome.state.protests[protest_id])

@@ -1,0 +1,112 @@
+"""The evaluation's own read model of solicitations and opened bids.
+
+Fed by the runner from the solicitations' and bids' events. A bid's price and responses
+exist here only from ``BidUnsealed`` (after the opening): an evaluation can never read
+sealed content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from events.base import Money
+from events.bids import BidUnsealed
+from events.solicitations import (
+    SolicitationCancelled,
+    SolicitationCreated,
+    SolicitationOpened,
+    SolicitationUpdated,
+)
+from infra.eventstore import RecordedEvent
+from projections.base import types_of
+from services.awards.facts import BidFacts, Criterion, Response, SolicitationFacts
+
+_criteria = msgspec.json.Decoder(list[Criterion])
+_responses = msgspec.json.Decoder(list[Response])
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def _criteria_json(criteria: Sequence[Any]) -> str:
+    return _json([Criterion(criterion_id=c.criterion_id, name=c.name, weight=c.weight,
+                            scale_max=c.scale_max, is_price=c.is_price, description=c.description)
+                  for c in criteria])
+
+
+def _statement(event: Any) -> tuple[str, tuple[Any, ...]] | None:
+    match event:
+        case SolicitationCreated():
+            return (
+                "INSERT INTO award_solicitations (solicitation_id, agency_id, solicitation_type,"
+                " title, criteria, allows_multiple_awards) VALUES ($1, $2, $3, $4, $5::jsonb, $6)"
+                " ON CONFLICT (solicitation_id) DO NOTHING",
+                (event.solicitation_id, event.agency_id, event.solicitation_type, event.title,
+                 _criteria_json(event.criteria), event.allows_multiple_awards))
+        case SolicitationUpdated():
+            return (
+                "UPDATE award_solicitations SET solicitation_type = $2, title = $3,"
+                " criteria = $4::jsonb, allows_multiple_awards = $5 WHERE solicitation_id = $1",
+                (event.solicitation_id, event.solicitation_type, event.title,
+                 _criteria_json(event.criteria), event.allows_multiple_awards))
+        case SolicitationOpened():
+            bidders = sorted({entry.vendor_id for entry in event.tabulation})
+            return ("UPDATE award_solicitations SET opened = true, bidders = $2"
+                    " WHERE solicitation_id = $1", (event.solicitation_id, bidders))
+        case SolicitationCancelled():
+            return ("UPDATE award_solicitations SET cancelled = true WHERE solicitation_id = $1",
+                    (event.solicitation_id,))
+        case BidUnsealed():
+            responses = [Response(criterion_id=r.criterion_id, text=r.text) for r in event.responses]
+            return (
+                "INSERT INTO award_bids (bid_id, solicitation_id, vendor_id, price_amount,"
+                " price_currency, responses, counts) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)"
+                " ON CONFLICT (bid_id) DO UPDATE SET price_amount = EXCLUDED.price_amount,"
+                " price_currency = EXCLUDED.price_currency, responses = EXCLUDED.responses,"
+                " counts = EXCLUDED.counts",
+                (event.bid_id, event.solicitation_id, event.vendor_id, event.price.amount,
+                 event.price.currency, _json(responses), event.counts))
+    return None
+
+
+class EvaluationInputsProjection:
+    name = "awards.evaluation_inputs"
+    tables = ("award_solicitations", "award_bids")
+    types = types_of(SolicitationCreated, SolicitationUpdated, SolicitationOpened,
+                     SolicitationCancelled, BidUnsealed)
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        for recorded in events:  # in order: an update must follow its creation
+            statement = _statement(recorded.event)
+            if statement is not None:
+                await conn.execute(statement[0], *statement[1])
+
+
+async def solicitation_facts(conn: Any, solicitation_id: str) -> SolicitationFacts | None:
+    """The solicitation and its opened bids, or ``None`` when it is unknown here."""
+    row = await conn.fetchrow("SELECT * FROM award_solicitations WHERE solicitation_id = $1",
+                              solicitation_id)
+    if row is None:
+        return None
+    bids = await conn.fetch("SELECT * FROM award_bids WHERE solicitation_id = $1 ORDER BY bid_id",
+                            solicitation_id)
+    return SolicitationFacts(
+        solicitation_id=row["solicitation_id"], agency_id=row["agency_id"],
+        solicitation_type=row["solicitation_type"], title=row["title"],
+        criteria=tuple(_criteria.decode(row["criteria"])),
+        allows_multiple_awards=row["allows_multiple_awards"], opened=row["opened"],
+        cancelled=row["cancelled"], bidders=tuple(row["bidders"]),
+        bids=tuple(BidFacts(bid_id=b["bid_id"], vendor_id=b["vendor_id"],
+                            price=Money(amount=b["price_amount"], currency=b["price_currency"]),
+                            responses=tuple(_responses.decode(b["responses"])), counts=b["counts"])
+                   for b in bids),
+    )
+
+
+async def solicitation_of_bid(conn: Any, bid_id: str) -> str | None:
+    return await conn.fetchval("SELECT solicitation_id FROM award_bids WHERE bid_id = $1", bid_id)
