@@ -10,7 +10,7 @@ import re
 
 # Legal-form words that do not identify a business: "Acme Inc" is "Acme LLC" for matching.
 _LEGAL_FORMS = frozenset({
-    "inc", "incorporated", "llc", "l l c", "ltd", "limited", "corp", "corporation", "co",
+    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co",
     "company", "lp", "llp", "pllc", "pc", "plc",
 })
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -24,7 +24,8 @@ def tax_key(tax_id: str | None) -> str | None:
 
 def name_key(name: str) -> str:
     """A legal name reduced to lower-case words without punctuation or legal form."""
-    words = _NOT_ALNUM.sub(" ", name.casefold()).split()
+    # "L.L.C." is "LLC": dots join letters, other punctuation separates words
+    words = _NOT_ALNUM.sub(" ", name.casefold().replace(".", "")).split()
     while len(words) > 1 and words[-1] in _LEGAL_FORMS:
         words.pop()
     return " ".join(words)
