@@ -10,7 +10,12 @@ from events.vendors import ExclusionRecorded, TaxIdClaimed
 from projections.vendor_standing.matching import name_key, tax_key
 from services.shared.errors import Conflict, Forbidden, Invalid
 from services.vendors.exclusion_csv import parse_exclusions
-from services.vendors.exclusions import EXCLUSION, RecordExclusion, canonical_tax_id, exclusion_id_for
+from services.vendors.exclusions import (
+    EXCLUSION,
+    RecordExclusion,
+    canonical_tax_id,
+    exclusion_id_for,
+)
 from services.vendors.tax_ids import TAX_ID, ClaimTaxId
 from tests.unit.vendors.builders import ADMIN, OWNER, SYSTEM
 
