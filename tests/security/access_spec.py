@@ -5,10 +5,13 @@ route must have an entry (a new route without one fails the matrix), and every e
 must name a route that exists (a removed route fails too).
 
 - ``PUBLIC``: anyone, with or without a token. An invalid token is still refused (401).
-- ``roles(...)``: only tokens with one of these roles; no token -> 401, others -> 403.
-  With the random ids the matrix uses, an allowed role gets past authorization and
-  then usually a 404 (no such resource) or 422 (the empty body the matrix sends):
-  anything but 401/403 and never a 5xx.
+- ``roles(...)``: only tokens with one of these roles; no token -> 401, other roles ->
+  403 ``role_forbidden``. With the random ids the matrix uses, an allowed role gets past
+  the role check and then usually a 404 (no such resource), a 422 (the empty body the
+  matrix sends) or a 403 with another code (the route's own rule, e.g. ``no_vendor``:
+  the token's vendor is not registered): anything but 401 or ``role_forbidden``, and
+  never a 5xx. Rules about whose resource it is (another agency's solicitation, another
+  vendor's bid) need real resources and are tested in test_tenant_isolation.py.
 """
 
 from __future__ import annotations
@@ -22,9 +25,13 @@ ALL_ROLES = frozenset({"vendor", "buyer", "evaluator", "finance", "auditor", "ad
 class Access:
     roles: frozenset[str]
     public: bool = False
+    #: when set, the only statuses an allowed caller may get with the matrix's request
+    allowed_statuses: frozenset[int] | None = None
 
 
 PUBLIC = Access(roles=ALL_ROLES, public=True)
+# No bearer token needed, but the body must carry Stripe's signature: unsigned -> 400.
+STRIPE_SIGNED = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset({400}))
 
 
 def roles(*names: str) -> Access:
@@ -34,6 +41,11 @@ def roles(*names: str) -> Access:
 
 
 AGENCY_STAFF = ("admin", "buyer", "finance", "auditor", "evaluator")
+VENDOR_OR_ADMIN = ("vendor", "admin")
+# Bids are read by their vendor and, after opening, by the agency's procurement staff
+# and oversight; the sealed-bid rules inside the route narrow that further.
+BID_READERS = ("vendor", "buyer", "evaluator", "auditor", "admin")
+INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
 
 SPEC: dict[tuple[str, str], Access] = {
     # system
@@ -49,4 +61,78 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/agencies"): roles("admin"),
     ("GET", "/api/v1/agencies/{agency_id:str}"): roles(*AGENCY_STAFF),
     ("PUT", "/api/v1/agencies/{agency_id:str}/goals"): roles("admin"),
+    # vendors: the public part of a record is open; its users and admins see the rest
+    ("POST", "/api/v1/vendors"): roles("vendor"),
+    ("GET", "/api/v1/vendors/{vendor_id:str}"): PUBLIC,
+    ("PATCH", "/api/v1/vendors/{vendor_id:str}"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/submit"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/renew"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/users"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/certifications"): roles(*VENDOR_OR_ADMIN),
+    ("GET", "/api/v1/vendors/{vendor_id:str}/history"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/approve"): roles("admin"),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/reject"): roles("admin"),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/certifications/{cert_id:str}/verify"): roles("admin"),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/certifications/{cert_id:str}/reject"): roles("admin"),
+    # exclusions (debarments)
+    ("GET", "/api/v1/exclusions"): roles("admin"),
+    ("POST", "/api/v1/exclusions"): roles("admin"),
+    ("POST", "/api/v1/exclusions/import"): roles("admin"),
+    # solicitations: buyers run them for their agency; vendors ask questions; reading is
+    # public once published (drafts and the tabulation are narrowed inside the route)
+    ("POST", "/api/v1/solicitations"): roles("buyer"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}"): PUBLIC,
+    ("PATCH", "/api/v1/solicitations/{solicitation_id:str}"): roles("buyer"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/publish"): roles("buyer"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/addenda"): roles("buyer"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/cancel"): roles("buyer"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions"): roles("vendor"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions/{question_id:str}/answer"): roles("buyer"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/tabulation"): PUBLIC,
+    ("GET", "/api/v1/criteria-library"): PUBLIC,
+    # a vendor's commodity follows and the notices they produce are the vendor's own
+    ("GET", "/api/v1/follows"): roles("vendor"),
+    ("POST", "/api/v1/follows"): roles("vendor"),
+    ("DELETE", "/api/v1/follows/{commodity_code:str}"): roles("vendor"),
+    ("GET", "/api/v1/notices"): roles("vendor"),
+    # evaluation and award: the agency's buyers run it, evaluators score, bidders protest
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/evaluators"): roles("buyer", "admin"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/coi-declarations"): roles("evaluator"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/scores/finalize"): roles("buyer", "admin"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/evaluation"): roles("buyer", "admin", "auditor", "evaluator"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/award-recommendation"): roles("buyer", "admin"),
+    ("POST", "/api/v1/bids/{bid_id:str}/responsiveness"): roles("buyer", "evaluator"),
+    ("POST", "/api/v1/bids/{bid_id:str}/scores"): roles("evaluator"),
+    ("GET", "/api/v1/awards/{award_id:str}"): PUBLIC,
+    ("POST", "/api/v1/awards/{award_id:str}/protests"): roles("vendor"),
+    ("POST", "/api/v1/awards/{award_id:str}/finalize"): roles("buyer", "admin"),
+    # the protesting bidder may withdraw; only the agency dismisses or sustains (in the route)
+    ("POST", "/api/v1/protests/{protest_id:str}/decision"): roles("buyer", "admin", "vendor"),
+    # invoices and payments: vendors invoice, finance accepts, approves and pays
+    ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): roles("vendor"),
+    ("GET", "/api/v1/invoices"): roles(*INVOICE_READERS),
+    ("GET", "/api/v1/invoices/{invoice_id:str}"): roles(*INVOICE_READERS),
+    ("POST", "/api/v1/invoices/{invoice_id:str}/accept"): roles("finance"),
+    ("POST", "/api/v1/invoices/{invoice_id:str}/dispute"): roles("finance"),
+    ("POST", "/api/v1/invoices/{invoice_id:str}/resubmit"): roles("vendor"),
+    ("POST", "/api/v1/invoices/{invoice_id:str}/receipt"): roles("buyer", "finance"),
+    ("POST", "/api/v1/invoices/{invoice_id:str}/approve"): roles("finance"),
+    ("GET", "/api/v1/payments/{payment_id:str}"): roles(*INVOICE_READERS),
+    ("POST", "/api/v1/payments/{payment_id:str}/retry"): roles("finance"),
+    ("POST", "/api/v1/payments/{payment_id:str}/refund"): roles("finance"),
+    ("PUT", "/api/v1/payments/funding-sources/{agency_id:str}"): roles("finance", "admin"),
+    ("POST", "/api/v1/webhooks/stripe"): STRIPE_SIGNED,
+    # bids: only vendors write them
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/bids"): roles("vendor"),
+    ("PUT", "/api/v1/bids/{bid_id:str}"): roles("vendor"),
+    ("POST", "/api/v1/bids/{bid_id:str}/withdraw"): roles("vendor"),
+    ("POST", "/api/v1/bids/{bid_id:str}/acknowledge-addendum"): roles("vendor"),
+    ("GET", "/api/v1/bids/{bid_id:str}"): roles(*BID_READERS),
+    # open data and search: public by design (drafts and sealed content never enter them)
+    ("GET", "/api/v1/ocds/records"): PUBLIC,
+    ("GET", "/api/v1/ocds/records/{ocid:str}"): PUBLIC,
+    ("GET", "/api/v1/ocds/releases"): PUBLIC,
+    ("GET", "/api/v1/ocds/releases/{release_id:str}"): PUBLIC,
+    ("GET", "/api/v1/search/solicitations"): PUBLIC,
+    ("GET", "/api/v1/search/vendors"): PUBLIC,
 }
