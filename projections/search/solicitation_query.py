@@ -1,0 +1,329 @@
+"""Full-text search over solicitations: filters, ranking, snippets, keyset pages and facets.
+
+``now`` is the request time from the marketplace clock: whether a solicitation is open or
+closing soon depends on it, so status is computed here and never stored by the projection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import asyncpg
+import msgspec
+
+from events.base import Money
+from projections.search import cursor
+from projections.search.commodities import digits
+from projections.search.sql import Params
+from services.shared.errors import field_error
+
+STATUSES = ("open", "closing", "closed", "awarded", "unsuccessful", "cancelled", "draft")
+SORTS = ("relevance", "deadline", "published")
+TYPES = ("RFI", "RFQ", "RFP", "ITB")
+FACETS = ("status", "agency", "type", "set_aside")
+
+_EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
+
+
+@dataclass(frozen=True)
+class SolicitationSearch:
+    q: str | None = None
+    status: tuple[str, ...] = ()
+    closing_within_days: int = 7
+    agency: tuple[str, ...] = ()
+    commodity: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+    value_min: int | None = None
+    value_max: int | None = None
+    currency: str | None = None
+    deadline_from: datetime | None = None
+    deadline_to: datetime | None = None
+    sort: str | None = None
+    limit: int = 20
+    cursor: str | None = None
+    facets: bool = True
+    #: the agency whose drafts the caller may see (a buyer's own), else None
+    drafts_of: str | None = None
+    now: datetime = field(default_factory=lambda: _EPOCH)
+
+    @property
+    def effective_sort(self) -> str:
+        return self.sort or ("relevance" if self.q else "deadline")
+
+    def fingerprint(self) -> str:
+        return cursor.fingerprint(self.q, self.status, self.closing_within_days, self.agency,
+                                  self.commodity, self.type, self.set_aside, self.value_min,
+                                  self.value_max, self.currency, self.deadline_from,
+                                  self.deadline_to, self.effective_sort, self.drafts_of)
+
+
+class FacetCount(msgspec.Struct, frozen=True):
+    value: str
+    count: int
+    label: str | None = None
+
+
+class SolicitationHit(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    agency_id: str
+    agency_name: str | None
+    type: str
+    title: str
+    snippet: str
+    status: str
+    commodity_codes: list[str]
+    estimated_value: Money | None
+    set_aside: str | None
+    method: str | None
+    submission_deadline: datetime
+    published_at: datetime | None
+    score: float | None = None
+
+
+class SolicitationResults(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[SolicitationHit]
+    next_cursor: str | None
+    #: matches over all pages (with facets only)
+    total: int | None = None
+    #: counts of all matches by status, agency, type and set-aside (``closing`` is the part
+    #: of ``open`` whose deadline falls within ``closing_within_days``)
+    facets: dict[str, list[FacetCount]] | None = None
+
+
+def validate(search: SolicitationSearch) -> None:
+    """Reject what the query cannot mean, naming the parameter (422)."""
+    for status in search.status:
+        if status not in STATUSES:
+            raise field_error("status", f"unknown status {status!r}; one of {', '.join(STATUSES)}")
+    if "draft" in search.status and search.drafts_of is None:
+        raise field_error("status", "drafts are visible only to buyers of their own agency")
+    for kind in search.type:
+        if kind not in TYPES:
+            raise field_error("type", f"unknown type {kind!r}; one of {', '.join(TYPES)}")
+    if search.sort is not None and search.sort not in SORTS:
+        raise field_error("sort", f"one of {', '.join(SORTS)}")
+    if search.sort == "relevance" and not search.q:
+        raise field_error("sort", "relevance needs a text query (q)")
+    for code in search.commodity:
+        if not digits(code):
+            raise field_error("commodity", "a commodity code or prefix, e.g. 4321 or 913")
+    if search.value_min is not None and search.value_max is not None and search.value_min > search.value_max:
+        raise field_error("value_min", "must not exceed value_max")
+    for name in ("deadline_from", "deadline_to"):
+        value = getattr(search, name)
+        if value is not None and value.tzinfo is None:
+            raise field_error(name, "needs a timezone, e.g. 2026-05-01T00:00:00Z")
+    if search.deadline_from and search.deadline_to and search.deadline_from > search.deadline_to:
+        raise field_error("deadline_from", "must not be after deadline_to")
+
+
+def status_sql(now: str) -> str:
+    """The status a reader sees, from the stored stage and the deadline."""
+    return (
+        "CASE WHEN s.stage IN ('awarded', 'unsuccessful', 'cancelled') THEN s.stage"
+        " WHEN NOT s.published THEN 'draft'"
+        f" WHEN s.stage = 'open' AND s.deadline > {now} THEN 'open'"
+        " ELSE 'closed' END"
+    )
+
+
+def _status_condition(status: str, p: Params, search: SolicitationSearch) -> str:
+    match status:
+        case "open":
+            return f"(s.published AND s.stage = 'open' AND s.deadline > {p(search.now, 'timestamptz')})"
+        case "closing":
+            now = p(search.now, "timestamptz")
+            until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
+            return f"(s.published AND s.stage = 'open' AND s.deadline > {now} AND s.deadline <= {until})"
+        case "closed":
+            return (f"(s.published AND (s.stage IN ('closed', 'evaluation')"
+                    f" OR (s.stage = 'open' AND s.deadline <= {p(search.now, 'timestamptz')})))")
+        case "draft":
+            return "(NOT s.published AND s.stage = 'draft')"
+        case _:
+            return f"(s.stage = {p(status)})"
+
+
+def where(search: SolicitationSearch, p: Params, query: str | None) -> list[str]:
+    """Conditions shared by the page and the facets (everything but the cursor)."""
+    visible = "s.published"
+    if search.drafts_of is not None:
+        visible = f"(s.published OR s.agency_id = {p(search.drafts_of)})"
+    conditions = [visible]
+    if query:
+        conditions.append(f"s.document @@ {query}")
+    if search.status:
+        conditions.append("(" + " OR ".join(_status_condition(s, p, search) for s in search.status) + ")")
+    if search.agency:
+        conditions.append(f"s.agency_id = ANY({p(list(search.agency), 'text[]')})")
+    if search.commodity:
+        conditions.append(f"s.commodity_prefixes && {p([digits(c) for c in search.commodity], 'text[]')}")
+    if search.type:
+        conditions.append(f"s.kind = ANY({p(list(search.type), 'text[]')})")
+    if search.set_aside:
+        conditions.append(f"s.set_aside = ANY({p(list(search.set_aside), 'text[]')})")
+    if search.value_min is not None:
+        conditions.append(f"s.value_amount >= {p(search.value_min, 'bigint')}")
+    if search.value_max is not None:
+        conditions.append(f"s.value_amount <= {p(search.value_max, 'bigint')}")
+    if search.currency:
+        conditions.append(f"s.value_currency = {p(search.currency.upper())}")
+    if search.deadline_from is not None:
+        conditions.append(f"s.deadline >= {p(search.deadline_from, 'timestamptz')}")
+    if search.deadline_to is not None:
+        conditions.append(f"s.deadline <= {p(search.deadline_to, 'timestamptz')}")
+    return conditions
+
+
+def _order(sort: str) -> tuple[str, str]:
+    """(sort key expression, ORDER BY) for a sort."""
+    match sort:
+        case "relevance":
+            return "s.score", "s.score DESC, s.solicitation_id"
+        case "published":
+            return "coalesce(s.published_at, 'epoch'::timestamptz)", \
+                "coalesce(s.published_at, 'epoch'::timestamptz) DESC, s.solicitation_id"
+        case _:
+            return "s.deadline", "s.deadline, s.solicitation_id"
+
+
+def _after(sort: str, key: list[object], p: Params) -> str:
+    """Rows strictly after the cursor's row in the sort order."""
+    try:
+        value, last_id = key
+        last = p(str(last_id))
+        match sort:
+            case "relevance":
+                score = p(float(value), "real")  # type: ignore[arg-type]
+                return f"(s.score < {score} OR (s.score = {score} AND s.solicitation_id > {last}))"
+            case "published":
+                at = p(datetime.fromisoformat(str(value)), "timestamptz")
+                expr = "coalesce(s.published_at, 'epoch'::timestamptz)"
+                return f"({expr} < {at} OR ({expr} = {at} AND s.solicitation_id > {last}))"
+            case _:
+                at = p(datetime.fromisoformat(str(value)), "timestamptz")
+                return f"(s.deadline, s.solicitation_id) > ({at}, {last})"
+    except (TypeError, ValueError) as exc:
+        raise field_error("cursor", "not a cursor returned by this search") from exc
+
+
+_SNIPPET_SOURCE = ("replace(replace(replace(s.description || ' ' || s.addenda_text,"
+                   " '&', '&amp;'), '<', '&lt;'), '>', '&gt;')")
+
+
+async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSearch) -> SolicitationResults:
+    validate(search)
+    sort = search.effective_sort
+    p = Params()
+    tsquery = ranking = None
+    if search.q:
+        matching, any_word = await parse_query(conn, search.q)
+        tsquery = p(matching, "tsquery")
+    conditions = where(search, p, tsquery)
+    facet_params = list(p.values)
+    facet_conditions = list(conditions)
+    if search.q:
+        ranking = p(any_word, "tsquery")
+    # Matching needs every word; ranking weighs each word by the field it is in (title
+    # first), so a title match outranks words that merely sit close together in the body.
+    score = f"ts_rank(s.document, {ranking}, 1)" if ranking else "NULL::real"
+    inner_where = " AND ".join(conditions)
+    key_expr, order_by = _order(sort)
+    page_filter = ""
+    if search.cursor:
+        page_filter = "WHERE " + _after(sort, cursor.decode(search.cursor, search.fingerprint()), p)
+    limit = p(search.limit + 1, "int")
+    snippet = (f"ts_headline('english', {_SNIPPET_SOURCE}, {tsquery}, 'StartSel=<mark>, StopSel=</mark>,"
+               " MaxWords=35, MinWords=15, MaxFragments=2')" if tsquery else
+               "left(s.description, 240)")
+    status = status_sql(p(search.now, "timestamptz"))
+    sql = f"""
+    WITH page AS (
+        SELECT * FROM (
+            SELECT s.solicitation_id, s.agency_id, s.kind, s.title, s.description, s.addenda_text,
+                   s.commodity_codes, s.value_amount, s.value_currency, s.set_aside, s.method,
+                   s.deadline, s.published_at, s.published, s.stage, {score} AS score
+            FROM search_solicitations s WHERE {inner_where}
+        ) s {page_filter}
+        ORDER BY {order_by} LIMIT {limit}
+    )
+    SELECT s.solicitation_id, s.agency_id, a.name AS agency_name, s.kind, s.title,
+           {snippet} AS snippet, {status} AS status, s.commodity_codes, s.value_amount,
+           s.value_currency, s.set_aside, s.method, s.deadline, s.published_at, s.score,
+           {key_expr} AS sort_key
+    FROM page s LEFT JOIN search_agencies a USING (agency_id)
+    ORDER BY {order_by}
+    """
+    rows = await conn.fetch(sql, *p.values)
+    more = len(rows) > search.limit
+    rows = rows[: search.limit]
+    next_cursor = None
+    if more:
+        last = rows[-1]
+        key = last["sort_key"]
+        next_cursor = cursor.encode(search.fingerprint(), [
+            key if isinstance(key, float) else key.isoformat(), last["solicitation_id"]])
+    items = [_hit(row) for row in rows]
+    total = facets = None
+    if search.facets:
+        facets, total = await _facets(conn, search, facet_conditions, facet_params)
+    return SolicitationResults(items=items, next_cursor=next_cursor, total=total, facets=facets)
+
+
+async def parse_query(conn: asyncpg.Connection, text: str) -> tuple[str, str]:
+    """The query as PostgreSQL reads it (all words), and the same words joined by OR."""
+    parsed = await conn.fetchval("SELECT websearch_to_tsquery('english', $1)::text", text)
+    if not parsed:
+        raise field_error("q", "only very common words; add a more specific one")
+    return parsed, parsed.replace(" & ", " | ")
+
+
+def _hit(row: asyncpg.Record) -> SolicitationHit:
+    value = None
+    if row["value_amount"] is not None:
+        value = Money(amount=row["value_amount"], currency=row["value_currency"])
+    return SolicitationHit(
+        id=row["solicitation_id"], agency_id=row["agency_id"], agency_name=row["agency_name"],
+        type=row["kind"], title=row["title"], snippet=row["snippet"] or "", status=row["status"],
+        commodity_codes=list(row["commodity_codes"]), estimated_value=value,
+        set_aside=None if row["set_aside"] == "none" else row["set_aside"], method=row["method"],
+        submission_deadline=row["deadline"], published_at=row["published_at"], score=row["score"],
+    )
+
+
+async def _facets(conn: asyncpg.Connection, search: SolicitationSearch, conditions: list[str],
+                  values: list[object]) -> tuple[dict[str, list[FacetCount]], int]:
+    p = Params()
+    p.values = list(values)
+    now = p(search.now, "timestamptz")
+    until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
+    sql = f"""
+    WITH m AS MATERIALIZED (
+        SELECT {status_sql(now)} AS status, s.agency_id, s.kind, s.set_aside, s.deadline
+        FROM search_solicitations s WHERE {' AND '.join(conditions)}
+    )
+    SELECT 'status' AS facet, status AS value, count(*) AS n FROM m GROUP BY status
+    UNION ALL SELECT 'status', 'closing', count(*) FROM m WHERE status = 'open' AND deadline <= {until}
+    UNION ALL SELECT 'agency', agency_id, count(*) FROM m GROUP BY agency_id
+    UNION ALL SELECT 'type', kind, count(*) FROM m GROUP BY kind
+    UNION ALL SELECT 'set_aside', set_aside, count(*) FROM m GROUP BY set_aside
+    """
+    rows = await conn.fetch(sql, *p.values)
+    facets: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
+    total = 0
+    for row in rows:
+        if row["n"] == 0:
+            continue
+        facets[row["facet"]].append(FacetCount(value=row["value"], count=row["n"]))
+        if row["facet"] == "status" and row["value"] != "closing":
+            total += row["n"]
+    agencies = [f.value for f in facets["agency"]]
+    if agencies:
+        names = dict(await conn.fetch(
+            "SELECT agency_id, name FROM search_agencies WHERE agency_id = ANY($1::text[])", agencies))
+        facets["agency"] = [FacetCount(f.value, f.count, names.get(f.value)) for f in facets["agency"]]
+    for name in FACETS:
+        facets[name].sort(key=lambda f: (-f.count, f.value))
+    return facets, total

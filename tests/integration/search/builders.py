@@ -1,0 +1,111 @@
+"""Events of the contexts the read models follow, built with the real event classes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from events.agencies import AgencyRegistered, DiversityGoal
+from events.base import Event, Metadata, Money
+from events.solicitations import (
+    AddendumPublished,
+    SolicitationAwarded,
+    SolicitationClosed,
+    SolicitationCreated,
+    SolicitationPublished,
+)
+from events.vendors import (
+    Address,
+    CertificationAdded,
+    CertificationExpired,
+    CertificationVerified,
+    VendorApproved,
+    VendorRegistered,
+)
+from infra.container import Civic
+from infra.eventstore import EventStore
+from infra.runner import Runner
+from tests.support import eventually
+
+
+async def append(store: EventStore, stream: str, events: list[Event], at: datetime) -> None:
+    await store.append(stream, None, events, Metadata(occurred_at=at, actor="test"))
+
+
+async def settled(civic: Civic) -> None:
+    """Wait until every stored event is visible to readers of the global order (a transaction
+    still running anywhere on the server holds back what readers may see)."""
+
+    async def visible() -> bool:
+        return await civic.pool.fetchval(
+            "SELECT count(*) = 0 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())")
+
+    await eventually(visible, timeout=120, interval=0.1, what="all events visible")
+
+
+async def project(civic: Civic, projection: object) -> Runner:
+    """Apply every stored event to ``projection`` through the runner."""
+    runner = Runner(projection, civic.store, civic.settings)  # type: ignore[arg-type]
+    await settled(civic)
+    await runner.catch_up()
+    assert await civic.store.count_after(await runner.checkpoint()) == 0
+    return runner
+
+
+def agency(agency_id: str, name: str, goals: dict[str, float] | None = None) -> AgencyRegistered:
+    return AgencyRegistered(agency_id=agency_id, name=name, jurisdiction="US-WA",
+                            goals=[DiversityGoal(program=p, percent=v) for p, v in (goals or {}).items()])
+
+
+def solicitation(sid: str, agency_id: str, title: str, *, description: str = "", kind: str = "RFP",
+                 codes: tuple[str, ...] = ("72141100",), value: int = 100_000_00,
+                 set_aside: str | None = None, deadline: datetime) -> SolicitationCreated:
+    return SolicitationCreated(
+        solicitation_id=sid, agency_id=agency_id, solicitation_type=kind, title=title,
+        description=description, commodity_codes=list(codes), estimated_value=Money(amount=value, currency="USD"),
+        method="open", set_aside=set_aside, submission_deadline=deadline,
+        questions_deadline=deadline - timedelta(days=1), opening_time=deadline + timedelta(hours=1),
+    )
+
+
+def published(created: SolicitationCreated, at: datetime) -> SolicitationPublished:
+    return SolicitationPublished(solicitation_id=created.solicitation_id, agency_id=created.agency_id,
+                                 published_at=at, submission_deadline=created.submission_deadline)
+
+
+def addendum(sid: str, number: int, summary: str, changes: str, deadline: datetime) -> AddendumPublished:
+    return AddendumPublished(solicitation_id=sid, number=number, summary=summary, changes=changes,
+                             submission_deadline=deadline)
+
+
+def closed(sid: str, at: datetime) -> SolicitationClosed:
+    return SolicitationClosed(solicitation_id=sid, closed_at=at)
+
+
+def awarded(sid: str) -> SolicitationAwarded:
+    return SolicitationAwarded(solicitation_id=sid)
+
+
+def vendor(vendor_id: str, name: str, *, city: str = "Seattle", state: str = "WA", zip_code: str = "98101",
+           codes: tuple[str, ...] = ("72141100",), tax_id: str = "12-3456789") -> VendorRegistered:
+    return VendorRegistered(
+        vendor_id=vendor_id, owner=f"user-{vendor_id}", legal_name=name, tax_id=tax_id,
+        address=Address(line1="1 Private Street", city=city, state=state, zip=zip_code),
+        employees=12, revenue_band="1M-5M", commodity_codes=list(codes),
+    )
+
+
+def approved(vendor_id: str, at: datetime, years: int = 2) -> VendorApproved:
+    return VendorApproved(vendor_id=vendor_id, approved_at=at, expires_at=at + timedelta(days=365 * years))
+
+
+def certification(vendor_id: str, cert_id: str, program: str, effective: date, expiry: date) -> CertificationAdded:
+    return CertificationAdded(vendor_id=vendor_id, cert_id=cert_id, program=program, issuing_body="State OMWBE",
+                              number=f"N-{cert_id}", effective_date=effective, expiry_date=expiry)
+
+
+def verified(vendor_id: str, cert_id: str, at: datetime) -> CertificationVerified:
+    return CertificationVerified(vendor_id=vendor_id, cert_id=cert_id, verified_at=at)
+
+
+def cert_expired(vendor_id: str, cert_id: str) -> CertificationExpired:
+    return CertificationExpired(vendor_id=vendor_id, cert_id=cert_id)
