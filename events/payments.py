@@ -27,6 +27,7 @@ class PaymentStarted(Event, frozen=True, kw_only=True, tag="payments.PaymentStar
     due_date: date | None = None
     started_at: datetime | None = None
     attempt: int = 1
+    late_interest_annual_rate: float = 0.05
 
 
 class PaymentRetried(Event, frozen=True, kw_only=True, tag="payments.PaymentRetried.v1"):
@@ -97,6 +98,13 @@ class StripeEventReceived(Event, frozen=True, kw_only=True, tag="payments.Stripe
     received_at: datetime
 
 
+class FundingSourceSet(Event, frozen=True, kw_only=True, tag="payments.FundingSourceSet.v1"):
+    """The Stripe payment method an agency pays its vendors from (e.g. a bank account)."""
+
+    agency_id: str
+    payment_method: str
+
+
 PaymentEvent = (
     PaymentStarted
     | PaymentRetried
@@ -105,4 +113,5 @@ PaymentEvent = (
     | PaymentRefunded
     | PaymentDisputed
     | StripeEventReceived
+    | FundingSourceSet
 )

@@ -5,7 +5,7 @@ a database and a JetStream stream of this run's own, removed afterwards.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,10 @@ from infra.container import Civic, open_civic
 from infra.http.app import create_app
 from infra.http.auth import mint_token
 from infra.settings import Settings
+from infra.stripe_server import LocalStripe, start_localstripe
 from tests.support import (
     TEST_SIGNING_KEY,
+    TEST_WEBHOOK_SECRET,
     create_database,
     drop_database,
     isolated_settings,
@@ -41,12 +43,22 @@ def server_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def settings(server_settings: Settings) -> AsyncIterator[Settings]:
-    """This run's own database (migrated) and stream."""
+def localstripe() -> Iterator[LocalStripe]:
+    """A Stripe-compatible server (localstripe) on loopback for this run."""
+    server = start_localstripe(stop_on_exit=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+async def settings(server_settings: Settings, localstripe: LocalStripe) -> AsyncIterator[Settings]:
+    """This run's own database (migrated) and stream; Stripe is the run's localstripe."""
     tag = unique("")
     name = f"civic_test_{tag}"
     url = await create_database(server_settings.database_url, name)
-    yield isolated_settings(server_settings, url, tag)
+    yield isolated_settings(server_settings, url, tag).with_(
+        stripe_api_base=localstripe.api_base, stripe_api_key=localstripe.api_key,
+        stripe_webhook_secret=TEST_WEBHOOK_SECRET)
     await _delete_stream(server_settings.nats_url, f"CIVIC_TEST_{tag.upper()}")
     await drop_database(server_settings.database_url, name)
 

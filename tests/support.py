@@ -17,6 +17,7 @@ from infra.settings import Settings
 T = TypeVar("T")
 
 TEST_SIGNING_KEY = "test-signing-key-not-for-production-0123456789abcdef"
+TEST_WEBHOOK_SECRET = "whsec_test_webhook_secret_not_for_production"
 
 
 def unique(prefix: str = "t") -> str:

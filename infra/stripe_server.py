@@ -1,0 +1,117 @@
+"""A Stripe-compatible server (``localstripe``) on loopback for development and tests.
+
+``civic serve`` starts one when no ``STRIPE_API_KEY`` is set; the test fixtures start
+one per test session. localstripe keeps its objects in ``/tmp/localstripe.pickle`` and
+rewrites that file on every change; run through this module it keeps them in the data
+folder instead (or only in memory, for tests), so several servers never share a file.
+
+    python -m infra.stripe_server --port 8420 [--state FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import json
+import logging
+import pickle
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger("civic.stripe")
+
+#: any ``sk_`` key is accepted by localstripe
+LOCAL_API_KEY = "sk_test_civic_localstripe"
+LOCAL_WEBHOOK_SECRET = "whsec_civic_localstripe_development"
+
+
+@dataclass(frozen=True)
+class LocalStripe:
+    api_base: str
+    api_key: str
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+        if self.process.poll() is None:
+            self.process.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start_localstripe(state_file: Path | None = None, *, stop_on_exit: bool = True) -> LocalStripe:
+    """Start localstripe on a free loopback port; returns where the SDK should point."""
+    port = _free_port()
+    command = [sys.executable, "-m", "infra.stripe_server", "--port", str(port)]
+    if state_file is not None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--state", str(state_file)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
+    deadline = time.monotonic() + 20
+    while not _port_open(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("localstripe did not start")
+        time.sleep(0.05)
+    server = LocalStripe(api_base=f"http://127.0.0.1:{port}", api_key=LOCAL_API_KEY, process=process)
+    if stop_on_exit:
+        atexit.register(server.stop)
+    log.info("localstripe at %s", server.api_base)
+    return server
+
+
+def forward_webhooks(api_base: str, url: str, secret: str) -> None:
+    """Ask localstripe to post its events, signed with ``secret``, to ``url``."""
+    body = json.dumps({"url": url, "secret": secret}).encode()
+    request = urllib.request.Request(f"{api_base}/_config/webhooks/civic", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - loopback only
+        pass
+
+
+def _serve(port: int, state: str | None) -> None:
+    from localstripe import resources
+    from localstripe.server import app
+    from aiohttp import web
+
+    def dump(store: resources.Store) -> None:
+        if state:
+            with open(state, "wb") as fh:
+                pickle.dump(dict(store), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def load(store: resources.Store) -> None:
+        if state and Path(state).exists():
+            with open(state, "rb") as fh:
+                dict.update(store, pickle.load(fh))
+
+    resources.Store.dump_to_disk = dump  # type: ignore[method-assign]
+    resources.Store.try_load_from_disk = load  # type: ignore[method-assign]
+    resources.store.try_load_from_disk()
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--state", help="keep objects in this file across restarts")
+    args = parser.parse_args()
+    _serve(args.port, args.state)

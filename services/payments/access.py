@@ -1,0 +1,39 @@
+"""Who may see which invoices and payments (read side; deciders guard the commands)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from services.shared.context import Actor
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+
+
+async def vendors_of(civic: Civic, actor: Actor) -> tuple[str, ...]:
+    """The vendors a vendor-role caller acts for: the token's claim and its memberships."""
+    if actor.role != "vendor":
+        return ()
+    found = {actor.vendor} if actor.vendor else set()
+    try:
+        from projections.vendor_standing.queries import vendors_of_user
+    except ImportError:  # vendor onboarding not installed: the token's claim alone
+        return tuple(sorted(found))
+    async with civic.pool.acquire() as conn:
+        found.update(await vendors_of_user(conn, actor.sub))
+    return tuple(sorted(v for v in found if v))
+
+
+def agency_scope(actor: Actor) -> str | None:
+    """The one agency whose records the caller sees, or ``None`` for all (admin, auditor)."""
+    if actor.role in ("admin",) or (actor.role == "auditor" and not actor.agency):
+        return None
+    return actor.agency or "\x00none"
+
+
+async def can_see(civic: Civic, actor: Actor, record: Any) -> bool:
+    """A vendor sees its own; agency staff see their agency's; admins and auditors see all."""
+    if actor.role == "vendor":
+        return record.vendor_id in await vendors_of(civic, actor)
+    scope = agency_scope(actor)
+    return scope is None or scope == record.agency_id

@@ -1,0 +1,389 @@
+"""HTTP for invoices and payments: parse, build a command, hand it on, map the state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.params import Parameter
+
+from events.base import Money
+from events.invoices import InvoiceLine, ServicePeriod
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.errors import error_responses
+from services.payments import paying, submission
+from services.payments.access import agency_scope, can_see, vendors_of
+from services.payments.commands import (
+    AcceptInvoice,
+    ApproveInvoice,
+    ConfirmReceipt,
+    DisputeInvoice,
+    LineIn,
+    ResubmitInvoice,
+    SubmitInvoice,
+)
+from services.payments.funding import FUNDING, SetFundingSource
+from services.payments.invoice import INVOICE, Invoice
+from services.payments.invoice_view import list_invoices
+from services.payments.payment import PAYMENT, Payment
+from services.payments.terms_view import agency_terms, contract_terms
+from services.shared.context import Actor
+from services.shared.errors import NotFound
+
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]
+Quantity = Decimal  # range and precision are checked with the lines
+InvoiceNumber = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
+STATUSES = ("submitted", "disputed", "accepted", "partially_approved", "approved",
+            "partially_paid", "paid")
+INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
+
+
+class LineBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    quantity: Quantity
+    unit_price: Cents
+
+
+class PeriodBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    start: date
+    end: date
+
+
+class InvoiceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    number: InvoiceNumber
+    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
+    total: Cents
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+    service_period: PeriodBody
+
+
+class ResubmitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
+    total: Cents
+    service_period: PeriodBody
+
+
+class DisputeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Text
+
+
+class ReceiptIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+
+class ApproveIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: minor units to pay now (a partial payment); omit to pay the whole unapproved balance
+    amount: Cents | None = None
+
+
+class RefundIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: minor units to refund; omit to refund everything not yet refunded
+    amount: Cents | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class FundingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    payment_method: Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
+
+
+class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    number: str
+    status: str
+    total: Money
+    lines: list[InvoiceLine]
+    service_period: ServicePeriod
+    received_at: datetime
+    acceptance_deadline: datetime | None
+    accepted_at: datetime | None
+    deemed_accepted: bool
+    due_date: date | None
+    requires_receipt: bool
+    receipt_confirmed_at: datetime | None
+    disputes: list[str]
+    approved: Money
+    payment_ids: list[str]
+    prompt_payment_days: int
+    late_interest_annual_rate: float
+    version: int
+
+
+class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    number: str
+    status: str
+    total: Money
+    received_at: datetime
+    due_date: date | None
+    approved: Money
+    paid: Money
+    interest_paid: Money
+    refunded: Money
+    overdue: bool
+
+
+class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[InvoiceSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    invoice_id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    status: str
+    amount: Money
+    interest: Money
+    due_date: date | None
+    attempt: int
+    stripe_payment_intent: str
+    started_at: datetime | None
+    paid_at: datetime | None
+    failure_reason: str
+    refunded: Money
+    disputes: list[str]
+    version: int
+
+
+class FundingOut(msgspec.Struct, frozen=True, kw_only=True):
+    agency_id: str
+    payment_method: str
+
+
+def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
+    assert state.total is not None and state.service_period is not None
+    assert state.received_at is not None
+    return InvoiceOut(
+        id=state.invoice_id, contract_id=state.contract_id, agency_id=state.agency_id,
+        vendor_id=state.vendor_id, number=state.number, status=state.status, total=state.total,
+        lines=list(state.lines), service_period=state.service_period,
+        received_at=state.received_at, acceptance_deadline=state.acceptance_deadline,
+        accepted_at=state.accepted_at, deemed_accepted=state.deemed_accepted,
+        due_date=state.due_date, requires_receipt=state.requires_receipt,
+        receipt_confirmed_at=state.receipt_confirmed_at, disputes=list(state.disputes),
+        approved=Money(amount=state.approved, currency=state.total.currency),
+        payment_ids=list(state.payment_ids), prompt_payment_days=state.prompt_payment_days,
+        late_interest_annual_rate=state.late_interest_annual_rate, version=version)
+
+
+def _payment_out(state: Payment, version: int) -> PaymentOut:
+    assert state.amount is not None and state.interest is not None
+    return PaymentOut(
+        id=state.payment_id, invoice_id=state.invoice_id, contract_id=state.contract_id,
+        agency_id=state.agency_id, vendor_id=state.vendor_id, status=state.status,
+        amount=state.amount, interest=state.interest, due_date=state.due_date,
+        attempt=state.attempt, stripe_payment_intent=state.current_intent,
+        started_at=state.started_at, paid_at=state.paid_at, failure_reason=state.failure_reason,
+        refunded=Money(amount=state.refunded, currency=state.amount.currency),
+        disputes=list(state.dispute_ids), version=version)
+
+
+def _lines(lines: list[LineBody]) -> list[LineIn]:
+    return [LineIn(description=x.description, quantity=x.quantity, unit_price=x.unit_price)
+            for x in lines]
+
+
+def _period(period: PeriodBody) -> ServicePeriod:
+    return ServicePeriod(start=period.start, end=period.end)
+
+
+def _derived_id(prefix: str, command_id: str | None) -> str:
+    """A fresh id, or, for an idempotent request, the same id every time it is repeated."""
+    if command_id is None:
+        return new_id(prefix)
+    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
+
+
+async def _visible_invoice(civic: Civic, actor: Actor, invoice_id: str) -> tuple[Invoice, int]:
+    state, version = await civic.executor.load(INVOICE, invoice_id)
+    if not state.exists or not await can_see(civic, actor, state):
+        raise NotFound(f"invoice {invoice_id} not found")
+    return state, version
+
+
+class InvoiceController(Controller):
+    tags = ["invoices"]
+
+    @post("/contracts/{contract_id:str}/invoices", guards=[requires("vendor")],
+          summary="Submit an invoice against an active contract of the caller's vendor",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def submit(self, civic: Civic, actor: Actor, contract_id: str, data: InvoiceIn,
+                     idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        acting_for = await vendors_of(civic, actor)
+        async with civic.pool.acquire() as conn:
+            contract = await contract_terms(conn, contract_id)
+            if contract is None or contract.vendor_id not in acting_for:
+                raise NotFound(f"contract {contract_id} not found")
+            terms = await agency_terms(conn, contract.agency_id)
+        command_id = scoped_command_id(idempotency_key, actor.sub, "invoices.submit")
+        command = SubmitInvoice(
+            invoice_id=_derived_id("inv", command_id), contract=contract, agency=terms,
+            number=data.number, lines=_lines(data.lines), total=data.total,
+            currency=data.currency, service_period=_period(data.service_period),
+            acting_for=acting_for)
+        outcome = await submission.submit(civic, actor, command, command_id)
+        return _invoice_out(outcome.state, outcome.version)
+
+    @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
+         responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, actor: Actor, invoice_id: str) -> InvoiceOut:
+        return _invoice_out(*await _visible_invoice(civic, actor, invoice_id))
+
+    @get("/invoices", guards=[requires(*INVOICE_READERS)],
+         summary="List invoices the caller may see; overdue=true lists those past due and unpaid",
+         responses=error_responses(401, 403, 422))
+    async def list(self, civic: Civic, actor: Actor,
+                   status: Annotated[str | None, Parameter(query="status", pattern="^(" + "|".join(STATUSES) + ")$")] = None,
+                   overdue: Annotated[bool, Parameter(query="overdue")] = False,
+                   contract: Annotated[str | None, Parameter(query="contract", max_length=100)] = None,
+                   limit: Annotated[int, Parameter(query="limit", ge=1, le=200)] = 50,
+                   offset: Annotated[int, Parameter(query="offset", ge=0, le=1_000_000)] = 0) -> InvoicePage:
+        today = civic.clock.now().date()
+        vendor_ids = await vendors_of(civic, actor) if actor.role == "vendor" else None
+        async with civic.pool.acquire() as conn:
+            rows, total = await list_invoices(
+                conn, agency_id=None if vendor_ids is not None else agency_scope(actor),
+                vendor_ids=vendor_ids, status=status, overdue_on=today if overdue else None,
+                contract_id=contract, limit=limit, offset=offset)
+        return InvoicePage(items=[_summary(r, today) for r in rows], total=total, limit=limit,
+                           offset=offset)
+
+    @post("/invoices/{invoice_id:str}/accept", guards=[requires("finance")], status_code=200,
+          summary="Accept an invoice as proper (starts the prompt-payment clock)",
+          responses=error_responses(401, 403, 404, 409))
+    async def accept(self, civic: Civic, actor: Actor, invoice_id: str,
+                     idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        return await self._run(civic, actor, invoice_id, AcceptInvoice(), idempotency_key, "accept")
+
+    @post("/invoices/{invoice_id:str}/dispute", guards=[requires("finance")], status_code=200,
+          summary="Dispute an invoice with a reason; the vendor may correct and resubmit",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def dispute(self, civic: Civic, actor: Actor, invoice_id: str, data: DisputeIn,
+                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        return await self._run(civic, actor, invoice_id, DisputeInvoice(reason=data.reason),
+                               idempotency_key, "dispute")
+
+    @post("/invoices/{invoice_id:str}/resubmit", guards=[requires("vendor")], status_code=200,
+          summary="Resubmit a corrected invoice after a dispute",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def resubmit(self, civic: Civic, actor: Actor, invoice_id: str, data: ResubmitIn,
+                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        await _visible_invoice(civic, actor, invoice_id)
+        command = ResubmitInvoice(lines=_lines(data.lines), total=data.total,
+                                  service_period=_period(data.service_period),
+                                  acting_for=await vendors_of(civic, actor))
+        outcome = await submission.resubmit(
+            civic, actor, invoice_id, command,
+            scoped_command_id(idempotency_key, actor.sub, f"invoices.resubmit:{invoice_id}"))
+        return _invoice_out(outcome.state, outcome.version)
+
+    @post("/invoices/{invoice_id:str}/receipt", guards=[requires("buyer", "finance")],
+          status_code=200, summary="Confirm the goods or services were received (three-way match)",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def receipt(self, civic: Civic, actor: Actor, invoice_id: str,
+                      data: ReceiptIn | None = None,
+                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        command = ConfirmReceipt(note=data.note if data else "")
+        return await self._run(civic, actor, invoice_id, command, idempotency_key, "receipt")
+
+    @post("/invoices/{invoice_id:str}/approve", guards=[requires("finance")], status_code=200,
+          summary="Approve an invoice (or part of it) for payment; the payment starts through Stripe",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def approve(self, civic: Civic, actor: Actor, invoice_id: str,
+                      data: ApproveIn | None = None,
+                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
+        command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
+        command = ApproveInvoice(payment_id=_derived_id("pay", command_id),
+                                 amount=data.amount if data else None)
+        return await self._run(civic, actor, invoice_id, command, idempotency_key, "approve",
+                               command_id=command_id)
+
+    async def _run(self, civic: Civic, actor: Actor, invoice_id: str, command: object,
+                   idempotency_key: str | None, route: str, *,
+                   command_id: str | None = None) -> InvoiceOut:
+        await _visible_invoice(civic, actor, invoice_id)
+        command_id = command_id or scoped_command_id(idempotency_key, actor.sub,
+                                                     f"invoices.{route}:{invoice_id}")
+        outcome = await civic.executor.execute(INVOICE, invoice_id, command, actor,
+                                               command_id=command_id)
+        return _invoice_out(outcome.state, outcome.version)
+
+
+def _summary(row: object, today: date) -> InvoiceSummary:
+    r = row  # an asyncpg Record
+    currency = r["currency"]  # type: ignore[index]
+
+    def money(column: str) -> Money:
+        return Money(amount=r[column], currency=currency)  # type: ignore[index]
+
+    due = r["due_date"]  # type: ignore[index]
+    return InvoiceSummary(
+        id=r["invoice_id"], contract_id=r["contract_id"], agency_id=r["agency_id"],  # type: ignore[index]
+        vendor_id=r["vendor_id"], number=r["number"], status=r["status"],  # type: ignore[index]
+        total=money("total_amount"), received_at=r["received_at"], due_date=due,  # type: ignore[index]
+        approved=money("approved_amount"), paid=money("paid_amount"),
+        interest_paid=money("interest_paid"), refunded=money("refunded_amount"),
+        overdue=bool(due and due < today and r["paid_amount"] < r["total_amount"]  # type: ignore[index]
+                     and r["status"] != "disputed"))  # type: ignore[index]
+
+
+class PaymentController(Controller):
+    tags = ["payments"]
+
+    @get("/payments/{payment_id:str}", guards=[requires(*INVOICE_READERS)],
+         summary="Read a payment and what Stripe reported about it",
+         responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
+        state, version = await civic.executor.load(PAYMENT, payment_id)
+        if not state.exists or not await can_see(civic, actor, state):
+            raise NotFound(f"payment {payment_id} not found")
+        return _payment_out(state, version)
+
+    @post("/payments/{payment_id:str}/retry", guards=[requires("finance")], status_code=200,
+          summary="Retry a failed payment with a new PaymentIntent",
+          responses=error_responses(401, 403, 404, 409, 503))
+    async def retry(self, civic: Civic, actor: Actor, payment_id: str,
+                    idempotency_key: IdempotencyKey = None) -> PaymentOut:
+        state = await paying.retry_payment(
+            civic, actor, payment_id,
+            command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.retry:{payment_id}"))
+        return await self.read(civic, actor, state.payment_id)
+
+    @post("/payments/{payment_id:str}/refund", guards=[requires("finance")], status_code=200,
+          summary="Refund all or part of a paid payment",
+          responses=error_responses(401, 403, 404, 409, 422, 503))
+    async def refund(self, civic: Civic, actor: Actor, payment_id: str,
+                     data: RefundIn | None = None,
+                     idempotency_key: IdempotencyKey = None) -> PaymentOut:
+        body = data or RefundIn()
+        state = await paying.refund_payment(
+            civic, actor, payment_id, body.amount, body.reason,
+            command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.refund:{payment_id}"))
+        return await self.read(civic, actor, state.payment_id)
+
+    @put("/payments/funding-sources/{agency_id:str}", guards=[requires("finance", "admin")],
+         summary="Set the Stripe payment method an agency pays its vendors from",
+         responses=error_responses(401, 403, 422))
+    async def set_funding(self, civic: Civic, actor: Actor, agency_id: str,
+                          data: FundingIn) -> FundingOut:
+        outcome = await civic.executor.execute(
+            FUNDING, agency_id, SetFundingSource(agency_id=agency_id,
+                                                 payment_method=data.payment_method), actor)
+        return FundingOut(agency_id=agency_id, payment_method=outcome.state.payment_method)

@@ -1,0 +1,161 @@
+"""Commands (imperative) for invoices, contract billing ledgers and payments.
+
+Facts owned by other contexts (the contract's parties and value, the agency's
+prompt-payment terms, which vendors the caller acts for) are read at the edge and
+carried in the command, so the deciders stay pure.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+from events.base import Money
+from events.invoices import ServicePeriod
+
+
+class LineIn(msgspec.Struct, frozen=True, kw_only=True):
+    description: str
+    quantity: Decimal
+    unit_price: int  # minor units of the contract currency
+
+
+class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
+    """What the invoice service knows about a contract (from its read model)."""
+
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    value: Money
+    status: str  # "pending" | "active" | "completed" | "terminated"
+    requires_receipt: bool = False
+
+
+class AgencyTerms(msgspec.Struct, frozen=True, kw_only=True):
+    prompt_payment_days: int = 30
+    late_interest_annual_rate: float = 0.05
+
+
+# -- invoices ------------------------------------------------------------------------
+
+
+class SubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    invoice_id: str
+    contract: ContractTerms
+    agency: AgencyTerms
+    number: str
+    lines: list[LineIn]
+    total: int
+    currency: str
+    service_period: ServicePeriod
+    #: the vendors the caller may act for
+    acting_for: tuple[str, ...] = ()
+
+
+class AcceptInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class DeemInvoiceAccepted(msgspec.Struct, frozen=True, kw_only=True):
+    """The acceptance window ran out (a timer)."""
+
+
+class DisputeInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str
+
+
+class ResubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    lines: list[LineIn]
+    total: int
+    service_period: ServicePeriod
+    acting_for: tuple[str, ...] = ()
+
+
+class ConfirmReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    note: str = ""
+
+
+class ApproveInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    payment_id: str
+    #: minor units to pay now; ``None`` pays everything not yet approved
+    amount: int | None = None
+
+
+InvoiceCommand = (
+    SubmitInvoice
+    | AcceptInvoice
+    | DeemInvoiceAccepted
+    | DisputeInvoice
+    | ResubmitInvoice
+    | ConfirmReceipt
+    | ApproveInvoice
+)
+
+
+# -- the contract's billing ledger and vendor invoice numbers ------------------------
+
+
+class InvoiceAgainstContract(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    invoice_id: str
+    amount: Money
+    contract_value: Money
+
+
+class ClaimInvoiceNumber(msgspec.Struct, frozen=True, kw_only=True):
+    vendor_id: str
+    number: str
+    invoice_id: str
+
+
+# -- payments ------------------------------------------------------------------------
+
+
+class StartPayment(msgspec.Struct, frozen=True, kw_only=True):
+    payment_id: str
+    invoice_id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    amount: Money
+    interest: Money
+    due_date: date
+    stripe_payment_intent: str
+    late_interest_annual_rate: float = 0.05
+
+
+class RetryPayment(msgspec.Struct, frozen=True, kw_only=True):
+    attempt: int
+    interest: Money
+    stripe_payment_intent: str
+
+
+class RecordSuccess(msgspec.Struct, frozen=True, kw_only=True):
+    stripe_payment_intent: str
+    amount_received: int
+    stripe_event_id: str = ""
+
+
+class RecordFailure(msgspec.Struct, frozen=True, kw_only=True):
+    stripe_payment_intent: str
+    reason: str
+    stripe_event_id: str = ""
+
+
+class RecordRefund(msgspec.Struct, frozen=True, kw_only=True):
+    refund_id: str
+    amount: int
+    reason: str = ""
+
+
+class RecordDispute(msgspec.Struct, frozen=True, kw_only=True):
+    dispute_id: str
+    amount: int
+    reason: str = ""
+
+
+PaymentCommand = (
+    StartPayment | RetryPayment | RecordSuccess | RecordFailure | RecordRefund | RecordDispute
+)

@@ -1,0 +1,271 @@
+"""The invoice aggregate: submission, finance's review, receipt, approval for payment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import msgspec
+
+from events.base import Event, Money
+from events.invoices import (
+    InvoiceAccepted,
+    InvoiceApproved,
+    InvoiceDisputed,
+    InvoiceLine,
+    InvoiceResubmitted,
+    InvoiceSubmitted,
+    ReceiptConfirmed,
+    ServicePeriod,
+)
+from services.payments import prompt_payment
+from services.payments.commands import (
+    AcceptInvoice,
+    ApproveInvoice,
+    ConfirmReceipt,
+    DeemInvoiceAccepted,
+    DisputeInvoice,
+    InvoiceCommand,
+    LineIn,
+    ResubmitInvoice,
+    SubmitInvoice,
+)
+from services.shared.context import Actor, Context
+from services.shared.decider import Decider
+from services.shared.errors import Conflict, Forbidden, NotFound, field_error
+from services.shared.timers import Timer, timer
+
+DEEMED_ACCEPTANCE = "payments.deemed_acceptance"
+MAX_QUANTITY = Decimal(1_000_000_000)
+
+
+class Invoice(msgspec.Struct, frozen=True, kw_only=True):
+    exists: bool = False
+    invoice_id: str = ""
+    contract_id: str = ""
+    agency_id: str = ""
+    vendor_id: str = ""
+    number: str = ""
+    status: str = ""  # submitted | disputed | accepted | partially_approved | approved
+    total: Money | None = None
+    lines: tuple[InvoiceLine, ...] = ()
+    service_period: ServicePeriod | None = None
+    received_at: datetime | None = None
+    acceptance_deadline: datetime | None = None
+    accepted_at: datetime | None = None
+    deemed_accepted: bool = False
+    due_date: date | None = None
+    requires_receipt: bool = False
+    receipt_confirmed_at: datetime | None = None
+    prompt_payment_days: int = 30
+    late_interest_annual_rate: float = 0.05
+    disputes: tuple[str, ...] = ()
+    approved: int = 0
+    payment_ids: tuple[str, ...] = ()
+
+    @property
+    def unapproved(self) -> int:
+        return (self.total.amount if self.total else 0) - self.approved
+
+
+def priced_lines(lines: list[LineIn], currency: str) -> list[InvoiceLine]:
+    """Each line with its amount (quantity x unit price, rounded half up to minor units)."""
+    if not lines:
+        raise field_error("lines", "at least one line")
+    priced = []
+    for i, line in enumerate(lines):
+        if not line.description.strip():
+            raise field_error(f"lines[{i}].description", "must not be blank")
+        if not line.quantity.is_finite() or not Decimal(0) < line.quantity <= MAX_QUANTITY:
+            raise field_error(f"lines[{i}].quantity", "must be a positive number")
+        if line.quantity.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise field_error(f"lines[{i}].quantity", "at most four decimal places")
+        if line.unit_price <= 0:
+            raise field_error(f"lines[{i}].unit_price", "must be a positive number of minor units")
+        amount = int((line.quantity * line.unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        priced.append(InvoiceLine(
+            description=line.description.strip(), quantity=line.quantity,
+            unit_price=Money(amount=line.unit_price, currency=currency),
+            amount=Money(amount=amount, currency=currency)))
+    return priced
+
+
+def _check_total(lines: list[InvoiceLine], total: int) -> None:
+    expected = sum(line.amount.amount for line in lines)
+    if total != expected:
+        raise field_error("total", f"must equal the sum of the lines ({expected})",
+                          code="total_mismatch")
+
+
+def _check_period(period: ServicePeriod) -> None:
+    if period.end < period.start:
+        raise field_error("service_period.end", "must not be before the start")
+
+
+def _require_finance(actor: Actor, state: Invoice) -> None:
+    if actor.role != "finance" or actor.agency != state.agency_id:
+        raise Forbidden("only finance staff of the buying agency may do this")
+
+
+def _require_vendor(acting_for: tuple[str, ...], actor: Actor, vendor_id: str) -> None:
+    if actor.role != "vendor" or vendor_id not in acting_for:
+        raise Forbidden("only the contract's vendor may do this")
+
+
+def _exists(state: Invoice) -> None:
+    if not state.exists:
+        raise NotFound("invoice not found")
+
+
+def decide(command: InvoiceCommand, state: Invoice, ctx: Context) -> list[Event]:
+    match command:
+        case SubmitInvoice():
+            return _submit(command, state, ctx)
+        case DeemInvoiceAccepted():
+            if (state.status != "submitted" or state.acceptance_deadline is None
+                    or ctx.now < state.acceptance_deadline):
+                return []  # acted on already, or the clock restarted: a stale timer
+            return [_accepted(state, state.acceptance_deadline, deemed=True)]
+    _exists(state)
+    match command:
+        case AcceptInvoice():
+            _require_finance(ctx.actor, state)
+            if state.status != "submitted":
+                raise Conflict(f"invoice is {state.status}, not submitted", code="invalid_state")
+            return [_accepted(state, ctx.now)]
+        case DisputeInvoice():
+            _require_finance(ctx.actor, state)
+            if not command.reason.strip():
+                raise field_error("reason", "must not be blank")
+            if state.status not in ("submitted", "accepted"):
+                raise Conflict(f"invoice is {state.status}; only an invoice not yet approved "
+                               "can be disputed", code="invalid_state")
+            return [InvoiceDisputed(invoice_id=state.invoice_id, reason=command.reason.strip(),
+                                    disputed_at=ctx.now)]
+        case ResubmitInvoice():
+            _require_vendor(command.acting_for, ctx.actor, state.vendor_id)
+            if state.status != "disputed":
+                raise Conflict("only a disputed invoice can be resubmitted", code="invalid_state")
+            currency = state.total.currency if state.total else "USD"
+            lines = priced_lines(command.lines, currency)
+            _check_total(lines, command.total)
+            _check_period(command.service_period)
+            return [InvoiceResubmitted(
+                invoice_id=state.invoice_id, total=Money(amount=command.total, currency=currency),
+                received_at=ctx.now, service_period=command.service_period, lines=lines,
+                acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now))]
+        case ConfirmReceipt():
+            if ctx.actor.role not in ("buyer", "finance") or ctx.actor.agency != state.agency_id:
+                raise Forbidden("only the buying agency confirms receipt")
+            if state.receipt_confirmed_at is not None:
+                raise Conflict("receipt is already confirmed", code="already_confirmed")
+            if state.status in ("partially_approved", "approved"):
+                raise Conflict("invoice is already approved", code="invalid_state")
+            return [ReceiptConfirmed(invoice_id=state.invoice_id, confirmed_at=ctx.now,
+                                     note=command.note.strip())]
+        case ApproveInvoice():
+            return _approve(command, state, ctx)
+    raise TypeError(f"unknown command {command!r}")
+
+
+def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]:
+    contract = command.contract
+    _require_vendor(command.acting_for, ctx.actor, contract.vendor_id)
+    if state.exists:
+        raise Conflict(f"invoice {command.invoice_id} already exists", code="duplicate")
+    if contract.status != "active":
+        raise Conflict(f"contract {contract.contract_id} is {contract.status}, not active",
+                       code="contract_not_active")
+    if command.currency != contract.value.currency:
+        raise field_error("currency", f"must be the contract currency {contract.value.currency}")
+    lines = priced_lines(command.lines, command.currency)
+    _check_total(lines, command.total)
+    _check_period(command.service_period)
+    return [InvoiceSubmitted(
+        invoice_id=command.invoice_id, contract_id=contract.contract_id,
+        agency_id=contract.agency_id, vendor_id=contract.vendor_id, number=command.number,
+        total=Money(amount=command.total, currency=command.currency), received_at=ctx.now,
+        service_period=command.service_period, lines=lines,
+        requires_receipt=contract.requires_receipt,
+        prompt_payment_days=command.agency.prompt_payment_days,
+        late_interest_annual_rate=command.agency.late_interest_annual_rate,
+        acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now))]
+
+
+def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceAccepted:
+    assert state.received_at is not None
+    return InvoiceAccepted(
+        invoice_id=state.invoice_id, accepted_at=at, deemed=deemed,
+        due_date=prompt_payment.due_date(state.received_at, at, state.prompt_payment_days))
+
+
+def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Event]:
+    _require_finance(ctx.actor, state)
+    if state.status not in ("submitted", "accepted", "partially_approved"):
+        raise Conflict(f"invoice is {state.status} and cannot be approved", code="invalid_state")
+    if state.requires_receipt and state.receipt_confirmed_at is None:
+        raise Conflict("the contract requires a receipt confirmation before approval",
+                       code="receipt_required")
+    if command.payment_id in state.payment_ids:
+        raise Conflict("payment already approved", code="duplicate")
+    amount = state.unapproved if command.amount is None else command.amount
+    if not 0 < amount <= state.unapproved:
+        raise field_error("amount", f"must be between 1 and {state.unapproved} minor units")
+    events: list[Event] = []
+    accepted = state
+    if state.status == "submitted":  # approving a proper invoice accepts it
+        acceptance = _accepted(state, ctx.now)
+        events.append(acceptance)
+        accepted = evolve(state, acceptance)
+    assert accepted.total is not None and accepted.due_date is not None
+    events.append(InvoiceApproved(
+        invoice_id=state.invoice_id, payment_id=command.payment_id,
+        amount=Money(amount=amount, currency=accepted.total.currency), due_date=accepted.due_date,
+        contract_id=state.contract_id, agency_id=state.agency_id, vendor_id=state.vendor_id,
+        late_interest_annual_rate=state.late_interest_annual_rate, approved_at=ctx.now))
+    return events
+
+
+def evolve(state: Invoice, event: Event) -> Invoice:
+    replace = msgspec.structs.replace
+    match event:
+        case InvoiceSubmitted():
+            return Invoice(
+                exists=True, invoice_id=event.invoice_id, contract_id=event.contract_id,
+                agency_id=event.agency_id, vendor_id=event.vendor_id, number=event.number,
+                status="submitted", total=event.total, lines=tuple(event.lines),
+                service_period=event.service_period, received_at=event.received_at,
+                acceptance_deadline=event.acceptance_deadline,
+                requires_receipt=event.requires_receipt,
+                prompt_payment_days=event.prompt_payment_days,
+                late_interest_annual_rate=event.late_interest_annual_rate)
+        case InvoiceAccepted():
+            return replace(state, status="accepted", accepted_at=event.accepted_at,
+                           deemed_accepted=event.deemed, due_date=event.due_date)
+        case InvoiceDisputed():
+            return replace(state, status="disputed", disputes=(*state.disputes, event.reason))
+        case InvoiceResubmitted():
+            return replace(state, status="submitted", total=event.total, lines=tuple(event.lines),
+                           service_period=event.service_period, received_at=event.received_at,
+                           acceptance_deadline=event.acceptance_deadline, accepted_at=None,
+                           deemed_accepted=False, due_date=None)
+        case ReceiptConfirmed():
+            return replace(state, receipt_confirmed_at=event.confirmed_at)
+        case InvoiceApproved():
+            approved = state.approved + event.amount.amount
+            total = state.total.amount if state.total else 0
+            return replace(state, approved=approved,
+                           status="approved" if approved >= total else "partially_approved",
+                           payment_ids=(*state.payment_ids, event.payment_id))
+    return state
+
+
+def timers(event: Event) -> Iterable[Timer]:
+    if isinstance(event, InvoiceSubmitted | InvoiceResubmitted) and event.acceptance_deadline:
+        yield timer(DEEMED_ACCEPTANCE, INVOICE.stream_id(event.invoice_id),
+                    event.acceptance_deadline, invoice_id=event.invoice_id)
+
+
+INVOICE = Decider(stream_prefix="invoice", initial=Invoice, decide=decide, evolve=evolve,
+                  timers=timers)

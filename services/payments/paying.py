@@ -1,0 +1,129 @@
+"""Moving money: the edge where payment commands meet the Stripe gateway.
+
+Order matters for "never charge twice": the PaymentIntent is created unconfirmed with an
+idempotency key derived from the payment id and attempt, recorded in our store, and only
+then confirmed. A redelivered approval finds the payment already recorded and at most
+confirms the recorded intent again, which Stripe refuses to charge twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from events.base import Money
+from events.invoices import InvoiceApproved
+from services.payments.commands import RecordFailure, RecordRefund, RetryPayment, StartPayment
+from services.payments.funding import FUNDING
+from services.payments.gateway import PaymentGateway, gateway_for
+from services.payments.payment import PAYMENT, Payment
+from services.payments.prompt_payment import interest_owed
+from services.shared.context import SYSTEM_ACTOR, Actor, Context
+from services.shared.errors import Invalid
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+
+GATEWAY = "payments.gateway"
+NO_FUNDING = "the agency has no funding source configured; set one and retry"
+
+
+def gateway_of(civic: Civic) -> PaymentGateway:
+    """The process's gateway, made from the settings on first use (tests may replace it)."""
+    if GATEWAY not in civic.extras:
+        civic.extras[GATEWAY] = gateway_for(civic.settings.stripe_api_key,
+                                            civic.settings.stripe_api_base)
+    return civic.extras[GATEWAY]
+
+
+def _metadata(payment: Payment | InvoiceApproved, payment_id: str) -> dict[str, str]:
+    return {"payment_id": payment_id, "invoice_id": payment.invoice_id,
+            "contract_id": payment.contract_id, "agency_id": payment.agency_id,
+            "vendor_id": payment.vendor_id}
+
+
+async def _funding(civic: Civic, gateway: PaymentGateway, agency_id: str) -> str | None:
+    source, _ = await civic.executor.load(FUNDING, agency_id)
+    return source.payment_method or await gateway.default_funding()
+
+
+async def start_payment(civic: Civic, approved: InvoiceApproved, *, command_id: str,
+                        causation_id: str | None = None) -> Payment:
+    """Create, record and confirm the payment an approval asks for (safe to repeat)."""
+    gateway = gateway_of(civic)
+    state, _ = await civic.executor.load(PAYMENT, approved.payment_id)
+    if not state.exists:
+        interest = interest_owed(approved.amount, approved.due_date, civic.clock.now().date(),
+                                 approved.late_interest_annual_rate)
+        intent = await gateway.create_intent(
+            amount=Money(amount=approved.amount.amount + interest.amount,
+                         currency=approved.amount.currency),
+            payment_method=await _funding(civic, gateway, approved.agency_id),
+            metadata=_metadata(approved, approved.payment_id),
+            idempotency_key=f"{approved.payment_id}:1")
+        outcome = await civic.executor.execute(PAYMENT, approved.payment_id, StartPayment(
+            payment_id=approved.payment_id, invoice_id=approved.invoice_id,
+            contract_id=approved.contract_id, agency_id=approved.agency_id,
+            vendor_id=approved.vendor_id, amount=approved.amount, interest=interest,
+            due_date=approved.due_date, stripe_payment_intent=intent.intent_id,
+            late_interest_annual_rate=approved.late_interest_annual_rate,
+        ), SYSTEM_ACTOR, command_id=command_id, causation_id=causation_id)
+        state = outcome.state
+    await _confirm(civic, gateway, state)
+    return state
+
+
+async def _confirm(civic: Civic, gateway: PaymentGateway, state: Payment) -> None:
+    if state.status != "processing":
+        return
+    intent = await gateway.retrieve_intent(state.current_intent)
+    if intent.status == "requires_confirmation":
+        await gateway.confirm_intent(intent.intent_id, idempotency_key=f"{intent.intent_id}:confirm")
+    elif intent.status == "requires_payment_method" and not intent.error:
+        await civic.executor.execute(
+            PAYMENT, state.payment_id,
+            RecordFailure(stripe_payment_intent=intent.intent_id, reason=NO_FUNDING),
+            SYSTEM_ACTOR, command_id=f"payments.no_funding:{intent.intent_id}")
+
+
+async def retry_payment(civic: Civic, actor: Actor, payment_id: str, *,
+                        command_id: str | None) -> Payment:
+    """Finance retries a failed payment with a new PaymentIntent (interest brought up to date)."""
+    gateway = gateway_of(civic)
+    state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
+    assert state.amount is not None and state.due_date is not None
+    interest = interest_owed(state.amount, state.due_date, civic.clock.now().date(),
+                             state.late_interest_annual_rate)
+    attempt = state.attempt + 1
+    # Decide first with a placeholder: who may retry and when is refused before Stripe is called.
+    check = RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent="pending")
+    PAYMENT.decide(check, state, Context(now=civic.clock.now(), actor=actor))
+    intent = await gateway.create_intent(
+        amount=Money(amount=state.amount.amount + interest.amount, currency=state.amount.currency),
+        payment_method=await _funding(civic, gateway, state.agency_id),
+        metadata=_metadata(state, payment_id), idempotency_key=f"{payment_id}:{attempt}")
+    outcome = await civic.executor.execute(
+        PAYMENT, payment_id,
+        RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent=intent.intent_id),
+        actor, command_id=command_id)
+    await _confirm(civic, gateway, outcome.state)
+    return outcome.state
+
+
+async def refund_payment(civic: Civic, actor: Actor, payment_id: str, amount: int | None,
+                         reason: str, *, command_id: str | None) -> Payment:
+    """Finance returns some or all of a paid payment to the agency."""
+    gateway = gateway_of(civic)
+    state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
+    amount = state.refundable if amount is None else amount
+    check = RecordRefund(refund_id="", amount=amount, reason=reason)
+    if not PAYMENT.decide(check, state, Context(now=civic.clock.now(), actor=actor)):
+        raise Invalid("nothing to refund")
+    key = f"{payment_id}:refund:{command_id or uuid.uuid4().hex}"
+    refund = await gateway.refund(state.current_intent, amount, idempotency_key=key,
+                                  metadata=_metadata(state, payment_id))
+    outcome = await civic.executor.execute(
+        PAYMENT, payment_id, RecordRefund(refund_id=refund.refund_id, amount=refund.amount,
+                                          reason=reason), actor, command_id=command_id)
+    return outcome.state
+

@@ -1,0 +1,89 @@
+"""Submitting and resubmitting invoices: the invoice, the contract's billing ledger and the
+vendor's invoice number change together, in one transaction.
+
+A concurrent invoice on the same contract makes the ledger append fail on its version;
+the whole submission is then decided again against the new balance, so the answer is
+either success or a 409 with the true remaining balance, never an overdrawn contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from events.base import Money
+from services.payments.commands import (
+    ClaimInvoiceNumber,
+    InvoiceAgainstContract,
+    ResubmitInvoice,
+    SubmitInvoice,
+)
+from services.payments.invoice import INVOICE, Invoice
+from services.payments.ledger import LEDGER, NUMBERS, number_key
+from services.payments.terms_view import contract_terms
+from services.shared.context import Actor
+from services.shared.errors import Conflict, NotFound
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+    from infra.executor import Outcome
+
+T = TypeVar("T")
+ATTEMPTS = 8
+
+
+def _sub_id(command_id: str | None, part: str) -> str | None:
+    return f"{command_id}:{part}" if command_id else None
+
+
+async def _retrying(civic: Civic, work: Callable[[Any], Awaitable[T]]) -> T:
+    for attempt in range(ATTEMPTS):
+        try:
+            async with civic.pool.acquire() as conn, conn.transaction():
+                return await work(conn)
+        except Conflict as exc:
+            if exc.code != "version_conflict" or attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def submit(civic: Civic, actor: Actor, command: SubmitInvoice,
+                 command_id: str | None) -> Outcome[Invoice]:
+    async def work(conn: Any) -> Outcome[Invoice]:
+        outcome = await civic.executor.execute(INVOICE, command.invoice_id, command, actor,
+                                               command_id=command_id, conn=conn)
+        if outcome.events:
+            contract = command.contract
+            await civic.executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
+                contract_id=contract.contract_id, invoice_id=command.invoice_id,
+                amount=Money(amount=command.total, currency=command.currency),
+                contract_value=contract.value), actor, command_id=_sub_id(command_id, "ledger"),
+                conn=conn)
+            await civic.executor.execute(NUMBERS, number_key(contract.vendor_id, command.number),
+                                         ClaimInvoiceNumber(vendor_id=contract.vendor_id,
+                                                            number=command.number,
+                                                            invoice_id=command.invoice_id),
+                                         actor, command_id=_sub_id(command_id, "number"), conn=conn)
+        return outcome
+
+    return await _retrying(civic, work)
+
+
+async def resubmit(civic: Civic, actor: Actor, invoice_id: str, command: ResubmitInvoice,
+                   command_id: str | None) -> Outcome[Invoice]:
+    async def work(conn: Any) -> Outcome[Invoice]:
+        outcome = await civic.executor.execute(INVOICE, invoice_id, command, actor,
+                                               command_id=command_id, conn=conn)
+        if outcome.events:
+            state = outcome.state
+            contract = await contract_terms(conn, state.contract_id)
+            if contract is None:
+                raise NotFound(f"contract {state.contract_id} not found")
+            await civic.executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
+                contract_id=contract.contract_id, invoice_id=invoice_id,
+                amount=Money(amount=command.total, currency=contract.value.currency),
+                contract_value=contract.value), actor, command_id=_sub_id(command_id, "ledger"),
+                conn=conn)
+        return outcome
+
+    return await _retrying(civic, work)

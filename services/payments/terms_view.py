@@ -1,0 +1,81 @@
+"""The payments service's own read model of contracts and agencies' payment terms.
+
+Fed by contract and agency events through the runner; read at the edge to build
+invoice commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from events.agencies import AgencyRegistered
+from events.base import Money
+from events.contracts import (
+    ContractActivated,
+    ContractCompleted,
+    ContractModified,
+    ContractOpened,
+    ContractTerminated,
+)
+from projections.base import types_of
+from services.payments.commands import AgencyTerms, ContractTerms
+
+
+class PaymentTermsProjection:
+    name = "payments_terms"
+    tables = ("payments_contracts", "payments_agency_terms")
+    types = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
+                     ContractTerminated, AgencyRegistered)
+
+    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+        for recorded in events:
+            match recorded.event:
+                case ContractOpened() as e:
+                    await conn.execute(
+                        "INSERT INTO payments_contracts (contract_id, agency_id, vendor_id,"
+                        " value_amount, currency, status, requires_receipt)"
+                        " VALUES ($1, $2, $3, $4, $5, 'pending', $6)"
+                        " ON CONFLICT (contract_id) DO NOTHING",
+                        e.contract_id, e.agency_id, e.vendor_id, e.value.amount,
+                        e.value.currency, e.requires_receipt)
+                case ContractActivated() as e:
+                    await _status(conn, e.contract_id, "active")
+                case ContractModified() as e:
+                    await conn.execute(
+                        "UPDATE payments_contracts SET value_amount = $2 WHERE contract_id = $1",
+                        e.contract_id, e.value.amount)
+                case ContractCompleted() as e:
+                    await _status(conn, e.contract_id, "completed")
+                case ContractTerminated() as e:
+                    await _status(conn, e.contract_id, "terminated")
+                case AgencyRegistered() as e:
+                    await conn.execute(
+                        "INSERT INTO payments_agency_terms VALUES ($1, $2, $3)"
+                        " ON CONFLICT (agency_id) DO UPDATE SET prompt_payment_days = $2,"
+                        " late_interest_annual_rate = $3",
+                        e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate)
+
+
+async def _status(conn: Any, contract_id: str, status: str) -> None:
+    await conn.execute("UPDATE payments_contracts SET status = $2 WHERE contract_id = $1",
+                       contract_id, status)
+
+
+async def contract_terms(conn: Any, contract_id: str) -> ContractTerms | None:
+    row = await conn.fetchrow("SELECT * FROM payments_contracts WHERE contract_id = $1", contract_id)
+    if row is None:
+        return None
+    return ContractTerms(
+        contract_id=row["contract_id"], agency_id=row["agency_id"], vendor_id=row["vendor_id"],
+        value=Money(amount=row["value_amount"], currency=row["currency"]), status=row["status"],
+        requires_receipt=row["requires_receipt"])
+
+
+async def agency_terms(conn: Any, agency_id: str) -> AgencyTerms:
+    """The agency's prompt-payment terms; the statutory defaults when it set none."""
+    row = await conn.fetchrow("SELECT * FROM payments_agency_terms WHERE agency_id = $1", agency_id)
+    if row is None:
+        return AgencyTerms()
+    return AgencyTerms(prompt_payment_days=row["prompt_payment_days"],
+                       late_interest_annual_rate=row["late_interest_annual_rate"])

@@ -1,0 +1,22 @@
+"""Timer handlers: an invoice nobody acted on is deemed accepted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from services.payments.commands import DeemInvoiceAccepted
+from services.payments.invoice import INVOICE
+from services.shared.context import SYSTEM_ACTOR
+from services.shared.timers import Timer
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+    from infra.scheduler import TimerHandler
+
+
+def deemed_acceptance(civic: Civic) -> TimerHandler:
+    async def handle(timer: Timer) -> None:
+        await civic.executor.execute(INVOICE, timer.payload["invoice_id"], DeemInvoiceAccepted(),
+                                     SYSTEM_ACTOR, command_id=timer.timer_id)
+
+    return handle

@@ -1,0 +1,147 @@
+"""Stripe webhooks: verified, recorded once per Stripe event id, turned into our events.
+
+The signature is checked with ``stripe.Webhook.construct_event`` and the endpoint
+secret; a signature older than the tolerance (a replay) is refused like a forged one.
+Each Stripe event id gets its own stream, appended at version 0 in the same transaction
+as the outcome it causes, so a redelivered event changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+import stripe
+from litestar import Request, post
+from litestar.status_codes import HTTP_200_OK
+
+from events.base import Metadata
+from events.payments import StripeEventReceived
+from infra.container import Civic
+from infra.eventstore import event_ids_for
+from infra.http.errors import error_responses
+from infra.stripe_server import LOCAL_WEBHOOK_SECRET
+from services.payments.commands import RecordDispute, RecordFailure, RecordRefund, RecordSuccess
+from services.payments.payment import PAYMENT
+from services.shared.context import Actor
+from services.shared.errors import Conflict, DomainError, Invalid, Unavailable
+
+log = logging.getLogger("civic.payments.webhook")
+
+STRIPE_ACTOR = Actor(sub="stripe", role="system")
+TOLERANCE_S = 300
+
+
+class WebhookBadRequest(DomainError):
+    status = 400
+    default_code = "invalid_signature"
+
+
+class WebhookReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    received: bool
+    duplicate: bool = False
+    payment_id: str | None = None
+
+
+def webhook_secret(civic: Civic) -> str:
+    secret = civic.settings.stripe_webhook_secret
+    if secret:
+        return secret
+    if civic.settings.stripe_api_key is None:  # development against localstripe
+        return LOCAL_WEBHOOK_SECRET
+    raise Unavailable("the Stripe webhook secret is not configured")
+
+
+def verify(payload: bytes, signature: str | None, secret: str) -> Any:
+    if not signature:
+        raise WebhookBadRequest("missing Stripe-Signature header", code="unsigned")
+    try:
+        return stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
+    except stripe.SignatureVerificationError as exc:
+        raise WebhookBadRequest("the Stripe signature does not verify or is too old") from exc
+    except ValueError as exc:
+        raise WebhookBadRequest("the body is not a Stripe event", code="invalid_payload") from exc
+
+
+def _outcome(event: Any) -> tuple[str, Any] | None:
+    """(payment intent id, command) for the Stripe event types that move money."""
+    obj = event["data"]["object"]
+    match event["type"]:
+        case "payment_intent.succeeded":
+            received = obj.get("amount_received") or obj.get("amount") or 0
+            return obj["id"], RecordSuccess(stripe_payment_intent=obj["id"],
+                                            amount_received=int(received),
+                                            stripe_event_id=event["id"])
+        case "payment_intent.payment_failed":
+            error = obj.get("last_payment_error") or {}
+            return obj["id"], RecordFailure(stripe_payment_intent=obj["id"],
+                                            reason=str(error.get("message") or "declined"),
+                                            stripe_event_id=event["id"])
+        case "charge.refunded":
+            refunds = (obj.get("refunds") or {}).get("data") or []
+            latest = max(refunds, key=lambda r: r.get("created") or 0) if refunds else None
+            if latest is None or not obj.get("payment_intent"):
+                return None
+            return obj["payment_intent"], RecordRefund(refund_id=latest["id"],
+                                                       amount=int(latest["amount"]),
+                                                       reason=str(latest.get("reason") or ""))
+        case "charge.dispute.created":
+            if not obj.get("payment_intent"):
+                return None
+            return obj["payment_intent"], RecordDispute(dispute_id=obj["id"],
+                                                        amount=int(obj.get("amount") or 0),
+                                                        reason=str(obj.get("reason") or ""))
+    return None
+
+
+async def _payment_of(conn: Any, intent_id: str, metadata: dict[str, Any]) -> str | None:
+    found = await conn.fetchval(
+        "SELECT payment_id FROM payments_payments WHERE stripe_payment_intent = $1", intent_id)
+    return found or metadata.get("payment_id")
+
+
+async def process(civic: Civic, event: Any) -> WebhookReceipt:
+    """Record a verified Stripe event and the outcome it reports, exactly once."""
+    outcome = _outcome(event)
+    obj = event["data"]["object"]
+    async with civic.pool.acquire() as conn, conn.transaction():
+        payment_id = None
+        if outcome is not None:
+            payment_id = await _payment_of(conn, outcome[0], dict(obj.get("metadata") or {}))
+        received = StripeEventReceived(
+            stripe_event_id=event["id"], event_type=event["type"], object_id=str(obj.get("id", "")),
+            payment_id=payment_id, received_at=civic.clock.now())
+        command_id = f"stripe:{event['id']}"
+        result = await civic.store.append(
+            f"stripe-event-{event['id']}", 0, [received],
+            Metadata(occurred_at=received.received_at, command_id=command_id,
+                     actor=STRIPE_ACTOR.sub, actor_role=STRIPE_ACTOR.role),
+            event_ids=event_ids_for(command_id, 1), conn=conn)
+        if result.duplicate:
+            return WebhookReceipt(received=True, duplicate=True, payment_id=payment_id)
+        if outcome is not None and payment_id is not None:
+            state, _ = await civic.executor.load(PAYMENT, payment_id, conn=conn)
+            if state.exists:
+                try:
+                    await civic.executor.execute(PAYMENT, payment_id, outcome[1], STRIPE_ACTOR,
+                                                 command_id=f"{command_id}:outcome", conn=conn,
+                                                 causation_id=result.event_ids[0])
+                except (Conflict, Invalid) as exc:
+                    # Stripe's report does not fit our record: keep the event for
+                    # reconciliation rather than have Stripe redeliver it forever.
+                    log.warning("stripe event %s for payment %s not applied: %s",
+                                event["id"], payment_id, exc.message)
+    return WebhookReceipt(received=True, payment_id=payment_id)
+
+
+@post("/webhooks/stripe", tags=["payments"], status_code=HTTP_200_OK, security=[{}],
+      summary="Stripe webhook endpoint (signed by Stripe; no bearer token)",
+      responses=error_responses(400, 503))
+async def stripe_webhook(civic: Civic, request: Request[Any, Any, Any]) -> WebhookReceipt:
+    payload = await request.body()
+    event = verify(payload, request.headers.get("stripe-signature"), webhook_secret(civic))
+    receipt = await process(civic, event)
+    log.info("stripe event %s (%s) recorded%s", event["id"], event["type"],
+             " again: ignored" if receipt.duplicate else "")
+    return receipt
