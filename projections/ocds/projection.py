@@ -1,0 +1,121 @@
+"""The ``ocds`` projection: every public change of a contracting process as a release."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from projections.ocds import organisations
+from projections.ocds.contracting import (
+    AWARD_EVENTS,
+    CONTRACT_EVENTS,
+    award_change,
+    contract_change,
+)
+from projections.ocds.implementation import PAYMENT_EVENTS, payment_change
+from projections.ocds.process import Change, Process, ocid_for
+from projections.ocds.releases import build_release
+from projections.ocds.tender import TENDER_EVENTS, tender_change
+from projections.ocds.values import timestamp
+from projections.ocds.workspace import Workspace
+
+if TYPE_CHECKING:
+    import asyncpg
+
+    from infra.eventstore import RecordedEvent
+
+
+class OcdsProjection:
+    name = "ocds"
+    tables = ("ocds_releases", "ocds_processes", "ocds_organisations", "ocds_references")
+    types = (
+        organisations.ORGANISATION_EVENTS
+        | TENDER_EVENTS
+        | AWARD_EVENTS
+        | CONTRACT_EVENTS
+        | PAYMENT_EVENTS
+    )
+
+    def __init__(self, ocid_prefix: str) -> None:
+        self.ocid_prefix = ocid_prefix
+
+    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+        work = Workspace(conn)
+        for recorded in events:
+            await self._apply(work, recorded)
+        await work.flush()
+
+    async def _apply(self, work: Workspace, recorded: RecordedEvent) -> None:
+        tag = recorded.type
+        data: dict[str, Any] = msgspec.to_builtins(recorded.event)
+        if tag in organisations.ORGANISATION_EVENTS:
+            org_id = organisations.org_id_of(data)
+            await work.load_organisations([org_id])
+            work.set_organisation(org_id, organisations.evolve(tag, data, work.orgs.get(org_id)))
+            return
+        when = timestamp(recorded.metadata.occurred_at)
+        found = await self._process_of(work, tag, data)
+        if found is None:
+            return
+        process, payment = found
+        if not process.published and tag not in TENDER_EVENTS:
+            return  # nothing happens publicly in a process before it is published
+        await work.load_organisations(
+            [
+                process.agency_id,
+                data.get("agency_id", ""),
+                data.get("vendor_id", ""),
+                *(e["vendor_id"] for e in data.get("tabulation", [])),
+                *(payment.get(k, "") for k in ("agency_id", "vendor_id")),
+            ]
+        )
+
+        def refs(org_id: str) -> dict[str, Any]:
+            return organisations.reference(org_id, work.orgs.get(org_id))
+
+        change: Change | None
+        if tag in TENDER_EVENTS:
+            change = tender_change(tag, data, process, when, refs)
+        elif tag in AWARD_EVENTS:
+            change = award_change(tag, data, process, when, refs)
+        elif tag in CONTRACT_EVENTS:
+            change = contract_change(tag, data, process, when, refs)
+        else:
+            change = payment_change(tag, data, payment, process, when, refs, recorded.event_id)
+        if change is not None:
+            release = build_release(
+                process, change, event_id=recorded.event_id, date=when, facts=work.orgs
+            )
+            work.add_release(release, recorded.metadata.occurred_at, tuple(recorded.position))
+
+    async def _process_of(
+        self, work: Workspace, tag: str, data: dict[str, Any]
+    ) -> tuple[Process, dict[str, Any]] | None:
+        """The process an event belongs to, and what is known of its payment."""
+        if "solicitation_id" in data and tag != "payments.PaymentStarted.v1":
+            ocid = ocid_for(self.ocid_prefix, data["solicitation_id"])
+            process = await work.process(ocid) or work.add_process(
+                Process(ocid=ocid, solicitation_id=data["solicitation_id"])
+            )
+            if tag == "contracts.ContractOpened.v1":
+                work.set_reference(f"contract:{data['contract_id']}", ocid)
+            return process, {}
+        if tag in CONTRACT_EVENTS:
+            found = await work.reference(f"contract:{data['contract_id']}")
+            return (await work.process(found[0]), {}) if found else None  # type: ignore[return-value]
+        if tag == "payments.PaymentStarted.v1":
+            contract = await work.reference(f"contract:{data['contract_id']}")
+            if contract is not None:
+                work.set_reference(
+                    f"payment:{data['payment_id']}",
+                    contract[0],
+                    {k: data[k] for k in ("contract_id", "agency_id", "vendor_id")},
+                )
+            return None  # a payment is public once it succeeded
+        payment = await work.reference(f"payment:{data['payment_id']}")
+        if payment is None:
+            return None
+        process = await work.process(payment[0])
+        return (process, payment[1]) if process else None
