@@ -1,0 +1,318 @@
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+import pytest
+
+from events.base import Money
+from events.solicitations import (
+    AddendumPublished,
+    QuestionAnswered,
+    QuestionAsked,
+    SolicitationAwarded,
+    SolicitationCancelled,
+    SolicitationClosed,
+    SolicitationCreated,
+    SolicitationOpened,
+    SolicitationPublished,
+    SolicitationUnderEvaluation,
+    SolicitationUnsuccessful,
+    SolicitationUpdated,
+    SplittingSuspected,
+    TabulationEntry,
+)
+from services.shared.context import Actor
+from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from services.solicitations.commands import (
+    AnswerQuestion,
+    AskQuestion,
+    CancelSolicitation,
+    CloseSolicitation,
+    OpenSolicitation,
+    PublishAddendum,
+    PublishSolicitation,
+    RecentSolicitation,
+    RecordAward,
+    RecordUnsuccessful,
+    StartEvaluation,
+    TermsPatch,
+    UpdateSolicitation,
+)
+from services.solicitations.decider import CLOSE_TIMER, OPEN_TIMER, SOLICITATION
+from tests.unit.solicitations.factories import BUYER, NOW, at, create, published, system
+
+VENDOR = Actor(sub="v-user", role="vendor")
+
+
+def test_create_records_the_draft():
+    state, events = SOLICITATION.run([(create(), at(NOW))])
+    assert [type(e) for e in events] == [SolicitationCreated]
+    assert events[0].solicitation_type == "RFP" and events[0].jurisdiction == "US-WA-Seattle"
+    assert state.status == "draft"
+
+
+@pytest.mark.parametrize("actor", [Actor(sub="b2", role="buyer", agency="other"), Actor(sub="a", role="admin"),
+                                   VENDOR])
+def test_only_the_agencys_buyers_create(actor):
+    with pytest.raises(Forbidden):
+        SOLICITATION.decide(create(), SOLICITATION.initial(), at(NOW, actor))
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"title": "  "}, "title"),
+    ({"commodity_codes": []}, "commodity_codes"),
+    ({"commodity_codes": ["bad code!"]}, "commodity_codes[0]"),
+    ({"estimated_value": Money(amount=0, currency="USD")}, "estimated_value.amount"),
+    ({"set_aside": "NOPE"}, "set_aside"),
+    ({"questions_deadline": NOW + timedelta(days=40)}, "questions_deadline"),
+    ({"opening_time": NOW + timedelta(days=29)}, "opening_time"),
+])
+def test_bad_content_names_the_field(overrides, field):
+    with pytest.raises(Invalid) as err:
+        SOLICITATION.decide(create(**overrides), SOLICITATION.initial(), at(NOW))
+    assert err.value.details[0]["field"] == field
+
+
+def test_drafts_are_edited_and_published_ones_are_not():
+    state, _ = SOLICITATION.run([(create(), at(NOW))])
+    events = SOLICITATION.decide(UpdateSolicitation(patch=TermsPatch(title="Road salt 2027")), state, at(NOW))
+    assert isinstance(events[0], SolicitationUpdated) and events[0].title == "Road salt 2027"
+    assert events[0].commodity_codes == ["12345"]  # untouched fields keep their value
+    state, _ = published()
+    with pytest.raises(Conflict, match="addendum"):
+        SOLICITATION.decide(UpdateSolicitation(patch=TermsPatch(title="x")), state, at(NOW))
+
+
+def test_publish_sets_close_and_open_timers():
+    state, events = published()
+    assert isinstance(events[1], SolicitationPublished) and state.status == "published"
+    timers = list(SOLICITATION.timers(events[1]))
+    assert {(t.kind, t.due_at) for t in timers} == {(CLOSE_TIMER, state.t.submission_deadline),
+                                                    (OPEN_TIMER, state.t.opening_time)}
+
+
+def test_publishing_twice_is_a_conflict():
+    state, _ = published()
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(PublishSolicitation(), state, at(NOW))
+
+
+def _publish(**overrides):
+    state, _ = SOLICITATION.run([(create(**overrides), at(NOW))])
+    return SOLICITATION.decide(PublishSolicitation(), state, at(NOW))
+
+
+def test_method_below_what_the_value_requires_is_refused():
+    with pytest.raises(Invalid) as err:
+        _publish(method="selective")  # 500,000 USD is above the simplified acquisition threshold
+    assert err.value.code == "method_below_threshold"
+    assert err.value.details[0]["field"] == "method"
+    assert "simplified acquisition" in err.value.message
+
+
+def test_direct_award_only_up_to_the_micro_purchase_threshold():
+    rfq = dict(solicitation_type="RFQ", method="direct", criteria=[
+        *[msgspec.structs.replace(c, weight=w) for c, w in zip(create().terms.criteria, (50, 50), strict=True)]])
+    assert _publish(estimated_value=Money(amount=15_000_00, currency="USD"), **rfq)
+    with pytest.raises(Invalid):
+        _publish(estimated_value=Money(amount=15_000_01, currency="USD"), **rfq)
+    assert _publish(estimated_value=Money(amount=15_000_01, currency="USD"), **{**rfq, "method": "limited"})
+
+
+def test_thresholds_before_october_2025_were_lower():
+    early = datetime(2025, 9, 1, 12, tzinfo=UTC)
+    fields = dict(solicitation_type="RFQ", method="direct", estimated_value=Money(amount=12_000_00, currency="USD"),
+                  submission_deadline=early + timedelta(days=10), questions_deadline=early + timedelta(days=5),
+                  opening_time=early + timedelta(days=10))
+    state, _ = SOLICITATION.run([(create(**fields), at(early))])
+    with pytest.raises(Invalid, match="micro purchase"):
+        SOLICITATION.decide(PublishSolicitation(), state, at(early))
+    assert _publish(**{**fields, "submission_deadline": NOW + timedelta(days=10),
+                       "questions_deadline": NOW + timedelta(days=5), "opening_time": NOW + timedelta(days=10)})
+
+
+def test_formal_sealed_procedure_above_the_formal_threshold():
+    with pytest.raises(Invalid) as err:
+        _publish(solicitation_type="RFQ")
+    assert err.value.code == "formal_procedure_required"
+    assert err.value.details[0]["field"] == "solicitation_type"
+
+
+def test_minimum_open_period_counts_business_days():
+    # Open method needs 15 business days; 14 calendar days from a Monday give 10.
+    with pytest.raises(Invalid) as err:
+        _publish(submission_deadline=NOW + timedelta(days=14), opening_time=NOW + timedelta(days=14),
+                 questions_deadline=NOW + timedelta(days=7))
+    assert err.value.code == "open_period_too_short"
+    assert "10" in err.value.message
+
+
+def test_holidays_count_against_the_open_period():
+    # From Fri 2026-11-13, the 15th business day is Mon 2026-12-07, not Fri 12-04: Thanksgiving.
+    start = datetime(2026, 11, 13, 12, tzinfo=UTC)
+    fields = dict(questions_deadline=start + timedelta(days=10), opening_time=datetime(2026, 12, 8, tzinfo=UTC))
+    state, _ = SOLICITATION.run([(create(submission_deadline=datetime(2026, 12, 4, 17, tzinfo=UTC), **fields),
+                                  at(start))])
+    with pytest.raises(Invalid, match="gives 14"):
+        SOLICITATION.decide(PublishSolicitation(), state, at(start))
+    state, _ = SOLICITATION.run([(create(submission_deadline=datetime(2026, 12, 7, 17, tzinfo=UTC), **fields),
+                                  at(start))])
+    assert SOLICITATION.decide(PublishSolicitation(), state, at(start))
+
+
+def test_deadlines_in_the_past_cannot_be_published():
+    state, _ = SOLICITATION.run([(create(), at(NOW))])
+    with pytest.raises(Invalid) as err:
+        SOLICITATION.decide(PublishSolicitation(), state, at(NOW + timedelta(days=25)))
+    assert err.value.details[0]["field"] == "questions_deadline"
+
+
+def test_unknown_jurisdiction_is_refused():
+    state, _ = SOLICITATION.run([(create(), at(NOW))])
+    state = msgspec.structs.replace(state, jurisdiction="ZZ-Nowhere")
+    with pytest.raises(Invalid) as err:
+        SOLICITATION.decide(PublishSolicitation(), state, at(NOW))
+    assert err.value.code == "no_rules"
+
+
+def test_splitting_is_flagged_but_publishing_goes_on():
+    small = dict(solicitation_type="RFQ", method="direct", estimated_value=Money(amount=9_000_00, currency="USD"))
+    state, _ = SOLICITATION.run([(create(**small, criteria=[
+        msgspec.structs.replace(c, weight=50) for c in create().terms.criteria]), at(NOW))])
+    recent = [RecentSolicitation(solicitation_id="s0", commodity_codes=["12345"],
+                                 estimated_value=Money(amount=8_000_00, currency="USD"),
+                                 published_at=NOW - timedelta(days=30)),
+              RecentSolicitation(solicitation_id="old", commodity_codes=["12345"],
+                                 estimated_value=Money(amount=8_000_00, currency="USD"),
+                                 published_at=NOW - timedelta(days=120)),
+              RecentSolicitation(solicitation_id="other-code", commodity_codes=["99999"],
+                                 estimated_value=Money(amount=8_000_00, currency="USD"),
+                                 published_at=NOW - timedelta(days=3))]
+    events = SOLICITATION.decide(PublishSolicitation(recent=recent), state, at(NOW))
+    assert isinstance(events[0], SolicitationPublished)
+    warnings = [e for e in events if isinstance(e, SplittingSuspected)]
+    assert len(warnings) == 1
+    assert warnings[0].threshold == "micro_purchase" and warnings[0].related_solicitation_ids == ["s0"]
+    assert warnings[0].combined_value == Money(amount=17_000_00, currency="USD")
+    # together under the threshold: no warning
+    recent_small = [msgspec.structs.replace(recent[0], estimated_value=Money(amount=5_000_00, currency="USD"))]
+    assert not [e for e in SOLICITATION.decide(PublishSolicitation(recent=recent_small), state, at(NOW))
+                if isinstance(e, SplittingSuspected)]
+
+
+def test_addendum_numbers_and_moves_timers():
+    state, _ = published()
+    new_deadline = state.t.submission_deadline + timedelta(days=7)
+    state, events = SOLICITATION.run([(PublishAddendum(summary="Quantities", changes="x2",
+                                                       submission_deadline=new_deadline), at(NOW)),
+                                      (PublishAddendum(summary="Typo", changes="p.3"), at(NOW))], state)
+    assert [e.number for e in events] == [1, 2]
+    assert state.latest_addendum == 2 and state.t.submission_deadline == new_deadline
+    assert {t.kind for t in SOLICITATION.timers(events[0])} == {CLOSE_TIMER, OPEN_TIMER}
+
+
+def test_late_addendum_extends_the_deadline():
+    state, _ = published()
+    late = state.t.submission_deadline - timedelta(days=2)
+    [addendum] = SOLICITATION.decide(PublishAddendum(summary="Spec change", changes="..."), state, at(late))
+    assert isinstance(addendum, AddendumPublished) and addendum.deadline_extended
+    assert addendum.submission_deadline == late + timedelta(days=5)
+    assert addendum.opening_time >= addendum.submission_deadline
+
+
+def test_addendum_never_shortens_and_not_after_the_deadline():
+    state, _ = published()
+    with pytest.raises(Invalid):
+        SOLICITATION.decide(PublishAddendum(summary="s", changes="c",
+                                            submission_deadline=state.t.submission_deadline - timedelta(days=1)),
+                            state, at(NOW))
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(PublishAddendum(summary="s", changes="c"), state, at(state.t.submission_deadline))
+
+
+def test_closing_happens_at_the_deadline_and_a_moved_deadline_makes_the_old_timer_a_no_op():
+    state, _ = published()
+    deadline = state.t.submission_deadline
+    assert SOLICITATION.decide(CloseSolicitation(), state, system(deadline - timedelta(seconds=1))) == []
+    moved, _ = SOLICITATION.run([(PublishAddendum(summary="more time", changes="",
+                                                  submission_deadline=deadline + timedelta(days=3)), at(NOW))],
+                                state)
+    assert SOLICITATION.decide(CloseSolicitation(), moved, system(deadline)) == []
+    [closed] = SOLICITATION.decide(CloseSolicitation(), state, system(deadline))
+    assert isinstance(closed, SolicitationClosed)
+    with pytest.raises(Forbidden):
+        SOLICITATION.decide(CloseSolicitation(), state, at(deadline))
+
+
+def test_opening_records_the_tabulation_at_the_opening_time():
+    state, _ = published()
+    entry = TabulationEntry(bid_id="b1", vendor_id="v1", price=Money(amount=1_00, currency="USD"),
+                            received_at=NOW)
+    command = OpenSolicitation(tabulation=[entry])
+    assert SOLICITATION.decide(command, state, system(state.t.opening_time - timedelta(seconds=1))) == []
+    events = SOLICITATION.decide(command, state, system(state.t.opening_time))
+    assert [type(e) for e in events] == [SolicitationClosed, SolicitationOpened]
+    opened = SOLICITATION.fold(events, state)
+    assert opened.opened and opened.tabulation == (entry,)
+    assert SOLICITATION.decide(command, opened, system(state.t.opening_time)) == []
+
+
+def test_questions_until_the_questions_deadline_answers_by_the_buyer():
+    state, _ = published()
+    state, events = SOLICITATION.run([(AskQuestion(question_id="q1", question="Delivery site?"), at(NOW, VENDOR))],
+                                     state)
+    assert isinstance(events[0], QuestionAsked) and events[0].asked_by == "v-user"
+    with pytest.raises(Conflict, match="questions deadline"):
+        SOLICITATION.decide(AskQuestion(question_id="q2", question="?"), state,
+                            at(state.t.questions_deadline, VENDOR))
+    with pytest.raises(Forbidden):
+        SOLICITATION.decide(AnswerQuestion(question_id="q1", answer="Depot"), state, at(NOW, VENDOR))
+    with pytest.raises(NotFound):
+        SOLICITATION.decide(AnswerQuestion(question_id="nope", answer="Depot"), state, at(NOW))
+    state, events = SOLICITATION.run([(AnswerQuestion(question_id="q1", answer="Depot 3"), at(NOW))], state)
+    assert isinstance(events[0], QuestionAnswered) and events[0].question == "Delivery site?"
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(AnswerQuestion(question_id="q1", answer="again"), state, at(NOW))
+
+
+def test_buyers_ask_no_questions_and_drafts_take_none():
+    state, _ = SOLICITATION.run([(create(), at(NOW))])
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(AskQuestion(question_id="q", question="?"), state, at(NOW, VENDOR))
+    with pytest.raises(Forbidden):
+        SOLICITATION.decide(AskQuestion(question_id="q", question="?"), state, at(NOW, BUYER))
+
+
+def test_cancel_then_timers_do_nothing():
+    state, _ = published()
+    with pytest.raises(Invalid):
+        SOLICITATION.decide(CancelSolicitation(reason=" "), state, at(NOW))
+    state, events = SOLICITATION.run([(CancelSolicitation(reason="Budget withdrawn"), at(NOW))], state)
+    assert isinstance(events[0], SolicitationCancelled) and state.status == "cancelled"
+    assert SOLICITATION.decide(CloseSolicitation(), state, system(state.t.submission_deadline)) == []
+    assert SOLICITATION.decide(OpenSolicitation(tabulation=[]), state, system(state.t.opening_time)) == []
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(CancelSolicitation(reason="again"), state, at(NOW))
+
+
+def test_award_decisions_move_the_status():
+    state, _ = published()
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(StartEvaluation(), state, system(NOW))
+    state = SOLICITATION.fold(SOLICITATION.decide(OpenSolicitation(tabulation=[]), state,
+                                                  system(state.t.opening_time)), state)
+    state, events = SOLICITATION.run([(StartEvaluation(), system(NOW)),
+                                      (RecordAward(award_id="aw1", vendor_id="v1"), system(NOW))], state)
+    assert [type(e) for e in events] == [SolicitationUnderEvaluation, SolicitationAwarded]
+    assert state.status == "awarded"
+    assert SOLICITATION.decide(RecordAward(award_id="aw1"), state, system(NOW)) == []
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(RecordAward(award_id="aw2"), state, system(NOW))  # single award
+    with pytest.raises(Conflict):
+        SOLICITATION.decide(CancelSolicitation(reason="late"), state, at(NOW))
+
+
+def test_unsuccessful_ends_the_solicitation():
+    state, _ = published()
+    state, events = SOLICITATION.run([(RecordUnsuccessful(reason="no responsive bids"), system(NOW))], state)
+    assert isinstance(events[0], SolicitationUnsuccessful) and state.status == "unsuccessful"
+    assert SOLICITATION.decide(RecordUnsuccessful(reason="again"), state, system(NOW)) == []
