@@ -25,3 +25,11 @@ def scoped_command_id(idempotency_key: str | None, actor_sub: str, route: str) -
     if idempotency_key is None:
         return None
     return f"{actor_sub}:{route}:{idempotency_key}"
+
+
+def id_for_command(prefix: str, command_id: str | None) -> str:
+    """A new id for what a command creates; derived from the command id when there is one,
+    so a repeated request answers with the id its first attempt created."""
+    if command_id is None:
+        return new_id(prefix)
+    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import date
 from typing import Annotated, Literal
 
@@ -12,7 +11,7 @@ from litestar import Controller, get, post
 
 from infra.container import Civic
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from services.awards.commands import (
     AppointEvaluator,
@@ -128,14 +127,6 @@ class FinalizeAwardIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     rationale: Text = ""
 
 
-def id_for(prefix: str, command_id: str | None) -> str:
-    """A new id; derived from the command id when there is one, so a repeated request
-    answers with the id its first attempt created."""
-    if command_id is None:
-        return new_id(prefix)
-    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
-
-
 def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
     return scoped_command_id(key, actor.sub, f"awards.{route}")
 
@@ -217,7 +208,7 @@ class EvaluationController(Controller):
             facts = await require_solicitation(conn, solicitation_id)
             vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
         command_id = _command_id(idempotency_key, actor, "recommend")
-        award_id = id_for("aw", command_id)
+        award_id = id_for_command("aw", command_id)
         outcome = await civic.executor.execute(
             EVALUATION, solicitation_id,
             RecommendAward(
@@ -293,7 +284,7 @@ class AwardController(Controller):
             solicitation_id = await solicitation_of_award(conn, award_id)
             facts = await require_solicitation(conn, solicitation_id)
         command_id = _command_id(idempotency_key, actor, "protest")
-        protest_id = id_for("pr", command_id)
+        protest_id = id_for_command("pr", command_id)
         outcome = await civic.executor.execute(
             EVALUATION, solicitation_id,
             FileProtest(solicitation=facts, award_id=award_id, protest_id=protest_id,

@@ -1,0 +1,43 @@
+"""Contracts: opened by a final award through the stream, signed by both parties,
+amended, rated, and ended (completed or terminated)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from infra.components import Component
+from services.contracts.api import ContractController
+from services.contracts.commands import EndTerm, RecordExpiryNotice
+from services.contracts.decider import CONTRACT, END_OF_TERM_TIMER, EXPIRY_NOTICE_TIMER
+from services.contracts.opener import ContractOpener
+from services.contracts.register import ContractRegisterProjection
+from services.shared.context import SYSTEM_ACTOR
+from services.shared.timers import Timer
+
+if TYPE_CHECKING:
+    from infra.container import Civic
+
+
+def _timer_handlers(civic: Civic) -> dict:
+    async def expiry_notice(timer: Timer) -> None:
+        command = RecordExpiryNotice(days_before=timer.payload["days_before"],
+                                     end_date=date.fromisoformat(timer.payload["end_date"]))
+        await civic.executor.execute(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
+                                     command_id=timer.timer_id)
+
+    async def end_of_term(timer: Timer) -> None:
+        command = EndTerm(end_date=date.fromisoformat(timer.payload["end_date"]))
+        await civic.executor.execute(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
+                                     command_id=timer.timer_id)
+
+    return {EXPIRY_NOTICE_TIMER: expiry_notice, END_OF_TERM_TIMER: end_of_term}
+
+
+COMPONENT = Component(
+    name="contracts",
+    route_handlers=[ContractController],
+    projections=lambda civic: [ContractRegisterProjection()],
+    reactors=lambda civic: [ContractOpener(civic)],
+    timer_handlers=_timer_handlers,
+)

@@ -1,0 +1,197 @@
+"""HTTP for contracts: read, sign, amend, rate, respond, complete, terminate."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from events.base import Money
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
+from infra.http.errors import error_responses
+from services.contracts.commands import (
+    ApproveModification,
+    CompleteContract,
+    ModifyContract,
+    RatePerformance,
+    RejectModification,
+    RespondToRating,
+    SignContract,
+    TerminateContract,
+)
+from services.contracts.decider import CONTRACT
+from services.contracts.register import list_contracts
+from services.contracts.views import (
+    ContractOut,
+    ContractSummary,
+    RatingOut,
+    contract_out,
+    rating_out,
+    require_access,
+)
+from services.shared.context import Actor
+from services.shared.errors import Forbidden
+
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
+
+
+class ModificationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    kind: Literal["value_change", "time_extension", "option_exercise", "other"]
+    reason: Reason
+    value: Money | None = None  # the new total value
+    end_date: date | None = None
+
+
+class ApprovalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    approve: bool
+    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    quality: Score
+    timeliness: Score
+    cost_control: Score
+    communication: Score
+    comment: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    response: Reason
+
+
+class EndIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Reason
+
+
+class CompleteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
+    return scoped_command_id(key, actor.sub, f"contracts.{route}")
+
+
+_PARTIES = ("buyer", "finance", "vendor", "admin", "auditor")
+
+
+class ContractController(Controller):
+    path = "/contracts"
+    tags = ["contracts"]
+
+    async def _run(self, civic: Civic, actor: Actor, contract_id: str, command: object,
+                   key: str | None, route: str) -> ContractOut:
+        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        outcome = await civic.executor.execute(CONTRACT, contract_id, command, actor,
+                                               command_id=_command_id(key, actor, route))
+        return contract_out(outcome.state, outcome.version, actor)
+
+    @get(guards=[requires(*_PARTIES)], summary="List contracts",
+         description="Vendors see their own contracts, buyers and finance their agency's; "
+         "admins and auditors may filter by agency or vendor.",
+         responses=error_responses(401, 403, 422))
+    async def index(
+        self, civic: Civic, actor: Actor,
+        agency_id: str | None = None, vendor_id: str | None = None, award_id: str | None = None,
+        status: Literal["pending", "active", "completed", "terminated"] | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[ContractSummary]:
+        if actor.role == "vendor":
+            if vendor_id not in (None, actor.vendor):
+                raise Forbidden("vendors see their own contracts", code="not_a_party")
+            vendor_id = actor.vendor or ""
+        elif actor.role in ("buyer", "finance"):
+            if agency_id not in (None, actor.agency):
+                raise Forbidden("buyers see their agency's contracts", code="not_a_party")
+            agency_id = actor.agency or ""
+        async with civic.pool.acquire() as conn:
+            rows = await list_contracts(conn, agency_id=agency_id, vendor_id=vendor_id,
+                                        award_id=award_id, status=status, limit=limit, offset=offset)
+        return [ContractSummary(
+            contract_id=r["contract_id"], award_id=r["award_id"], solicitation_id=r["solicitation_id"],
+            agency_id=r["agency_id"], vendor_id=r["vendor_id"],
+            value=Money(amount=r["value_amount"], currency=r["currency"]),
+            start_date=r["start_date"], end_date=r["end_date"], status=r["status"]) for r in rows]
+
+    @get("/{contract_id:str}", guards=[requires(*_PARTIES)], summary="Read a contract",
+         responses=error_responses(401, 403, 404))
+    async def read(self, civic: Civic, actor: Actor, contract_id: str) -> ContractOut:
+        state, version = await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        return contract_out(state, version, actor)
+
+    @post("/{contract_id:str}/sign", guards=[requires("buyer", "vendor")], status_code=200,
+          summary="Sign as the buyer or the vendor; with both signatures the contract is active",
+          responses=error_responses(401, 403, 404, 409))
+    async def sign(self, civic: Civic, actor: Actor, contract_id: str,
+                   idempotency_key: IdempotencyKey = None) -> ContractOut:
+        return await self._run(civic, actor, contract_id, SignContract(), idempotency_key, "sign")
+
+    @post("/{contract_id:str}/modifications", guards=[requires("buyer", "admin")],
+          summary="Amend value or end date (numbered, with reason)",
+          description="An amendment moving the value by more than the contract's approval share "
+          "of the original value waits for an admin's approval.",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def modify(self, civic: Civic, actor: Actor, contract_id: str, data: ModificationIn,
+                     idempotency_key: IdempotencyKey = None) -> ContractOut:
+        command = ModifyContract(kind=data.kind, reason=data.reason, value=data.value,
+                                 end_date=data.end_date)
+        return await self._run(civic, actor, contract_id, command, idempotency_key, "modify")
+
+    @post("/{contract_id:str}/modifications/{number:int}/approval", guards=[requires("admin")],
+          status_code=200, summary="Approve or reject an amendment awaiting approval",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def approve(self, civic: Civic, actor: Actor, contract_id: str, number: int,
+                      data: ApprovalIn, idempotency_key: IdempotencyKey = None) -> ContractOut:
+        command = (ApproveModification(number=number) if data.approve
+                   else RejectModification(number=number, reason=data.reason))
+        return await self._run(civic, actor, contract_id, command, idempotency_key, "approval")
+
+    @post("/{contract_id:str}/performance-ratings", guards=[requires("buyer")],
+          summary="Rate the vendor's performance (1-5 each); the vendor sees it and may respond",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def rate(self, civic: Civic, actor: Actor, contract_id: str, data: RatingIn,
+                   idempotency_key: IdempotencyKey = None) -> RatingOut:
+        command_id = _command_id(idempotency_key, actor, "rate")
+        rating_id = id_for_command("rt", command_id)
+        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        outcome = await civic.executor.execute(
+            CONTRACT, contract_id,
+            RatePerformance(rating_id=rating_id, quality=data.quality, timeliness=data.timeliness,
+                            cost_control=data.cost_control, communication=data.communication,
+                            comment=data.comment), actor, command_id=command_id)
+        return rating_out(outcome.state.ratings[rating_id])
+
+    @post("/{contract_id:str}/performance-ratings/{rating_id:str}/response",
+          guards=[requires("vendor")], summary="The vendor's response to a performance rating",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def respond(self, civic: Civic, actor: Actor, contract_id: str, rating_id: str,
+                      data: ResponseIn, idempotency_key: IdempotencyKey = None) -> RatingOut:
+        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        outcome = await civic.executor.execute(
+            CONTRACT, contract_id, RespondToRating(rating_id=rating_id, response=data.response),
+            actor, command_id=_command_id(idempotency_key, actor, "respond"))
+        require_access(outcome.state, actor)
+        return rating_out(outcome.state.ratings[rating_id])
+
+    @post("/{contract_id:str}/complete", guards=[requires("buyer", "admin")], status_code=200,
+          summary="Record that an active contract was completed",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def complete(self, civic: Civic, actor: Actor, contract_id: str,
+                       data: CompleteIn | None = None,
+                       idempotency_key: IdempotencyKey = None) -> ContractOut:
+        command = CompleteContract(reason=data.reason if data else "")
+        return await self._run(civic, actor, contract_id, command, idempotency_key, "complete")
+
+    @post("/{contract_id:str}/terminate", guards=[requires("buyer", "admin")], status_code=200,
+          summary="Terminate a pending or active contract, with the reason",
+          responses=error_responses(401, 403, 404, 409, 422))
+    async def terminate(self, civic: Civic, actor: Actor, contract_id: str, data: EndIn,
+                        idempotency_key: IdempotencyKey = None) -> ContractOut:
+        return await self._run(civic, actor, contract_id, TerminateContract(reason=data.reason),
+                               idempotency_key, "terminate")

@@ -1,0 +1,147 @@
+"""What a contract shows, and to whom: the contracting agency (buyers, finance), the
+vendor party, admins and auditors. Nobody else."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from events.base import Money
+from services.contracts.decider import Contract, Rating
+from services.shared.context import Actor
+from services.shared.errors import Forbidden, NotFound
+
+
+class SignatureOut(msgspec.Struct, frozen=True, kw_only=True):
+    party: str
+    signed_by: str
+    signed_at: datetime | None
+
+
+class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
+    number: int
+    kind: str
+    reason: str
+    value: Money
+    end_date: date
+    status: str  # "in_force" | "awaiting_approval"
+    proposed_by: str | None = None
+    approved_by: str | None = None
+    at: datetime | None = None
+
+
+class RatingResponseOut(msgspec.Struct, frozen=True, kw_only=True):
+    response: str
+    responded_by: str
+    responded_at: datetime
+
+
+class RatingOut(msgspec.Struct, frozen=True, kw_only=True):
+    rating_id: str
+    contract_id: str
+    quality: int
+    timeliness: int
+    cost_control: int
+    communication: int
+    average: float
+    comment: str
+    rated_by: str
+    rated_at: datetime
+    response: RatingResponseOut | None = None
+
+
+class EndOut(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str
+    at: datetime | None
+
+
+class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    award_id: str
+    solicitation_id: str
+    agency_id: str
+    vendor_id: str
+    status: str  # "pending" | "active" | "completed" | "terminated"
+    original_value: Money
+    value: Money
+    start_date: date
+    end_date: date
+    terms_ref: str
+    requires_receipt: bool
+    approval_share: float
+    signatures: list[SignatureOut]
+    activated_at: datetime | None
+    amendments: list[AmendmentOut]
+    expiry_notices: list[int]
+    ratings: list[RatingOut]
+    ended: EndOut | None = None
+    version: int = 0
+
+
+class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    award_id: str
+    solicitation_id: str
+    agency_id: str
+    vendor_id: str
+    value: Money
+    start_date: date
+    end_date: date
+    status: str
+
+
+def require_access(state: Contract, actor: Actor) -> None:
+    opened = state.opened
+    if opened is None:
+        raise NotFound("contract not found")
+    if actor.role in ("admin", "auditor"):
+        return
+    if actor.role in ("buyer", "finance") and actor.agency == opened.agency_id:
+        return
+    if actor.role == "vendor" and actor.vendor == opened.vendor_id:
+        return
+    raise Forbidden("only the parties to a contract see it", code="not_a_party")
+
+
+def rating_out(rating: Rating) -> RatingOut:
+    r = rating.rated
+    response = rating.response
+    return RatingOut(
+        rating_id=r.rating_id, contract_id=r.contract_id, quality=r.quality,
+        timeliness=r.timeliness, cost_control=r.cost_control, communication=r.communication,
+        average=round((r.quality + r.timeliness + r.cost_control + r.communication) / 4, 2),
+        comment=r.comment, rated_by=r.rated_by, rated_at=r.rated_at,
+        response=RatingResponseOut(response=response.response, responded_by=response.responded_by,
+                                   responded_at=response.responded_at) if response else None)
+
+
+def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
+    require_access(state, actor)
+    opened = state.opened
+    assert opened is not None and state.value is not None and state.end_date is not None
+    amendments = [AmendmentOut(number=a.number, kind=a.kind, reason=a.reason, value=a.value,
+                               end_date=a.end_date, status="in_force", approved_by=a.approved_by,
+                               at=a.modified_at) for a in state.amendments]
+    amendments += [AmendmentOut(number=p.number, kind=p.kind, reason=p.reason, value=p.value,
+                                end_date=p.end_date, status="awaiting_approval",
+                                proposed_by=p.proposed_by, at=p.proposed_at)
+                   for p in state.proposals.values()]
+    ended = state.ended
+    return ContractOut(
+        contract_id=opened.contract_id, award_id=opened.award_id,
+        solicitation_id=opened.solicitation_id, agency_id=opened.agency_id,
+        vendor_id=opened.vendor_id, status=state.status, original_value=opened.value,
+        value=state.value, start_date=opened.start_date, end_date=state.end_date,
+        terms_ref=opened.terms_ref, requires_receipt=opened.requires_receipt,
+        approval_share=opened.approval_share,
+        signatures=[SignatureOut(party=s.party, signed_by=s.signed_by, signed_at=s.signed_at)
+                    for s in state.signatures.values()],
+        activated_at=state.activated_at, amendments=amendments,
+        expiry_notices=sorted({days for days, end in state.notices if end == state.end_date},
+                              reverse=True),
+        ratings=[rating_out(r) for r in state.ratings.values()],
+        ended=EndOut(reason=ended.reason, at=ended.completed_at if hasattr(ended, "completed_at")
+                     else ended.terminated_at) if ended else None,
+        version=version,
+    )
