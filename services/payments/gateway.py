@@ -147,7 +147,8 @@ async def _call(awaitable: Any) -> Any:
         raise Unavailable("the payment provider failed; retry shortly") from exc
 
 
-def _intent(intent: Any) -> IntentState:
+def _intent(resource: Any) -> IntentState:
+    intent = resource.to_dict()
     error = intent.get("last_payment_error") or {}
     metadata = intent.get("metadata") or {}
     return IntentState(

@@ -57,7 +57,8 @@ def verify(payload: bytes, signature: str | None, secret: str) -> Any:
     if not signature:
         raise WebhookBadRequest("missing Stripe-Signature header", code="unsigned")
     try:
-        return stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
+        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
+        return event.to_dict()
     except stripe.SignatureVerificationError as exc:
         raise WebhookBadRequest("the Stripe signature does not verify or is too old") from exc
     except ValueError as exc:
