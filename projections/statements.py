@@ -1,17 +1,22 @@
-"""Running a projection's SQL statements in event order, in as few round trips as possible.
+"""Running a projection's SQL in event order, in as few round trips as possible.
 
-A projection turns each event into ``(sql, args)`` statements. Consecutive statements with
-the same SQL go to the server as one ``executemany``; the order of different statements is
-kept, so the outcome equals applying the events one by one.
+Two shapes: ``execute_in_order`` takes ``(sql, args)`` statements and sends consecutive
+statements with the same SQL as one ``executemany``; ``apply_in_runs`` sends a run of events
+of one type as column arrays to set-based SQL (``Bulk``). Either way the order of different
+statements is kept, so the outcome equals applying the events one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
+
+if TYPE_CHECKING:
+    from infra.eventstore import RecordedEvent
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -23,3 +28,29 @@ async def execute_in_order(conn: asyncpg.Connection, statements: Iterable[Statem
             await conn.execute(sql, *rows[0])
         else:
             await conn.executemany(sql, rows)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """Set-based SQL for one event type.
+
+    A run of consecutive events of that type is turned into rows (``row``) and every
+    statement receives the run as column arrays (``unnest($1::text[], ...)``), in order: one
+    round trip per statement per run, however long the run. Statements must tolerate the
+    same key twice in a run (``DISTINCT ON`` the latest position, or keyed facts).
+    """
+
+    statements: tuple[str, ...]
+    row: Callable[[RecordedEvent], tuple[Any, ...]]
+
+
+async def apply_in_runs(conn: asyncpg.Connection, events: Iterable[RecordedEvent],
+                        handlers: Mapping[str, Bulk]) -> None:
+    for tag, run in groupby(events, key=lambda r: r.type):
+        handler = handlers.get(tag)
+        if handler is None:
+            continue
+        rows = [handler.row(recorded) for recorded in run]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        for sql in handler.statements:
+            await conn.execute(sql, *columns)
