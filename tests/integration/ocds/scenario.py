@@ -23,6 +23,8 @@ def usd(minor: int) -> Money:
 class Process:
     """The ids and the facts a test checks the published data against."""
 
+    #: when it begins; every event is timed from here
+    start: datetime = START
     solicitation_id: str = field(default_factory=lambda: unique("sol"))
     agency_id: str = field(default_factory=lambda: unique("ag"))
     winner: str = field(default_factory=lambda: unique("vd"))
@@ -49,9 +51,8 @@ class Process:
     interest: Money = usd(1_234)
     refunded: Money = usd(50)
 
-
-def _at(hours: float) -> datetime:
-    return START + timedelta(hours=hours)
+    def at(self, hours: float) -> datetime:
+        return self.start + timedelta(hours=hours)
 
 
 def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
@@ -63,10 +64,10 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
             agencies.AgencyRegistered(
                 agency_id=p.agency_id, name="Port of Tacoma", jurisdiction="US-WA"
             ),
-            _at(0),
+            p.at(0),
         ),
         *[
-            (f"vendor-{vid}", e, _at(0.1))
+            (f"vendor-{vid}", e, p.at(0.1))
             for vid, name, staff in (
                 (p.winner, "Cascade Paving LLC", 14),
                 (p.loser, "Evergreen Civil Inc", 420),
@@ -89,7 +90,7 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                     revenue_band="1M-5M",
                     commodity_codes=["91300"],
                 ),
-                vendors.VendorApproved(vendor_id=vid, approved_at=_at(0.1), expires_at=_at(9000)),
+                vendors.VendorApproved(vendor_id=vid, approved_at=p.at(0.1), expires_at=p.at(9000)),
             )
         ],
         (
@@ -103,12 +104,12 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 effective_date=date(2025, 1, 1),
                 expiry_date=date(2028, 1, 1),
             ),
-            _at(0.2),
+            p.at(0.2),
         ),
         (
             f"vendor-{p.winner}",
-            vendors.CertificationVerified(vendor_id=p.winner, cert_id="c1", verified_at=_at(0.2)),
-            _at(0.2),
+            vendors.CertificationVerified(vendor_id=p.winner, cert_id="c1", verified_at=p.at(0.2)),
+            p.at(0.2),
         ),
         (
             sol,
@@ -121,9 +122,9 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 commodity_codes=["91300", "74545"],
                 estimated_value=p.estimated_value,
                 method="open",
-                submission_deadline=_at(400),
-                questions_deadline=_at(300),
-                opening_time=_at(401),
+                submission_deadline=p.at(400),
+                questions_deadline=p.at(300),
+                opening_time=p.at(401),
                 criteria=[
                     solicitations.Criterion(
                         criterion_id="price", name="Price", weight=100, is_price=True
@@ -136,17 +137,17 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 ],
                 created_by="buyer-sub-1",
             ),
-            _at(1),
+            p.at(1),
         ),
         (
             sol,
             solicitations.SolicitationPublished(
                 solicitation_id=p.solicitation_id,
                 agency_id=p.agency_id,
-                published_at=_at(2),
-                submission_deadline=_at(400),
+                published_at=p.at(2),
+                submission_deadline=p.at(400),
             ),
-            _at(2),
+            p.at(2),
         ),
         (
             sol,
@@ -155,9 +156,9 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 question_id="q1",
                 question="Is night work allowed?",
                 asked_by=p.asker,
-                asked_at=_at(3),
+                asked_at=p.at(3),
             ),
-            _at(3),
+            p.at(3),
         ),
         (
             sol,
@@ -166,9 +167,9 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 question_id="q1",
                 question="Is night work allowed?",
                 answer="Yes, 10pm to 5am.",
-                answered_at=_at(4),
+                answered_at=p.at(4),
             ),
-            _at(4),
+            p.at(4),
         ),
         (
             sol,
@@ -177,11 +178,11 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 number=1,
                 summary="Deadline extended",
                 changes="Submission deadline moved by two days",
-                submission_deadline=_at(448),
+                submission_deadline=p.at(448),
                 deadline_extended=True,
-                published_at=_at(5),
+                published_at=p.at(5),
             ),
-            _at(5),
+            p.at(5),
         ),
         *[
             (
@@ -190,18 +191,20 @@ def before_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                     bid_id=bid,
                     solicitation_id=p.solicitation_id,
                     vendor_id=vid,
-                    received_at=_at(10),
+                    received_at=p.at(10),
                     sealed=p.ciphertext,
                     acknowledged_addendum=1,
                 ),
-                _at(10),
+                p.at(10),
             )
             for bid, vid in ((p.winning_bid, p.winner), (p.losing_bid, p.loser))
         ],
         (
             sol,
-            solicitations.SolicitationClosed(solicitation_id=p.solicitation_id, closed_at=_at(448)),
-            _at(448),
+            solicitations.SolicitationClosed(
+                solicitation_id=p.solicitation_id, closed_at=p.at(448)
+            ),
+            p.at(448),
         ),
     ]
 
@@ -214,7 +217,7 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
             bid_id=p.winning_bid,
             vendor_id=p.winner,
             price=p.sealed_price,
-            received_at=_at(10),
+            received_at=p.at(10),
             vendor_name="Cascade Paving LLC",
             acknowledged_addendum=1,
         ),
@@ -222,7 +225,7 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
             bid_id=p.losing_bid,
             vendor_id=p.loser,
             price=p.losing_price,
-            received_at=_at(10),
+            received_at=p.at(10),
             vendor_name="Evergreen Civil Inc",
             acknowledged_addendum=1,
         ),
@@ -232,11 +235,11 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
             sol,
             solicitations.SolicitationOpened(
                 solicitation_id=p.solicitation_id,
-                opened_at=_at(449),
+                opened_at=p.at(449),
                 tabulation=tabulation,
                 latest_addendum=1,
             ),
-            _at(449),
+            p.at(449),
         ),
         *[
             (
@@ -247,13 +250,13 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                     vendor_id=vid,
                     price=price,
                     responses=[],
-                    received_at=_at(10),
+                    received_at=p.at(10),
                     acknowledged_addendum=1,
                     attestations=bids.Attestations(
                         no_conflict_of_interest=True, non_collusion=True
                     ),
                 ),
-                _at(449),
+                p.at(449),
             )
             for bid, vid, price in (
                 (p.winning_bid, p.winner, p.sealed_price),
@@ -263,12 +266,12 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
         (
             ev,
             awards.EvaluationStarted(solicitation_id=p.solicitation_id, agency_id=p.agency_id),
-            _at(450),
+            p.at(450),
         ),
         (
             sol,
             solicitations.SolicitationUnderEvaluation(solicitation_id=p.solicitation_id),
-            _at(450),
+            p.at(450),
         ),
         (
             ev,
@@ -277,9 +280,9 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 agency_id=p.agency_id,
                 evaluator=p.evaluator,
                 appointed_by="buyer-sub-1",
-                appointed_at=_at(450),
+                appointed_at=p.at(450),
             ),
-            _at(450),
+            p.at(450),
         ),
         (
             ev,
@@ -288,10 +291,10 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 solicitation_id=p.solicitation_id,
                 vendor_id=p.winner,
                 value=p.sealed_price,
-                protest_window_ends=_at(600),
-                published_at=_at(460),
+                protest_window_ends=p.at(600),
+                published_at=p.at(460),
             ),
-            _at(460),
+            p.at(460),
         ),
         (
             ev,
@@ -302,9 +305,9 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 vendor_id=p.loser,
                 grounds=p.protest_grounds,
                 filed_by="loser-sub",
-                filed_at=_at(470),
+                filed_at=p.at(470),
             ),
-            _at(470),
+            p.at(470),
         ),
         (
             ev,
@@ -315,9 +318,9 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 outcome="dismissed",
                 reason="No merit",
                 decided_by="admin-sub",
-                decided_at=_at(500),
+                decided_at=p.at(500),
             ),
-            _at(500),
+            p.at(500),
         ),
         (
             ev,
@@ -329,11 +332,11 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 value=p.sealed_price,
                 decided_by=p.evaluator,
                 rationale="Lowest responsive bid",
-                finalized_at=_at(601),
+                finalized_at=p.at(601),
                 contract_start=date(2026, 4, 1),
                 contract_end=date(2026, 12, 31),
             ),
-            _at(601),
+            p.at(601),
         ),
         (
             sol,
@@ -343,7 +346,7 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 vendor_id=p.winner,
                 value=p.sealed_price,
             ),
-            _at(601),
+            p.at(601),
         ),
         (
             contract,
@@ -359,14 +362,17 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 terms_ref="T-1",
                 requires_receipt=True,
             ),
-            _at(602),
+            p.at(602),
         ),
         (
             contract,
             contracts.ContractSigned(
-                contract_id=p.contract_id, party="vendor", signed_by="owner-sub", signed_at=_at(610)
+                contract_id=p.contract_id,
+                party="vendor",
+                signed_by="owner-sub",
+                signed_at=p.at(610),
             ),
-            _at(610),
+            p.at(610),
         ),
         (
             contract,
@@ -374,14 +380,14 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 contract_id=p.contract_id,
                 party="buyer",
                 signed_by="buyer-sub-1",
-                signed_at=_at(620),
+                signed_at=p.at(620),
             ),
-            _at(620),
+            p.at(620),
         ),
         (
             contract,
-            contracts.ContractActivated(contract_id=p.contract_id, activated_at=_at(620)),
-            _at(620),
+            contracts.ContractActivated(contract_id=p.contract_id, activated_at=p.at(620)),
+            p.at(620),
         ),
         (
             contract,
@@ -392,9 +398,9 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 value=p.amended_value,
                 end_date=p.amended_end,
                 kind="value_change",
-                modified_at=_at(700),
+                modified_at=p.at(700),
             ),
-            _at(700),
+            p.at(700),
         ),
         (
             f"payment-{p.payment_id}",
@@ -407,26 +413,26 @@ def after_opening(p: Process) -> list[tuple[str, Event, datetime]]:
                 amount=p.paid,
                 stripe_payment_intent="pi_1",
             ),
-            _at(800),
+            p.at(800),
         ),
         (
             f"payment-{p.payment_id}",
             payments.PaymentSucceeded(
-                payment_id=p.payment_id, amount=p.paid, paid_at=_at(801), interest=p.interest
+                payment_id=p.payment_id, amount=p.paid, paid_at=p.at(801), interest=p.interest
             ),
-            _at(801),
+            p.at(801),
         ),
         (
             f"payment-{p.payment_id}",
             payments.PaymentRefunded(
-                payment_id=p.payment_id, amount=p.refunded, refund_id="re_1", refunded_at=_at(900)
+                payment_id=p.payment_id, amount=p.refunded, refund_id="re_1", refunded_at=p.at(900)
             ),
-            _at(900),
+            p.at(900),
         ),
         (
             contract,
-            contracts.ContractCompleted(contract_id=p.contract_id, completed_at=_at(1000)),
-            _at(1000),
+            contracts.ContractCompleted(contract_id=p.contract_id, completed_at=p.at(1000)),
+            p.at(1000),
         ),
     ]
 
