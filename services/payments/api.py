@@ -344,6 +344,13 @@ def _summary(row: object, today: date) -> InvoiceSummary:
                      and r["status"] != "disputed"))  # type: ignore[index]
 
 
+async def _visible_payment(civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
+    state, version = await civic.executor.load(PAYMENT, payment_id)
+    if not state.exists or not await can_see(civic, actor, state):
+        raise NotFound(f"payment {payment_id} not found")
+    return _payment_out(state, version)
+
+
 class PaymentController(Controller):
     tags = ["payments"]
 
@@ -351,10 +358,7 @@ class PaymentController(Controller):
          summary="Read a payment and what Stripe reported about it",
          responses=error_responses(401, 403, 404))
     async def read(self, civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
-        state, version = await civic.executor.load(PAYMENT, payment_id)
-        if not state.exists or not await can_see(civic, actor, state):
-            raise NotFound(f"payment {payment_id} not found")
-        return _payment_out(state, version)
+        return await _visible_payment(civic, actor, payment_id)
 
     @post("/payments/{payment_id:str}/retry", guards=[requires("finance")], status_code=200,
           summary="Retry a failed payment with a new PaymentIntent",
@@ -364,7 +368,7 @@ class PaymentController(Controller):
         state = await paying.retry_payment(
             civic, actor, payment_id,
             command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.retry:{payment_id}"))
-        return await self.read(civic, actor, state.payment_id)
+        return await _visible_payment(civic, actor, state.payment_id)
 
     @post("/payments/{payment_id:str}/refund", guards=[requires("finance")], status_code=200,
           summary="Refund all or part of a paid payment",
@@ -376,7 +380,7 @@ class PaymentController(Controller):
         state = await paying.refund_payment(
             civic, actor, payment_id, body.amount, body.reason,
             command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.refund:{payment_id}"))
-        return await self.read(civic, actor, state.payment_id)
+        return await _visible_payment(civic, actor, state.payment_id)
 
     @put("/payments/funding-sources/{agency_id:str}", guards=[requires("finance", "admin")],
          summary="Set the Stripe payment method an agency pays its vendors from",

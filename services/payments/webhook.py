@@ -23,6 +23,7 @@ from infra.eventstore import event_ids_for
 from infra.http.errors import error_responses
 from infra.stripe_server import LOCAL_WEBHOOK_SECRET
 from services.payments.commands import RecordDispute, RecordFailure, RecordRefund, RecordSuccess
+from services.payments.paying import gateway_of
 from services.payments.payment import PAYMENT
 from services.shared.context import Actor
 from services.shared.errors import Conflict, DomainError, Invalid, Unavailable
@@ -96,20 +97,31 @@ def _outcome(event: Any) -> tuple[str, Any] | None:
     return None
 
 
-async def _payment_of(conn: Any, intent_id: str, metadata: dict[str, Any]) -> str | None:
-    found = await conn.fetchval(
+async def _payment_of(civic: Civic, intent_id: str, metadata: dict[str, Any]) -> str | None:
+    """Our payment id: from the intent's metadata, our read model, or else Stripe itself
+    (a dispute or refund carries only the intent's id)."""
+    if metadata.get("payment_id"):
+        return str(metadata["payment_id"])
+    found = await civic.pool.fetchval(
         "SELECT payment_id FROM payments_payments WHERE stripe_payment_intent = $1", intent_id)
-    return found or metadata.get("payment_id")
+    if found:
+        return found
+    try:
+        intent = await gateway_of(civic).retrieve_intent(intent_id)
+    except Exception:  # noqa: BLE001 - unknown to Stripe or unreachable: recorded unmatched
+        log.warning("payment intent %s could not be looked up at Stripe", intent_id)
+        return None
+    return intent.metadata.get("payment_id")
 
 
 async def process(civic: Civic, event: Any) -> WebhookReceipt:
     """Record a verified Stripe event and the outcome it reports, exactly once."""
     outcome = _outcome(event)
     obj = event["data"]["object"]
+    payment_id = None
+    if outcome is not None:
+        payment_id = await _payment_of(civic, outcome[0], dict(obj.get("metadata") or {}))
     async with civic.pool.acquire() as conn, conn.transaction():
-        payment_id = None
-        if outcome is not None:
-            payment_id = await _payment_of(conn, outcome[0], dict(obj.get("metadata") or {}))
         received = StripeEventReceived(
             stripe_event_id=event["id"], event_type=event["type"], object_id=str(obj.get("id", "")),
             payment_id=payment_id, received_at=civic.clock.now())

@@ -1,0 +1,82 @@
+"""Stripe webhooks: only verified, fresh, first deliveries change anything."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.e2e.payments.conftest import API, sign
+
+
+async def _processing_payment(market):
+    contract_id = await market.open_contract(500_000)
+    invoice_id = (await market.invoice(contract_id, total=25_000)).json()["id"]
+    approved = await market.client.post(f"{API}/invoices/{invoice_id}/approve", headers=market.finance)
+    [payment_id] = approved.json()["payment_ids"]
+    payment = await market.payment(payment_id)
+    [event] = await _eventually_events(market, payment["stripe_payment_intent"])
+    return payment_id, event
+
+
+async def _eventually_events(market, intent_id):
+    from tests.support import eventually
+
+    async def found():
+        return market.stripe_events(intent_id, "payment_intent.succeeded")
+
+    return await eventually(found, what="localstripe event")
+
+
+async def _stream_types(market, stream):
+    return [e.type for e in await market.civic.store.read_stream(stream)]
+
+
+async def test_forged_unsigned_and_replayed_webhooks_are_refused_and_change_nothing(market):
+    payment_id, event = await _processing_payment(market)
+    payload = json.dumps(event).encode()
+    url = f"{API}/webhooks/stripe"
+    attempts = {
+        "unsigned": {},
+        "wrong secret": {"Stripe-Signature": sign(payload, "whsec_attacker")},
+        "garbage signature": {"Stripe-Signature": "t=1,v1=deadbeef"},
+        "replayed (signed ten minutes ago)": {"Stripe-Signature": sign(payload, at=int(time.time()) - 600)},
+    }
+    for what, headers in attempts.items():
+        response = await market.client.post(url, content=payload, headers=headers)
+        assert response.status_code == 400, what
+        assert response.json()["error"]["code"] in ("unsigned", "invalid_signature"), what
+    # a valid signature over a different body
+    tampered = payload.replace(b'"succeeded"', b'"canceled"', 1)
+    response = await market.client.post(url, content=tampered, headers={"Stripe-Signature": sign(payload)})
+    assert response.status_code == 400
+    assert await _stream_types(market, f"stripe-event-{event['id']}") == []
+    assert (await market.payment(payment_id))["status"] == "processing"
+
+
+async def test_each_stripe_event_is_processed_once(market):
+    payment_id, event = await _processing_payment(market)
+    first = await market.deliver(event)
+    assert first.status_code == 200 and first.json() == {"received": True, "duplicate": False,
+                                                         "payment_id": payment_id}
+    again = await market.deliver(event)  # Stripe retries with a fresh signature
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert (await market.payment(payment_id, "succeeded"))["status"] == "succeeded"
+    types = await _stream_types(market, f"payment-{payment_id}")
+    assert types.count("payments.PaymentSucceeded.v1") == 1
+    assert await _stream_types(market, f"stripe-event-{event['id']}") == ["payments.StripeEventReceived.v1"]
+
+
+async def test_a_dispute_reported_by_stripe_is_recorded(market):
+    payment_id, event = await _processing_payment(market)
+    await market.deliver(event)
+    intent_id = event["data"]["object"]["id"]
+    # localstripe has no disputes API: this is the event Stripe sends when a bank disputes
+    dispute = {"id": f"evt_dispute_{payment_id}", "object": "event", "type": "charge.dispute.created",
+               "created": int(time.time()), "api_version": "2024-06-20",
+               "data": {"object": {"id": f"dp_{payment_id}", "object": "dispute", "amount": 25_000,
+                                   "currency": "usd", "reason": "fraudulent",
+                                   "payment_intent": intent_id, "status": "needs_response"}}}
+    response = await market.deliver(dispute)
+    assert response.status_code == 200, response.text
+    payment = await market.payment(payment_id)
+    assert payment["disputes"] == [f"dp_{payment_id}"]
