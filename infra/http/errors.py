@@ -79,6 +79,8 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
             key = item.get("key") or ""
             message = item.get("message") or ""
             field = _field_from_message(str(message)) or key
+            if "unknown field `" in str(message) and key not in ("", "data"):
+                field = f"{key}.{field}"  # msgspec names the unknown field; the key is where it was
             details.append({"field": field, "message": message, "source": item.get("source")})
         else:
             details.append({"message": str(item)})
