@@ -1,0 +1,181 @@
+"""PostgreSQL and NATS servers of a test's own, on loopback ports, to stop, kill and start
+again without touching the servers other tests share."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from infra.embedded import nats_server_binary
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for_port(port: int, *, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not port_open(port):
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the process for port {port} exited with {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+        time.sleep(0.05)
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 only.
+
+    PostgreSQL refuses to run as root; as root it runs as the ``pgserver`` system user,
+    like the embedded server.
+    """
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="civic-pg-"))
+        self.pgdata = self.folder / "data"
+        self.port = free_port()
+        self.user: str | None = None
+        if os.geteuid() == 0:
+            from pgserver.utils import ensure_prefix_permissions, ensure_user_exists
+
+            self.user = "pgserver"
+            entry = ensure_user_exists(self.user)
+            ensure_prefix_permissions(self.folder)
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        from pgserver._commands import initdb
+
+        initdb(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=self.pgdata, user=self.user)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _pg_ctl(self, *args: str, timeout: float = 30) -> None:
+        from pgserver._commands import pg_ctl
+
+        pg_ctl(list(args), pgdata=self.pgdata, user=self.user, timeout=timeout)
+
+    def start(self) -> None:
+        self._pg_ctl("-w", "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=200",
+                     "-l", str(self.folder / "log"), "start")
+        wait_for_port(self.port)
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` disconnects clients and shuts down cleanly; ``immediate`` is a crash."""
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._pg_ctl("-w", "-m", mode, "stop")
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class NatsNode:
+    """One nats-server with JetStream; with ``routes`` a member of a cluster."""
+
+    def __init__(self, folder: Path, name: str, *, port: int | None = None,
+                 cluster_port: int | None = None, routes: list[int] | None = None,
+                 cluster_name: str = "civic") -> None:
+        self.folder = folder
+        self.name = name
+        self.port = port or free_port()
+        self.cluster_port = cluster_port
+        self.routes = routes or []
+        self.cluster_name = cluster_name
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def config(self) -> str:
+        lines = [
+            f'server_name: "{self.name}"',
+            'listen: "127.0.0.1:%d"' % self.port,
+            "jetstream {",
+            f'  store_dir: "{self.folder / self.name}"',
+            "}",
+        ]
+        if self.cluster_port is not None:
+            routes = ", ".join(f'"nats-route://127.0.0.1:{p}"' for p in self.routes)
+            lines += [
+                "cluster {",
+                f'  name: "{self.cluster_name}"',
+                f'  listen: "127.0.0.1:{self.cluster_port}"',
+                f"  routes: [{routes}]",
+                "}",
+            ]
+        return "\n".join(lines) + "\n"
+
+    def start(self, *, wait: bool = True) -> None:
+        conf = self.folder / f"{self.name}.conf"
+        conf.write_text(self.config())
+        self.proc = subprocess.Popen(
+            [nats_server_binary(), "-c", str(conf), "-l", str(self.folder / f"{self.name}.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        if wait:
+            wait_for_port(self.port, proc=self.proc)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(10)
+        self.kill()
+
+
+class OwnNats:
+    """A single nats-server, or a cluster of ``size`` nodes on loopback."""
+
+    def __init__(self, size: int = 1) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="civic-nats-"))
+        if size == 1:
+            self.nodes = [NatsNode(self.folder, "n1")]
+        else:
+            cluster_ports = [free_port() for _ in range(size)]
+            self.nodes = [
+                NatsNode(self.folder, f"n{i + 1}", cluster_port=cluster_ports[i],
+                         routes=[p for j, p in enumerate(cluster_ports) if j != i])
+                for i in range(size)
+            ]
+
+    @property
+    def url(self) -> str:
+        """The first node's address: a client learns the others from it and fails over."""
+        return self.nodes[0].url
+
+    def start(self) -> None:
+        for node in self.nodes:
+            node.start(wait=False)
+        for node in self.nodes:
+            wait_for_port(node.port, proc=node.proc)
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
