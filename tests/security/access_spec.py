@@ -46,6 +46,7 @@ VENDOR_OR_ADMIN = ("vendor", "admin")
 # and oversight; the sealed-bid rules inside the route narrow that further.
 BID_READERS = ("vendor", "buyer", "evaluator", "auditor", "admin")
 INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
+CONTRACT_PARTIES = ("buyer", "vendor", "finance", "auditor", "admin")
 
 SPEC: dict[tuple[str, str], Access] = {
     # system
@@ -108,6 +109,16 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/awards/{award_id:str}/finalize"): roles("buyer", "admin"),
     # the protesting bidder may withdraw; only the agency dismisses or sustains (in the route)
     ("POST", "/api/v1/protests/{protest_id:str}/decision"): roles("buyer", "admin", "vendor"),
+    # contracts: the agency and the vendor are parties; oversight reads
+    ("GET", "/api/v1/contracts"): roles(*CONTRACT_PARTIES),
+    ("GET", "/api/v1/contracts/{contract_id:str}"): roles(*CONTRACT_PARTIES),
+    ("POST", "/api/v1/contracts/{contract_id:str}/sign"): roles("buyer", "vendor"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/modifications"): roles("buyer", "admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/modifications/{number:int}/approval"): roles("admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/performance-ratings"): roles("buyer"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/performance-ratings/{rating_id:str}/response"): roles("vendor"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/complete"): roles("buyer", "admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/terminate"): roles("buyer", "admin"),
     # invoices and payments: vendors invoice, finance accepts, approves and pays
     ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): roles("vendor"),
     ("GET", "/api/v1/invoices"): roles(*INVOICE_READERS),
