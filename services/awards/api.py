@@ -49,6 +49,7 @@ from services.awards.views import (
 )
 from services.shared.context import Actor
 from services.shared.errors import NotFound
+from services.shared.vendor_identity import acting_for
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=8000)]
@@ -272,7 +273,10 @@ class AwardController(Controller):
     async def read(self, civic: Civic, maybe_actor: Actor | None, award_id: str) -> AwardOut:
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-        state, _ = await _load(civic, solicitation_id)
+            state, _ = await _load(civic, solicitation_id)
+            if maybe_actor is not None:
+                protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
+                maybe_actor = await acting_for(conn, maybe_actor, protesters)
         return award_out(state, state.awards[award_id], maybe_actor)
 
     @post("/{award_id:str}/protests", guards=[requires("vendor")],
@@ -283,6 +287,7 @@ class AwardController(Controller):
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
             facts = await require_solicitation(conn, solicitation_id)
+            actor = await acting_for(conn, actor, facts.bidders)
         command_id = _command_id(idempotency_key, actor, "protest")
         protest_id = id_for_command("pr", command_id)
         outcome = await civic.executor.execute(
@@ -326,6 +331,10 @@ class ProtestController(Controller):
                      idempotency_key: IdempotencyKey = None) -> ProtestOut:
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_protest(conn, protest_id)
+            state, _ = await _load(civic, solicitation_id)
+            protest = state.protests.get(protest_id)
+            if protest is not None:
+                actor = await acting_for(conn, actor, [protest.filed.vendor_id])
         outcome = await civic.executor.execute(
             EVALUATION, solicitation_id,
             DecideProtest(protest_id=protest_id, outcome=data.outcome, reason=data.reason,

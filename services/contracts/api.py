@@ -36,6 +36,7 @@ from services.contracts.views import (
 )
 from services.shared.context import Actor
 from services.shared.errors import Forbidden
+from services.shared.vendor_identity import acting_for, vendors_of
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
@@ -73,6 +74,14 @@ class CompleteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
 
 
+async def _as_party(civic: Civic, actor: Actor, contract_id: str) -> Actor:
+    """The caller, as a user of the contracted vendor when they are one."""
+    state, _ = await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+    assert state.opened is not None
+    async with civic.pool.acquire() as conn:
+        return await acting_for(conn, actor, [state.opened.vendor_id])
+
+
 def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
     return scoped_command_id(key, actor.sub, f"contracts.{route}")
 
@@ -86,7 +95,7 @@ class ContractController(Controller):
 
     async def _run(self, civic: Civic, actor: Actor, contract_id: str, command: object,
                    key: str | None, route: str) -> ContractOut:
-        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        actor = await _as_party(civic, actor, contract_id)
         outcome = await civic.executor.execute(CONTRACT, contract_id, command, actor,
                                                command_id=_command_id(key, actor, route))
         return contract_out(outcome.state, outcome.version, actor)
@@ -102,16 +111,19 @@ class ContractController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> list[ContractSummary]:
+        vendor_ids = [vendor_id] if vendor_id is not None else None
         if actor.role == "vendor":
-            if vendor_id not in (None, actor.vendor):
+            async with civic.pool.acquire() as conn:
+                mine = sorted(await vendors_of(conn, actor))
+            if vendor_id is not None and vendor_id not in mine:
                 raise Forbidden("vendors see their own contracts", code="not_a_party")
-            vendor_id = actor.vendor or ""
+            vendor_ids = vendor_ids or mine
         elif actor.role in ("buyer", "finance"):
             if agency_id not in (None, actor.agency):
                 raise Forbidden("buyers see their agency's contracts", code="not_a_party")
             agency_id = actor.agency or ""
         async with civic.pool.acquire() as conn:
-            rows = await list_contracts(conn, agency_id=agency_id, vendor_id=vendor_id,
+            rows = await list_contracts(conn, agency_id=agency_id, vendor_ids=vendor_ids,
                                         award_id=award_id, status=status, limit=limit, offset=offset)
         return [ContractSummary(
             contract_id=r["contract_id"], award_id=r["award_id"], solicitation_id=r["solicitation_id"],
@@ -122,6 +134,7 @@ class ContractController(Controller):
     @get("/{contract_id:str}", guards=[requires(*_PARTIES)], summary="Read a contract",
          responses=error_responses(401, 403, 404))
     async def read(self, civic: Civic, actor: Actor, contract_id: str) -> ContractOut:
+        actor = await _as_party(civic, actor, contract_id)
         state, version = await civic.executor.load_existing(CONTRACT, contract_id, "contract")
         return contract_out(state, version, actor)
 
@@ -172,7 +185,7 @@ class ContractController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def respond(self, civic: Civic, actor: Actor, contract_id: str, rating_id: str,
                       data: ResponseIn, idempotency_key: IdempotencyKey = None) -> RatingOut:
-        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+        actor = await _as_party(civic, actor, contract_id)
         outcome = await civic.executor.execute(
             CONTRACT, contract_id, RespondToRating(rating_id=rating_id, response=data.response),
             actor, command_id=_command_id(idempotency_key, actor, "respond"))

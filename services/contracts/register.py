@@ -58,12 +58,12 @@ class ContractRegisterProjection:
 
 
 async def list_contracts(
-    conn: Any, *, agency_id: str | None = None, vendor_id: str | None = None,
+    conn: Any, *, agency_id: str | None = None, vendor_ids: list[str] | None = None,
     award_id: str | None = None, status: str | None = None, limit: int = 100, offset: int = 0,
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM contract_register WHERE ($1::text IS NULL OR agency_id = $1)"
-        " AND ($2::text IS NULL OR vendor_id = $2) AND ($3::text IS NULL OR award_id = $3)"
+        " AND ($2::text[] IS NULL OR vendor_id = ANY($2)) AND ($3::text IS NULL OR award_id = $3)"
         " AND ($4::text IS NULL OR status = $4)"
         " ORDER BY start_date DESC, contract_id LIMIT $5 OFFSET $6",
-        agency_id, vendor_id, award_id, status, limit, offset)
+        agency_id, vendor_ids, award_id, status, limit, offset)

@@ -53,21 +53,22 @@ async def opened_solicitation(
     tabulation = [TabulationEntry(bid_id=b, vendor_id=v, price=usd(p), received_at=now - timedelta(days=1))
                   for b, (v, p) in zip(bid_ids, bids, strict=True)]
     opened = SolicitationOpened(solicitation_id=solicitation_id, opened_at=now, tabulation=tabulation)
-    await civic.store.append(f"solicitation-{solicitation_id}", None, [created, opened], meta)
+    # streams of their own: these facts stand in for the solicitations service's records
+    await civic.store.append(f"upstream-solicitation-{solicitation_id}", None, [created, opened], meta)
     for bid_id, (vendor_id, price) in zip(bid_ids, bids, strict=True):
         unsealed = BidUnsealed(
             bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id, price=usd(price),
             responses=[CriterionResponse(criterion_id="tech", text=f"approach of {vendor_id}")],
             received_at=now - timedelta(days=1), acknowledged_addendum=0,
             attestations=Attestations(no_conflict_of_interest=True, non_collusion=True))
-        await civic.store.append(f"bid-{bid_id}", None, [unsealed], meta)
+        await civic.store.append(f"upstream-bid-{bid_id}", None, [unsealed], meta)
     return solicitation_id, bid_ids
 
 
 async def approved_vendor(civic: Civic, vendor_id: str, legal_name: str) -> None:
     now = civic.clock.now()
     meta = Metadata(occurred_at=now, actor="vendor", actor_role="vendor")
-    await civic.store.append(f"vendor-{vendor_id}", None, [
+    await civic.store.append(f"upstream-vendor-{vendor_id}", None, [
         VendorRegistered(vendor_id=vendor_id, owner=unique("u"), legal_name=legal_name,
                          tax_id=unique("")[:9], address=Address(line1="1 Main St", city="Springfield",
                                                                  state="IL", zip="62701"),
