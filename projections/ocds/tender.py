@@ -27,8 +27,8 @@ _SCHEMES_BY_LENGTH = {5: "NIGP", 6: "NAICS", 8: "UNSPSC"}
 _UNSPSC_WORKS = {"72"}
 _NAICS_WORKS = {"23"}
 _NAICS_GOODS = {"31", "32", "33", "42", "44", "45"}
-# NIGP classes 905-915 are construction services, 918-999 other services.
-_NIGP_WORKS = range(905, 916)
+# NIGP classes 900-999 are services, among them 912-914 construction (works).
+_NIGP_WORKS = range(912, 915)
 
 DRAFT_EVENTS = ("solicitations.SolicitationCreated.v1", "solicitations.SolicitationUpdated.v1")
 
@@ -56,7 +56,7 @@ def category_of(code: str) -> str:
             )
         case "NIGP":
             klass = int(digits[:3])
-            return "works" if klass in _NIGP_WORKS else ("services" if klass >= 918 else "goods")
+            return "works" if klass in _NIGP_WORKS else ("services" if klass >= 900 else "goods")
     return "goods"
 
 
