@@ -23,7 +23,7 @@ from projections.vendor_standing.queries import (
     vendor_standing,
     vendors_of_user,
 )
-from tests.support import unique
+from tests.support import eventually, unique
 
 T0 = datetime(2031, 3, 1, 12, tzinfo=UTC)
 
@@ -40,8 +40,16 @@ async def append(civic, stream: str, *events) -> None:
     await civic.store.append(stream, None, list(events), Metadata(occurred_at=T0))
 
 
-async def project(civic) -> None:
-    await civic.runner_for("vendor_standing").catch_up()
+async def project(civic, check) -> None:
+    """Apply stored events to the read model until ``check(conn)`` holds (live runners may share it)."""
+    runner = civic.runner_for("vendor_standing")
+
+    async def done():
+        await runner.catch_up()
+        async with civic.pool.acquire() as conn:
+            return await check(conn)
+
+    await eventually(done, what="the vendor standing read model")
 
 
 def unique_ein() -> str:
@@ -63,7 +71,12 @@ async def test_standing_follows_the_registration_lifecycle(civic):
         CertificationAdded(vendor_id=vendor_id, cert_id="c2", program="MBE", issuing_body="City",
                            number="M-1", effective_date=date(2031, 1, 1), expiry_date=date(2031, 12, 31)),
     )
-    await project(civic)
+
+    async def all_projected(conn):
+        found = await vendor_standing(conn, vendor_id, T0)
+        return found is not None and len(found.certifications) == 2
+
+    await project(civic, all_projected)
     async with civic.pool.acquire() as conn:
         standing = await vendor_standing(conn, vendor_id, T0)
         assert standing is not None
@@ -80,7 +93,11 @@ async def test_standing_follows_the_registration_lifecycle(civic):
     await append(civic, f"vendor-{vendor_id}",
                  CertificationExpired(vendor_id=vendor_id, cert_id="c1"),
                  VendorRegistrationExpired(vendor_id=vendor_id))
-    await project(civic)
+
+    async def expired(conn):
+        return (await vendor_standing(conn, vendor_id, T0)).status == "expired"
+
+    await project(civic, expired)
     async with civic.pool.acquire() as conn:
         standing = await vendor_standing(conn, vendor_id, T0)
         assert standing.status == "expired"
@@ -104,7 +121,12 @@ async def test_exclusions_match_by_tax_id_or_normalised_name_within_their_dates(
         from_date=date(2031, 2, 1), to_date=date(2031, 4, 30)))
     await append(civic, f"exclusion-{second}", ExclusionRecorded(
         exclusion_id=second, name=name, reason="bid rigging", from_date=date(2031, 3, 15)))
-    await project(civic)
+
+    async def listed(conn):
+        return await conn.fetchval("SELECT count(*) = 2 FROM vendor_exclusions WHERE exclusion_id = ANY($1)",
+                                   [first, second])
+
+    await project(civic, listed)
     async with civic.pool.acquire() as conn:
         taxed = await vendor_standing(conn, by_tax, T0)
         assert taxed.excluded and taxed.exclusion_reasons == ["fraud"] and not taxed.can_bid(T0)
