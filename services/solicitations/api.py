@@ -10,6 +10,8 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
+from projections.vendor_standing.queries import vendors_of_user
+from services.bids.decider import BID, bid_id_for
 from services.bids.queries import bids_of_solicitation
 from services.shared.context import Actor
 from services.shared.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
@@ -31,6 +33,7 @@ from services.solicitations.schemas import (
     AddendumIn,
     AnswerIn,
     CancelIn,
+    MyBid,
     QuestionIn,
     QuestionOut,
     SolicitationIn,
@@ -68,6 +71,19 @@ async def _bids_received(civic: Civic, state: Solicitation, actor: Actor | None)
     if civic.clock.now() < state.t.submission_deadline:
         return None
     return any(b.active for b in await bids_of_solicitation(civic.store, state.solicitation_id))
+
+
+async def _my_bids(civic: Civic, state: Solicitation, actor: Actor | None) -> list[MyBid] | None:
+    if actor is None or actor.role != "vendor":
+        return None
+    async with civic.pool.acquire() as conn:
+        vendor_ids = await vendors_of_user(conn, actor.sub)
+    mine = []
+    for vendor_id in vendor_ids:
+        bid, _ = await civic.executor.load(BID, bid_id_for(state.solicitation_id, vendor_id))
+        if bid.exists:
+            mine.append(MyBid(bid_id=bid.bid_id, vendor_id=vendor_id, status=bid.status))
+    return mine
 
 
 class SolicitationController(Controller):
@@ -172,7 +188,8 @@ class SolicitationController(Controller):
          responses=error_responses(401, 404))
     async def read(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
         state, version = await _load_visible(civic, solicitation_id, maybe_actor)
-        return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor))
+        return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor),
+                    my_bids=await _my_bids(civic, state, maybe_actor))
 
     @get("/{solicitation_id:str}/tabulation",
          summary="The bid tabulation, after the opening (public for an ITB)",

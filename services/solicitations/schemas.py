@@ -142,6 +142,14 @@ class QuestionOut(msgspec.Struct, frozen=True, kw_only=True):
     answered_at: datetime | None
 
 
+class MyBid(msgspec.Struct, frozen=True, kw_only=True):
+    """A vendor's own bid on the solicitation, so that its users can find it."""
+
+    bid_id: str
+    vendor_id: str
+    status: str
+
+
 class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     agency_id: str
@@ -171,6 +179,8 @@ class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     bids_received: bool | None = None
     #: after the opening: to agency staff and oversight; to everyone for an ITB
     tabulation: list[TabulationEntry] | None = None
+    #: the caller's own bids (vendor users only)
+    my_bids: list[MyBid] | None = None
     warnings: list[str] = []
     version: int
 
@@ -196,7 +206,7 @@ def may_see_draft(actor: Actor | None, state: Solicitation) -> bool:
 
 
 def view(state: Solicitation, version: int, actor: Actor | None, *, bids_received: bool | None = None,
-         warnings: list[str] | None = None) -> SolicitationOut:
+         warnings: list[str] | None = None, my_bids: list[MyBid] | None = None) -> SolicitationOut:
     t = state.t
     staff = is_agency_staff(actor, state) and actor is not None and actor.role == "buyer"
     questions = [QuestionOut(id=q.question_id, question=q.question, answer=q.answer, asked_at=q.asked_at,
@@ -215,5 +225,5 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
         questions=questions, closed_at=state.closed_at, opened_at=state.opened_at,
         cancel_reason=state.cancel_reason, bids_received=bids_received,
         tabulation=list(state.tabulation) if may_see_tabulation(actor, state) else None,
-        warnings=warnings or [], version=version,
+        my_bids=my_bids, warnings=warnings or [], version=version,
     )

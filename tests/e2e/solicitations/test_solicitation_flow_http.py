@@ -115,6 +115,9 @@ async def test_sealed_bidding_from_submission_to_opening(client, token, civic):
     b = await client.post(f"{url}/bids", json=bid_body(450_000_00, sol), headers=bob)
     assert b.status_code == 201, b.text
     bid_b = b.json()
+    assert (await client.get(url, headers=alice)).json()["my_bids"] == [
+        {"bid_id": bid_a["id"], "vendor_id": vendor_a, "status": "active"}]
+    assert (await client.get(url, headers=buyer)).json()["my_bids"] is None
 
     # before the deadline nobody but the bidder sees a bid, or that one exists
     for headers in (buyer, token("admin"), token("auditor"), token("evaluator", agency=agency_id), bob):
