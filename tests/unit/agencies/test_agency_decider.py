@@ -44,3 +44,17 @@ def test_only_admins_manage_agencies():
     buyer = Context(now=ADMIN.now, actor=Actor(sub="b", role="buyer", agency="a1"))
     with pytest.raises(Forbidden):
         AGENCY.decide(register(), AGENCY.initial(), buyer)
+
+
+def test_jurisdiction_gives_the_state_of_local_businesses():
+    state, _ = AGENCY.run([(register(jurisdiction="US-IL-Springfield", local_zip_prefixes=["627"]), ADMIN)])
+    assert state.state == "IL" and state.local_zip_prefixes == ("627",)
+    assert AGENCY.run([(register(jurisdiction="Springfield"), ADMIN)])[0].state is None
+    assert AGENCY.run([(register(jurisdiction="US-WA"), ADMIN)])[0].state == "WA"
+
+
+@pytest.mark.parametrize("prefixes", [["62a"], ["627011"], [""]])
+def test_local_zip_prefixes_are_digits_of_a_zip(prefixes):
+    with pytest.raises(Invalid) as err:
+        AGENCY.decide(register(local_zip_prefixes=prefixes), AGENCY.initial(), ADMIN)
+    assert err.value.details[0]["field"] == "local_zip_prefixes[0]"
