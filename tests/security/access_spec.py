@@ -146,4 +146,7 @@ SPEC: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/ocds/releases/{release_id:str}"): PUBLIC,
     ("GET", "/api/v1/search/solicitations"): PUBLIC,
     ("GET", "/api/v1/search/vendors"): PUBLIC,
+    # supplier-diversity reports: agency staff who buy or pay and oversight (projections/diversity/access.py)
+    ("GET", "/api/v1/reports/supplier-diversity"): roles("buyer", "finance", "auditor", "admin"),
+    ("GET", "/api/v1/reports/supplier-diversity/chart.svg"): roles("buyer", "finance", "auditor", "admin"),
 }

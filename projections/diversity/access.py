@@ -1,0 +1,28 @@
+"""Who may read which supplier-diversity report.
+
+Agency staff who buy or pay (buyer, finance) and auditors of an agency read their agency's
+report; admins and auditors may read any agency's or all agencies' together. Vendors and the
+public do not get these reports: slices by category and month can single out one vendor's
+payments, and published spending reaches the public through the open-data export instead.
+"""
+
+from __future__ import annotations
+
+from services.shared.context import Actor
+from services.shared.errors import Forbidden
+
+READERS = ("buyer", "finance", "auditor", "admin")
+ALL_AGENCIES = ("admin", "auditor")
+
+
+def report_agency(actor: Actor, requested: str | None) -> str | None:
+    """The agency the report covers (``None``: all agencies), or ``Forbidden``."""
+    if actor.role in ALL_AGENCIES:
+        return requested
+    if actor.role not in READERS:
+        raise Forbidden(f"role {actor.role} may not read diversity reports", code="role_forbidden")
+    if not actor.agency:
+        raise Forbidden("the token names no agency")
+    if requested is not None and requested != actor.agency:
+        raise Forbidden("only your own agency's report", code="other_agency")
+    return actor.agency

@@ -1,0 +1,95 @@
+"""HTTP for supplier-diversity reports: JSON, CSV and an SVG chart of the same figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.params import Parameter
+
+from infra.container import Civic
+from infra.http.auth import requires
+from infra.http.errors import error_responses
+from projections.diversity.access import READERS, report_agency
+from projections.diversity.chart import render_chart
+from projections.diversity.csv_export import report_csv
+from projections.diversity.figures import GROUPS, Scope
+from projections.diversity.report import DiversityReport, build_report
+from services.shared.context import Actor
+from services.shared.errors import NotFound, field_error
+
+MAX_DAYS = 3700  # ten years
+
+AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64,
+                                              description="an agency id; omitted: your agency (admins, auditors: all)")]
+FromParam = Annotated[date | None, Parameter(query="from", required=False,
+                                             description="first day (default: 1 January of this year)")]
+ToParam = Annotated[date | None, Parameter(query="to", required=False, description="last day (default: today)")]
+CurrencyParam = Annotated[str, Parameter(pattern=r"^[A-Z]{3}$", description="figures in this currency")]
+
+
+async def _scope(civic: Civic, actor: Actor, agency: str | None, start: date | None, end: date | None,
+                 group_by: str, currency: str) -> Scope:
+    await civic.clock.refresh()
+    today = civic.clock.now().date()
+    start = start or today.replace(month=1, day=1)
+    end = end or today
+    if start > end:
+        raise field_error("from", "must not be after to")
+    if (end - start).days > MAX_DAYS:
+        raise field_error("from", "a report covers at most ten years")
+    if group_by not in GROUPS:
+        raise field_error("group_by", f"one of {', '.join(GROUPS)}")
+    covered = report_agency(actor, agency)
+    if covered is not None and not await civic.pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM diversity_agencies WHERE agency_id = $1)", covered):
+        raise NotFound(f"agency {covered} not found")
+    return Scope(start=start, end=end, currency=currency, group_by=group_by, agency=covered)
+
+
+def _wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
+    if fmt is not None:
+        if fmt not in ("json", "csv"):
+            raise field_error("format", "json or csv")
+        return fmt == "csv"
+    return "text/csv" in request.headers.get("accept", "")
+
+
+class DiversityReportController(Controller):
+    path = "/reports/supplier-diversity"
+    tags = ["reports"]
+    guards = [requires(*READERS)]
+
+    @get(summary="Supplier-diversity report",
+         description="Utilization of spend paid and of awards, participation (bids and win rate) and "
+         "certified vendors by program, beside each agency's goals; grouped by program, agency, "
+         "commodity category or month. `Accept: text/csv` or `format=csv` returns the same rows as CSV.",
+         responses=error_responses(401, 403, 404, 422))
+    async def report(
+        self, civic: Civic, actor: Actor, request: Request[Any, Any, Any],
+        agency: AgencyParam = None, start: FromParam = None, end: ToParam = None,
+        group_by: Annotated[str, Parameter(description="program, agency, category or month")] = "program",
+        currency: CurrencyParam = "USD",
+        fmt: Annotated[str | None, Parameter(query="format", required=False, description="json or csv")] = None,
+    ) -> Response[DiversityReport]:
+        as_csv = _wants_csv(request, fmt)
+        scope = await _scope(civic, actor, agency, start, end, group_by, currency)
+        async with civic.pool.acquire() as conn:
+            report = await build_report(conn, scope)
+        if as_csv:
+            name = f"supplier-diversity-{report.agency or 'all'}-{scope.start}-{scope.end}.csv"
+            return Response(report_csv(report), media_type="text/csv; charset=utf-8",  # type: ignore[return-value]
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(report)
+
+    @get("/chart.svg", summary="Supplier-diversity chart", media_type="image/svg+xml",
+         description="Utilization against goal by program, as SVG.",
+         responses=error_responses(401, 403, 404, 422))
+    async def chart(
+        self, civic: Civic, actor: Actor, agency: AgencyParam = None, start: FromParam = None,
+        end: ToParam = None, currency: CurrencyParam = "USD",
+    ) -> str:
+        scope = await _scope(civic, actor, agency, start, end, "program", currency)
+        async with civic.pool.acquire() as conn:
+            return render_chart(await build_report(conn, scope))
