@@ -107,3 +107,27 @@ def relay(settings: Settings, name: str = "relay") -> CivicProcess:
 
 def projector(settings: Settings, *names: str, name: str = "project") -> CivicProcess:
     return CivicProcess(name, ["project", *names], environment(settings))
+
+
+@contextlib.asynccontextmanager
+async def own_api(server_settings: Settings, data_dir: Path, **extra: str):
+    """An API process over a fresh database and stream of its own, removed afterwards.
+
+    Yields the process; its settings are ``process.settings``.
+    """
+    from tests.conftest import _delete_stream
+    from tests.support import create_database, drop_database, isolated_settings, unique
+
+    tag = unique("")
+    name = f"civic_test_{tag}"
+    url = await create_database(server_settings.database_url, name)
+    settings = isolated_settings(server_settings, url, tag).with_(data_dir=data_dir)
+    process = api(settings, **extra)
+    process.settings = settings  # type: ignore[attr-defined]
+    try:
+        process.start()
+        yield process
+    finally:
+        process.stop()
+        await _delete_stream(server_settings.nats_url, settings.stream_name)
+        await drop_database(server_settings.database_url, name)
