@@ -63,6 +63,8 @@ SMALL_BUSINESS = "small_business"
 # The certification a "small_business" set-aside asks for.
 SMALL_BUSINESS_PROGRAM = "SBE"
 _COMMODITY_CODE = re.compile(r"^[A-Za-z0-9.\-]{2,20}$")
+# No procurement runs this long; the bound also keeps date arithmetic finite.
+HORIZON = timedelta(days=3 * 366)
 
 
 class Addendum(msgspec.Struct, frozen=True, kw_only=True):
@@ -150,6 +152,12 @@ def check_terms(terms: Terms) -> None:
     check_criteria(terms.solicitation_type, terms.criteria)
 
 
+def check_horizon(now: datetime, **times: datetime | None) -> None:
+    for name, value in times.items():
+        if value is not None and value.tzinfo is not None and value - now > HORIZON:
+            raise field_error(name, "must be within three years")
+
+
 def _jurisdiction_rules(state: Solicitation) -> rules.Jurisdiction:
     found = rules.jurisdiction(state.jurisdiction)
     if found is None:
@@ -203,6 +211,11 @@ def _money(threshold: rules.Threshold) -> Money:
     return Money(amount=threshold.amount, currency=threshold.currency)
 
 
+def _check_terms_horizon(terms: Terms, now: datetime) -> None:
+    check_horizon(now, submission_deadline=terms.submission_deadline,
+                  questions_deadline=terms.questions_deadline, opening_time=terms.opening_time)
+
+
 def _require_buyer(state: Solicitation, ctx: Context) -> None:
     actor = ctx.actor
     if actor.is_system:
@@ -234,6 +247,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
             if ctx.actor.role != "buyer" or ctx.actor.agency != command.agency_id:
                 raise Forbidden("only a buyer of the agency creates its solicitations")
             check_terms(command.terms)
+            _check_terms_horizon(command.terms, ctx.now)
             return [SolicitationCreated(
                 solicitation_id=command.solicitation_id,
                 agency_id=command.agency_id,
@@ -251,6 +265,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                        if v is not msgspec.UNSET}
             terms = msgspec.structs.replace(state.t, **changes)
             check_terms(terms)
+            _check_terms_horizon(terms, ctx.now)
             return [SolicitationUpdated(solicitation_id=state.solicitation_id,
                                         **msgspec.structs.asdict(terms))]
         case PublishSolicitation():
@@ -390,9 +405,13 @@ def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> li
                        code="deadline_passed")
     if not command.summary.strip():
         raise field_error("summary", "must not be blank")
+    moved = {"submission_deadline": command.submission_deadline, "questions_deadline": command.questions_deadline,
+             "opening_time": command.opening_time}
+    for name, value in moved.items():
+        if value is not None and value.tzinfo is None:
+            raise field_error(name, "needs a timezone (UTC)")
+    check_horizon(ctx.now, **moved)
     deadline = command.submission_deadline or terms.submission_deadline
-    if deadline.tzinfo is None:
-        raise field_error("submission_deadline", "needs a timezone (UTC)")
     if deadline < terms.submission_deadline:
         raise field_error("submission_deadline", "an addendum may extend the deadline, never shorten it")
     opening = command.opening_time or terms.opening_time

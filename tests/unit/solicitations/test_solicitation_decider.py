@@ -65,6 +65,7 @@ def test_only_the_agencys_buyers_create(actor):
     ({"set_aside": "NOPE"}, "set_aside"),
     ({"questions_deadline": NOW + timedelta(days=40)}, "questions_deadline"),
     ({"opening_time": NOW + timedelta(days=29)}, "opening_time"),
+    ({"opening_time": datetime(9999, 12, 31, tzinfo=UTC)}, "opening_time"),
 ])
 def test_bad_content_names_the_field(overrides, field):
     with pytest.raises(Invalid) as err:
@@ -221,6 +222,11 @@ def test_late_addendum_extends_the_deadline():
 
 def test_addendum_never_shortens_and_not_after_the_deadline():
     state, _ = published()
+    for name, value in [("opening_time", datetime(2026, 5, 1)),
+                        ("submission_deadline", datetime(2099, 1, 1, tzinfo=UTC))]:
+        with pytest.raises(Invalid) as err:
+            SOLICITATION.decide(PublishAddendum(summary="s", changes="c", **{name: value}), state, at(NOW))
+        assert err.value.details[0]["field"] == name
     with pytest.raises(Invalid):
         SOLICITATION.decide(PublishAddendum(summary="s", changes="c",
                                             submission_deadline=state.t.submission_deadline - timedelta(days=1)),
