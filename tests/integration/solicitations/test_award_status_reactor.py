@@ -10,7 +10,12 @@ from events.solicitations import Criterion
 from infra.eventstore import Position, RecordedEvent
 from services.shared.context import SYSTEM_ACTOR, Actor
 from services.solicitations.award_reactor import FollowAwards
-from services.solicitations.commands import CreateSolicitation, OpenSolicitation, PublishSolicitation, Terms
+from services.solicitations.commands import (
+    CreateSolicitation,
+    OpenSolicitation,
+    PublishSolicitation,
+    Terms,
+)
 from services.solicitations.decider import SOLICITATION
 from tests.support import unique
 
