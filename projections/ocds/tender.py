@@ -107,7 +107,7 @@ def _published(data: dict[str, Any], process: Process, when: str, refs: Refs) ->
     process.agency_id, process.published, process.tender_status = agency, True, "active"
     started = timestamp(content["published_at"])
     criteria, criteria_details = award_criteria(content.get("criteria", []))
-    estimate = value(content["estimated_value"])
+    estimate = value(content["estimated_value"]) if content.get("estimated_value") else None
     kind = content.get("solicitation_type", "")
     tender: dict[str, Any] = {
         "id": sid,
@@ -135,10 +135,9 @@ def _published(data: dict[str, Any], process: Process, when: str, refs: Refs) ->
             "startDate": started,
             "endDate": timestamp(content["questions_deadline"]),
         }
-    planning = {
-        "rationale": content.get("description") or content.get("title"),
-        "budget": {"id": f"{sid}-estimate", "description": "Estimated value", "amount": estimate},
-    }
+    planning: dict[str, Any] = {"rationale": content.get("description") or content.get("title")}
+    if estimate:
+        planning["budget"] = {"id": f"{sid}-estimate", "description": "Estimated value", "amount": estimate}
     tender = {k: v for k, v in tender.items() if v not in (None, [])}
     return Change(
         ["planning", "tender"],

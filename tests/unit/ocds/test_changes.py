@@ -191,3 +191,21 @@ def test_commodity_codes_are_classified_by_their_scheme():
     ] == ["works", "goods", "services", "works", "goods", "services", "works", "goods", "services"]
     assert main_category(["91300", "07045", "91039"]) == "works"
     assert main_category([]) == "goods"
+
+
+def test_a_publication_without_a_known_draft_still_makes_a_valid_tender():
+    process = Process(ocid="ocds-civic-s2", solicitation_id="s2")
+    published = change(
+        solicitations.SolicitationPublished(
+            solicitation_id="s2",
+            agency_id="ag1",
+            published_at=AT,
+            submission_deadline=AT,
+            title="Salt",
+        ),
+        process,
+    )
+    assert "budget" not in published.patch["planning"]
+    assert "value" not in published.patch["tender"]
+    assert published.patch["tender"]["title"] == "Salt"
+    assert published.patch["tender"]["tenderPeriod"] == {"startDate": WHEN, "endDate": WHEN}
