@@ -118,8 +118,8 @@ def _statement(recorded: RecordedEvent) -> list[tuple[str, tuple[object, ...]]]:
 
 class VendorStandingProjection:
     name = "vendor_standing"
-    tables = ("vendor_standing", "vendor_standing_users", "vendor_standing_certifications", "vendor_exclusions")
-    types = types_of(
+    tables: Sequence[str] = ("vendor_standing", "vendor_standing_users", "vendor_standing_certifications", "vendor_exclusions")
+    types: frozenset[str] | None = types_of(
         VendorRegistered, VendorProfileUpdated, VendorFlaggedExcluded, VendorSubmitted, VendorApproved,
         VendorRejected, VendorRenewed, VendorRegistrationExpired, UserInvited, CertificationAdded,
         CertificationVerified, CertificationRejected, CertificationExpired, ExclusionRecorded,

@@ -139,7 +139,8 @@ async def list_exclusions(
     limit: int = 100, offset: int = 0,
 ) -> tuple[list[ExclusionRow], int]:
     """A page of the exclusion list and the total matching the filters."""
-    where, args = ["true"], []
+    where: list[str] = ["true"]
+    args: list[object] = []
     if name:
         args.append(f"%{name_key(name)}%")
         where.append(f"name_key LIKE ${len(args)}")

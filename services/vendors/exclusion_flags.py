@@ -19,7 +19,7 @@ from services.vendors.decider import VENDOR
 
 class ExclusionFlagger:
     name = "vendor_exclusion_flags"
-    types = types_of(ExclusionRecorded)
+    types: frozenset[str] | None = types_of(ExclusionRecorded)
 
     def __init__(self, civic: Civic) -> None:
         self.civic = civic
