@@ -20,9 +20,9 @@ from events.solicitations import (
     SolicitationUnsuccessful,
     SolicitationUpdated,
 )
+from services.shared.set_asides import set_aside_program
 
 STREAM_PREFIX = "solicitation"
-SMALL_BUSINESS_PROGRAM = "SBE"
 
 
 class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,7 +42,7 @@ class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def set_aside_program(self) -> str | None:
-        return SMALL_BUSINESS_PROGRAM if self.set_aside == "small_business" else self.set_aside
+        return set_aside_program(self.set_aside)
 
 
 def evolve(facts: SolicitationFacts, event: Event) -> SolicitationFacts:

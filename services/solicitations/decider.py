@@ -36,6 +36,7 @@ from services.shared.decider import Decider
 from services.shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from services.shared.money import check_money, fmt
 from services.shared.programs import check_program
+from services.shared.set_asides import SMALL_BUSINESS
 from services.shared.timers import Timer, timer
 from services.solicitations import rules
 from services.solicitations.commands import (
@@ -59,9 +60,6 @@ from services.solicitations.splitting import suspected_splitting
 
 CLOSE_TIMER = "solicitations.close"
 OPEN_TIMER = "solicitations.open"
-SMALL_BUSINESS = "small_business"
-# The certification a "small_business" set-aside asks for.
-SMALL_BUSINESS_PROGRAM = "SBE"
 _COMMODITY_CODE = re.compile(r"^[A-Za-z0-9.\-]{2,20}$")
 # No procurement runs this long; the bound also keeps date arithmetic finite.
 HORIZON = timedelta(days=3 * 366)
@@ -114,13 +112,6 @@ class Solicitation(msgspec.Struct, frozen=True, kw_only=True):
     def t(self) -> Terms:
         assert self.terms is not None
         return self.terms
-
-
-def set_aside_program(set_aside: str | None) -> str | None:
-    """The certification program a set-aside requires (``None``: open to all)."""
-    if set_aside == SMALL_BUSINESS:
-        return SMALL_BUSINESS_PROGRAM
-    return set_aside
 
 
 # -- checks -----------------------------------------------------------------------------
