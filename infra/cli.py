@@ -63,9 +63,12 @@ def _serve(args: argparse.Namespace) -> int:
         from services.demo.cli import seed_on_start
 
         on_ready = seed_on_start(seed=args.seed)
+    from infra.stripe_server import with_local_stripe
+
+    host, port = args.host or settings.host, args.port or settings.port
+    settings = with_local_stripe(settings, host=host, port=port)
     app = create_app(settings, workers=not args.api_only, on_ready=on_ready)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info", lifespan="on")
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
     return 0
 
 

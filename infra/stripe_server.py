@@ -24,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.settings import Settings
+
 log = logging.getLogger("civic.stripe")
 
 #: any ``sk_`` key is accepted by localstripe
@@ -86,6 +88,20 @@ def forward_webhooks(api_base: str, url: str, secret: str) -> None:
                                      headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - loopback only
         pass
+
+
+def with_local_stripe(settings: Settings, *, host: str, port: int) -> Settings:
+    """Without ``STRIPE_API_KEY``: start localstripe (its objects kept in the data folder)
+    and have it post its webhooks, signed, to this server's endpoint."""
+    if settings.stripe_api_key or settings.stripe_api_base:
+        return settings
+    server = start_localstripe(settings.data_dir / "localstripe.pickle")
+    secret = settings.stripe_webhook_secret or LOCAL_WEBHOOK_SECRET
+    webhook_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    forward_webhooks(server.api_base, f"http://{webhook_host}:{port}/api/v1/webhooks/stripe", secret)
+    log.info("no STRIPE_API_KEY: payments go to localstripe at %s", server.api_base)
+    return settings.with_(stripe_api_base=server.api_base, stripe_api_key=server.api_key,
+                          stripe_webhook_secret=secret)
 
 
 def _serve(port: int, state: str | None) -> None:
