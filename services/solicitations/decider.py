@@ -61,6 +61,9 @@ from services.solicitations.splitting import suspected_splitting
 CLOSE_TIMER = "solicitations.close"
 OPEN_TIMER = "solicitations.open"
 _COMMODITY_CODE = re.compile(r"^[A-Za-z0-9.\-]{2,20}$")
+# A bid decided an instant before the deadline is stored an instant after it: the opening
+# waits this long after the deadline so that it never misses one.
+BID_SETTLE = timedelta(seconds=30)
 # No procurement runs this long; the bound also keeps date arithmetic finite.
 HORIZON = timedelta(days=3 * 366)
 
@@ -381,7 +384,12 @@ def is_due_for_opening(state: Solicitation, now: datetime) -> bool:
     """Closed (or past its deadline) and at or after its opening time, not yet opened."""
     if not state.exists or state.opened or state.status not in ("published", "closed"):
         return False
-    return now >= state.t.submission_deadline and now >= state.t.opening_time
+    return now >= opening_due(state.t.submission_deadline, state.t.opening_time)
+
+
+def opening_due(submission_deadline: datetime, opening_time: datetime | None) -> datetime:
+    """When the bids are opened: the opening time, but never within the settle window."""
+    return max(opening_time or submission_deadline, submission_deadline + BID_SETTLE)
 
 
 def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> list[Event]:
@@ -486,13 +494,13 @@ def timers(event: Event) -> Iterable[Timer]:
         case SolicitationPublished():
             stream = SOLICITATION.stream_id(event.solicitation_id)
             yield timer(CLOSE_TIMER, stream, event.submission_deadline, solicitation_id=event.solicitation_id)
-            yield timer(OPEN_TIMER, stream, event.opening_time or event.submission_deadline,
+            yield timer(OPEN_TIMER, stream, opening_due(event.submission_deadline, event.opening_time),
                         solicitation_id=event.solicitation_id)
         case AddendumPublished():
             stream = SOLICITATION.stream_id(event.solicitation_id)
             yield timer(CLOSE_TIMER, stream, event.submission_deadline, solicitation_id=event.solicitation_id)
-            if event.opening_time is not None:
-                yield timer(OPEN_TIMER, stream, event.opening_time, solicitation_id=event.solicitation_id)
+            yield timer(OPEN_TIMER, stream, opening_due(event.submission_deadline, event.opening_time),
+                        solicitation_id=event.solicitation_id)
 
 
 SOLICITATION = Decider(stream_prefix="solicitation", initial=Solicitation, decide=decide, evolve=evolve,

@@ -40,7 +40,7 @@ async def _opened_solicitation(civic) -> str:
     await civic.executor.execute(SOLICITATION, sid, CreateSolicitation(
         solicitation_id=sid, agency_id=agency, jurisdiction="US-OR-Portland", terms=terms), buyer)
     await civic.executor.execute(SOLICITATION, sid, PublishSolicitation(), buyer)
-    await civic.clock.set(advance_seconds=31)
+    await civic.clock.set(advance_seconds=61)  # past the deadline's settle window
     await civic.executor.execute(SOLICITATION, sid, OpenSolicitation(tabulation=[]), SYSTEM_ACTOR)
     state, _ = await civic.executor.load(SOLICITATION, sid)
     assert state.opened

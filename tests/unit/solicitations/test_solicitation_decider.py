@@ -83,6 +83,18 @@ def test_drafts_are_edited_and_published_ones_are_not():
         SOLICITATION.decide(UpdateSolicitation(patch=TermsPatch(title="x")), state, at(NOW))
 
 
+def test_opening_waits_for_bids_decided_at_the_last_instant():
+    state, _ = published(opening_time=NOW + timedelta(days=30))  # opening time == deadline
+    deadline = state.t.submission_deadline
+    [_, publication] = SOLICITATION.run([(create(opening_time=deadline), at(NOW)),
+                                         (PublishSolicitation(), at(NOW))])[1]
+    [_, opening] = SOLICITATION.timers(publication)
+    assert opening.due_at == deadline + timedelta(seconds=30)
+    command = OpenSolicitation(tabulation=[])
+    assert SOLICITATION.decide(command, state, system(deadline + timedelta(seconds=29))) == []
+    assert SOLICITATION.decide(command, state, system(deadline + timedelta(seconds=30)))
+
+
 def test_publish_sets_close_and_open_timers():
     state, events = published()
     assert isinstance(events[1], SolicitationPublished) and state.status == "published"
