@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import json
 import logging
+import os
 import pickle
 import socket
 import subprocess
@@ -63,7 +64,8 @@ def _port_open(port: int) -> bool:
 def start_localstripe(state_file: Path | None = None, *, stop_on_exit: bool = True) -> LocalStripe:
     """Start localstripe on a free loopback port; returns where the SDK should point."""
     port = _free_port()
-    command = [sys.executable, "-m", "infra.stripe_server", "--port", str(port)]
+    command = [sys.executable, "-m", "infra.stripe_server", "--port", str(port),
+               "--parent", str(os.getpid())]
     if state_file is not None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
         command += ["--state", str(state_file)]
@@ -104,10 +106,12 @@ def with_local_stripe(settings: Settings, *, host: str, port: int) -> Settings:
                           stripe_webhook_secret=secret)
 
 
-def _serve(port: int, state: str | None) -> None:
+def _serve(port: int, state: str | None, parent: int | None) -> None:
+    import asyncio
+
+    from aiohttp import web
     from localstripe import resources
     from localstripe.server import app
-    from aiohttp import web
 
     def dump(store: resources.Store) -> None:
         if state:
@@ -122,12 +126,33 @@ def _serve(port: int, state: str | None) -> None:
     resources.Store.dump_to_disk = dump  # type: ignore[method-assign]
     resources.Store.try_load_from_disk = load  # type: ignore[method-assign]
     resources.store.try_load_from_disk()
+
+    async def follow_parent(_: web.Application) -> None:
+        # Stop with the process that started us, however it ended (even killed).
+        async def watch() -> None:
+            while parent is None or _alive(parent):
+                await asyncio.sleep(1)
+            raise web.GracefulExit()
+
+        asyncio.get_running_loop().create_task(watch())
+
+    if parent is not None:
+        app.on_startup.append(follow_parent)
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state", help="keep objects in this file across restarts")
+    parser.add_argument("--parent", type=int, help="stop when this process is gone")
     args = parser.parse_args()
-    _serve(args.port, args.state)
+    _serve(args.port, args.state, args.parent)
