@@ -130,6 +130,7 @@ _DB_DOWN = (
     OSError,
     asyncpg.InterfaceError,
     asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.PostgresConnectionError,  # e.g. the server closed it mid-query
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.OperatorInterventionError,
     TimeoutError,

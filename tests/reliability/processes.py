@@ -60,8 +60,11 @@ class CivicProcess:
             )
         self.starts += 1
         if self.port is not None:
-            wait_for_port(self.port, timeout=timeout, proc=self.proc)
-            self._wait_healthy(timeout)
+            try:
+                wait_for_port(self.port, timeout=timeout, proc=self.proc)
+                self._wait_healthy(timeout)
+            except RuntimeError as exc:
+                raise RuntimeError(f"{self.name} did not start: {exc}\n{self.log()[-3000:]}") from exc
 
     def _wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
