@@ -8,7 +8,7 @@ import logging
 from typing import Any, Protocol
 
 from events.base import tag_of
-from events.solicitations import SolicitationPublished
+from events.solicitations import AddendumPublished, SolicitationPublished
 from infra.eventstore import Position, RecordedEvent
 from services.solicitations.notices import NOTICES_PROJECTION
 
@@ -21,8 +21,10 @@ class NoticeSender(Protocol):
 
 class LogSender:
     async def send(self, notice: dict[str, Any]) -> None:
-        log.info("notice to vendor %s: %s %s %r closes %s", notice["vendor_id"], notice["solicitation_type"],
-                 notice["solicitation_id"], notice["title"], notice["submission_deadline"].isoformat())
+        what = "new" if notice["kind"] == "published" else f"addendum {notice['addendum_number']} to"
+        log.info("notice to vendor %s: %s %s %s %r closes %s", notice["vendor_id"], what,
+                 notice["solicitation_type"], notice["solicitation_id"], notice["title"],
+                 notice["submission_deadline"].isoformat())
 
 
 def sender_for(civic: Any) -> NoticeSender:
@@ -35,7 +37,7 @@ class NoticeNotReady(TimeoutError):
 
 class DeliverNotices:
     name = "solicitations.notice_delivery"
-    types = frozenset({tag_of(SolicitationPublished)})
+    types = frozenset({tag_of(SolicitationPublished), tag_of(AddendumPublished)})
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic
@@ -48,7 +50,7 @@ class DeliverNotices:
         if row is None or Position(row["tx"], row["position"]) < recorded.position:
             raise NoticeNotReady(f"notices of {recorded.event_id} not projected yet")
         event = recorded.event
-        assert isinstance(event, SolicitationPublished)
+        assert isinstance(event, SolicitationPublished | AddendumPublished)
         sender = sender_for(self.civic)
         # Claim each notice before sending: a redelivery never sends it twice.
         claimed = await pool.fetch(

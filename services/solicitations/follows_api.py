@@ -35,6 +35,9 @@ class FollowsOut(msgspec.Struct, frozen=True, kw_only=True):
 
 class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
+    #: "published" (a new solicitation) or "addendum" (a change to acknowledge)
+    kind: str
+    addendum_number: int | None
     vendor_id: str
     solicitation_id: str
     agency_id: str
@@ -76,7 +79,8 @@ class FollowController(Controller):
 
 
 @get("/notices", tags=["solicitations"], guards=[requires("vendor")],
-     summary="Notices of solicitations published with a commodity code you follow, newest first",
+     summary="Notices of solicitations published with a commodity code you follow, and of addenda to "
+     "them or to solicitations you bid on, newest first",
      responses=error_responses(401, 403, 422))
 async def list_notices(
     civic: Civic, actor: Actor, vendor_id: VendorParam = None,
@@ -85,7 +89,7 @@ async def list_notices(
     vendor = await acting_vendor(civic.pool, actor, vendor_id)
     async with civic.pool.acquire() as conn:
         rows = await notices_of(conn, [vendor], limit, offset)
-    return [NoticeOut(id=r["notice_id"], vendor_id=r["vendor_id"], solicitation_id=r["solicitation_id"],
+    return [NoticeOut(id=r["notice_id"], kind=r["kind"], addendum_number=r["addendum_number"], vendor_id=r["vendor_id"], solicitation_id=r["solicitation_id"],
                       agency_id=r["agency_id"], title=r["title"], solicitation_type=r["solicitation_type"],
                       matched_codes=list(r["matched_codes"]), submission_deadline=r["submission_deadline"],
                       published_at=r["published_at"], sent_at=r["sent_at"]) for r in rows]

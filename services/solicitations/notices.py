@@ -1,23 +1,60 @@
 """Notices: publishing a solicitation records a notice for every vendor following one of
-its commodity codes. One projection reads follows and publications in global order, so
-the notice list is exactly what the follows were at the moment of publishing, and a
-rebuild gives the same list."""
+its commodity codes; an addendum records one for those followers and for every vendor
+that has bid (they must acknowledge it). One projection reads follows, publications,
+bids and addenda in global order, so each notice list is exactly what the follows were at
+that moment, and a rebuild gives the same lists."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from events.solicitations import CommodityFollowed, CommodityUnfollowed, SolicitationPublished
+from events.bids import BidSubmitted
+from events.solicitations import (
+    AddendumPublished,
+    CommodityFollowed,
+    CommodityUnfollowed,
+    SolicitationPublished,
+)
 from projections.base import types_of
 
 NOTICES_PROJECTION = "solicitations.notices"
 
+_PUBLISHED = """
+INSERT INTO solicitation_notices (notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type,
+                                  matched_codes, submission_deadline, published_at)
+SELECT $1 || ':' || vendor_id, vendor_id, $2, $3, $4, $5, array_agg(commodity_code ORDER BY commodity_code), $6, $7
+FROM solicitation_follows WHERE commodity_code = ANY($8::text[])
+GROUP BY vendor_id
+ON CONFLICT (notice_id) DO NOTHING
+"""
+
+_ADDENDUM = """
+WITH subject AS (SELECT * FROM solicitation_notice_subjects WHERE solicitation_id = $2),
+     followers AS (
+         SELECT f.vendor_id, array_agg(f.commodity_code ORDER BY f.commodity_code) AS codes
+         FROM solicitation_follows f, subject s WHERE f.commodity_code = ANY(s.commodity_codes)
+         GROUP BY f.vendor_id),
+     recipients AS (
+         SELECT vendor_id, codes FROM followers
+         UNION
+         SELECT b.vendor_id, '{}'::text[] FROM solicitation_notice_bidders b
+         WHERE b.solicitation_id = $2 AND b.vendor_id NOT IN (SELECT vendor_id FROM followers))
+INSERT INTO solicitation_notices (notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type,
+                                  matched_codes, submission_deadline, published_at, kind, addendum_number)
+SELECT $1 || ':' || r.vendor_id, r.vendor_id, $2, s.agency_id, s.title, s.solicitation_type, r.codes, $3, $4,
+       'addendum', $5
+FROM recipients r, subject s
+ON CONFLICT (notice_id) DO NOTHING
+"""
+
 
 class NoticesProjection:
     name = NOTICES_PROJECTION
-    tables = ("solicitation_follows", "solicitation_notices")
-    types = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished)
+    tables = ("solicitation_follows", "solicitation_notices", "solicitation_notice_subjects",
+              "solicitation_notice_bidders")
+    types = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished, AddendumPublished,
+                     BidSubmitted)
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:
         for recorded in events:
@@ -34,20 +71,28 @@ class NoticesProjection:
                         event.vendor_id, event.commodity_code)
                 case SolicitationPublished():
                     await conn.execute(
-                        "INSERT INTO solicitation_notices (notice_id, vendor_id, solicitation_id, agency_id, title,"
-                        " solicitation_type, matched_codes, submission_deadline, published_at)"
-                        " SELECT $1 || ':' || vendor_id, vendor_id, $2, $3, $4, $5,"
-                        "        array_agg(commodity_code ORDER BY commodity_code), $6, $7"
-                        " FROM solicitation_follows WHERE commodity_code = ANY($8::text[])"
-                        " GROUP BY vendor_id ON CONFLICT (notice_id) DO NOTHING",
-                        recorded.event_id, event.solicitation_id, event.agency_id, event.title,
+                        "INSERT INTO solicitation_notice_subjects"
+                        " (solicitation_id, agency_id, title, solicitation_type, commodity_codes)"
+                        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (solicitation_id) DO NOTHING",
+                        event.solicitation_id, event.agency_id, event.title, event.solicitation_type,
+                        list(event.commodity_codes))
+                    await conn.execute(
+                        _PUBLISHED, recorded.event_id, event.solicitation_id, event.agency_id, event.title,
                         event.solicitation_type, event.submission_deadline, event.published_at,
                         list(event.commodity_codes))
+                case BidSubmitted():
+                    await conn.execute(
+                        "INSERT INTO solicitation_notice_bidders (solicitation_id, vendor_id) VALUES ($1, $2)"
+                        " ON CONFLICT DO NOTHING", event.solicitation_id, event.vendor_id)
+                case AddendumPublished():
+                    await conn.execute(
+                        _ADDENDUM, recorded.event_id, event.solicitation_id, event.submission_deadline,
+                        event.published_at or recorded.metadata.occurred_at, event.number)
 
 
 async def notices_of(conn: Any, vendor_ids: Sequence[str], limit: int, offset: int) -> list[Any]:
     return await conn.fetch(
         "SELECT notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type, matched_codes,"
-        " submission_deadline, published_at, sent_at FROM solicitation_notices WHERE vendor_id = ANY($1::text[])"
-        " ORDER BY published_at DESC, notice_id LIMIT $2 OFFSET $3",
+        " submission_deadline, published_at, sent_at, kind, addendum_number FROM solicitation_notices"
+        " WHERE vendor_id = ANY($1::text[]) ORDER BY published_at DESC, notice_id LIMIT $2 OFFSET $3",
         list(vendor_ids), limit, offset)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.solicitations.helpers import API, bidder, new_agency, published
+from tests.e2e.solicitations.helpers import API, bid_body, bidder, new_agency, published
 from tests.support import eventually, unique
 
 
@@ -44,3 +44,31 @@ async def test_publishing_notifies_followers_of_its_codes(client, token, civic):
     await eventually(recorded_for_the_other_follower, what="the later publication's notices")
     assert all(n["solicitation_id"] != later["id"]
                for n in (await client.get(f"{API}/notices", headers=follower)).json())
+
+
+async def test_addenda_are_announced_to_followers_and_bidders(client, token, civic):
+    code = unique("A")[:12]
+    _, follower = await bidder(client, token, civic)
+    _, bidding = await bidder(client, token, civic)
+    _, bystander = await bidder(client, token, civic)
+    assert (await client.post(f"{API}/follows", json={"commodity_code": code}, headers=follower)).status_code == 201
+    _, buyer = await new_agency(client, token)
+    sol = await published(client, token, buyer, commodity_codes=[code])
+    bid = await client.post(f"{API}/solicitations/{sol['id']}/bids", json=bid_body(50_00, sol), headers=bidding)
+    assert bid.status_code == 201, bid.text
+    addendum = await client.post(f"{API}/solicitations/{sol['id']}/addenda",
+                                 json={"summary": "New delivery address"}, headers=buyer)
+    assert addendum.status_code == 201, addendum.text
+
+    def addendum_notices(headers):
+        async def check():
+            found = (await client.get(f"{API}/notices", headers=headers)).json()
+            return [n for n in found if n["solicitation_id"] == sol["id"] and n["kind"] == "addendum"
+                    and n["sent_at"]]
+        return check
+
+    [to_follower] = await eventually(addendum_notices(follower), what="addendum notice to the follower")
+    [to_bidder] = await eventually(addendum_notices(bidding), what="addendum notice to the bidder")
+    assert to_follower["addendum_number"] == to_bidder["addendum_number"] == 1
+    assert to_follower["matched_codes"] == [code] and to_bidder["matched_codes"] == []
+    assert await addendum_notices(bystander)() == []
