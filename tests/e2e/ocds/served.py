@@ -70,3 +70,23 @@ async def wait_for_release(client: Any, ocid: str, tag: str, *, count: int = 1) 
         return response.json() if sum(tag in r["tag"] for r in releases) >= count else None
 
     return await eventually(check, timeout=60, what=f"{count} {tag} release(s) of {ocid}")
+
+
+def only(served: list[dict[str, Any]], ocid: str) -> list[dict[str, Any]]:
+    """The parts of served packages about one process (a shared feed holds others too)."""
+    return [
+        {
+            **package,
+            **(
+                {"releases": [r for r in package["releases"] if r["ocid"] == ocid]}
+                if "releases" in package
+                else {}
+            ),
+            **(
+                {"records": [r for r in package["records"] if r["ocid"] == ocid]}
+                if "records" in package
+                else {}
+            ),
+        }
+        for package in served
+    ]
