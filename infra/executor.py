@@ -108,3 +108,26 @@ class Executor:
         if self.on_append is not None:
             self.on_append()
         return Outcome(decider.fold(new_events, state), result.version, new_events)
+
+    async def execute_retrying(
+        self,
+        decider: Decider[S, Any],
+        aggregate_id: str,
+        command: Any,
+        actor: Actor,
+        *,
+        attempts: int = 5,
+        **options: Any,
+    ) -> Outcome[S]:
+        """``execute``, deciding again on the newer state when a concurrent writer appended
+        first (busy aggregates: several evaluators scoring one solicitation). Not for a
+        caller that pinned ``expected_version``: that conflict is the answer."""
+        from services.shared.errors import Conflict
+
+        for _ in range(attempts - 1):
+            try:
+                return await self.execute(decider, aggregate_id, command, actor, **options)
+            except Conflict as exc:
+                if exc.code != "version_conflict" or options.get("expected_version") is not None:
+                    raise
+        return await self.execute(decider, aggregate_id, command, actor, **options)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def _timer_handlers(civic: Civic) -> dict:
     async def close_protest_window(timer: Timer) -> None:
-        await civic.executor.execute(
+        await civic.executor.execute_retrying(
             EVALUATION, timer.payload["solicitation_id"],
             CloseProtestWindow(award_id=timer.payload["award_id"]), SYSTEM_ACTOR,
             command_id=timer.timer_id)

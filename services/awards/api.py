@@ -149,7 +149,7 @@ class EvaluationController(Controller):
                       idempotency_key: IdempotencyKey = None) -> EvaluationOut:
         async with civic.pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id, AppointEvaluator(solicitation=facts, evaluator=data.evaluator),
             actor, command_id=_command_id(idempotency_key, actor, "evaluators"))
         return evaluation_out(outcome.state, outcome.version, facts, actor)
@@ -161,7 +161,7 @@ class EvaluationController(Controller):
                       idempotency_key: IdempotencyKey = None) -> DeclarationOut:
         async with civic.pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             DeclareConflicts(solicitation=facts, bidders=data.bidders, conflicts=data.conflicts,
                              statement=data.statement),
@@ -182,7 +182,7 @@ class EvaluationController(Controller):
             facts = await require_solicitation(conn, solicitation_id)
             vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
         rules = tuple(data.tie_break_rules) if data and data.tie_break_rules else TIE_BREAK_RULES
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             FinalizeScores(solicitation=facts, vendors=vendors, seed=secrets.token_hex(8),
                            tie_break_rules=rules),
@@ -210,7 +210,7 @@ class EvaluationController(Controller):
             vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
         command_id = _command_id(idempotency_key, actor, "recommend")
         award_id = id_for_command("aw", command_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             RecommendAward(
                 solicitation=facts, award_id=award_id, rationale=data.rationale,
@@ -236,7 +236,7 @@ class BidEvaluationController(Controller):
                      idempotency_key: IdempotencyKey = None) -> ReviewOut:
         async with civic.pool.acquire() as conn:
             facts = await require_bid_solicitation(conn, bid_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordResponsiveness(solicitation=facts, bid_id=bid_id, responsive=data.responsive,
                                  responsible=data.responsible, reason=data.reason),
@@ -255,7 +255,7 @@ class BidEvaluationController(Controller):
             facts = await require_bid_solicitation(conn, bid_id)
         scores = [CriterionScore(criterion_id=s.criterion_id, score=s.score, comment=s.comment)
                   for s in data.scores]
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordScores(solicitation=facts, bid_id=bid_id, scores=scores),
             actor, command_id=_command_id(idempotency_key, actor, "scores"))
@@ -290,7 +290,7 @@ class AwardController(Controller):
             actor = await acting_for(conn, actor, facts.bidders)
         command_id = _command_id(idempotency_key, actor, "protest")
         protest_id = id_for_command("pr", command_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             FileProtest(solicitation=facts, award_id=award_id, protest_id=protest_id,
                         grounds=data.grounds),
@@ -311,7 +311,7 @@ class AwardController(Controller):
             if award is None:
                 raise NotFound(f"award {award_id} not found")
             vendor = await vendor_facts(conn, award.vendor_id, state.agency_id, now)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             FinalizeAward(award_id=award_id, vendor=vendor, rationale=data.rationale if data else ""),
             actor, command_id=_command_id(idempotency_key, actor, "finalize"))
@@ -335,7 +335,7 @@ class ProtestController(Controller):
             protest = state.protests.get(protest_id)
             if protest is not None:
                 actor = await acting_for(conn, actor, [protest.filed.vendor_id])
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
             DecideProtest(protest_id=protest_id, outcome=data.outcome, reason=data.reason,
                           remedy=data.remedy),

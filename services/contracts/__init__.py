@@ -23,12 +23,12 @@ def _timer_handlers(civic: Civic) -> dict:
     async def expiry_notice(timer: Timer) -> None:
         command = RecordExpiryNotice(days_before=timer.payload["days_before"],
                                      end_date=date.fromisoformat(timer.payload["end_date"]))
-        await civic.executor.execute(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
+        await civic.executor.execute_retrying(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
                                      command_id=timer.timer_id)
 
     async def end_of_term(timer: Timer) -> None:
         command = EndTerm(end_date=date.fromisoformat(timer.payload["end_date"]))
-        await civic.executor.execute(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
+        await civic.executor.execute_retrying(CONTRACT, timer.payload["contract_id"], command, SYSTEM_ACTOR,
                                      command_id=timer.timer_id)
 
     return {EXPIRY_NOTICE_TIMER: expiry_notice, END_OF_TERM_TIMER: end_of_term}

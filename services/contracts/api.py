@@ -96,7 +96,7 @@ class ContractController(Controller):
     async def _run(self, civic: Civic, actor: Actor, contract_id: str, command: object,
                    key: str | None, route: str) -> ContractOut:
         actor = await _as_party(civic, actor, contract_id)
-        outcome = await civic.executor.execute(CONTRACT, contract_id, command, actor,
+        outcome = await civic.executor.execute_retrying(CONTRACT, contract_id, command, actor,
                                                command_id=_command_id(key, actor, route))
         return contract_out(outcome.state, outcome.version, actor)
 
@@ -173,7 +173,7 @@ class ContractController(Controller):
         command_id = _command_id(idempotency_key, actor, "rate")
         rating_id = id_for_command("rt", command_id)
         await civic.executor.load_existing(CONTRACT, contract_id, "contract")
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             CONTRACT, contract_id,
             RatePerformance(rating_id=rating_id, quality=data.quality, timeliness=data.timeliness,
                             cost_control=data.cost_control, communication=data.communication,
@@ -186,7 +186,7 @@ class ContractController(Controller):
     async def respond(self, civic: Civic, actor: Actor, contract_id: str, rating_id: str,
                       data: ResponseIn, idempotency_key: IdempotencyKey = None) -> RatingOut:
         actor = await _as_party(civic, actor, contract_id)
-        outcome = await civic.executor.execute(
+        outcome = await civic.executor.execute_retrying(
             CONTRACT, contract_id, RespondToRating(rating_id=rating_id, response=data.response),
             actor, command_id=_command_id(idempotency_key, actor, "respond"))
         require_access(outcome.state, actor)

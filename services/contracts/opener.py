@@ -44,7 +44,7 @@ class ContractOpener:
 
     async def react(self, event: RecordedEvent) -> None:
         command = open_contract_command(event.event)  # type: ignore[arg-type]
-        await self.civic.executor.execute(
+        await self.civic.executor.execute_retrying(
             CONTRACT, command.contract_id, command, SYSTEM_ACTOR,
             command_id=f"{self.name}:{event.event_id}", causation_id=event.event_id,
             correlation_id=event.metadata.correlation_id)

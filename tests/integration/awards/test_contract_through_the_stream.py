@@ -67,8 +67,10 @@ async def test_the_contract_opens_only_through_the_stream_and_only_once(isolated
         assert isinstance(recorded.event, ContractOpened)
         assert (recorded.event.vendor_id, recorded.event.value) == ("v1", usd(500_000))
         assert recorded.metadata.causation_id is not None
-        info = await civic.js.stream_info(settings.stream_name)
-        assert info.state.messages >= 1  # the award event went through JetStream
+
+        async def published():  # the relay publishes the award's events to JetStream
+            return (await civic.js.stream_info(settings.stream_name)).state.messages >= 1
+        await eventually(published, what="the award events on the stream")
 
         # a redelivered award event opens nothing more
         [award_event] = [r for r in await civic.store.read_stream(EVALUATION.stream_id(final.solicitation_id))
@@ -89,9 +91,13 @@ async def test_the_evaluation_read_model_has_only_opened_bids(isolated):
                               received_at=civic.clock.now(), sealed="ciphertext")
         await civic.store.append("bid-sealed-1", None, [sealed], Metadata(occurred_at=civic.clock.now()))
         runner = Runner(EvaluationInputsProjection(), civic.store, settings)
-        await runner.catch_up()
-        async with civic.pool.acquire() as conn:
-            facts = await solicitation_facts(conn, sid)
+
+        async def projected():
+            await runner.catch_up()  # a transaction still open elsewhere may hold events back
+            async with civic.pool.acquire() as conn:
+                found = await solicitation_facts(conn, sid)
+            return found if found is not None and len(found.bids) == 2 else None
+        facts = await eventually(projected, what="the opened solicitation projected")
         assert facts.opened and facts.agency_id == agency and facts.solicitation_type == "RFP"
         assert sorted(facts.bidders) == ["v1", "v2"]
         assert {b.bid_id: b.price.amount for b in facts.bids} == dict(zip(bids, [900, 700], strict=True))
