@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, get, post
 
+from events.base import Money
 from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
@@ -109,6 +110,9 @@ class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown
     contract_start: date
     contract_end: date
     bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
+    #: a split award's share of the bid (solicitations allowing multiple awards); default:
+    #: the bid's price
+    value: Money | None = None
     terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
     requires_receipt: bool = True
     protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
@@ -215,7 +219,7 @@ class EvaluationController(Controller):
             RecommendAward(
                 solicitation=facts, award_id=award_id, rationale=data.rationale,
                 contract_start=data.contract_start, contract_end=data.contract_end,
-                vendors=vendors, bid_id=data.bid_id, terms_ref=data.terms_ref,
+                vendors=vendors, bid_id=data.bid_id, value=data.value, terms_ref=data.terms_ref,
                 requires_receipt=data.requires_receipt,
                 protest_window_business_days=data.protest_window_business_days
                 or SETTINGS.protest_window_business_days),
@@ -311,9 +315,11 @@ class AwardController(Controller):
             if award is None:
                 raise NotFound(f"award {award_id} not found")
             vendor = await vendor_facts(conn, award.vendor_id, state.agency_id, now)
+            facts = await require_solicitation(conn, solicitation_id)
         outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
-            FinalizeAward(award_id=award_id, vendor=vendor, rationale=data.rationale if data else ""),
+            FinalizeAward(award_id=award_id, vendor=vendor, solicitation_cancelled=facts.cancelled,
+                          rationale=data.rationale if data else ""),
             actor, command_id=_command_id(idempotency_key, actor, "finalize"))
         return award_out(outcome.state, outcome.state.awards[award_id], actor)
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import msgspec
 
+from events.base import Money
 from services.awards.facts import SolicitationFacts, VendorFacts
 from services.awards.scoring import TIE_BREAK_RULES
 
@@ -61,6 +62,7 @@ class RecommendAward(msgspec.Struct, frozen=True, kw_only=True):
     contract_end: date
     vendors: dict[str, VendorFacts]
     bid_id: str | None = None  # None: the best-ranked bid still available
+    value: Money | None = None  # a split award's share; None: the bid's price
     terms_ref: str = ""
     requires_receipt: bool = True
     protest_window_business_days: int = 5
@@ -87,6 +89,7 @@ class DecideProtest(msgspec.Struct, frozen=True, kw_only=True):
 class FinalizeAward(msgspec.Struct, frozen=True, kw_only=True):
     award_id: str
     vendor: VendorFacts
+    solicitation_cancelled: bool = False
     rationale: str = ""
 
 

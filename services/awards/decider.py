@@ -5,7 +5,6 @@ against one consistent state. Pure ``decide`` and ``evolve``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 import msgspec
@@ -370,9 +369,16 @@ def _recommend(command: RecommendAward, state: Evaluation, ctx: Context) -> list
         if any(a.active and a.bid_id == chosen.bid_id for a in state.awards.values()):
             raise Conflict("this bid already has an award", code="already_awarded")
         better = [b.bid_id for b in ranking if b.rank < chosen.rank and b.bid_id not in unavailable]
-        if better and not (facts.allows_multiple_awards and _awarded_all(state, better)):
+        if better:
             raise Conflict("a better-ranked bid must be awarded first", code="outranked",
                            details={"bids": better})
+    value = chosen.price
+    if command.value is not None:
+        if not facts.allows_multiple_awards:
+            raise field_error("value", "a split award needs a solicitation that allows multiple awards")
+        if command.value.currency != chosen.price.currency or not 0 < command.value.amount <= chosen.price.amount:
+            raise field_error("value", "a positive share of the bid's price, in its currency")
+        value = command.value
     vendor = command.vendors.get(chosen.vendor_id)
     if vendor is not None and vendor.excluded:
         raise Conflict("the vendor is on the exclusion list and cannot be awarded",
@@ -381,20 +387,15 @@ def _recommend(command: RecommendAward, state: Evaluation, ctx: Context) -> list
     recommended = AwardRecommended(
         award_id=command.award_id, solicitation_id=facts.solicitation_id,
         agency_id=facts.agency_id, bid_id=chosen.bid_id, vendor_id=chosen.vendor_id,
-        value=chosen.price, basis=state.finalized.basis, scores=chosen,
+        value=value, basis=state.finalized.basis, scores=chosen,
         rationale=command.rationale.strip(), recommended_by=ctx.actor.sub,
         recommended_at=ctx.now, contract_start=command.contract_start,
         contract_end=command.contract_end, terms_ref=command.terms_ref,
         requires_receipt=command.requires_receipt)
     return [recommended, IntentToAwardPublished(
         award_id=command.award_id, solicitation_id=facts.solicitation_id,
-        vendor_id=chosen.vendor_id, value=chosen.price, protest_window_ends=ends,
+        vendor_id=chosen.vendor_id, value=value, protest_window_ends=ends,
         published_at=ctx.now)]
-
-
-def _awarded_all(state: Evaluation, bid_ids: Iterable[str]) -> bool:
-    active = {a.bid_id for a in state.awards.values() if a.active}
-    return set(bid_ids) <= active
 
 
 def _award(state: Evaluation, award_id: str) -> Award:
@@ -494,6 +495,8 @@ def _finalize_award(command: FinalizeAward, state: Evaluation, ctx: Context) -> 
     if command.vendor.excluded:
         raise Conflict("the vendor is on the exclusion list and cannot be awarded",
                        code="vendor_excluded")
+    if command.solicitation_cancelled:
+        raise Conflict("the solicitation was cancelled", code="solicitation_cancelled")
     rec = award.recommended
     return [AwardFinalized(
         award_id=award.award_id, solicitation_id=rec.solicitation_id, agency_id=rec.agency_id,

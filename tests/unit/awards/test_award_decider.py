@@ -16,6 +16,7 @@ from events.awards import (
     ProtestFiled,
     ProtestWindowClosed,
 )
+from events.base import Money
 from services.awards.commands import (
     CloseProtestWindow,
     CriterionScore,
@@ -41,6 +42,7 @@ from tests.unit.awards.fixtures import (
     evaluated,
     facts,
     recommend,
+    usd,
 )
 
 WINDOW_ENDS = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # five business days after Monday 2 March
@@ -281,3 +283,28 @@ def test_a_buyer_of_another_agency_cannot_finalise():
     with pytest.raises(Forbidden):
         EVALUATION.decide(FinalizeAward(award_id="aw1", vendor=CLEAN_X), state,
                           at(Actor(sub="b9", role="buyer", agency="other"), AFTER))
+
+
+def test_a_split_award_takes_a_share_of_the_bid():
+    f = facts(multiple=True)
+    state = evaluated(f, {"bx": 9, "by": 6})
+    _, events = EVALUATION.run([(recommend(f, value=usd(60_000)), at(BUYER))], state)
+    assert events[0].value == usd(60_000) and events[1].value == usd(60_000)
+    for value in (usd(100_001), usd(0), Money(amount=5, currency="EUR")):
+        with pytest.raises(Invalid) as err:
+            EVALUATION.decide(recommend(f, value=value), state, at(BUYER))
+        assert err.value.details[0]["field"] == "value"
+
+
+def test_a_single_award_cannot_be_split():
+    state = evaluated(facts(), {"bx": 9, "by": 6})
+    with pytest.raises(Invalid):
+        EVALUATION.decide(recommend(facts(), value=usd(50_000)), state, at(BUYER))
+
+
+def test_no_final_award_once_the_solicitation_is_cancelled():
+    state, _ = with_award()
+    with pytest.raises(Conflict) as err:
+        EVALUATION.decide(FinalizeAward(award_id="aw1", vendor=CLEAN_X, solicitation_cancelled=True),
+                          state, at(BUYER, AFTER))
+    assert err.value.code == "solicitation_cancelled"
