@@ -1,41 +1,94 @@
-"""Flags registered vendors that an exclusion recorded later names (by tax id or legal name).
+"""Flags vendors that match the exclusion list, whichever came first.
 
-Registration flags a vendor already on the list; this reactor covers the other order.
-Whether a vendor may bid is decided from the list itself (``vendor_standing``); the
-flag tells admins and the vendor's own users.
+Registration flags a vendor already on the list as it registers (read from the standing
+model, which may lag a moment). This reactor makes it certain: for an exclusion it flags
+the registered vendors it names, for a registration or a change of legal name it flags
+the vendor if an entry not yet over names it. It first waits for the standing model to
+have applied everything up to the event, so of any vendor and entry, the later event
+always sees the earlier one. Whether a vendor may bid is still decided from the list
+itself (``vendor_standing``); the flag tells admins and the vendor's own users.
 """
 
 from __future__ import annotations
 
-from events.vendors import ExclusionRecorded
+import asyncio
+from datetime import date
+
+from events.vendors import ExclusionRecorded, VendorProfileUpdated, VendorRegistered
 from infra.container import Civic
-from infra.eventstore import RecordedEvent
+from infra.eventstore import Position, RecordedEvent
 from projections.base import types_of
 from projections.vendor_standing.matching import name_key, tax_key
+from projections.vendor_standing.projection import VendorStandingProjection
 from services.shared.context import SYSTEM_ACTOR
 from services.vendors.commands import ExclusionHit, FlagExcluded
 from services.vendors.decider import VENDOR
 
+_WAIT_S = 3.0
+
+
+class StandingNotCaughtUp(TimeoutError):
+    """Transient: the runner retries the event once the standing model has moved on."""
+
 
 class ExclusionFlagger:
     name = "vendor_exclusion_flags"
-    types: frozenset[str] | None = types_of(ExclusionRecorded)
+    types: frozenset[str] | None = types_of(ExclusionRecorded, VendorRegistered, VendorProfileUpdated)
 
     def __init__(self, civic: Civic) -> None:
         self.civic = civic
 
     async def react(self, recorded: RecordedEvent) -> None:
         event = recorded.event
-        assert isinstance(event, ExclusionRecorded)
-        if event.to_date is not None and event.to_date < self.civic.clock.now().date():
+        if isinstance(event, VendorProfileUpdated) and event.legal_name is None:
+            return
+        await self._wait_for_standing(recorded.position)
+        today = self.civic.clock.now().date()
+        match event:
+            case ExclusionRecorded():
+                await self._flag_vendors_named_by(recorded, event, today)
+            case VendorRegistered() | VendorProfileUpdated():
+                await self._flag_if_listed(recorded, event.vendor_id, today)
+
+    async def _wait_for_standing(self, position: Position) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _WAIT_S
+        while True:
+            row = await self.civic.pool.fetchrow(
+                "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
+                VendorStandingProjection.name,
+            )
+            if row is not None and Position(row["tx"], row["position"]) >= position:
+                return
+            if loop.time() > deadline:
+                raise StandingNotCaughtUp(f"vendor standing has not reached {position} yet")
+            await asyncio.sleep(0.05)
+
+    async def _flag_vendors_named_by(self, recorded: RecordedEvent, event: ExclusionRecorded, today: date) -> None:
+        if event.to_date is not None and event.to_date < today:
             return  # already over: nothing to warn about
-        vendor_ids = await self.civic.pool.fetch(
+        rows = await self.civic.pool.fetch(
             "SELECT vendor_id FROM vendor_standing WHERE status <> 'rejected'"
             " AND ((tax_key IS NOT NULL AND tax_key = $1) OR name_key = $2) ORDER BY vendor_id",
             tax_key(event.tax_id), name_key(event.name),
         )
         hit = ExclusionHit(exclusion_id=event.exclusion_id, reason=event.reason)
-        for row in vendor_ids:
-            await self.civic.executor.execute(
-                VENDOR, row["vendor_id"], FlagExcluded(hits=[hit]), SYSTEM_ACTOR,
-                command_id=f"{self.name}:{recorded.event_id}:{row['vendor_id']}", causation_id=recorded.event_id)
+        for row in rows:
+            await self._flag(recorded, row["vendor_id"], [hit])
+
+    async def _flag_if_listed(self, recorded: RecordedEvent, vendor_id: str, today: date) -> None:
+        rows = await self.civic.pool.fetch(
+            "SELECT e.exclusion_id, e.reason FROM vendor_exclusions e JOIN vendor_standing v"
+            " ON (e.tax_key IS NOT NULL AND e.tax_key = v.tax_key) OR e.name_key = v.name_key"
+            " WHERE v.vendor_id = $1 AND v.status <> 'rejected' AND (e.to_date IS NULL OR e.to_date >= $2)"
+            " ORDER BY e.from_date, e.exclusion_id",
+            vendor_id, today,
+        )
+        if rows:
+            await self._flag(recorded, vendor_id, [ExclusionHit(exclusion_id=r["exclusion_id"], reason=r["reason"])
+                                                   for r in rows])
+
+    async def _flag(self, recorded: RecordedEvent, vendor_id: str, hits: list[ExclusionHit]) -> None:
+        await self.civic.executor.execute(
+            VENDOR, vendor_id, FlagExcluded(hits=hits), SYSTEM_ACTOR,
+            command_id=f"{self.name}:{recorded.event_id}:{vendor_id}", causation_id=recorded.event_id)
