@@ -47,6 +47,9 @@ class OcdsController(Controller):
         page: Page = 1,
         per_page: ReleasesPerPage = 100,
     ) -> dict[str, Any]:
+        for name, moment in (("since", since), ("until", until)):
+            if moment is not None and moment.utcoffset() is None:
+                raise field_error(name, "needs a UTC offset, e.g. 2026-01-31T00:00:00Z")
         if since and until and until <= since:
             raise field_error("until", "must be after since")
         found = await queries.release_page(

@@ -137,7 +137,11 @@ def _published(data: dict[str, Any], process: Process, when: str, refs: Refs) ->
         }
     planning: dict[str, Any] = {"rationale": content.get("description") or content.get("title")}
     if estimate:
-        planning["budget"] = {"id": f"{sid}-estimate", "description": "Estimated value", "amount": estimate}
+        planning["budget"] = {
+            "id": f"{sid}-estimate",
+            "description": "Estimated value",
+            "amount": estimate,
+        }
     tender = {k: v for k, v in tender.items() if v not in (None, [])}
     return Change(
         ["planning", "tender"],

@@ -118,6 +118,7 @@ async def test_bad_requests_get_clear_json_errors(client):
         (f"{FEED}?per_page=100000", 400),
         (f"{RECORDS}?page=x", 400),
         (f"{FEED}?since=yesterday", 400),
+        (f"{FEED}?since=2030-01-02T00:00:00", 422),
         (f"{FEED}?since=2030-01-02T00:00:00Z&until=2030-01-01T00:00:00Z", 422),
         (f"{FEED}?since=1900-01-01T00:00:00Z&until=1900-01-02T00:00:00Z", 404),
     ]
