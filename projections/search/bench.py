@@ -1,0 +1,245 @@
+"""``civic bench search``: solicitation search over a large marketplace.
+
+Generates solicitations as events (``SolicitationCreated`` + ``SolicitationPublished``, some
+closed or awarded), feeds them to the ``search`` projection's own ``apply`` in big batches
+on a database of its own, then measures typical queries (two words + status + one more
+filter) with and without facets through the same function the HTTP route calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from events.agencies import AgencyRegistered
+from events.base import Event, Metadata, Money
+from events.solicitations import (
+    SolicitationAwarded,
+    SolicitationClosed,
+    SolicitationCreated,
+    SolicitationPublished,
+)
+from infra import db
+from infra.eventstore import Position, RecordedEvent
+from infra.migrate import migrate
+from projections.search.commodities import descriptions
+from projections.search.projection import SearchProjection
+from projections.search.solicitation_query import SolicitationSearch, search_solicitations
+
+SERVICES = ["repair", "maintenance", "installation", "replacement", "inspection", "supply", "design",
+            "construction", "cleaning", "upgrade", "rental", "removal", "testing", "training", "consulting",
+            "paving", "painting", "renovation", "monitoring", "delivery", "hauling", "support", "audit",
+            "survey", "restoration"]
+OBJECTS = ["roof", "boiler", "elevator", "bridge", "culvert", "sidewalk", "playground", "library", "laptop",
+           "server", "network", "radio", "ambulance", "bus", "truck", "mower", "generator", "pump", "valve",
+           "meter", "streetlight", "signal", "fence", "carpet", "window", "door", "hvac", "chiller", "tank",
+           "pipeline", "sewer", "hydrant", "park", "pool", "stadium", "courthouse", "jail", "school", "clinic",
+           "shelter", "parking", "garage", "runway", "dock", "pier", "tunnel", "trail", "landfill", "uniform",
+           "furniture", "printer", "software", "camera", "badge", "vaccine", "asphalt", "concrete", "salt",
+           "gravel", "fuel", "tire", "battery", "solar", "lighting", "wastewater", "stormwater", "drainage",
+           "irrigation", "janitorial", "security", "catering", "translation", "payroll", "website", "records"]
+PLACES = ["city hall", "north district", "harbor", "airport", "transit center", "public works yard",
+          "water treatment plant", "fire station 4", "police headquarters", "central library", "county jail",
+          "east campus", "west annex", "maintenance depot", "community center", "senior center"]
+FILLER = ["The contractor shall provide all labor, materials and equipment.", "Work is to be performed "
+          "during off-peak hours.", "Prevailing wage requirements apply.", "Bidders must hold a valid "
+          "state license.", "A pre-bid site visit is recommended.", "Bonding is required for this work.",
+          "Delivery within ninety days of award.", "Warranty of at least two years is required."]
+TYPES = ["RFP", "RFQ", "ITB", "RFI"]
+SET_ASIDES = [None] * 7 + ["small_business", "MBE", "WBE", "DBE", "VOSB"]
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Figures:
+    rows: int
+    load_seconds: float
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    p50_facets_ms: float
+    p95_facets_ms: float
+    p99_facets_ms: float
+    mean_hits: float
+
+    def lines(self) -> list[str]:
+        return [
+            f"solicitations loaded through the projection: {self.rows:,} in {self.load_seconds:.0f} s"
+            f" ({self.rows / max(self.load_seconds, 1e-9):,.0f}/s)",
+            f"typical query (2 words + status + 1 filter), {self.queries} queries, "
+            f"{self.mean_hits:,.0f} matches on average",
+            f"  without facets: p50 {self.p50_ms:.1f} ms  p95 {self.p95_ms:.1f} ms  p99 {self.p99_ms:.1f} ms"
+            "  (target p95 <= 25 ms)",
+            f"  with facets:    p50 {self.p50_facets_ms:.1f} ms  p95 {self.p95_facets_ms:.1f} ms"
+            f"  p99 {self.p99_facets_ms:.1f} ms  (target p95 <= 60 ms)",
+        ]
+
+
+def _codes() -> list[str]:
+    """Eight-digit UNSPSC codes under the described families and classes."""
+    found = []
+    for (scheme, prefix) in descriptions():
+        if scheme == "unspsc" and len(prefix) >= 4:
+            found.append((prefix + "00000000")[:8])
+    return sorted(found)
+
+
+def solicitation_events(count: int, agencies: int, seed: int) -> Iterator[Event]:
+    rng = random.Random(seed)
+    codes = _codes()
+    for i in range(agencies):
+        yield AgencyRegistered(agency_id=f"ag{i:03d}", name=f"Agency {i:03d}", jurisdiction="US")
+    for i in range(count):
+        service, obj, other = rng.choice(SERVICES), rng.choice(OBJECTS), rng.choice(OBJECTS)
+        place = rng.choice(PLACES)
+        sid = f"sol{i:07d}"
+        published = NOW - timedelta(days=rng.uniform(0, 360))
+        deadline = published + timedelta(days=rng.uniform(10, 60))
+        created = SolicitationCreated(
+            solicitation_id=sid, agency_id=f"ag{rng.randrange(agencies):03d}",
+            solicitation_type=rng.choice(TYPES), title=f"{obj.title()} {service} at {place}",
+            description=f"{service.title()} of {obj} and {other} for the {place}. "
+                        + " ".join(rng.sample(FILLER, 3)),
+            commodity_codes=[rng.choice(codes)], estimated_value=Money(amount=rng.randrange(5_000_00, 5_000_000_00),
+                                                                       currency="USD"),
+            method="open", set_aside=rng.choice(SET_ASIDES), submission_deadline=deadline,
+            questions_deadline=deadline - timedelta(days=5), opening_time=deadline + timedelta(hours=1),
+        )
+        yield created
+        yield SolicitationPublished(solicitation_id=sid, agency_id=created.agency_id, published_at=published,
+                                    submission_deadline=deadline)
+        if deadline < NOW and rng.random() < 0.5:
+            yield SolicitationClosed(solicitation_id=sid, closed_at=deadline)
+            if rng.random() < 0.6:
+                yield SolicitationAwarded(solicitation_id=sid)
+
+
+def recorded(events: Iterator[Event], batch: int) -> Iterator[list[RecordedEvent]]:
+    """Events as the runner hands them to a projection, in global order, ``batch`` at a time."""
+    meta = Metadata(occurred_at=NOW, actor="bench")
+    chunk: list[RecordedEvent] = []
+    for n, event in enumerate(events, start=1):
+        tag = event.__struct_config__.tag
+        chunk.append(RecordedEvent(event_id=str(uuid.UUID(int=n)), stream_id="bench", version=n,
+                                   position=Position(1, n), type=tag, event=event,  # type: ignore[arg-type]
+                                   metadata=meta, recorded_at=NOW))
+        if len(chunk) >= batch:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+async def load(conn: Any, projection: Any, events: Iterator[Event], batch: int = 20_000,
+               progress: Any = None) -> int:
+    """Apply the events in batches, one short transaction each (as the runner does)."""
+    done = 0
+    for chunk in recorded(events, batch):
+        async with conn.transaction():
+            await projection.apply(conn, chunk)
+        done += len(chunk)
+        if progress:
+            progress(done)
+    return done
+
+
+def _typical_queries(count: int, agencies: int, seed: int) -> list[SolicitationSearch]:
+    rng = random.Random(seed + 1)
+    codes = _codes()
+    found = []
+    for i in range(count):
+        words = f"{rng.choice(OBJECTS)} {rng.choice(SERVICES)}"
+        extra: dict[str, Any] = [
+            {"agency": (f"ag{rng.randrange(agencies):03d}",)},
+            {"type": (rng.choice(TYPES),)},
+            {"commodity": (rng.choice(codes)[:2],)},
+            {"value_min": 100_000_00},
+        ][i % 4]
+        status = ("open",) if i % 3 else ("closed",)
+        found.append(SolicitationSearch(q=words, status=status, now=NOW, **extra))
+    return found
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+async def measure(conn: Any, queries: list[SolicitationSearch]) -> tuple[list[float], list[float], float]:
+    plain, faceted, hits = [], [], []
+    for query in queries[:20]:  # warm the caches
+        await search_solicitations(conn, query)
+    for query in queries:
+        started = time.perf_counter()
+        await search_solicitations(conn, SolicitationSearch(**{**query.__dict__, "facets": False}))
+        plain.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        result = await search_solicitations(conn, query)
+        faceted.append((time.perf_counter() - started) * 1000)
+        hits.append(result.total or 0)
+    return plain, faceted, statistics.mean(hits)
+
+
+@asynccontextmanager
+async def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> AsyncIterator[str]:
+    """A migrated database of the benchmark's own beside ``server_url``, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    parts = urlsplit(server_url)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    try:
+        conn = await db.connect(url)
+        try:
+            await migrate(conn)
+        finally:
+            await conn.close()
+        yield url
+    finally:
+        if not keep:
+            admin = await asyncpg.connect(server_url)
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            finally:
+                await admin.close()
+
+
+async def run_search_bench(database_url: str, *, rows: int = 1_000_000, agencies: int = 60, queries: int = 400,
+                           seed: int = 7, keep: bool = False, progress: Any = None) -> Figures:
+    """Load ``rows`` solicitations into a scratch database beside ``database_url`` and measure."""
+    async with scratch_database(database_url, "civic_bench_search", keep=keep) as url:
+        conn = await db.connect(url)
+        try:
+            started = time.perf_counter()
+            await load(conn, SearchProjection(), solicitation_events(rows, agencies, seed), progress=progress)
+            await conn.execute("VACUUM ANALYZE search_solicitations")
+            load_seconds = time.perf_counter() - started
+            plain, faceted, hits = await measure(conn, _typical_queries(queries, agencies, seed))
+        finally:
+            await conn.close()
+    return Figures(rows=rows, load_seconds=load_seconds, queries=len(plain),
+                   p50_ms=_percentile(plain, 0.5), p95_ms=_percentile(plain, 0.95), p99_ms=_percentile(plain, 0.99),
+                   p50_facets_ms=_percentile(faceted, 0.5), p95_facets_ms=_percentile(faceted, 0.95),
+                   p99_facets_ms=_percentile(faceted, 0.99), mean_hits=hits)
+
+
+def main(database_url: str, rows: int) -> None:
+    figures = asyncio.run(run_search_bench(database_url, rows=rows,
+                                           progress=lambda n: print(f"  {n:,} events applied", end="\r")))
+    print()
+    print("\n".join(figures.lines()))
