@@ -26,6 +26,7 @@ _NINE_DIGITS = re.compile(r"^\d{9}$")
 class Exclusion(msgspec.Struct, frozen=True, kw_only=True):
     exists: bool = False
     exclusion_id: str = ""
+    entry: ExclusionRecorded | None = None
 
 
 class RecordExclusion(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,7 +79,7 @@ def decide(command: RecordExclusion, state: Exclusion, ctx: Context) -> list[Eve
 
 def evolve(state: Exclusion, event: Event) -> Exclusion:
     if isinstance(event, ExclusionRecorded):
-        return Exclusion(exists=True, exclusion_id=event.exclusion_id)
+        return Exclusion(exists=True, exclusion_id=event.exclusion_id, entry=event)
     return state
 
 

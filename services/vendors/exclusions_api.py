@@ -13,6 +13,7 @@ from litestar.params import Parameter
 
 from infra.container import Civic
 from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
 from projections.vendor_standing.queries import ExclusionRow, list_exclusions
 from services.shared.context import Actor
@@ -76,13 +77,17 @@ class ExclusionController(Controller):
     guards = [requires("admin")]
 
     @post(summary="Record an exclusion (debarment)", responses=error_responses(401, 403, 409, 422))
-    async def record(self, civic: Civic, actor: Actor, data: ExclusionIn) -> ExclusionOut:
+    async def record(self, civic: Civic, actor: Actor, data: ExclusionIn,
+                     idempotency_key: IdempotencyKey = None) -> ExclusionOut:
         command = RecordExclusion(
             exclusion_id=exclusion_id_for(data.name, data.tax_id, data.from_date), name=data.name,
             tax_id=data.tax_id, reason=data.reason, from_date=data.from_date, to_date=data.to_date)
-        outcome = await civic.executor.execute(EXCLUSION, command.exclusion_id, command, actor)
-        event = outcome.events[0]
-        return ExclusionOut(**{f: getattr(event, f) for f in ExclusionOut.__struct_fields__})
+        outcome = await civic.executor.execute(
+            EXCLUSION, command.exclusion_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "exclusions.record"))
+        entry = outcome.state.entry
+        assert entry is not None
+        return ExclusionOut(**{f: getattr(entry, f) for f in ExclusionOut.__struct_fields__})
 
     @post("/import", status_code=200, summary="Import exclusions from CSV: a report of accepted and "
           "rejected rows (line number and reason); a rejected row stores nothing",

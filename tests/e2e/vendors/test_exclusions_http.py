@@ -22,17 +22,23 @@ async def test_a_vendor_on_the_list_is_flagged_at_registration(client, token):
     assert recorded.json()["tax_id"] == ein
     duplicate = await client.post(f"{API}/exclusions", json=entry, headers=admin)
     assert duplicate.status_code == 409
+    keyed = {**admin, "Idempotency-Key": unique("k")}
+    entry_two = entry | {"from_date": await day(client, token, -5)}
+    first = await client.post(f"{API}/exclusions", json=entry_two, headers=keyed)
+    repeat = await client.post(f"{API}/exclusions", json=entry_two, headers=keyed)
+    assert first.status_code == repeat.status_code == 201
+    assert first.json() == repeat.json()
 
     async def listed():
         page = (await client.get(f"{API}/exclusions", params={"tax_id": ein}, headers=admin)).json()
-        return page if page["total"] == 1 else None
+        return page if page["total"] == 2 else None
 
-    page = await eventually(listed, what="the entry in the exclusion list")
-    assert page["items"][0]["reason"] == "debarred: false claims"
+    page = await eventually(listed, what="the entries in the exclusion list")
+    assert {i["reason"] for i in page["items"]} == {"debarred: false claims"}
 
     vendor, owner = await register(client, token, tax_id=ein)
     assert vendor["flagged_excluded"] is True
-    assert vendor["exclusion_reasons"] == ["debarred: false claims"]
+    assert vendor["exclusion_reasons"] == ["debarred: false claims", "debarred: false claims"]
     history = (await client.get(f"{API}/vendors/{vendor['id']}/history", headers=owner)).json()["events"]
     assert [e["type"] for e in history] == ["vendors.VendorRegistered.v1", "vendors.VendorFlaggedExcluded.v1"]
 
