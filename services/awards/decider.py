@@ -424,7 +424,7 @@ def _file_protest(command: FileProtest, state: Evaluation, ctx: Context) -> list
         raise Conflict(f"the award is {award.status}; protests are closed",
                        code="award_not_protestable")
     ends = award.protest_window_ends
-    if ends is None or award.window_closed or ctx.now >= ends:
+    if ends is not None and (award.window_closed or ctx.now >= ends):
         raise Conflict(f"the protest window closed at {ends.isoformat()}",
                        code="protest_window_closed", details={"protest_window_ends": ends.isoformat()})
     if _blank(command.grounds):

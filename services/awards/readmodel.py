@@ -76,8 +76,8 @@ def _statement(event: Any) -> tuple[str, tuple[Any, ...]] | None:
 
 class EvaluationInputsProjection:
     name = "awards.evaluation_inputs"
-    tables = ("award_solicitations", "award_bids")
-    types = types_of(SolicitationCreated, SolicitationUpdated, SolicitationOpened,
+    tables: Sequence[str] = ("award_solicitations", "award_bids")
+    types: frozenset[str] | None = types_of(SolicitationCreated, SolicitationUpdated, SolicitationOpened,
                      SolicitationCancelled, BidUnsealed)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:

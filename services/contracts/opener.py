@@ -37,7 +37,7 @@ def open_contract_command(award: AwardFinalized) -> OpenContract:
 
 class ContractOpener:
     name = "contracts.opener"
-    types = types_of(AwardFinalized)
+    types: frozenset[str] | None = types_of(AwardFinalized)
 
     def __init__(self, civic: Civic) -> None:
         self.civic = civic

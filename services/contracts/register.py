@@ -46,8 +46,8 @@ def _statement(event: Any) -> tuple[str, tuple[Any, ...]] | None:
 
 class ContractRegisterProjection:
     name = "contracts.register"
-    tables = ("contract_register",)
-    types = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
+    tables: Sequence[str] = ("contract_register",)
+    types: frozenset[str] | None = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
                      ContractTerminated)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
