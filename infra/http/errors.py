@@ -131,6 +131,8 @@ _DB_DOWN = (
     asyncpg.InterfaceError,
     asyncpg.exceptions.ConnectionFailureError,
     asyncpg.exceptions.PostgresConnectionError,  # e.g. the server closed it mid-query
+    # A connection the crashed server broke mid-query can fail its reset on release.
+    asyncpg.exceptions._base.InternalClientError,
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.OperatorInterventionError,
     TimeoutError,
