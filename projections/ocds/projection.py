@@ -29,8 +29,13 @@ if TYPE_CHECKING:
 
 class OcdsProjection:
     name = "ocds"
-    tables = ("ocds_releases", "ocds_processes", "ocds_organisations", "ocds_references")
-    types = (
+    tables: Sequence[str] = (
+        "ocds_releases",
+        "ocds_processes",
+        "ocds_organisations",
+        "ocds_references",
+    )
+    types: frozenset[str] | None = (
         organisations.ORGANISATION_EVENTS
         | TENDER_EVENTS
         | AWARD_EVENTS
@@ -56,11 +61,14 @@ class OcdsProjection:
             work.set_organisation(org_id, organisations.evolve(tag, data, work.orgs.get(org_id)))
             return
         when = timestamp(recorded.metadata.occurred_at)
-        found = await self._process_of(work, tag, data)
+        found = await self._ocid_of(work, tag, data)
         if found is None:
             return
-        process, payment = found
-        if not process.published and tag not in TENDER_EVENTS:
+        ocid, payment = found
+        process = await work.process(ocid)
+        if process is None and tag in TENDER_EVENTS:
+            process = work.add_process(Process(ocid=ocid, solicitation_id=data["solicitation_id"]))
+        if process is None or (not process.published and tag not in TENDER_EVENTS):
             return  # nothing happens publicly in a process before it is published
         await work.load_organisations(
             [
@@ -88,34 +96,25 @@ class OcdsProjection:
             release = build_release(
                 process, change, event_id=recorded.event_id, date=when, facts=work.orgs
             )
-            work.add_release(release, recorded.metadata.occurred_at, tuple(recorded.position))
+            position = (recorded.position.transaction_id, recorded.position.position)
+            work.add_release(release, recorded.metadata.occurred_at, position)
 
-    async def _process_of(
+    async def _ocid_of(
         self, work: Workspace, tag: str, data: dict[str, Any]
-    ) -> tuple[Process, dict[str, Any]] | None:
+    ) -> tuple[str, dict[str, Any]] | None:
         """The process an event belongs to, and what is known of its payment."""
-        if "solicitation_id" in data and tag != "payments.PaymentStarted.v1":
-            ocid = ocid_for(self.ocid_prefix, data["solicitation_id"])
-            process = await work.process(ocid) or work.add_process(
-                Process(ocid=ocid, solicitation_id=data["solicitation_id"])
-            )
-            if tag == "contracts.ContractOpened.v1":
-                work.set_reference(f"contract:{data['contract_id']}", ocid)
-            return process, {}
-        if tag in CONTRACT_EVENTS:
-            found = await work.reference(f"contract:{data['contract_id']}")
-            return (await work.process(found[0]), {}) if found else None  # type: ignore[return-value]
         if tag == "payments.PaymentStarted.v1":
             contract = await work.reference(f"contract:{data['contract_id']}")
             if contract is not None:
-                work.set_reference(
-                    f"payment:{data['payment_id']}",
-                    contract[0],
-                    {k: data[k] for k in ("contract_id", "agency_id", "vendor_id")},
-                )
+                facts = {k: data[k] for k in ("contract_id", "agency_id", "vendor_id")}
+                work.set_reference(f"payment:{data['payment_id']}", contract[0], facts)
             return None  # a payment is public once it succeeded
-        payment = await work.reference(f"payment:{data['payment_id']}")
-        if payment is None:
-            return None
-        process = await work.process(payment[0])
-        return (process, payment[1]) if process else None
+        if "solicitation_id" in data:
+            ocid = ocid_for(self.ocid_prefix, data["solicitation_id"])
+            if tag == "contracts.ContractOpened.v1":
+                work.set_reference(f"contract:{data['contract_id']}", ocid)
+            return ocid, {}
+        if tag in CONTRACT_EVENTS:
+            contract = await work.reference(f"contract:{data['contract_id']}")
+            return (contract[0], {}) if contract else None
+        return await work.reference(f"payment:{data['payment_id']}")
