@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import asyncpg
@@ -53,7 +54,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from infra.container import open_civic
 
     if args.per_package < 1:
-        print("--per-package must be at least 1")
+        print("--per-package must be at least 1", file=sys.stderr)
         return 2
     civic = await open_civic(settings, with_nats=False)
     try:
