@@ -173,6 +173,7 @@ def decide(command: Command, state: Bid, ctx: Context) -> list[Event]:
             if not state.active or state.unsealed is not None:
                 return []
             content = command.content
+            assert state.received_at is not None
             return [BidUnsealed(
                 bid_id=state.bid_id, solicitation_id=state.solicitation_id, vendor_id=state.vendor_id,
                 price=content.price, responses=list(content.responses), received_at=state.received_at,

@@ -27,7 +27,7 @@ async def tabulate(civic: Any, solicitation_id: str, latest_addendum: int) -> li
     now = civic.clock.now()
     entries = []
     for bid in await bids_of_solicitation(civic.store, solicitation_id):
-        if not bid.active:
+        if not bid.active or bid.received_at is None:
             continue
         content = vault.unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=solicitation_id,
                                vendor_id=bid.vendor_id)
@@ -57,7 +57,7 @@ class UnsealOnOpening:
     """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
 
     name = "bids.unseal"
-    types = frozenset({tag_of(SolicitationOpened)})
+    types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic

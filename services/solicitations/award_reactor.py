@@ -17,13 +17,13 @@ UNSUCCESSFUL = "awards.SolicitationUnsuccessful.v1"
 
 class FollowAwards:
     name = "solicitations.follow_awards"
-    types = frozenset({EVALUATION_STARTED, AWARD_FINALIZED, UNSUCCESSFUL})
+    types: frozenset[str] | None = frozenset({EVALUATION_STARTED, AWARD_FINALIZED, UNSUCCESSFUL})
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic
 
     async def react(self, recorded: RecordedEvent) -> None:
-        event = recorded.event
+        event: Any = recorded.event
         command: Any
         if recorded.type == EVALUATION_STARTED:
             command = StartEvaluation()

@@ -37,7 +37,7 @@ class NoticeNotReady(TimeoutError):
 
 class DeliverNotices:
     name = "solicitations.notice_delivery"
-    types = frozenset({tag_of(SolicitationPublished), tag_of(AddendumPublished)})
+    types: frozenset[str] | None = frozenset({tag_of(SolicitationPublished), tag_of(AddendumPublished)})
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic

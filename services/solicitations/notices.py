@@ -51,9 +51,9 @@ ON CONFLICT (notice_id) DO NOTHING
 
 class NoticesProjection:
     name = NOTICES_PROJECTION
-    tables = ("solicitation_follows", "solicitation_notices", "solicitation_notice_subjects",
+    tables: Sequence[str] = ("solicitation_follows", "solicitation_notices", "solicitation_notice_subjects",
               "solicitation_notice_bidders")
-    types = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished, AddendumPublished,
+    types: frozenset[str] | None = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished, AddendumPublished,
                      BidSubmitted)
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:
