@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.params import Parameter
 
 from events.base import Money
 from infra.container import Civic
@@ -270,6 +271,17 @@ class BidEvaluationController(Controller):
 class AwardController(Controller):
     path = "/awards"
     tags = ["awards"]
+
+    @get(summary="The awards of a solicitation (notices of intent are public)",
+         responses=error_responses(422))
+    async def index(self, civic: Civic, maybe_actor: Actor | None,
+                    solicitation_id: Annotated[str, Parameter(min_length=1, max_length=200)]) -> list[AwardOut]:
+        state, _ = await _load(civic, solicitation_id)
+        if maybe_actor is not None:
+            async with civic.pool.acquire() as conn:
+                protesters = [p.filed.vendor_id for p in state.protests.values()]
+                maybe_actor = await acting_for(conn, maybe_actor, protesters)
+        return [award_out(state, award, maybe_actor) for award in state.awards.values()]
 
     @get("/{award_id:str}", summary="An award: the notice, the scores it rests on, its status",
          description="The notice of intent is public; protests are shown to the issuing agency "

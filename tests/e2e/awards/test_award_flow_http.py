@@ -134,6 +134,10 @@ async def test_from_opened_bids_to_an_active_contract(client, token, civic):
     award_id = award["award_id"]
     public = await client.get(f"{API}/awards/{award_id}")
     assert public.status_code == 200 and public.json()["protests"] == []
+    listed = await client.get(f"{API}/awards", params={"solicitation_id": solicitation_id})
+    assert [a["award_id"] for a in listed.json()] == [award_id]
+    missing = await client.get(f"{API}/awards")
+    assert missing.status_code == 422 and "solicitation_id" in missing.json()["error"]["message"]
     protest = await client.post(f"{API}/awards/{award_id}/protests", headers=p.vendor_y,
                                 json={"grounds": "our price points were computed wrongly"})
     assert protest.status_code == 201, protest.text

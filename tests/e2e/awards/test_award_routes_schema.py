@@ -21,6 +21,7 @@ ROUTES = [
     ("post", "/contracts/{contract_id}/performance-ratings"),
     ("post", "/contracts/{contract_id}/terminate"),
     ("get", "/contracts"),
+    ("get", "/awards"),
     ("post", "/contracts/{contract_id}/modifications/{number}/approval"),
     ("post", "/contracts/{contract_id}/performance-ratings/{rating_id}/response"),
     ("post", "/contracts/{contract_id}/complete"),
@@ -32,6 +33,6 @@ async def test_every_award_and_contract_route_is_in_the_schema(client):
     for method, path in ROUTES:
         operation = paths[f"/api/v1{path}"][method]
         errors = {code for code in operation["responses"] if code.startswith("4")}
-        assert "404" in errors or path == "/contracts", (method, path, errors)
+        assert "404" in errors or path in ("/contracts", "/awards"), (method, path, errors)
         error_schema = operation["responses"][sorted(errors)[0]]["content"]["application/json"]["schema"]
         assert error_schema, (method, path)
