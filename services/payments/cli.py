@@ -22,7 +22,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
     civic = await open_civic(settings, with_nats=False)
     try:
-        mismatches = await reconcile(civic.pool, gateway_of(civic))
+        mismatches = await reconcile(civic.store, gateway_of(civic))
     finally:
         await civic.close()
     if args.json:

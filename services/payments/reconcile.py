@@ -6,7 +6,21 @@ from typing import Any
 
 import msgspec
 
+from events.payments import (
+    PaymentDisputed,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentRetried,
+    PaymentStarted,
+    PaymentSucceeded,
+)
+from events.registry import decode_event
+from projections.base import types_of
 from services.payments.gateway import IntentState, PaymentGateway
+from services.payments.payment import PAYMENT, Payment
+
+PAYMENT_TYPES = types_of(PaymentStarted, PaymentRetried, PaymentSucceeded, PaymentFailed,
+                         PaymentRefunded, PaymentDisputed)
 
 #: Stripe PaymentIntent statuses that agree with each of our payment statuses
 AGREES = {
@@ -58,9 +72,23 @@ def compare(payments: list[Any], known_intents: set[str], intents: list[IntentSt
     return found
 
 
-async def reconcile(pool: Any, gateway: PaymentGateway) -> list[Mismatch]:
-    payments = await pool.fetch("SELECT * FROM payments_payments ORDER BY started_at")
-    known = await pool.fetch(
-        "SELECT DISTINCT data->>'stripe_payment_intent' AS intent FROM events"
-        " WHERE type IN ('payments.PaymentStarted.v1', 'payments.PaymentRetried.v1')")
-    return compare(list(payments), {r["intent"] for r in known}, await gateway.list_intents())
+async def reconcile(store: Any, gateway: PaymentGateway) -> list[Mismatch]:
+    """Our side comes from the event store itself, not a read model that may lag."""
+    payments = await recorded_payments(store)
+    known = {intent for p in payments for intent in p.intents}
+    rows = [{"payment_id": p.payment_id, "stripe_payment_intent": p.current_intent,
+             "status": p.status, "amount": p.amount.amount if p.amount else 0,
+             "interest": p.interest.amount if p.interest else 0,
+             "currency": p.amount.currency if p.amount else ""} for p in payments]
+    return compare(rows, known, await gateway.list_intents())
+
+
+async def recorded_payments(store: Any) -> list[Payment]:
+    rows = await store.pool.fetch(
+        "SELECT stream_id, type, data FROM events WHERE type = ANY($1::text[])"
+        " ORDER BY stream_id, version", sorted(PAYMENT_TYPES))
+    states: dict[str, Payment] = {}
+    for row in rows:
+        state = states.get(row["stream_id"], PAYMENT.initial())
+        states[row["stream_id"]] = PAYMENT.evolve(state, decode_event(row["type"], row["data"]))
+    return [p for p in states.values() if p.exists]

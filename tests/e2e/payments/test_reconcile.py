@@ -7,6 +7,7 @@ import json
 
 from services.payments import cli
 from tests.e2e.payments.conftest import API
+from tests.support import eventually
 
 
 async def _reconcile(settings, capsys):
@@ -22,6 +23,11 @@ async def test_reconcile_reports_unrecorded_outcomes_and_unknown_intents(market,
     approved = await market.client.post(f"{API}/invoices/{invoice_id}/approve", headers=market.finance)
     [payment_id] = approved.json()["payment_ids"]
     payment = await market.payment(payment_id)
+
+    async def charged():
+        return market.stripe.v1.payment_intents.retrieve(payment["stripe_payment_intent"]).status == "succeeded"
+
+    await eventually(charged, what="the charge at Stripe")
     stray = market.stripe.v1.payment_intents.create(params={
         "amount": 999, "currency": "usd", "metadata": {"payment_id": "pay_not_ours"}})
 
@@ -41,7 +47,5 @@ async def test_reconcile_reports_unrecorded_outcomes_and_unknown_intents(market,
     async def settled():
         _, found = await _reconcile(settings, capsys)
         return not [m for m in found if m["payment_id"] == payment_id]
-
-    from tests.support import eventually
 
     await eventually(settled, what="reconciled payment")
