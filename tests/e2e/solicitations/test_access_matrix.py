@@ -127,3 +127,19 @@ async def test_access_matrix_before_and_after_the_deadline_and_after_opening(cli
 
     await eventually(unsealed, what="bid unsealed")
     await _reads(client, w, "opened")
+
+
+async def test_library_follows_and_notices_by_role(client, token, civic):
+    _, vendor = await bidder(client, token, civic)
+    headers = {"anonymous": {}, "vendor": vendor, "buyer": token("buyer", agency="a"), "evaluator": token("evaluator"),
+               "admin": token("admin"), "auditor": token("auditor"), "finance": token("finance")}
+    for role, h in headers.items():
+        library = await client.get(f"{API}/criteria-library", headers=h)
+        assert library.status_code == 200 and len(library.json()) >= 4, role
+        expected = 200 if role == "vendor" else 401 if role == "anonymous" else 403
+        for method, url, json in [("GET", f"{API}/follows", None), ("GET", f"{API}/notices", None),
+                                  ("POST", f"{API}/follows", {"commodity_code": "72101500"}),
+                                  ("DELETE", f"{API}/follows/72101500", None)]:
+            response = await client.request(method, url, json=json, headers=h)
+            want = 201 if (expected == 200 and method == "POST") else expected
+            assert response.status_code == want, (role, method, url, response.text)
