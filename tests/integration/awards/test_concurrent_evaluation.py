@@ -1,4 +1,5 @@
-"""Evaluators working at the same time on one solicitation all get their scores recorded."""
+"""Evaluators working at the same time on one solicitation all get their scores recorded;
+only cleared evaluators may see bid content."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION
 from services.awards.facts import BidFacts, Criterion, SolicitationFacts
+from services.awards.queries import evaluator_cleared
 from services.shared.context import Actor
 from tests.e2e.awards.upstream import usd
 from tests.support import unique
@@ -43,3 +45,20 @@ async def test_concurrent_scores_are_all_recorded(civic):
     await asyncio.gather(*(score(e, b) for e in evaluators for b in bids))
     state, _ = await civic.executor.load(EVALUATION, sid)
     assert len(state.scores) == len(evaluators) * len(bids)
+
+
+async def test_only_a_cleared_evaluator_may_see_bid_content(civic):
+    agency = unique("ag")
+    buyer = Actor(sub=unique("b"), role="buyer", agency=agency)
+    cleared, pending = (Actor(sub=unique("ev"), role="evaluator", agency=agency) for _ in range(2))
+    facts = SolicitationFacts(solicitation_id=unique("sol"), agency_id=agency, solicitation_type="ITB",
+                              opened=True, bidders=("v1",),
+                              bids=(BidFacts(bid_id="b1", vendor_id="v1", price=usd(10)),))
+    sid = facts.solicitation_id
+    assert not await evaluator_cleared(civic.executor, sid, cleared)
+    for e in (cleared, pending):
+        await civic.executor.execute(EVALUATION, sid, AppointEvaluator(solicitation=facts, evaluator=e.sub), buyer)
+    await civic.executor.execute(EVALUATION, sid, DeclareConflicts(solicitation=facts, bidders=["v1"]), cleared)
+    assert await evaluator_cleared(civic.executor, sid, cleared)
+    assert not await evaluator_cleared(civic.executor, sid, pending)
+    assert not await evaluator_cleared(civic.executor, sid, buyer)

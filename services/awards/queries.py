@@ -1,0 +1,15 @@
+"""Questions other contexts may ask of the evaluation (read side)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.awards.decider import CLEARED, EVALUATION, evaluator_standing
+from services.shared.context import Actor
+
+
+async def evaluator_cleared(executor: Any, solicitation_id: str, actor: Actor) -> bool:
+    """Whether an evaluator may see the solicitation's bid content: appointed to it and
+    declared without a conflict. Anything showing unsealed bids to evaluators asks this."""
+    state, _ = await executor.load(EVALUATION, solicitation_id)
+    return bool(state.agency_id) and evaluator_standing(state, actor, state.agency_id) == CLEARED
