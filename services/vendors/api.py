@@ -14,17 +14,12 @@ from infra.executor import Outcome
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
-from projections.vendor_standing.matching import tax_key
-from projections.vendor_standing.queries import matching_exclusions
-from services.agencies.decider import AGENCY
 from services.shared.context import Actor
-from services.shared.errors import Conflict, Forbidden, NotFound
+from services.shared.errors import Forbidden, NotFound
 from services.vendors.commands import (
     AddCertification,
     ApproveVendor,
-    ExclusionHit,
     InviteUser,
-    Locality,
     RegisterVendor,
     RejectCertification,
     RejectVendor,
@@ -34,7 +29,8 @@ from services.vendors.commands import (
     VerifyCertification,
 )
 from services.vendors.config import vendor_settings
-from services.vendors.decider import VENDOR, Vendor, check_registration
+from services.vendors.decider import VENDOR, Vendor
+from services.vendors.registration import localities, register_vendor
 from services.vendors.schemas import (
     CertificationIn,
     CertificationOut,
@@ -50,7 +46,6 @@ from services.vendors.schemas import (
     public_vendor_out,
     vendor_out,
 )
-from services.vendors.tax_ids import TAX_ID, ClaimTaxId
 
 #: statuses in which a vendor's public profile is shown to others
 _PUBLIC_STATUSES = ("approved", "expired")
@@ -63,17 +58,6 @@ def sees_everything(state: Vendor, actor: Actor | None) -> bool:
     if actor is None:
         return False
     return actor.role == "admin" or (actor.role == "vendor" and state.is_user(actor.sub))
-
-
-async def _localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:
-    """The named agencies that exist, with where their local businesses are."""
-    found: dict[str, Locality] = {}
-    for agency_id in dict.fromkeys(agency_ids or []):
-        agency, version = await civic.executor.load(AGENCY, agency_id)
-        if version:
-            found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
-                                        zip_prefixes=agency.local_zip_prefixes)
-    return found
 
 
 def _vendor_id_for(command_id: str | None) -> str:
@@ -110,34 +94,9 @@ class VendorController(Controller):
             vendor_id=vendor_id, legal_name=data.legal_name, dba=data.dba, tax_id=data.tax_id,
             address=data.address.to_event(), contacts=[c.to_event() for c in data.contacts],
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
-            local_agencies=data.local_agencies, localities=await _localities(civic, data.local_agencies),
+            local_agencies=data.local_agencies,
         )
-        check_registration(command)  # refuse bad input before anything is read or claimed
-        hits = await matching_exclusions(civic.pool, data.tax_id, data.legal_name, civic.clock.now().date())
-        command = msgspec.structs.replace(command, exclusion_hits=[
-            ExclusionHit(exclusion_id=h.exclusion_id, reason=h.reason) for h in hits])
-        claim_key = tax_key(data.tax_id) or ""
-        # The tax id claim and the registration commit together or not at all.
-        async with civic.pool.acquire() as conn, conn.transaction():
-            claim, claim_version = await civic.executor.load(TAX_ID, claim_key, conn=conn)
-            holder_rejected = False
-            if claim.holder is not None and claim.holder != vendor_id:
-                holder, _ = await civic.executor.load(VENDOR, claim.holder, conn=conn)
-                holder_rejected = holder.status == "rejected"
-            try:
-                await civic.executor.execute(
-                    TAX_ID, claim_key, ClaimTaxId(tax_id=data.tax_id, vendor_id=vendor_id,
-                                                  holder_rejected=holder_rejected),
-                    actor, expected_version=claim_version, conn=conn,
-                    command_id=f"{command_id}:taxid" if command_id else None)
-            except Conflict as exc:
-                if exc.code != "version_conflict":
-                    raise
-                raise Conflict("another registration with this tax id is in progress",
-                               code="duplicate_tax_id",
-                               details=[{"field": "tax_id", "message": "already registered"}]) from exc
-            outcome = await civic.executor.execute(VENDOR, vendor_id, command, actor, command_id=command_id,
-                                                   conn=conn)
+        outcome = await register_vendor(civic, actor, command, command_id)
         return vendor_out(outcome.state, outcome.version)
 
     @get("/{vendor_id:str}", summary="Read a vendor: the whole record for its users and admins, "
@@ -162,7 +121,7 @@ class VendorController(Controller):
             address=data.address.to_event() if data.address else None,
             contacts=[c.to_event() for c in data.contacts] if data.contacts is not None else None,
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
-            local_agencies=data.local_agencies, localities=await _localities(civic, agencies),
+            local_agencies=data.local_agencies, localities=await localities(civic, agencies),
         )
         return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.update")
 

@@ -1,0 +1,61 @@
+"""Registering a vendor: the edge work around the pure decider.
+
+Reads what the decider needs from outside the vendor stream (agencies' localities, the
+exclusion list) and appends the tax id claim and the registration in one transaction,
+so two registrations with one EIN cannot both succeed and a refused one holds nothing.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from infra.container import Civic
+from infra.executor import Outcome
+from projections.vendor_standing.matching import tax_key
+from projections.vendor_standing.queries import matching_exclusions
+from services.agencies.decider import AGENCY
+from services.shared.context import Actor
+from services.shared.errors import Conflict
+from services.vendors.commands import ExclusionHit, Locality, RegisterVendor
+from services.vendors.decider import VENDOR, Vendor, check_registration
+from services.vendors.tax_ids import TAX_ID, ClaimTaxId
+
+
+async def localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:
+    """The named agencies that exist, with where their local businesses are."""
+    found: dict[str, Locality] = {}
+    for agency_id in dict.fromkeys(agency_ids or []):
+        agency, version = await civic.executor.load(AGENCY, agency_id)
+        if version:
+            found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
+                                        zip_prefixes=agency.local_zip_prefixes)
+    return found
+
+
+async def register_vendor(civic: Civic, actor: Actor, command: RegisterVendor,
+                          command_id: str | None) -> Outcome[Vendor]:
+    command = msgspec.structs.replace(command, localities=await localities(civic, command.local_agencies))
+    check_registration(command)  # refuse bad input before anything is read or claimed
+    hits = await matching_exclusions(civic.pool, command.tax_id, command.legal_name, civic.clock.now().date())
+    command = msgspec.structs.replace(command, exclusion_hits=[
+        ExclusionHit(exclusion_id=h.exclusion_id, reason=h.reason) for h in hits])
+    claim_key = tax_key(command.tax_id) or ""
+    async with civic.pool.acquire() as conn, conn.transaction():
+        claim, claim_version = await civic.executor.load(TAX_ID, claim_key, conn=conn)
+        holder_rejected = False
+        if claim.holder is not None and claim.holder != command.vendor_id:
+            holder, _ = await civic.executor.load(VENDOR, claim.holder, conn=conn)
+            holder_rejected = holder.status == "rejected"
+        claim_command = ClaimTaxId(tax_id=command.tax_id, vendor_id=command.vendor_id,
+                                   holder_rejected=holder_rejected)
+        try:
+            await civic.executor.execute(TAX_ID, claim_key, claim_command, actor, expected_version=claim_version,
+                                         conn=conn, command_id=f"{command_id}:taxid" if command_id else None)
+        except Conflict as exc:
+            if exc.code != "version_conflict":
+                raise
+            # a concurrent registration claimed this EIN first
+            raise Conflict("another registration with this tax id is in progress", code="duplicate_tax_id",
+                           details=[{"field": "tax_id", "message": "already registered"}]) from exc
+        return await civic.executor.execute(VENDOR, command.vendor_id, command, actor, command_id=command_id,
+                                            conn=conn)
