@@ -8,7 +8,7 @@ import logging
 from typing import Any, Protocol
 
 from events.base import tag_of
-from events.solicitations import AddendumPublished, SolicitationPublished
+from events.solicitations import AddendumPublished, SolicitationCancelled, SolicitationPublished
 from infra.eventstore import Position, RecordedEvent
 from services.solicitations.notices import NOTICES_PROJECTION
 
@@ -21,7 +21,8 @@ class NoticeSender(Protocol):
 
 class LogSender:
     async def send(self, notice: dict[str, Any]) -> None:
-        what = "new" if notice["kind"] == "published" else f"addendum {notice['addendum_number']} to"
+        what = {"published": "new", "cancelled": "cancelled"}.get(
+            notice["kind"], f"addendum {notice['addendum_number']} to")
         log.info("notice to vendor %s: %s %s %s %r closes %s", notice["vendor_id"], what,
                  notice["solicitation_type"], notice["solicitation_id"], notice["title"],
                  notice["submission_deadline"].isoformat())
@@ -37,7 +38,8 @@ class NoticeNotReady(TimeoutError):
 
 class DeliverNotices:
     name = "solicitations.notice_delivery"
-    types: frozenset[str] | None = frozenset({tag_of(SolicitationPublished), tag_of(AddendumPublished)})
+    types: frozenset[str] | None = frozenset(
+        {tag_of(SolicitationPublished), tag_of(AddendumPublished), tag_of(SolicitationCancelled)})
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic
@@ -50,7 +52,7 @@ class DeliverNotices:
         if row is None or Position(row["tx"], row["position"]) < recorded.position:
             raise NoticeNotReady(f"notices of {recorded.event_id} not projected yet")
         event = recorded.event
-        assert isinstance(event, SolicitationPublished | AddendumPublished)
+        assert isinstance(event, SolicitationPublished | AddendumPublished | SolicitationCancelled)
         sender = sender_for(self.civic)
         # Claim each notice before sending: a redelivery never sends it twice.
         claimed = await pool.fetch(

@@ -35,7 +35,7 @@ class FollowsOut(msgspec.Struct, frozen=True, kw_only=True):
 
 class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
-    #: "published" (a new solicitation) or "addendum" (a change to acknowledge)
+    #: "published" (a new solicitation), "addendum" (a change to acknowledge) or "cancelled"
     kind: str
     addendum_number: int | None
     vendor_id: str
@@ -79,8 +79,8 @@ class FollowController(Controller):
 
 
 @get("/notices", tags=["solicitations"], guards=[requires("vendor")],
-     summary="Notices of solicitations published with a commodity code you follow, and of addenda to "
-     "them or to solicitations you bid on, newest first",
+     summary="Notices of solicitations published with a commodity code you follow, and of addenda to and "
+     "cancellations of them or of solicitations you bid on, newest first",
      responses=error_responses(401, 403, 422))
 async def list_notices(
     civic: Civic, actor: Actor, vendor_id: VendorParam = None,

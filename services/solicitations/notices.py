@@ -1,6 +1,6 @@
 """Notices: publishing a solicitation records a notice for every vendor following one of
-its commodity codes; an addendum records one for those followers and for every vendor
-that has bid (they must acknowledge it). One projection reads follows, publications,
+its commodity codes; an addendum or a cancellation records one for those followers and
+for every vendor that has bid (they must acknowledge an addendum). One projection reads follows, publications,
 bids and addenda in global order, so each notice list is exactly what the follows were at
 that moment, and a rebuild gives the same lists."""
 
@@ -14,6 +14,7 @@ from events.solicitations import (
     AddendumPublished,
     CommodityFollowed,
     CommodityUnfollowed,
+    SolicitationCancelled,
     SolicitationPublished,
 )
 from projections.base import types_of
@@ -29,7 +30,7 @@ GROUP BY vendor_id
 ON CONFLICT (notice_id) DO NOTHING
 """
 
-_ADDENDUM = """
+_ANNOUNCEMENT = """
 WITH subject AS (SELECT * FROM solicitation_notice_subjects WHERE solicitation_id = $2),
      followers AS (
          SELECT f.vendor_id, array_agg(f.commodity_code ORDER BY f.commodity_code) AS codes
@@ -42,8 +43,8 @@ WITH subject AS (SELECT * FROM solicitation_notice_subjects WHERE solicitation_i
          WHERE b.solicitation_id = $2 AND b.vendor_id NOT IN (SELECT vendor_id FROM followers))
 INSERT INTO solicitation_notices (notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type,
                                   matched_codes, submission_deadline, published_at, kind, addendum_number)
-SELECT $1 || ':' || r.vendor_id, r.vendor_id, $2, s.agency_id, s.title, s.solicitation_type, r.codes, $3, $4,
-       'addendum', $5
+SELECT $1 || ':' || r.vendor_id, r.vendor_id, $2, s.agency_id, s.title, s.solicitation_type, r.codes,
+       coalesce($3, s.submission_deadline), $4, $5, $6
 FROM recipients r, subject s
 ON CONFLICT (notice_id) DO NOTHING
 """
@@ -53,8 +54,8 @@ class NoticesProjection:
     name = NOTICES_PROJECTION
     tables: Sequence[str] = ("solicitation_follows", "solicitation_notices", "solicitation_notice_subjects",
               "solicitation_notice_bidders")
-    types: frozenset[str] | None = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished, AddendumPublished,
-                     BidSubmitted)
+    types: frozenset[str] | None = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished,
+                                            AddendumPublished, SolicitationCancelled, BidSubmitted)
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:
         for recorded in events:
@@ -71,11 +72,11 @@ class NoticesProjection:
                         event.vendor_id, event.commodity_code)
                 case SolicitationPublished():
                     await conn.execute(
-                        "INSERT INTO solicitation_notice_subjects"
-                        " (solicitation_id, agency_id, title, solicitation_type, commodity_codes)"
-                        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (solicitation_id) DO NOTHING",
+                        "INSERT INTO solicitation_notice_subjects (solicitation_id, agency_id, title,"
+                        " solicitation_type, commodity_codes, submission_deadline)"
+                        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (solicitation_id) DO NOTHING",
                         event.solicitation_id, event.agency_id, event.title, event.solicitation_type,
-                        list(event.commodity_codes))
+                        list(event.commodity_codes), event.submission_deadline)
                     await conn.execute(
                         _PUBLISHED, recorded.event_id, event.solicitation_id, event.agency_id, event.title,
                         event.solicitation_type, event.submission_deadline, event.published_at,
@@ -86,8 +87,16 @@ class NoticesProjection:
                         " ON CONFLICT DO NOTHING", event.solicitation_id, event.vendor_id)
                 case AddendumPublished():
                     await conn.execute(
-                        _ADDENDUM, recorded.event_id, event.solicitation_id, event.submission_deadline,
-                        event.published_at or recorded.metadata.occurred_at, event.number)
+                        "UPDATE solicitation_notice_subjects SET submission_deadline = $2 WHERE solicitation_id = $1",
+                        event.solicitation_id, event.submission_deadline)
+                    await conn.execute(
+                        _ANNOUNCEMENT, recorded.event_id, event.solicitation_id, event.submission_deadline,
+                        event.published_at or recorded.metadata.occurred_at, "addendum", event.number)
+                case SolicitationCancelled():
+                    # Drafts were never announced: the subject row exists only once published.
+                    await conn.execute(
+                        _ANNOUNCEMENT, recorded.event_id, event.solicitation_id, None,
+                        event.cancelled_at or recorded.metadata.occurred_at, "cancelled", None)
 
 
 async def notices_of(conn: Any, vendor_ids: Sequence[str], limit: int, offset: int) -> list[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.e2e.solicitations.helpers import API, bid_body, bidder, new_agency, published
 from tests.support import eventually, unique
 
@@ -46,7 +48,7 @@ async def test_publishing_notifies_followers_of_its_codes(client, token, civic):
                for n in (await client.get(f"{API}/notices", headers=follower)).json())
 
 
-async def test_addenda_are_announced_to_followers_and_bidders(client, token, civic):
+async def test_addenda_and_cancellations_are_announced_to_followers_and_bidders(client, token, civic):
     code = unique("A")[:12]
     _, follower = await bidder(client, token, civic)
     _, bidding = await bidder(client, token, civic)
@@ -72,3 +74,15 @@ async def test_addenda_are_announced_to_followers_and_bidders(client, token, civ
     assert to_follower["addendum_number"] == to_bidder["addendum_number"] == 1
     assert to_follower["matched_codes"] == [code] and to_bidder["matched_codes"] == []
     assert await addendum_notices(bystander)() == []
+
+    cancelled = await client.post(f"{API}/solicitations/{sol['id']}/cancel", json={"reason": "Scope changed"},
+                                  headers=buyer)
+    assert cancelled.status_code == 200
+
+    async def cancellation():
+        found = (await client.get(f"{API}/notices", headers=bidding)).json()
+        return [n for n in found if n["solicitation_id"] == sol["id"] and n["kind"] == "cancelled"]
+
+    [notice] = await eventually(cancellation, what="cancellation notice to the bidder")
+    assert (datetime.fromisoformat(notice["submission_deadline"])
+            == datetime.fromisoformat(addendum.json()["submission_deadline"]))
