@@ -8,6 +8,7 @@ statements is kept, so the outcome equals applying the events one by one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from infra.eventstore import RecordedEvent
 
 Statement = tuple[str, tuple[Any, ...]]
+_PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
 async def execute_in_order(conn: asyncpg.Connection, statements: Iterable[Statement]) -> None:
@@ -36,8 +38,9 @@ class Bulk:
 
     A run of consecutive events of that type is turned into rows (``row``) and every
     statement receives the run as column arrays (``unnest($1::text[], ...)``), in order: one
-    round trip per statement per run, however long the run. Statements must tolerate the
-    same key twice in a run (``DISTINCT ON`` the latest position, or keyed facts).
+    round trip per statement per run, however long the run. A statement gets the leading
+    columns up to the highest ``$n`` it names. Statements must tolerate the same key twice
+    in a run (``DISTINCT ON`` the latest position, or keyed facts).
     """
 
     statements: tuple[str, ...]
@@ -53,4 +56,8 @@ async def apply_in_runs(conn: asyncpg.Connection, events: Iterable[RecordedEvent
         rows = [handler.row(recorded) for recorded in run]
         columns = [list(column) for column in zip(*rows, strict=True)]
         for sql in handler.statements:
-            await conn.execute(sql, *columns)
+            await conn.execute(sql, *columns[: _arity(sql)])
+
+
+def _arity(sql: str) -> int:
+    return max((int(n) for n in _PLACEHOLDER.findall(sql)), default=0)

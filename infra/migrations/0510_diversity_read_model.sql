@@ -61,17 +61,22 @@ CREATE TABLE diversity_contracts (
     vendor_id        text NOT NULL
 );
 
--- One row per bidder and solicitation (a replaced bid is still one bid).
+-- One row per bidder and solicitation (a replaced bid is still one bid). Agency and category
+-- are the solicitation's; ``won`` follows the awards (finalized and not cancelled).
 CREATE TABLE diversity_bids (
     solicitation_id  text    NOT NULL,
     vendor_id        text    NOT NULL,
+    agency_id        text    NOT NULL,
+    category         text    NOT NULL,
     received_on      date    NOT NULL,
     programs         text[]  NOT NULL,
     withdrawn        boolean NOT NULL DEFAULT false,
+    won              boolean NOT NULL DEFAULT false,
     src_tx           bigint  NOT NULL,
     src_pos          bigint  NOT NULL,
     PRIMARY KEY (solicitation_id, vendor_id)
 );
+CREATE INDEX diversity_bids_agency_received ON diversity_bids (agency_id, received_on);
 CREATE INDEX diversity_bids_received ON diversity_bids (received_on);
 
 CREATE TABLE diversity_awards (
@@ -82,6 +87,7 @@ CREATE TABLE diversity_awards (
     currency         text    NOT NULL,
     amount           bigint  NOT NULL,
     awarded_on       date    NOT NULL,
+    category         text    NOT NULL,
     -- programs the vendor was certified in on the award date
     programs         text[]  NOT NULL,
     cancelled        boolean NOT NULL DEFAULT false

@@ -13,9 +13,13 @@ from infra.eventstore import RecordedEvent
 from projections.statements import Bulk
 
 _BID = """
-INSERT INTO diversity_bids AS b (solicitation_id, vendor_id, received_on, programs, withdrawn, src_tx, src_pos)
-SELECT DISTINCT ON (sid, vid) sid, vid, day, diversity_programs_on(vid, day), false, tx, pos
+INSERT INTO diversity_bids AS b (solicitation_id, vendor_id, agency_id, category, received_on, programs, won,
+    src_tx, src_pos)
+SELECT DISTINCT ON (sid, vid) sid, vid, s.agency_id, s.category, day, diversity_programs_on(vid, day),
+    EXISTS (SELECT 1 FROM diversity_awards a WHERE a.solicitation_id = sid AND a.vendor_id = vid AND NOT a.cancelled),
+    tx, pos
 FROM unnest($1::text[], $2::text[], $3::date[], $4::bigint[], $5::bigint[]) AS i(sid, vid, day, tx, pos)
+JOIN diversity_solicitations s ON s.solicitation_id = i.sid
 ORDER BY sid, vid, tx DESC, pos DESC
 ON CONFLICT (solicitation_id, vendor_id) DO UPDATE SET received_on = EXCLUDED.received_on,
     programs = EXCLUDED.programs, withdrawn = false, src_tx = EXCLUDED.src_tx, src_pos = EXCLUDED.src_pos
@@ -44,12 +48,24 @@ def _bid_withdrawn(r: RecordedEvent) -> tuple[Any, ...]:
 
 
 _AWARD = """
-INSERT INTO diversity_awards (award_id, solicitation_id, agency_id, vendor_id, currency, amount, awarded_on, programs)
-SELECT DISTINCT ON (id) id, sid, agency, vendor, currency, amount, day, diversity_programs_on(vendor, day)
+INSERT INTO diversity_awards (award_id, solicitation_id, agency_id, vendor_id, currency, amount, awarded_on,
+    category, programs)
+SELECT DISTINCT ON (id) id, sid, agency, vendor, currency, amount, day,
+    coalesce((SELECT s.category FROM diversity_solicitations s WHERE s.solicitation_id = i.sid), ''),
+    diversity_programs_on(vendor, day)
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::date[])
      AS i(id, sid, agency, vendor, currency, amount, day)
 ORDER BY id
 ON CONFLICT (award_id) DO NOTHING
+"""
+
+# A bid wins while an award to its vendor on its solicitation stands.
+_WINS = """
+UPDATE diversity_bids b SET won = EXISTS (SELECT 1 FROM diversity_awards a WHERE a.solicitation_id = b.solicitation_id
+    AND a.vendor_id = b.vendor_id AND NOT a.cancelled)
+FROM diversity_awards changed
+WHERE changed.award_id = ANY($1::text[]) AND b.solicitation_id = changed.solicitation_id
+  AND b.vendor_id = changed.vendor_id
 """
 
 _AWARD_CANCELLED = "UPDATE diversity_awards SET cancelled = true WHERE award_id = ANY($1::text[])"
@@ -145,8 +161,8 @@ HANDLERS: dict[str, Bulk] = {
     "bids.BidSubmitted.v1": Bulk((_BID,), _bid),
     "bids.BidReplaced.v1": Bulk((_BID,), _bid),
     "bids.BidWithdrawn.v1": Bulk((_BID_WITHDRAWN,), _bid_withdrawn),
-    "awards.AwardFinalized.v1": Bulk((_AWARD,), _award),
-    "awards.AwardCancelled.v1": Bulk((_AWARD_CANCELLED,), lambda r: (r.event.award_id,)),
+    "awards.AwardFinalized.v1": Bulk((_AWARD, _WINS), _award),
+    "awards.AwardCancelled.v1": Bulk((_AWARD_CANCELLED, _WINS), lambda r: (r.event.award_id,)),
     "payments.PaymentStarted.v1": Bulk((_PAYMENT,), _payment),
     "payments.PaymentSucceeded.v1": Bulk((_PAYMENT, _PAID), _payment),
     "payments.PaymentRefunded.v1": Bulk((_REFUND,), _refund),

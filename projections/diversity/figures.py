@@ -88,63 +88,57 @@ def _spread(rows: list[asyncpg.Record], *fields: str) -> list[Sums]:
 
 async def awards(conn: asyncpg.Connection, scope: Scope) -> Sums:
     p = Params()
-    agency = f" AND a.agency_id = {p(scope.agency)}" if scope.agency else ""
-    group = _group_sql(scope.group_by, "a.awarded_on", "coalesce(s.category, '')", "a.agency_id")
+    agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
+    group = _group_sql(scope.group_by, "awarded_on", "category", "agency_id")
     rows = await conn.fetch(
-        f"SELECT a.agency_id, {group} AS grp, a.programs, sum(a.amount)::bigint AS amount"
-        " FROM diversity_awards a LEFT JOIN diversity_solicitations s USING (solicitation_id)"
-        f" WHERE NOT a.cancelled AND a.awarded_on >= {p(scope.start, 'date')}"
-        f" AND a.awarded_on <= {p(scope.end, 'date')} AND a.currency = {p(scope.currency)}{agency}"
-        " GROUP BY 1, 2, 3", *p.values)
+        f"SELECT agency_id, {group} AS grp, programs, sum(amount)::bigint AS amount FROM diversity_awards"
+        f" WHERE NOT cancelled AND awarded_on >= {p(scope.start, 'date')} AND awarded_on <= {p(scope.end, 'date')}"
+        f" AND currency = {p(scope.currency)}{agency} GROUP BY 1, 2, 3", *p.values)
     return _spread(rows, "amount")[0]
 
 
 async def bids(conn: asyncpg.Connection, scope: Scope) -> tuple[Sums, Sums]:
     """Bids (not withdrawn) received in the period, and how many of them won an award."""
     p = Params()
-    agency = f" AND s.agency_id = {p(scope.agency)}" if scope.agency else ""
-    group = _group_sql(scope.group_by, "b.received_on", "s.category", "s.agency_id")
+    agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
+    group = _group_sql(scope.group_by, "received_on", "category", "agency_id")
     rows = await conn.fetch(
-        f"SELECT s.agency_id, {group} AS grp, b.programs, count(*) AS bids,"
-        " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM diversity_awards a WHERE a.solicitation_id ="
-        " b.solicitation_id AND a.vendor_id = b.vendor_id AND NOT a.cancelled)) AS wins"
-        " FROM diversity_bids b JOIN diversity_solicitations s USING (solicitation_id)"
-        f" WHERE NOT b.withdrawn AND b.received_on >= {p(scope.start, 'date')}"
-        f" AND b.received_on <= {p(scope.end, 'date')}{agency} GROUP BY 1, 2, 3", *p.values)
+        f"SELECT agency_id, {group} AS grp, programs, count(*) AS bids, count(*) FILTER (WHERE won) AS wins"
+        f" FROM diversity_bids WHERE NOT withdrawn AND received_on >= {p(scope.start, 'date')}"
+        f" AND received_on <= {p(scope.end, 'date')}{agency} GROUP BY 1, 2, 3", *p.values)
     submitted, won = _spread(rows, "bids", "wins")
     return submitted, won
 
 
 async def certified_vendors(conn: asyncpg.Connection, scope: Scope) -> Sums | None:
-    """Approved vendors certified (verified, valid) on at least one day of the period — or of
-    each month, or per commodity category they registered. Vendors register with the
+    """Vendors approved and certified (verified, valid) on at least one day of the period — or
+    of each month, or per commodity category they registered. Vendors register with the
     marketplace, not with an agency, so there is no count per agency (``None``)."""
     if scope.group_by == "agency":
         return None
     p = Params()
     start, end = p(scope.start, "date"), p(scope.end, "date")
-    if scope.group_by == "month":
-        periods = (f"SELECT to_char(m, 'YYYY-MM') AS grp, greatest(m::date, {start}) AS lo,"
-                   f" least((m + interval '1 month' - interval '1 day')::date, {end}) AS hi"
-                   f" FROM generate_series(date_trunc('month', {start}::timestamp), {end}::timestamp,"
-                   " interval '1 month') m")
-    else:
-        periods = f"SELECT '' AS grp, {start} AS lo, {end} AS hi"
-    category = ""
-    group = "g.grp"
-    if scope.group_by == "category":
-        category = (" CROSS JOIN LATERAL (SELECT DISTINCT left(regexp_replace(code, '[^0-9]', '', 'g'), 2)"
-                    " AS cat FROM unnest(v.commodity_codes) code) k")
-        group = "k.cat"
+    # the days on which each certification counted: approved, verified, effective, not expired
+    windows = ("SELECT c.vendor_id, c.program, v.commodity_codes,"
+               " greatest(c.effective_date, c.verified_on, v.approved_on) AS lo,"
+               " least(c.expiry_date, c.ended_on - 1) AS hi"
+               " FROM diversity_certifications c JOIN diversity_vendors v USING (vendor_id)"
+               " WHERE NOT c.rejected AND c.verified_on IS NOT NULL AND v.approved_on IS NOT NULL")
+    match scope.group_by:
+        case "month":
+            rows_sql = (f"SELECT to_char(m, 'YYYY-MM') AS grp, w.program, w.vendor_id FROM w"
+                        f" JOIN generate_series(date_trunc('month', {start}::timestamp), {end}::timestamp,"
+                        " interval '1 month') m ON w.lo < m + interval '1 month' AND w.hi >= m::date")
+        case "category":
+            rows_sql = ("SELECT left(regexp_replace(code, '[^0-9]', '', 'g'), 2) AS grp, w.program, w.vendor_id"
+                        " FROM w CROSS JOIN LATERAL unnest(w.commodity_codes) code")
+        case _:
+            rows_sql = "SELECT '' AS grp, w.program, w.vendor_id FROM w"
     rows = await conn.fetch(
-        "SELECT grp, program, count(DISTINCT vendor_id) AS n FROM ("
-        f" SELECT {group} AS grp, c.program, c.vendor_id FROM ({periods}) g"
-        " JOIN diversity_certifications c ON NOT c.rejected AND c.verified_on IS NOT NULL"
-        " AND greatest(c.effective_date, c.verified_on) <= g.hi AND c.expiry_date >= g.lo"
-        " AND greatest(c.effective_date, c.verified_on) <= c.expiry_date"
-        " AND (c.ended_on IS NULL OR c.ended_on > greatest(g.lo, c.effective_date, c.verified_on))"
-        " JOIN diversity_vendors v ON v.vendor_id = c.vendor_id AND v.approved_on <= g.hi"
-        f"{category}) x GROUP BY GROUPING SETS ((grp, program), (grp))", *p.values)
+        f"WITH w AS (SELECT * FROM ({windows}) c WHERE lo <= hi AND lo <= {end} AND hi >= {start}),"
+        f" x AS ({rows_sql})"
+        " SELECT grp, program, count(DISTINCT vendor_id) AS n FROM x GROUP BY grp, program"
+        " UNION ALL SELECT grp, NULL, count(DISTINCT vendor_id) FROM x GROUP BY grp", *p.values)
     return {("", r["grp"], r["program"] or ANY): r["n"] for r in rows}
 
 
