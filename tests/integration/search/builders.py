@@ -150,3 +150,22 @@ async def replay_checks(civic: Civic, projection: object) -> None:
 
     await runner.rebuild()
     assert await snapshot(civic, tables) == live
+
+
+async def rebuild_with_cli(civic: Civic, projection: str) -> str:
+    """``civic rebuild <projection>`` against the test's database, as an operator runs it."""
+    import asyncio
+    import os
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "DATABASE_URL": civic.settings.database_url or "",
+           "NATS_URL": civic.settings.nats_url or "", "CIVIC_STREAM": civic.settings.stream_name,
+           "CIVIC_SUBJECT_PREFIX": civic.settings.subject_prefix, "COLUMNS": "120"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "infra.cli", "rebuild", projection, env=env,
+        cwd=Path(__file__).resolve().parents[3], stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    output, _ = await asyncio.wait_for(process.communicate(), 180)
+    text = output.decode()
+    assert process.returncode == 0, text
+    return text
