@@ -82,6 +82,8 @@ class Question(msgspec.Struct, frozen=True, kw_only=True):
     question_id: str
     question: str
     asked_at: datetime
+    # Kept so that the asker can follow their own question; no view shows it to others.
+    asked_by: str = ""
     answer: str | None = None
     answered_at: datetime | None = None
 
@@ -468,7 +470,8 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
                                 documents=tuple(event.documents))
             return replace(state, terms=terms, addenda=(*state.addenda, addendum))
         case QuestionAsked():
-            question = Question(question_id=event.question_id, question=event.question, asked_at=event.asked_at)
+            question = Question(question_id=event.question_id, question=event.question, asked_at=event.asked_at,
+                                asked_by=event.asked_by)
             return replace(state, questions=(*state.questions, question))
         case QuestionAnswered():
             return replace(state, questions=tuple(

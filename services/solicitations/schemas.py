@@ -209,9 +209,12 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
          warnings: list[str] | None = None, my_bids: list[MyBid] | None = None) -> SolicitationOut:
     t = state.t
     staff = is_agency_staff(actor, state) and actor is not None and actor.role == "buyer"
+    # Published answers for all; the agency's buyers also see open questions, and an asker
+    # sees their own. Nobody sees who asked.
+    asker = actor.sub if actor is not None else None
     questions = [QuestionOut(id=q.question_id, question=q.question, answer=q.answer, asked_at=q.asked_at,
                              answered_at=q.answered_at)
-                 for q in state.questions if staff or q.answer is not None]
+                 for q in state.questions if staff or q.answer is not None or q.asked_by == asker]
     return SolicitationOut(
         id=state.solicitation_id, agency_id=state.agency_id, status=state.status,
         solicitation_type=t.solicitation_type, title=t.title, description=t.description,

@@ -96,6 +96,9 @@ async def test_sealed_bidding_from_submission_to_opening(client, token, civic):
     assert asked.status_code == 201, asked.text
     qid = asked.json()["id"]
     assert all(q["id"] != qid for q in (await client.get(url)).json()["questions"])
+    assert all(q["id"] != qid for q in (await client.get(url, headers=bob)).json()["questions"])
+    assert [q["id"] for q in (await client.get(url, headers=alice)).json()["questions"]] == [qid]
+    assert [q["answer"] for q in (await client.get(url, headers=buyer)).json()["questions"]] == [None]
     answered = await client.post(f"{url}/questions/{qid}/answer", json={"answer": "No, cloud is fine."},
                                  headers=buyer)
     assert answered.status_code == 200, answered.text
