@@ -334,3 +334,14 @@ def test_unsuccessful_ends_the_solicitation():
     state, events = SOLICITATION.run([(RecordUnsuccessful(reason="no responsive bids"), system(NOW))], state)
     assert isinstance(events[0], SolicitationUnsuccessful) and state.status == "unsuccessful"
     assert SOLICITATION.decide(RecordUnsuccessful(reason="again"), state, system(NOW)) == []
+
+
+def test_an_rfi_gathers_information_and_is_never_awarded():
+    state, events = published(solicitation_type="RFI", method="selective", criteria=[],
+                              estimated_value=Money(amount=0, currency="USD"))
+    assert isinstance(events[1], SolicitationPublished)  # no method-by-value rule for information only
+    state = SOLICITATION.fold(SOLICITATION.decide(OpenSolicitation(tabulation=[]), state,
+                                                  system(state.t.opening_time)), state)
+    with pytest.raises(Conflict) as err:
+        SOLICITATION.decide(RecordAward(award_id="aw"), state, system(NOW))
+    assert err.value.code == "rfi_not_awardable"
