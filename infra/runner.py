@@ -160,15 +160,16 @@ class Runner:
         exc: BaseException, payload: str | None,
     ) -> None:
         log.error("%s: parked event %s (%s): %s", self.name, event_id, type_, exc)
+        error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000]
         await conn.execute(
             "INSERT INTO parked_events (projection, event_id, position, type, error, payload)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
             self.name,
-            event_id,
-            position,
-            type_,
-            "".join(traceback.format_exception_only(type(exc), exc)).strip()[:4000],
-            payload,
+            _storable(event_id),
+            _storable(position),
+            _storable(type_),
+            _storable(error),
+            _storable(payload),
         )
 
     # -- catching up from the store ---------------------------------------------------
@@ -333,6 +334,11 @@ class Runner:
         except (TimeoutError, NatsTimeoutError):
             more = []
         return [*first, *more]
+
+
+def _storable(text: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; a malformed message may contain any byte."""
+    return text.replace("\x00", "\\x00") if text is not None else None
 
 
 async def _unsubscribe(sub: Any) -> None:

@@ -34,11 +34,14 @@ def meta() -> Metadata:
     return Metadata(occurred_at=datetime.now(UTC), actor="tester")
 
 
-async def append_notes(store: EventStore, count: int, *, streams: int = 10, per_append: int = 1) -> None:
-    """``count`` events spread over ``streams`` streams, ``per_append`` at a time."""
-    n = 0
-    while n < count:
-        size = min(per_append, count - n)
+async def append_notes(
+    store: EventStore, count: int, *, streams: int = 10, per_append: int = 1, first: int = 0
+) -> None:
+    """Notes ``first`` .. ``first + count - 1`` spread over ``streams`` streams,
+    ``per_append`` at a time."""
+    n = first
+    while n < first + count:
+        size = min(per_append, first + count - n)
         await store.append(f"note-{n % streams}", None, [Noted(n=n + i) for i in range(size)], meta())
         n += size
 
