@@ -168,3 +168,20 @@ def main(database_url: str, payments: int) -> None:
                                               progress=lambda n: print(f"  {n:,} events applied", end="\r")))
     print()
     print("\n".join(figures.lines()))
+
+
+def cli_main(argv: list[str] | None = None) -> None:
+    """``python -m projections.diversity.bench --payments N`` against the configured servers."""
+    import argparse
+
+    from infra import embedded
+    from infra.settings import Settings
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--payments", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    main(embedded.resolve(Settings.from_env()).database_url or "", args.payments)
+
+
+if __name__ == "__main__":
+    cli_main()

@@ -53,8 +53,8 @@ ON CONFLICT (vendor_id) DO NOTHING
 _VENDOR_CODES = """
 UPDATE diversity_vendors v SET commodity_codes = string_to_array(i.codes, ' '), src_tx = i.tx, src_pos = i.pos
 FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
-      AS i(id, codes, tx, pos) ORDER BY id, tx DESC, pos DESC) i
-WHERE v.vendor_id = i.id AND i.codes IS NOT NULL AND (v.src_tx, v.src_pos) < (i.tx, i.pos)
+      AS i(id, codes, tx, pos) WHERE codes IS NOT NULL ORDER BY id, tx DESC, pos DESC) i
+WHERE v.vendor_id = i.id AND (v.src_tx, v.src_pos) < (i.tx, i.pos)
 """
 
 

@@ -23,6 +23,8 @@ class Workspace:
         self.refs: dict[str, tuple[str, dict[str, Any]]] = {}
         self._first: dict[str, tuple[int, int]] = {}
         self._changed_orgs: set[str] = set()
+        #: organisations looked up and not found: no need to ask again in this batch
+        self._unknown: set[str] = set()
         self._changed_refs: set[str] = set()
         self._releases: list[tuple[Any, ...]] = []
 
@@ -41,8 +43,11 @@ class Workspace:
         return process
 
     async def load_organisations(self, org_ids: Iterable[str]) -> None:
-        missing = sorted({o for o in org_ids if o and o not in self.orgs})
+        missing = sorted(
+            {o for o in org_ids if o and o not in self.orgs and o not in self._unknown}
+        )
         if missing:
+            self._unknown.update(missing)  # until found below or set by an event
             rows = await self.conn.fetch(
                 "SELECT org_id, facts::text AS facts FROM ocds_organisations WHERE org_id = ANY($1::text[])",
                 missing,

@@ -243,3 +243,20 @@ def main(database_url: str, rows: int) -> None:
                                            progress=lambda n: print(f"  {n:,} events applied", end="\r")))
     print()
     print("\n".join(figures.lines()))
+
+
+def cli_main(argv: list[str] | None = None) -> None:
+    """``python -m projections.search.bench --rows N`` against the configured servers."""
+    import argparse
+
+    from infra import embedded
+    from infra.settings import Settings
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    main(embedded.resolve(Settings.from_env()).database_url or "", args.rows)
+
+
+if __name__ == "__main__":
+    cli_main()
