@@ -8,6 +8,7 @@ the tenderers and their number become public only with the opening.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from projections.ocds.process import Change, Process, Refs
 from projections.ocds.values import timestamp, value
@@ -78,6 +79,14 @@ def items(codes: list[str], title: str) -> list[dict[str, Any]]:
     return found
 
 
+def _is_web_address(url: str | None) -> bool:
+    """Only absolute http(s) addresses are published as links (``url`` is a URI in OCDS)."""
+    if not url or any(c.isspace() for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def documents(docs: list[dict[str, Any]], prefix: str, published: str) -> list[dict[str, Any]]:
     found = []
     for i, doc in enumerate(docs, start=1):
@@ -88,7 +97,7 @@ def documents(docs: list[dict[str, Any]], prefix: str, published: str) -> list[d
             "format": doc.get("media_type"),
             "datePublished": published,
         }
-        if doc.get("url"):
+        if _is_web_address(doc.get("url")):
             entry["url"] = doc["url"]
         found.append({k: v for k, v in entry.items() if v is not None})
     return found

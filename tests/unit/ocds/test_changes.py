@@ -209,3 +209,20 @@ def test_a_publication_without_a_known_draft_still_makes_a_valid_tender():
     assert "value" not in published.patch["tender"]
     assert published.patch["tender"]["title"] == "Salt"
     assert published.patch["tender"]["tenderPeriod"] == {"startDate": WHEN, "endDate": WHEN}
+
+
+def test_only_web_addresses_become_document_links():
+    from projections.ocds.tender import documents
+
+    docs = documents(
+        [
+            {"name": "Spec", "url": "https://docs.example/spec.pdf"},
+            {"name": "Map", "url": "map.pdf"},
+            {"name": "Plan", "url": "javascript:alert(1)"},
+            {"name": "Note"},
+        ],
+        "document",
+        WHEN,
+    )
+    assert [d.get("url") for d in docs] == ["https://docs.example/spec.pdf", None, None, None]
+    assert [d["id"] for d in docs] == ["document-1", "document-2", "document-3", "document-4"]
