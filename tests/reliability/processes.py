@@ -26,6 +26,7 @@ def environment(settings: Settings, **extra: str) -> dict[str, str]:
         "NATS_URL": settings.nats_url or "",
         "CIVIC_STREAM": settings.stream_name,
         "CIVIC_SUBJECT_PREFIX": settings.subject_prefix,
+        "CIVIC_STREAM_REPLICAS": str(settings.stream_replicas),
         "CIVIC_SIGNING_KEY": settings.signing_key or "",
         "CIVIC_DATA_DIR": str(settings.data_dir),
         "CIVIC_RATE_LIMIT_PER_MINUTE": str(settings.rate_limit_per_minute),

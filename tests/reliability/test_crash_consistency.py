@@ -4,7 +4,7 @@ restarted once. After recovery:
 
 - every read model equals a rebuild from the event store (zero differences),
 - every command that got a 2xx has its events in the store, appended exactly once,
-- no event is parked and no request got a 500.
+- the stream holds every stored event once, no event is parked, no request got a 500.
 
 The default suite runs a short version; the full one (5,000 commands) is slow:
 
@@ -20,17 +20,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from infra.container import open_civic
 from tests.reliability import processes
-from tests.reliability.consistency import command_effects, compare_with_rebuild, parked, wait_caught_up
 from tests.reliability.servers import OwnNats
+from tests.reliability.stack import own_stack, settle_and_compare
 from tests.reliability.workload import run_workload
-from tests.support import create_database, drop_database, isolated_settings, unique
 
 
 @dataclass
 class Chaos:
-    """Kills processes at seeded random moments until told to stop; restarts NATS once."""
+    """Kills processes at seeded random moments; restarts NATS once."""
 
     rng: random.Random
     victims: dict[str, processes.CivicProcess]
@@ -70,63 +68,35 @@ async def _crash_run(server_settings, tmp_path, *, commands: int, lanes: int, se
                      pause: tuple[float, float], max_seconds: float) -> dict:
     nats = OwnNats()
     nats.start()
-    tag = unique("")
-    name = f"civic_test_{tag}"
-    url = await create_database(server_settings.database_url, name)
-    settings = isolated_settings(server_settings.with_(nats_url=nats.url), url, tag).with_(data_dir=tmp_path)
-    api = processes.api(settings)
-    relay = processes.relay(settings)
-    projector = processes.projector(settings)
-    started = [api, relay, projector]
     try:
-        for process in started:
-            process.start()
-        chaos = Chaos(random.Random(seed), {"api": api, "relay": relay, "projector": projector}, nats, pause)
-        stop = asyncio.Event()
-        chaos_task = asyncio.create_task(chaos.run(stop))
-        totals = await run_workload([api.base_url], settings, commands=commands, lanes=lanes, seed=seed,
-                                    max_seconds=max_seconds)
-        stop.set()
-        await chaos_task
-        for process in started:
-            if not process.running:
-                await asyncio.to_thread(process.start)
-        civic = await open_civic(settings, with_nats=False)
-        try:
-            await wait_caught_up(civic, timeout=180)
-            projector.stop()
-            relay.stop()
-            accepted_keys = [o.key for o in totals.accepted]
-            missing, doubled = await command_effects(civic, accepted_keys)
-            rebuild = await compare_with_rebuild(civic)
-            figures = {
-                **totals.figures(),
-                "events": await civic.pool.fetchval("SELECT count(*) FROM events"),
-                "kills": chaos.kills,
-                "nats_restarts": chaos.nats_restarts,
-                "accepted_missing": len(missing),
-                "accepted_twice": len(doubled),
-                "parked": await parked(civic),
-                "read_models": rebuild,
-                "differences": sum(r["differences"] for r in rebuild.values()),
-                "server_errors": len(totals.server_errors),
-            }
-        finally:
-            await civic.close()
+        async with own_stack(server_settings, tmp_path, nats_url=nats.url) as stack:
+            stack.start()
+            chaos = Chaos(random.Random(seed), {"api": stack.apis[0], "relay": stack.relays[0],
+                                                "projector": stack.projectors[0]}, nats, pause)
+            stop = asyncio.Event()
+            chaos_task = asyncio.create_task(chaos.run(stop))
+            totals = await run_workload(stack.base_urls, stack.settings, commands=commands, lanes=lanes,
+                                        seed=seed, max_seconds=max_seconds)
+            stop.set()
+            await chaos_task
+            await asyncio.to_thread(stack.restart_dead)
+            after = await settle_and_compare(stack, nats_url=nats.url,
+                                             accepted_keys=[o.key for o in totals.accepted])
     finally:
-        for process in started:
-            process.stop()
         nats.remove()
-        await drop_database(server_settings.database_url, name)
+    figures = {**totals.figures(), **after, "kills": chaos.kills, "nats_restarts": chaos.nats_restarts,
+               "accepted_missing": len(after["accepted_missing"]),
+               "accepted_twice": len(after["accepted_twice"]), "server_errors": len(totals.server_errors)}
     print("crash consistency:", json.dumps(figures, sort_keys=True))
     assert not totals.server_errors, totals.server_errors[:5]
     assert figures["unanswered"] == 0, "a command never got an answer after recovery"
     assert figures["accepted"] > 0 and figures["events"] >= figures["accepted"]
     assert set(chaos.kills) == {"api", "relay", "projector"} and chaos.nats_restarts == 1, figures
-    assert not missing, f"accepted commands without events: {missing[:5]}"
-    assert not doubled, f"commands appended twice: {doubled[:5]}"
+    assert not after["accepted_missing"], f"accepted commands without events: {after['accepted_missing'][:5]}"
+    assert not after["accepted_twice"], f"commands appended twice: {after['accepted_twice'][:5]}"
+    assert figures["in_stream"] == figures["events"], "every stored event is on the stream once"
     assert figures["parked"] == 0
-    assert figures["differences"] == 0, rebuild
+    assert figures["differences"] == 0, after["read_models"]
     return figures
 
 
