@@ -17,6 +17,7 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
+from services.awards.queries import evaluator_cleared
 from services.bids.commands import (
     AcknowledgeAddendum,
     BidContent,
@@ -144,11 +145,16 @@ async def _own_bid(civic: Civic, actor: Actor, bid_id: str) -> tuple[Bid, Solici
     return bid, await load_facts(civic.store, bid.solicitation_id)
 
 
-def _may_read_opened(actor: Actor, facts: SolicitationFacts) -> bool:
-    """Agency staff and oversight read bids once the solicitation is opened."""
+async def _may_read_opened(civic: Civic, actor: Actor, facts: SolicitationFacts) -> bool:
+    """Once the solicitation is opened: oversight, the agency's buyers, and evaluators
+    appointed to it who declared no conflict of interest."""
     if actor.role in ("admin", "auditor"):
         return True
-    return actor.role in ("buyer", "evaluator") and actor.agency == facts.agency_id
+    if actor.agency != facts.agency_id:
+        return False
+    if actor.role == "evaluator":
+        return await evaluator_cleared(civic.executor, facts.solicitation_id, actor)
+    return actor.role == "buyer"
 
 
 class BidController(Controller):
@@ -204,7 +210,7 @@ class BidController(Controller):
             content = None if bid.status == "withdrawn" else _owner_content(civic, bid)
             return _out(bid, facts, version, content)
         # Before the opening the bid is sealed: say nothing, not even that it exists.
-        if bid.unsealed is None or not _may_read_opened(actor, facts):
+        if bid.unsealed is None or not await _may_read_opened(civic, actor, facts):
             raise missing
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,

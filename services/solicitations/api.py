@@ -11,6 +11,7 @@ from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from projections.vendor_standing.queries import vendors_of_user
+from services.awards.queries import evaluator_cleared
 from services.bids.decider import BID, bid_id_for
 from services.bids.queries import bids_of_solicitation
 from services.shared.context import Actor
@@ -66,7 +67,7 @@ async def _load_visible(civic: Civic, solicitation_id: str, actor: Actor | None)
 
 async def _bids_received(civic: Civic, state: Solicitation, actor: Actor | None) -> bool | None:
     """Agency staff and oversight learn whether bids exist, and only after the deadline."""
-    if not (is_agency_staff(actor, state) or is_oversight(actor)) or state.status in ("draft",):
+    if not (is_agency_staff(actor, state) or is_oversight(actor)) or state.status == "draft":
         return None
     if civic.clock.now() < state.t.submission_deadline:
         return None
@@ -84,6 +85,12 @@ async def _my_bids(civic: Civic, state: Solicitation, actor: Actor | None) -> li
         if bid.exists:
             mine.append(MyBid(bid_id=bid.bid_id, vendor_id=vendor_id, status=bid.status))
     return mine
+
+
+async def _evaluator_cleared(civic: Civic, state: Solicitation, actor: Actor | None) -> bool:
+    if actor is None or actor.role != "evaluator" or not state.opened or not is_agency_staff(actor, state):
+        return False
+    return await evaluator_cleared(civic.executor, state.solicitation_id, actor)
 
 
 class SolicitationController(Controller):
@@ -189,7 +196,8 @@ class SolicitationController(Controller):
     async def read(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
         state, version = await _load_visible(civic, solicitation_id, maybe_actor)
         return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor),
-                    my_bids=await _my_bids(civic, state, maybe_actor))
+                    my_bids=await _my_bids(civic, state, maybe_actor),
+                    evaluator_cleared=await _evaluator_cleared(civic, state, maybe_actor))
 
     @get("/{solicitation_id:str}/tabulation",
          summary="The bid tabulation, after the opening (public for an ITB)",
@@ -200,7 +208,8 @@ class SolicitationController(Controller):
         if not state.opened:
             raise Conflict(f"bids stay sealed until the opening at {state.t.opening_time.isoformat()}",
                            code="sealed")
-        if not may_see_tabulation(maybe_actor, state):
+        cleared = await _evaluator_cleared(civic, state, maybe_actor)
+        if not may_see_tabulation(maybe_actor, state, evaluator_cleared=cleared):
             if maybe_actor is None:
                 raise Unauthenticated("the tabulation of this solicitation is not public; sign in")
             raise Forbidden("the tabulation of this solicitation is for the agency and oversight",

@@ -193,12 +193,16 @@ def is_oversight(actor: Actor | None) -> bool:
     return actor is not None and actor.role in ("admin", "auditor")
 
 
-def may_see_tabulation(actor: Actor | None, state: Solicitation) -> bool:
-    """After the opening: agency staff and oversight; the public too for an ITB
-    (a public bid opening)."""
+def may_see_tabulation(actor: Actor | None, state: Solicitation, *, evaluator_cleared: bool = False) -> bool:
+    """After the opening: the agency's buyers, its evaluators cleared of conflicts, and
+    oversight; the public too for an ITB (a public bid opening)."""
     if not state.opened:
         return False
-    return is_agency_staff(actor, state) or is_oversight(actor) or state.t.solicitation_type == "ITB"
+    if state.t.solicitation_type == "ITB" or is_oversight(actor):
+        return True
+    if not is_agency_staff(actor, state) or actor is None:
+        return False
+    return actor.role == "buyer" or evaluator_cleared
 
 
 def may_see_draft(actor: Actor | None, state: Solicitation) -> bool:
@@ -206,7 +210,8 @@ def may_see_draft(actor: Actor | None, state: Solicitation) -> bool:
 
 
 def view(state: Solicitation, version: int, actor: Actor | None, *, bids_received: bool | None = None,
-         warnings: list[str] | None = None, my_bids: list[MyBid] | None = None) -> SolicitationOut:
+         warnings: list[str] | None = None, my_bids: list[MyBid] | None = None,
+         evaluator_cleared: bool = False) -> SolicitationOut:
     t = state.t
     staff = is_agency_staff(actor, state) and actor is not None and actor.role == "buyer"
     # Published answers for all; the agency's buyers also see open questions, and an asker
@@ -227,6 +232,7 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
                              published_at=a.published_at, documents=list(a.documents)) for a in state.addenda],
         questions=questions, closed_at=state.closed_at, opened_at=state.opened_at,
         cancel_reason=state.cancel_reason, bids_received=bids_received,
-        tabulation=list(state.tabulation) if may_see_tabulation(actor, state) else None,
+        tabulation=(list(state.tabulation)
+                    if may_see_tabulation(actor, state, evaluator_cleared=evaluator_cleared) else None),
         my_bids=my_bids, warnings=warnings or [], version=version,
     )

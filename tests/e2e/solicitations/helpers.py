@@ -87,3 +87,24 @@ def bid_body(amount: int, solicitation: dict[str, Any], **overrides: Any) -> dic
         "documents": [{"name": "Proposal.pdf"}],
     }
     return body | overrides
+
+
+async def cleared_evaluator(client, token, buyer, agency_id: str, solicitation_id: str,
+                            bidders: list[str]) -> dict[str, str]:
+    """An evaluator appointed to an opened solicitation who declared no conflict of
+    interest (through the awards API, once its read model has seen the opening)."""
+    sub = unique("evaluator")
+    evaluator = token("evaluator", sub=sub, agency=agency_id)
+    base = f"{API}/solicitations/{solicitation_id}"
+
+    async def appointed() -> bool:
+        response = await client.post(f"{base}/evaluators", json={"evaluator": sub}, headers=buyer)
+        return response.status_code == 201
+
+    async def declared() -> bool:
+        response = await client.post(f"{base}/coi-declarations", json={"bidders": bidders}, headers=evaluator)
+        return response.status_code == 201
+
+    await eventually(appointed, what="evaluator appointed")
+    await eventually(declared, what="conflict of interest declaration")
+    return evaluator

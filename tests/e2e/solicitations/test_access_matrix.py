@@ -12,18 +12,23 @@ from tests.e2e.solicitations.helpers import (
     advance,
     bid_body,
     bidder,
+    cleared_evaluator,
     new_agency,
     published,
 )
 from tests.support import eventually
 
-ROLES = ("anonymous", "owner", "other_vendor", "buyer", "other_buyer", "evaluator", "admin", "auditor", "finance")
+ROLES = ("anonymous", "owner", "other_vendor", "buyer", "other_buyer", "evaluator", "uncleared_evaluator", "admin",
+         "auditor", "finance")
+# After the opening "evaluator" is appointed and cleared of conflicts; "uncleared_evaluator"
+# belongs to the agency but was never appointed.
 STAFF = {"buyer", "evaluator", "admin", "auditor"}
+KNOW_BIDS_EXIST = STAFF | {"uncleared_evaluator"}
 
 
 async def _world(client, token, civic) -> dict[str, Any]:
     agency_id, buyer = await new_agency(client, token)
-    _, owner = await bidder(client, token, civic)
+    owner_id, owner = await bidder(client, token, civic)
     _, other = await bidder(client, token, civic)
     sol = await published(client, token, buyer)
     bid = await client.post(f"{API}/solicitations/{sol['id']}/bids", json=bid_body(123_456_78, sol), headers=owner)
@@ -31,9 +36,10 @@ async def _world(client, token, civic) -> dict[str, Any]:
     headers = {
         "anonymous": {}, "owner": owner, "other_vendor": other, "buyer": buyer,
         "other_buyer": token("buyer", agency="another-agency"), "evaluator": token("evaluator", agency=agency_id),
+        "uncleared_evaluator": token("evaluator", agency=agency_id),
         "admin": token("admin"), "auditor": token("auditor"), "finance": token("finance"),
     }
-    return {"sol": sol, "bid": bid.json(), "headers": headers}
+    return {"sol": sol, "bid": bid.json(), "headers": headers, "agency_id": agency_id, "bidders": [owner_id]}
 
 
 def _expect(role: str, **by_role: int) -> int:
@@ -48,7 +54,7 @@ async def _reads(client, w, phase: str) -> None:
         read = await client.get(sol_url, headers=h)
         assert read.status_code == 200, (phase, role, read.text)
         body = read.json()
-        sees_staff_facts = role in STAFF and phase != "before_deadline"
+        sees_staff_facts = role in KNOW_BIDS_EXIST and phase != "before_deadline"
         assert (body["bids_received"] is True) == sees_staff_facts, (phase, role, body["bids_received"])
         assert (body["tabulation"] is not None) == (role in STAFF and phase == "opened"), (phase, role)
 
@@ -126,6 +132,8 @@ async def test_access_matrix_before_and_after_the_deadline_and_after_opening(cli
         return got.status_code == 200
 
     await eventually(unsealed, what="bid unsealed")
+    w["headers"]["evaluator"] = await cleared_evaluator(client, token, w["headers"]["buyer"], w["agency_id"],
+                                                        w["sol"]["id"], w["bidders"])
     await _reads(client, w, "opened")
 
 

@@ -12,6 +12,7 @@ from tests.e2e.solicitations.helpers import (
     advance,
     bid_body,
     bidder,
+    cleared_evaluator,
     new_agency,
     now_of,
     published,
@@ -163,12 +164,21 @@ async def test_sealed_bidding_from_submission_to_opening(client, token, civic):
     assert (await client.get(f"{url}/tabulation", headers=bob)).status_code == 403
 
     async def unsealed():
-        got = await client.get(f"{API}/bids/{bid_b['id']}", headers=token("evaluator", agency=agency_id))
+        got = await client.get(f"{API}/bids/{bid_b['id']}", headers=buyer)
         return got.json() if got.status_code == 200 else None
 
     seen = await eventually(unsealed, what="bid unsealed for evaluation")
     assert seen["price"]["amount"] == 450_000_00 and seen["sealed"] is False and seen["counts"] is False
     assert len(seen["responses"]) == 3
+
+    # evaluators read bids only once appointed and cleared of conflicts of interest
+    uncleared = token("evaluator", agency=agency_id)
+    assert (await client.get(f"{API}/bids/{bid_b['id']}", headers=uncleared)).status_code == 404
+    assert (await client.get(f"{url}/tabulation", headers=uncleared)).status_code == 403
+    evaluator = await cleared_evaluator(client, token, buyer, agency_id, sid, sorted([vendor_a, vendor_b]))
+    as_evaluator = await client.get(f"{API}/bids/{bid_b['id']}", headers=evaluator)
+    assert as_evaluator.status_code == 200 and as_evaluator.json()["price"]["amount"] == 450_000_00
+    assert (await client.get(f"{url}/tabulation", headers=evaluator)).status_code == 200
 
 
 async def test_itb_opening_is_public(client, token, civic):
