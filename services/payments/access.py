@@ -28,7 +28,7 @@ def agency_scope(actor: Actor) -> str | None:
     """The one agency whose records the caller sees, or ``None`` for all (admin, auditor)."""
     if actor.role in ("admin",) or (actor.role == "auditor" and not actor.agency):
         return None
-    return actor.agency or "\x00none"
+    return actor.agency or ""  # staff without an agency see nothing
 
 
 async def can_see(civic: Civic, actor: Actor, record: Any) -> bool:

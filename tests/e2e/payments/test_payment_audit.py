@@ -80,6 +80,11 @@ async def test_finance_sees_only_its_agency_and_exports_csv(market, token):
     hidden = await market.client.get(f"{API}/payments/audit", params={"contract": contract_id},
                                      headers=other_finance)
     assert hidden.json()["items"] == []
+    no_agency = token("finance")
+    assert (await market.client.get(f"{API}/payments/audit", headers=no_agency)).json()["items"] == []
+    assert (await market.client.get(f"{API}/invoices", headers=no_agency)).json()["items"] == []
+    unnamed = await market.client.get(f"{API}/payments/audit/verify", headers=market.admin)
+    assert unnamed.status_code == 422 and unnamed.json()["error"]["details"][0]["field"] == "agency"
     exported = await market.client.get(f"{API}/payments/audit/export", params={"contract": contract_id},
                                        headers=market.finance)
     assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
