@@ -9,6 +9,7 @@ import json
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from infra import embedded
@@ -87,38 +88,54 @@ async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, sche
     return 0
 
 
+async def rebuild_projection(
+    settings: Settings, name: str, progress: Callable[[int, int], Any] | None = None
+) -> int:
+    """Rebuild one projection from the event store; returns the events replayed.
+
+    Raises ``KeyError`` for an unknown projection.
+    """
+    from infra.container import open_civic
+
+    civic = await open_civic(settings, with_nats=False)
+    try:
+        try:
+            runner = civic.runner_for(name)
+        except KeyError:
+            known = ", ".join(p.name for p in civic.projections())
+            raise KeyError(f"unknown projection {name!r}; known: {known}") from None
+        return await runner.rebuild(progress)
+    finally:
+        await civic.close()
+
+
 async def _rebuild(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from infra.container import open_civic
+    with Progress(TextColumn(f"rebuild {args.projection}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), transient=False) as progress:
+        task = progress.add_task("events", total=None)
 
-    civic = await open_civic(_settings(), with_nats=False)
-    try:
-        runner = civic.runner_for(args.projection)
-        with Progress(TextColumn(f"rebuild {args.projection}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), transient=False) as progress:
-            task = progress.add_task("events", total=None)
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-            def advance(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            count = await runner.rebuild(advance)
-        print(f"rebuilt {args.projection} from {count} events")
-    except KeyError:
-        names = ", ".join(p.name for p in civic.projections())
-        print(f"unknown projection {args.projection!r}; known: {names}", file=sys.stderr)
-        return 2
-    finally:
-        await civic.close()
+        try:
+            count = await rebuild_projection(_settings(), args.projection, advance)
+        except KeyError as exc:
+            print(exc.args[0], file=sys.stderr)
+            return 2
+    print(f"rebuilt {args.projection} from {count} events")
     return 0
 
 
-async def _status(args: argparse.Namespace) -> int:
+async def status_report(settings: Settings) -> dict[str, Any]:
+    """Where everything stands: events, the stream, the relay, each projection's
+    checkpoint, lag and parked events."""
     from infra.container import open_civic
     from infra.eventstore import Position
     from infra.relay import Relay
 
-    civic = await open_civic(_settings())
+    civic = await open_civic(settings)
     try:
         head = await civic.store.head()
         total = await civic.pool.fetchval("SELECT count(*) FROM events")
@@ -133,20 +150,23 @@ async def _status(args: argparse.Namespace) -> int:
                                "updated_at": row["updated_at"].isoformat()}
         if civic.nc is not None:
             info = await civic.js.stream_info(civic.settings.stream_name)
-            relay = Relay(civic.settings, civic.store, civic.nc)
-            last = await relay.last_in_stream()
+            last = await Relay(civic.settings, civic.store, civic.nc).last_in_stream()
             report["stream"] = {"name": civic.settings.stream_name, "messages": info.state.messages,
                                 "last_seq": info.state.last_seq, "last_position": str(last) if last else None}
+        parked = dict(await civic.pool.fetch(
+            "SELECT projection, count(*) FROM parked_events GROUP BY projection"))
         for handler in [*civic.projections(), *civic.reactors()]:
-            runner = civic.runner_for(handler.name)
-            checkpoint = await runner.checkpoint()
-            parked = await civic.pool.fetchval(
-                "SELECT count(*) FROM parked_events WHERE projection = $1", handler.name)
+            checkpoint = await civic.runner_for(handler.name).checkpoint()
             report["projections"][handler.name] = {
                 "checkpoint": str(checkpoint), "lag": await civic.store.count_after(checkpoint),
-                "parked": parked}
+                "parked": parked.get(handler.name, 0)}
     finally:
         await civic.close()
+    return report
+
+
+async def _status(args: argparse.Namespace) -> int:
+    report = await status_report(_settings())
     if args.json:
         print(json.dumps(report, indent=2))
     else:

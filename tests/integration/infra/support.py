@@ -101,6 +101,18 @@ async def store_order(store: EventStore) -> list[str]:
     return ids
 
 
+async def all_visible(store: EventStore, count: int) -> None:
+    """Wait until readers of the global order see ``count`` events. They stop below the
+    oldest transaction running anywhere on the server, which on a shared server may be
+    another database's."""
+    from tests.support import eventually
+
+    async def visible() -> bool:
+        return len(await store_order(store)) >= count
+
+    await eventually(visible, timeout=30, what=f"{count} visible events")
+
+
 async def stream_messages(js: Any, stream: str) -> list[Any]:
     """Every message the JetStream stream holds, in stream order."""
     info = await js.stream_info(stream)

@@ -16,7 +16,7 @@ from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY
 from services.shared.context import Actor
 from services.shared.errors import Conflict
-from tests.integration.infra.support import Noted, append_notes, meta, store_order
+from tests.integration.infra.support import Noted, all_visible, append_notes, meta, store_order
 from tests.support import create_database, drop_database, unique
 
 
@@ -106,6 +106,7 @@ async def test_a_repeated_command_id_executes_once(isolated):
 
 async def test_reading_a_stream_and_the_global_order_in_batches(store):
     await append_notes(store, 250, streams=7, per_append=3)
+    await all_visible(store, 250)
     stream = await store.read_stream("note-0")
     assert [e.version for e in stream] == list(range(1, len(stream) + 1))
     tail = await store.read_stream("note-0", after_version=5)
