@@ -20,7 +20,7 @@ import msgspec
 import stripe
 
 from events.base import Money
-from services.shared.errors import Unavailable
+from services.shared.errors import Invalid, Unavailable
 
 #: A card that localstripe (and Stripe's test mode) always charges successfully.
 TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
@@ -138,13 +138,19 @@ class StripeGateway:
 
 
 async def _call(awaitable: Any) -> Any:
-    """Stripe's connection and server errors become 503s; the caller may retry."""
+    """Stripe's connection, server and credential errors become 503s (retry later); a
+    request Stripe refuses becomes a 422 with Stripe's message; a decline stays a
+    ``CardError`` for the caller to record."""
     try:
         return await awaitable
-    except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
+    except stripe.CardError:
+        raise
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.AuthenticationError,
+            stripe.APIError) as exc:
         raise Unavailable("the payment provider is unavailable; retry shortly") from exc
-    except stripe.APIError as exc:
-        raise Unavailable("the payment provider failed; retry shortly") from exc
+    except stripe.StripeError as exc:
+        raise Invalid(f"the payment provider refused the request: {exc.user_message or exc}",
+                      code="payment_provider_refused") from exc
 
 
 def _intent(resource: Any) -> IntentState:
