@@ -110,8 +110,8 @@ def _serve(port: int, state: str | None, parent: int | None) -> None:
     import asyncio
 
     from aiohttp import web
-    from localstripe import resources
-    from localstripe.server import app
+    from localstripe import resources  # type: ignore[import-untyped]
+    from localstripe.server import app  # type: ignore[import-untyped]
 
     def dump(store: resources.Store) -> None:
         if state:
@@ -130,7 +130,7 @@ def _serve(port: int, state: str | None, parent: int | None) -> None:
     async def follow_parent(_: web.Application) -> None:
         # Stop with the process that started us, however it ended (even killed).
         async def watch() -> None:
-            while parent is None or _alive(parent):
+            while parent is None or _alive(parent):  # noqa: ASYNC110 - another process
                 await asyncio.sleep(1)
             raise web.GracefulExit()
 

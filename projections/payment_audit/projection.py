@@ -96,8 +96,8 @@ def _fact(event: Any) -> Fact:
 
 class PaymentAuditProjection:
     name = "payment_audit"
-    tables = ("payment_audit_entries", "payment_audit_links", "payment_audit_timeliness")
-    types = types_of(InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed, InvoiceResubmitted,
+    tables: Sequence[str] = ("payment_audit_entries", "payment_audit_links", "payment_audit_timeliness")
+    types: frozenset[str] | None = types_of(InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed, InvoiceResubmitted,
                      ReceiptConfirmed, InvoiceApproved, PaymentStarted, PaymentRetried,
                      PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentDisputed)
 

@@ -86,7 +86,7 @@ class StripeGateway:
             return None
         if self.local and self._test_card is None:
             method = await _call(self.client.v1.payment_methods.create_async(
-                params={"type": "card", "card": TEST_CARD}))  # type: ignore[typeddict-item]
+                params={"type": "card", "card": TEST_CARD}))  # type: ignore[arg-type]
             self._test_card = method.id
         return self._test_card if self.local else "pm_card_visa"  # Stripe's test-mode token
 

@@ -25,8 +25,8 @@ from projections.base import types_of
 
 class InvoiceListProjection:
     name = "payments_invoices"
-    tables = ("payments_invoices", "payments_payments")
-    types = types_of(InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed, InvoiceResubmitted,
+    tables: Sequence[str] = ("payments_invoices", "payments_payments")
+    types: frozenset[str] | None = types_of(InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed, InvoiceResubmitted,
                      InvoiceApproved, PaymentStarted, PaymentRetried, PaymentSucceeded,
                      PaymentFailed, PaymentRefunded)
 

@@ -19,7 +19,7 @@ class ProviderDown(ConnectionError):
 
 class PaymentStarter:
     name = "payments.start_on_approval"
-    types = types_of(InvoiceApproved)
+    types: frozenset[str] | None = types_of(InvoiceApproved)
 
     def __init__(self, civic: Civic) -> None:
         self.civic = civic

@@ -24,8 +24,8 @@ from services.payments.commands import AgencyTerms, ContractTerms
 
 class PaymentTermsProjection:
     name = "payments_terms"
-    tables = ("payments_contracts", "payments_agency_terms")
-    types = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
+    tables: Sequence[str] = ("payments_contracts", "payments_agency_terms")
+    types: frozenset[str] | None = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
                      ContractTerminated, AgencyRegistered)
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:

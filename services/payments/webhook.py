@@ -80,6 +80,10 @@ def _outcome(event: Any) -> tuple[str, Any] | None:
             return obj["id"], RecordFailure(stripe_payment_intent=obj["id"],
                                             reason=str(error.get("message") or "declined"),
                                             stripe_event_id=event["id"])
+        case "payment_intent.canceled":
+            return obj["id"], RecordFailure(stripe_payment_intent=obj["id"],
+                                            reason=f"canceled at Stripe ({obj.get('cancellation_reason') or 'no reason given'})",
+                                            stripe_event_id=event["id"])
         case "charge.refunded":
             refunds = (obj.get("refunds") or {}).get("data") or []
             latest = max(refunds, key=lambda r: r.get("created") or 0) if refunds else None

@@ -13,9 +13,9 @@ from events.invoices import (
     InvoiceDisputed,
     InvoiceResubmitted,
     InvoiceSubmitted,
+    ServicePeriod,
 )
 from events.payments import PaymentFailed, PaymentRefunded, PaymentStarted, PaymentSucceeded
-from events.invoices import ServicePeriod
 from services.payments.commands import (
     AcceptInvoice,
     AgencyTerms,
