@@ -1,0 +1,153 @@
+"""``civic bench append``: single-event appends from concurrent writers, beside plain
+single-row INSERT transactions and the ``eventsourcing`` library on the same server; and
+batched appends."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from infra import db
+from infra.bench.figures import rate
+from infra.bench.scratch import scratch
+from infra.bench.workload import agency_event, in_parallel, metadata
+from infra.eventstore import EventStore
+from infra.executor import Executor
+from infra.clock import Clock
+from infra.settings import Settings
+from services.agencies.commands import RegisterAgency
+from services.agencies.decider import AGENCY
+from services.shared.context import Actor
+
+BATCH = 100
+
+
+async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]:
+    result: dict[str, Any] = {"benchmark": "append", "events": count, "writers": writers}
+    async with scratch(settings, "append") as own:
+        pool = await db.create_pool(own.database_url, min_size=writers, max_size=writers)
+        try:
+            result["insert_ceiling_per_s"] = await _plain_inserts(pool, count, writers)
+            result["append_per_s"] = await _single_appends(EventStore(pool), count, writers)
+            result["command_path_per_s"] = await _commands(EventStore(pool), count, writers)
+            batched = count * 5
+            result["batched_events"] = batched
+            result["batched_append_per_s"] = await _batched_appends(EventStore(pool), batched, writers)
+        finally:
+            await pool.close()
+        result["eventsourcing_per_s"] = await _eventsourcing(own.database_url, count, writers)
+    result["append_vs_insert"] = result["append_per_s"] / result["insert_ceiling_per_s"]
+    if result["eventsourcing_per_s"]:
+        result["append_vs_eventsourcing"] = result["append_per_s"] / result["eventsourcing_per_s"]
+    return result
+
+
+async def _plain_inserts(pool: Any, count: int, writers: int) -> float:
+    await pool.execute("CREATE TABLE bench_rows (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                       " stream text NOT NULL, data jsonb NOT NULL)")
+    payload = _payload()
+
+    async def insert(i: int) -> None:
+        await pool.execute("INSERT INTO bench_rows (stream, data) VALUES ($1, $2)", f"s-{i}", payload)
+
+    return await rate(count, lambda: in_parallel(writers, count, insert))
+
+
+def _payload() -> str:
+    import msgspec
+
+    return msgspec.json.encode(agency_event(0)).decode()
+
+
+async def _single_appends(store: EventStore, count: int, writers: int) -> float:
+    meta = metadata()
+    run_id = uuid.uuid4().hex[:6]
+
+    async def append(i: int) -> None:
+        await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
+
+    return await rate(count, lambda: in_parallel(writers, count, append))
+
+
+async def _commands(store: EventStore, count: int, writers: int) -> float:
+    """The whole write path of a command: idempotency check, load, decide, append."""
+    executor = Executor(store, Clock())
+    admin = Actor(sub="bench", role="admin")
+    run_id = uuid.uuid4().hex[:6]
+
+    async def command(i: int) -> None:
+        agency_id = f"{run_id}-{i}"
+        await executor.execute(AGENCY, agency_id, RegisterAgency(
+            agency_id=agency_id, name=f"Department {i}", jurisdiction="City"), admin,
+            command_id=f"bench:{agency_id}")
+
+    return await rate(count, lambda: in_parallel(writers, count, command))
+
+
+async def _batched_appends(store: EventStore, count: int, writers: int) -> float:
+    meta = metadata()
+    run_id = uuid.uuid4().hex[:6]
+
+    async def append(chunk: int) -> None:
+        events = [agency_event(chunk * BATCH + j) for j in range(BATCH)]
+        await store.append(f"agency-{run_id}-b{chunk}", 0, events, meta)
+
+    return await rate(count, lambda: in_parallel(writers, count // BATCH, append))
+
+
+# -- the eventsourcing library ----------------------------------------------------------
+
+try:
+    from eventsourcing.domain import Aggregate
+
+    class BenchAgency(Aggregate):  # type: ignore[misc]
+        """One single-event aggregate per save, as in the other measurements."""
+
+        def __init__(self, name: str, jurisdiction: str) -> None:
+            self.name = name
+            self.jurisdiction = jurisdiction
+except ImportError:  # the optional ``bench`` extra is not installed
+    BenchAgency = None  # type: ignore[assignment,misc]
+
+
+def _eventsourcing_env(url: str, writers: int) -> dict[str, str]:
+    parts = urlsplit(url)
+    host = parse_qs(parts.query).get("host", [parts.hostname or "127.0.0.1"])[0]
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/"),
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(writers),
+        "POSTGRES_MAX_OVERFLOW": "0",
+    }
+
+
+async def _eventsourcing(url: str, count: int, writers: int) -> float | None:
+    if BenchAgency is None:
+        return None
+    from eventsourcing.application import Application
+
+    app = Application(env=_eventsourcing_env(url, writers))
+    per_writer = [count // writers + (1 if w < count % writers else 0) for w in range(writers)]
+
+    def work(n: int) -> None:
+        for i in range(n):
+            app.save(BenchAgency(name=f"Department {i}", jurisdiction="City"))
+
+    def all_writers() -> None:
+        with ThreadPoolExecutor(writers) as pool:
+            list(pool.map(work, per_writer))
+
+    try:
+        return await rate(count, lambda: asyncio.to_thread(all_writers))
+    finally:
+        app.close()
+
+
+__all__ = ["run"]

@@ -1,0 +1,51 @@
+"""``civic bench append|relay|rebuild|e2e [--json]``.
+
+Each benchmark makes its own database on the configured server and its own stream, and
+measures the raw ceiling it is compared with in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from infra.bench.figures import report
+from infra.settings import Settings
+
+WHICH = ("append", "relay", "rebuild", "e2e")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("which", nargs="*", choices=[*WHICH, "all"], default=["all"],
+                        help="benchmarks to run (default: all)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per benchmark")
+    parser.add_argument("--events", type=int, default=10000,
+                        help="append: single-event commands (batched: five times as many events)")
+    parser.add_argument("--writers", type=int, default=16, help="append: concurrent writers")
+    parser.add_argument("--relay-events", type=int, default=50000, help="relay: events to publish")
+    parser.add_argument("--rebuild-events", type=int, default=200000, help="rebuild: stored events")
+    parser.add_argument("--rate", type=float, default=200.0, help="e2e: commands per second")
+    parser.add_argument("--seconds", type=float, default=10.0, help="e2e: how long to offer load")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    chosen = WHICH if "all" in args.which else tuple(w for w in WHICH if w in args.which)
+    for which in chosen:
+        match which:
+            case "append":
+                from infra.bench import append
+
+                result = await append.run(settings, count=args.events, writers=args.writers)
+            case "relay":
+                from infra.bench import relay
+
+                result = await relay.run(settings, count=args.relay_events)
+            case "rebuild":
+                from infra.bench import rebuild
+
+                result = await rebuild.run(settings, count=args.rebuild_events)
+            case "e2e":
+                from infra.bench import e2e
+
+                result = await e2e.run(settings, rate=args.rate, seconds=args.seconds)
+        report(result, args.json)
+    return 0
