@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from events.base import Money
 from events.invoices import InvoiceApproved
+from infra.eventstore import event_ids_for
 from services.payments.commands import RecordFailure, RecordRefund, RetryPayment, StartPayment
 from services.payments.funding import FUNDING
 from services.payments.gateway import PaymentGateway, gateway_for
@@ -86,11 +87,18 @@ async def _confirm(civic: Civic, gateway: PaymentGateway, state: Payment) -> Non
             SYSTEM_ACTOR, command_id=f"payments.no_funding:{intent.intent_id}")
 
 
+async def _repeated(civic: Civic, command_id: str | None) -> bool:
+    """This request (same Idempotency-Key) was already carried out: answer, call nobody."""
+    return command_id is not None and await civic.store.find(event_ids_for(command_id, 1)[0]) is not None
+
+
 async def retry_payment(civic: Civic, actor: Actor, payment_id: str, *,
                         command_id: str | None) -> Payment:
     """Finance retries a failed payment with a new PaymentIntent (interest brought up to date)."""
     gateway = gateway_of(civic)
     state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
+    if await _repeated(civic, command_id):
+        return state
     assert state.amount is not None and state.due_date is not None
     interest = interest_owed(state.amount, state.due_date, civic.clock.now().date(),
                              state.late_interest_annual_rate)
@@ -115,6 +123,8 @@ async def refund_payment(civic: Civic, actor: Actor, payment_id: str, amount: in
     """Finance returns some or all of a paid payment to the agency."""
     gateway = gateway_of(civic)
     state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
+    if await _repeated(civic, command_id):
+        return state
     amount = state.refundable if amount is None else amount
     check = RecordRefund(refund_id="", amount=amount, reason=reason)
     if not PAYMENT.decide(check, state, Context(now=civic.clock.now(), actor=actor)):
