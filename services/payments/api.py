@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post, put
@@ -30,7 +30,7 @@ from services.payments.commands import (
 )
 from services.payments.funding import FUNDING, SetFundingSource
 from services.payments.invoice import INVOICE, Invoice
-from services.payments.invoice_view import list_invoices
+from services.payments.invoice_view import list_invoices, payments_of_invoice
 from services.payments.payment import PAYMENT, Payment
 from services.payments.terms_view import agency_terms, contract_terms
 from services.shared.context import Actor
@@ -93,6 +93,17 @@ class FundingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     payment_method: Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
 
 
+class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One payment of the invoice as last projected (the payment itself is authoritative)."""
+
+    id: str
+    status: str
+    amount: Money
+    interest: Money
+    refunded: Money
+    paid_at: datetime | None
+
+
 class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     contract_id: str
@@ -116,6 +127,7 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int
     late_interest_annual_rate: float
     version: int
+    payments: list[PaymentLine] = []
 
 
 class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -195,6 +207,15 @@ def _payment_out(state: Payment, version: int) -> PaymentOut:
         disputes=list(state.dispute_ids), version=version)
 
 
+def _payment_line(row: Any) -> PaymentLine:
+    currency = row["currency"]
+    return PaymentLine(id=row["payment_id"], status=row["status"],
+                       amount=Money(amount=row["amount"], currency=currency),
+                       interest=Money(amount=row["interest"], currency=currency),
+                       refunded=Money(amount=row["refunded"], currency=currency),
+                       paid_at=row["paid_at"])
+
+
 def _lines(lines: list[LineBody]) -> list[LineIn]:
     return [LineIn(description=x.description, quantity=x.quantity, unit_price=x.unit_price)
             for x in lines]
@@ -244,7 +265,10 @@ class InvoiceController(Controller):
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
          responses=error_responses(401, 403, 404))
     async def read(self, civic: Civic, actor: Actor, invoice_id: str) -> InvoiceOut:
-        return _invoice_out(*await _visible_invoice(civic, actor, invoice_id))
+        invoice = _invoice_out(*await _visible_invoice(civic, actor, invoice_id))
+        async with civic.pool.acquire() as conn:
+            rows = await payments_of_invoice(conn, invoice_id)
+        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows])
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",

@@ -45,6 +45,9 @@ async def test_invoice_is_paid_through_stripe_end_to_end(market):
 
     [row] = await eventually(listed_as_paid, what="invoice listed as paid")
     assert row["paid"] == {"amount": 130_000, "currency": "USD"} and not row["overdue"]
+    seen_by_vendor = await market.client.get(f"{API}/invoices/{invoice_id}", headers=market.vendor_headers)
+    [line] = seen_by_vendor.json()["payments"]
+    assert line["id"] == payment_id and line["status"] == "succeeded" and line["paid_at"]
 
 
 async def _charged(market, intent_id):
