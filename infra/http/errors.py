@@ -6,6 +6,7 @@ Every error body is ``{"error": {"code": ..., "message": ..., "details": ...}}``
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import asyncpg
@@ -84,7 +85,15 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
             details.append({"field": field, "message": message, "source": item.get("source")})
         else:
             details.append({"message": str(item)})
-    return error_response(422, "invalid", str(exc.detail or "invalid request"), details)
+    message = str(exc.detail or "invalid request")
+    missing = _MISSING_PARAMETER.search(message)
+    if not details and missing:
+        details.append({"field": missing["name"], "message": "is required", "source": missing["source"]})
+    return error_response(422, "invalid", message, details)
+
+
+# Litestar: "Missing required query parameter 'agency' for path /api/v1/..."
+_MISSING_PARAMETER = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
 
 
 def _field_from_message(message: str) -> str | None:
