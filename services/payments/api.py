@@ -244,7 +244,7 @@ class InvoiceController(Controller):
 
     @post("/contracts/{contract_id:str}/invoices", guards=[requires("vendor")],
           summary="Submit an invoice against an active contract of the caller's vendor",
-          responses=error_responses(401, 403, 404, 409, 422))
+          responses=error_responses(400, 401, 403, 404, 409, 422))
     async def submit(self, civic: Civic, actor: Actor, contract_id: str, data: InvoiceIn,
                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         acting_for = await vendors_of(civic, actor)
@@ -291,14 +291,14 @@ class InvoiceController(Controller):
 
     @post("/invoices/{invoice_id:str}/accept", guards=[requires("finance")], status_code=200,
           summary="Accept an invoice as proper (starts the prompt-payment clock)",
-          responses=error_responses(401, 403, 404, 409))
+          responses=error_responses(400, 401, 403, 404, 409))
     async def accept(self, civic: Civic, actor: Actor, invoice_id: str,
                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         return await self._run(civic, actor, invoice_id, AcceptInvoice(), idempotency_key, "accept")
 
     @post("/invoices/{invoice_id:str}/dispute", guards=[requires("finance")], status_code=200,
           summary="Dispute an invoice with a reason; the vendor may correct and resubmit",
-          responses=error_responses(401, 403, 404, 409, 422))
+          responses=error_responses(400, 401, 403, 404, 409, 422))
     async def dispute(self, civic: Civic, actor: Actor, invoice_id: str, data: DisputeIn,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         return await self._run(civic, actor, invoice_id, DisputeInvoice(reason=data.reason),
@@ -306,7 +306,7 @@ class InvoiceController(Controller):
 
     @post("/invoices/{invoice_id:str}/resubmit", guards=[requires("vendor")], status_code=200,
           summary="Resubmit a corrected invoice after a dispute",
-          responses=error_responses(401, 403, 404, 409, 422))
+          responses=error_responses(400, 401, 403, 404, 409, 422))
     async def resubmit(self, civic: Civic, actor: Actor, invoice_id: str, data: ResubmitIn,
                        idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         await _visible_invoice(civic, actor, invoice_id)
@@ -320,7 +320,7 @@ class InvoiceController(Controller):
 
     @post("/invoices/{invoice_id:str}/receipt", guards=[requires("buyer", "finance")],
           status_code=200, summary="Confirm the goods or services were received (three-way match)",
-          responses=error_responses(401, 403, 404, 409, 422))
+          responses=error_responses(400, 401, 403, 404, 409, 422))
     async def receipt(self, civic: Civic, actor: Actor, invoice_id: str,
                       data: ReceiptIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
@@ -329,7 +329,7 @@ class InvoiceController(Controller):
 
     @post("/invoices/{invoice_id:str}/approve", guards=[requires("finance")], status_code=200,
           summary="Approve an invoice (or part of it) for payment; the payment starts through Stripe",
-          responses=error_responses(401, 403, 404, 409, 422))
+          responses=error_responses(400, 401, 403, 404, 409, 422))
     async def approve(self, civic: Civic, actor: Actor, invoice_id: str,
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
@@ -386,7 +386,7 @@ class PaymentController(Controller):
 
     @post("/payments/{payment_id:str}/retry", guards=[requires("finance")], status_code=200,
           summary="Retry a failed payment with a new PaymentIntent",
-          responses=error_responses(401, 403, 404, 409, 503))
+          responses=error_responses(400, 401, 403, 404, 409, 503))
     async def retry(self, civic: Civic, actor: Actor, payment_id: str,
                     idempotency_key: IdempotencyKey = None) -> PaymentOut:
         state = await paying.retry_payment(
@@ -396,7 +396,7 @@ class PaymentController(Controller):
 
     @post("/payments/{payment_id:str}/refund", guards=[requires("finance")], status_code=200,
           summary="Refund all or part of a paid payment",
-          responses=error_responses(401, 403, 404, 409, 422, 503))
+          responses=error_responses(400, 401, 403, 404, 409, 422, 503))
     async def refund(self, civic: Civic, actor: Actor, payment_id: str,
                      data: RefundIn | None = None,
                      idempotency_key: IdempotencyKey = None) -> PaymentOut:
@@ -408,7 +408,7 @@ class PaymentController(Controller):
 
     @put("/payments/funding-sources/{agency_id:str}", guards=[requires("finance", "admin")],
          summary="Set the Stripe payment method an agency pays its vendors from",
-         responses=error_responses(401, 403, 422))
+         responses=error_responses(400, 401, 403, 422))
     async def set_funding(self, civic: Civic, actor: Actor, agency_id: str,
                           data: FundingIn) -> FundingOut:
         outcome = await civic.executor.execute(
