@@ -129,46 +129,78 @@ def status_sql(now: str) -> str:
     )
 
 
-def _status_condition(status: str, p: Params, search: SolicitationSearch, stage: str) -> str:
+def _status_condition(status: str, p: Params, search: SolicitationSearch, deadline: str) -> str:
+    """The exact status test on a row (``deadline``: how to read that column)."""
+    stage = "s.stage"
     match status:
         case "open":
-            return f"(s.published AND {stage} = 'open' AND s.deadline > {p(search.now, 'timestamptz')})"
+            return f"(s.published AND {stage} = 'open' AND {deadline} > {p(search.now, 'timestamptz')})"
         case "closing":
             now = p(search.now, "timestamptz")
             until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
-            return f"(s.published AND {stage} = 'open' AND s.deadline > {now} AND s.deadline <= {until})"
+            return f"(s.published AND {stage} = 'open' AND {deadline} > {now} AND {deadline} <= {until})"
         case "closed":
             return (f"(s.published AND ({stage} IN ('closed', 'evaluation')"
-                    f" OR ({stage} = 'open' AND s.deadline <= {p(search.now, 'timestamptz')})))")
+                    f" OR ({stage} = 'open' AND {deadline} <= {p(search.now, 'timestamptz')})))")
         case "draft":
             return f"(NOT s.published AND {stage} = 'draft')"
         case _:
             return f"({stage} = {p(status)})"
 
 
+def _term(name: str, value: str) -> str:
+    """A quoted filter term of ``search_filter_terms`` for a tsquery."""
+    text = f"{name}:{value}" if value else name
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _any_of(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
+
+
+_STAGES = {"open": ["open"], "closing": ["open"], "closed": ["closed", "evaluation", "open"],
+           "draft": ["draft"]}
+
+
+def filter_terms(search: SolicitationSearch) -> str | None:
+    """The filters that are facts of the row (stage, agency, type, set-aside, commodity) as
+    one tsquery over the ``terms`` column; ``None`` when there are none."""
+    parts = []
+    if search.status:
+        stages = sorted({stage for status in search.status for stage in _STAGES.get(status, [status])})
+        parts.append(_any_of([_term("stage", stage) for stage in stages]))
+    for name, values in (("agency", search.agency), ("type", search.type), ("set_aside", search.set_aside),
+                         ("code", tuple(digits(c) for c in search.commodity))):
+        if values:
+            parts.append(_any_of([_term(name, v) for v in values]))
+    return " & ".join(parts) or None
+
+
 def where(search: SolicitationSearch, p: Params, query: str | None) -> list[str]:
-    """Conditions shared by the page and the facets (everything but the cursor)."""
-    visible = "s.published"
+    """Conditions shared by the page and the facets (everything but the cursor).
+
+    Row facts go to the index as terms; visibility (drafts are few), what depends on the
+    request time (open, closing, closed) and ranges are checked on the matching rows.
+    """
+    conditions = ["s.published"]
     if search.drafts_of is not None:
-        visible = f"(s.published OR s.agency_id = {p(search.drafts_of)})"
-    conditions = [visible]
+        conditions = [f"(s.published OR s.agency_id = {p(search.drafts_of)})"]
+    terms = filter_terms(search)
+    if terms:
+        conditions.append(f"s.terms @@ {p(terms, 'tsquery')}")
     if query:
         conditions.append(f"s.document @@ {query}")
     if search.status:
-        # With words to match, the text index is the selective part; a status covers a large
-        # share of all rows, and intersecting the text matches with that range of the status
-        # index costs more than checking the status of each match. ``stage || ''`` keeps the
-        # planner from doing it (its estimate for stage and deadline together is too low).
-        stage = "(s.stage || '')" if query else "s.stage"
-        conditions.append("(" + " OR ".join(_status_condition(st, p, search, stage) for st in search.status) + ")")
-    if search.agency:
-        conditions.append(f"s.agency_id = ANY({p(list(search.agency), 'text[]')})")
-    if search.commodity:
-        conditions.append(f"s.commodity_prefixes && {p([digits(c) for c in search.commodity], 'text[]')}")
-    if search.type:
-        conditions.append(f"s.kind = ANY({p(list(search.type), 'text[]')})")
-    if search.set_aside:
-        conditions.append(f"s.set_aside = ANY({p(list(search.set_aside), 'text[]')})")
+        # The stage is among the index terms; what is left is checking the deadline against
+        # the request time on the rows that match. When words or other filters narrow the
+        # search, those rows are few, and intersecting them with the large range of open
+        # deadlines in the B-tree costs far more than checking each row (the planner's
+        # estimate makes it look cheap), so the deadline is read in a form no index serves.
+        # Browsing by status alone keeps the deadline index for ordered pages.
+        narrow = bool(query or search.agency or search.type or search.set_aside or search.commodity)
+        deadline = "(s.deadline + interval '0 s')" if narrow else "s.deadline"
+        conditions.append("(" + " OR ".join(_status_condition(st, p, search, deadline)
+                                            for st in search.status) + ")")
     if search.value_min is not None:
         conditions.append(f"s.value_amount >= {p(search.value_min, 'bigint')}")
     if search.value_max is not None:
@@ -218,19 +250,23 @@ _SNIPPET_SOURCE = ("replace(replace(replace(s.description || ' ' || s.addenda_te
                    " '&', '&amp;'), '<', '&lt;'), '>', '&gt;')")
 
 
+# The words as PostgreSQL reads them (all must match), and the same words joined by OR for
+# ranking, computed once per query: the index scan and the ranking read them as parameters.
+_WORDS = ("words AS (SELECT websearch_to_tsquery('english', {q}) AS every_word,"
+          " replace(websearch_to_tsquery('english', {q})::text, ' & ', ' | ')::tsquery AS any_word)")
+
+
 async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSearch) -> SolicitationResults:
     validate(search)
     sort = search.effective_sort
     p = Params()
-    tsquery = ranking = None
+    prefix = tsquery = ranking = ""
     if search.q:
-        matching, any_word = await parse_query(conn, search.q)
-        tsquery = p(matching, "tsquery")
-    conditions = where(search, p, tsquery)
+        prefix = "WITH " + _WORDS.format(q=p(search.q, "text")) + ","
+        tsquery, ranking = "(SELECT every_word FROM words)", "(SELECT any_word FROM words)"
+    conditions = where(search, p, tsquery or None)
     facet_params = list(p.values)
     facet_conditions = list(conditions)
-    if search.q:
-        ranking = p(any_word, "tsquery")
     # Matching needs every word; ranking weighs each word by the field it is in (title
     # first), so a title match outranks words that merely sit close together in the body.
     score = f"ts_rank(s.document, {ranking}, 1)" if ranking else "NULL::real"
@@ -245,7 +281,7 @@ async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSea
                "left(s.description, 240)")
     status = status_sql(p(search.now, "timestamptz"))
     sql = f"""
-    WITH page AS (
+    {prefix or "WITH"} page AS (
         SELECT * FROM (
             SELECT s.solicitation_id, s.agency_id, s.kind, s.title, s.description, s.addenda_text,
                    s.commodity_codes, s.value_amount, s.value_currency, s.set_aside, s.method,
@@ -262,6 +298,8 @@ async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSea
     ORDER BY {order_by}
     """
     rows = await conn.fetch(sql, *p.values)
+    if not rows and search.q:
+        await _check_words(conn, search.q)
     more = len(rows) > search.limit
     rows = rows[: search.limit]
     next_cursor = None
@@ -273,16 +311,14 @@ async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSea
     items = [_hit(row) for row in rows]
     total = facets = None
     if search.facets:
-        facets, total = await _facets(conn, search, facet_conditions, facet_params)
+        facets, total = await _facets(conn, search, prefix, facet_conditions, facet_params)
     return SolicitationResults(items=items, next_cursor=next_cursor, total=total, facets=facets)
 
 
-async def parse_query(conn: asyncpg.Connection, text: str) -> tuple[str, str]:
-    """The query as PostgreSQL reads it (all words), and the same words joined by OR."""
-    parsed = await conn.fetchval("SELECT websearch_to_tsquery('english', $1)::text", text)
-    if not parsed:
+async def _check_words(conn: asyncpg.Connection, text: str) -> None:
+    """Nothing matched: say so plainly when the words are too common to search for."""
+    if await conn.fetchval("SELECT numnode(websearch_to_tsquery('english', $1)) = 0", text):
         raise field_error("q", "only very common words; add a more specific one")
-    return parsed, parsed.replace(" & ", " | ")
 
 
 def _hit(row: asyncpg.Record) -> SolicitationHit:
@@ -298,22 +334,23 @@ def _hit(row: asyncpg.Record) -> SolicitationHit:
     )
 
 
-async def _facets(conn: asyncpg.Connection, search: SolicitationSearch, conditions: list[str],
+async def _facets(conn: asyncpg.Connection, search: SolicitationSearch, prefix: str, conditions: list[str],
                   values: list[object]) -> tuple[dict[str, list[FacetCount]], int]:
     p = Params()
     p.values = list(values)
     now = p(search.now, "timestamptz")
     until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
     sql = f"""
-    WITH m AS MATERIALIZED (
+    {prefix or "WITH"} m AS MATERIALIZED (
         SELECT {status_sql(now)} AS status, s.agency_id, s.kind, s.set_aside, s.deadline
         FROM search_solicitations s WHERE {' AND '.join(conditions)}
     )
-    SELECT 'status' AS facet, status AS value, count(*) AS n FROM m GROUP BY status
-    UNION ALL SELECT 'status', 'closing', count(*) FROM m WHERE status = 'open' AND deadline <= {until}
-    UNION ALL SELECT 'agency', agency_id, count(*) FROM m GROUP BY agency_id
-    UNION ALL SELECT 'type', kind, count(*) FROM m GROUP BY kind
-    UNION ALL SELECT 'set_aside', set_aside, count(*) FROM m GROUP BY set_aside
+    SELECT 'status' AS facet, status AS value, count(*) AS n, NULL AS label FROM m GROUP BY status
+    UNION ALL SELECT 'status', 'closing', count(*), NULL FROM m WHERE status = 'open' AND deadline <= {until}
+    UNION ALL SELECT 'agency', m.agency_id, count(*), min(a.name) FROM m
+        LEFT JOIN search_agencies a USING (agency_id) GROUP BY m.agency_id
+    UNION ALL SELECT 'type', kind, count(*), NULL FROM m GROUP BY kind
+    UNION ALL SELECT 'set_aside', set_aside, count(*), NULL FROM m GROUP BY set_aside
     """
     rows = await conn.fetch(sql, *p.values)
     facets: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
@@ -321,14 +358,9 @@ async def _facets(conn: asyncpg.Connection, search: SolicitationSearch, conditio
     for row in rows:
         if row["n"] == 0:
             continue
-        facets[row["facet"]].append(FacetCount(value=row["value"], count=row["n"]))
+        facets[row["facet"]].append(FacetCount(value=row["value"], count=row["n"], label=row["label"]))
         if row["facet"] == "status" and row["value"] != "closing":
             total += row["n"]
-    agencies = [f.value for f in facets["agency"]]
-    if agencies:
-        names = dict(await conn.fetch(
-            "SELECT agency_id, name FROM search_agencies WHERE agency_id = ANY($1::text[])", agencies))
-        facets["agency"] = [FacetCount(f.value, f.count, names.get(f.value)) for f in facets["agency"]]
     for name in FACETS:
         facets[name].sort(key=lambda f: (-f.count, f.value))
     return facets, total
