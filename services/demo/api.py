@@ -1,0 +1,100 @@
+"""The demo's view of the marketplace: its HTTP routes, called as the people who use them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import httpx
+
+from infra.http.auth import mint_token
+from infra.settings import Settings
+
+API = "/api/v1"
+T = TypeVar("T")
+
+
+class DemoError(RuntimeError):
+    """The marketplace answered something the story did not expect."""
+
+
+class Api:
+    """Calls the marketplace's routes with tokens minted for the demo's people.
+
+    ``http`` is any httpx-style async client: an ASGI client of an in-process app or a
+    client of a running server. Write requests answered 429 wait as ``Retry-After`` says.
+    """
+
+    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
+        self.http = http
+        self.settings = settings
+        self._tokens: dict[tuple[str, str, str | None, str | None], dict[str, str]] = {}
+
+    def as_(self, role: str, sub: str, *, agency: str | None = None,
+            vendor: str | None = None) -> dict[str, str]:
+        """Authorization headers of a user (tokens last the whole run)."""
+        key = (role, sub, agency, vendor)
+        if key not in self._tokens:
+            token = mint_token(self.settings, role=role, sub=sub, agency=agency, vendor=vendor,
+                               ttl_s=24 * 3600)
+            self._tokens[key] = {"Authorization": f"Bearer {token}"}
+        return self._tokens[key]
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.as_("admin", "demo-admin")
+
+    async def call(self, method: str, path: str, who: dict[str, str] | None = None, *,
+                   body: Any = None, key: str | None = None, ok: tuple[int, ...] = (200, 201),
+                   params: dict[str, Any] | None = None) -> Any:
+        """Send a request and return its JSON; an answer outside ``ok`` raises ``DemoError``.
+        ``key`` is the request's Idempotency-Key (retried requests then create nothing twice)."""
+        headers = dict(who or {})
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        while True:
+            response = await self.http.request(method, f"{API}{path}", json=body, headers=headers,
+                                               params=params)
+            if response.status_code != 429:
+                break
+            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+        if response.status_code not in ok:
+            raise DemoError(f"{method} {path}: {response.status_code} {response.text[:500]}")
+        return response.json() if response.content else None
+
+    async def post(self, path: str, who: dict[str, str] | None, body: Any = None, **kw: Any) -> Any:
+        return await self.call("POST", path, who, body=body, **kw)
+
+    async def get(self, path: str, who: dict[str, str] | None = None, **kw: Any) -> Any:
+        return await self.call("GET", path, who, **kw)
+
+    async def exists(self, path: str, who: dict[str, str] | None = None) -> bool:
+        response = await self.http.get(f"{API}{path}", headers=who or {})
+        if response.status_code not in (200, 404):
+            raise DemoError(f"GET {path}: {response.status_code} {response.text[:500]}")
+        return response.status_code == 200
+
+    async def set_clock(self, when: datetime) -> datetime:
+        """Move the development clock; timers due by then fire before it answers."""
+        answer = await self.post("/dev/clock", self.admin, {"now": when.isoformat()}, ok=(200,))
+        return datetime.fromisoformat(answer["now"])
+
+    async def clock(self) -> datetime:
+        return datetime.fromisoformat((await self.get("/dev/clock", self.admin))["now"])
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], what: str, *, within_s: float = 60.0) -> T:
+    """Poll ``check`` until it returns something truthy: read models follow the events."""
+    deadline = time.monotonic() + within_s
+    delay = 0.02
+    while True:
+        found = await check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise DemoError(f"timed out waiting for {what}")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.5)

@@ -1,0 +1,30 @@
+"""What a demo run produced, counted per kind, and how long it took."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Summary:
+    seed: int
+    counts: dict[str, int]
+    elapsed_s: float
+
+    @classmethod
+    def of(cls, seed: int, tally: Counter[str], elapsed_s: float) -> Summary:
+        return cls(seed=seed, counts=dict(sorted(tally.items())), elapsed_s=elapsed_s)
+
+    def render(self) -> str:
+        """A few lines for a terminal: one line per kind of thing."""
+        groups: dict[str, list[str]] = {}
+        for key, count in self.counts.items():
+            kind, _, detail = key.partition(".")
+            if kind == "paid_cents":
+                continue
+            groups.setdefault(kind, []).append(f"{detail} {count}" if detail else str(count))
+        lines = [f"demo marketplace (seed {self.seed}) ready in {self.elapsed_s:.1f} s"]
+        lines += [f"  {kind:15} {', '.join(parts)}" for kind, parts in groups.items()]
+        lines.append(f"  {'paid':15} ${self.counts.get('paid_cents', 0) / 100:,.2f} through Stripe")
+        return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""Where the demo runs: an in-process marketplace, a running server, or the server that
+is starting (``civic serve --demo``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from litestar.testing import AsyncTestClient
+
+from infra.container import Civic
+from infra.http.app import create_app
+from infra.settings import Settings
+from infra.stripe_server import LOCAL_WEBHOOK_SECRET, start_localstripe
+from services.demo.api import Api
+from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
+from services.demo.scale import Scale
+from services.demo.summary import Summary
+
+log = logging.getLogger("civic.demo")
+# one line per request of thousands would bury the summary
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+#: the demo writes thousands of requests from one client; it is the marketplace's own loader
+LOADER_RATE_LIMIT = 1_000_000
+
+
+async def in_process(settings: Settings, seed: int, scale: Scale) -> Summary:
+    """Start the marketplace (API, relay, projections, scheduler) in this process with the
+    development clock and drive it through an ASGI client."""
+    settings = settings.with_(dev_clock=True, rate_limit_per_minute=LOADER_RATE_LIMIT)
+    if not settings.stripe_api_key:
+        server = start_localstripe(settings.data_dir / "localstripe.pickle")
+        settings = settings.with_(stripe_api_base=server.api_base, stripe_api_key=server.api_key,
+                                  stripe_webhook_secret=settings.stripe_webhook_secret or LOCAL_WEBHOOK_SECRET)
+    app = create_app(settings, workers=True)
+    async with AsyncTestClient(app=app, timeout=60) as client:
+        resolved: Settings = app.state.settings
+        return await generate(Api(client, resolved), seed, scale, stripe=stripe_outcomes(resolved))
+
+
+async def against_server(url: str, settings: Settings, seed: int, scale: Scale) -> Summary:
+    """Drive a running marketplace (started with the development clock). Its tokens are
+    signed with this machine's key, so both must share ``CIVIC_SIGNING_KEY`` (or data
+    folder); Stripe's outcomes reach it through its own webhook."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        return await generate(Api(client, settings), seed, scale, stripe=None)
+
+
+def seed_on_start(seed: int, scale: Scale | None = None) -> Callable[[Civic], Awaitable[None]]:
+    """An ``on_ready`` hook for ``create_app``: once the marketplace has started, load the
+    demo in the background through the same routes, so the server answers at once."""
+    from services.demo.scale import PRESETS, SERVE_DEFAULT
+
+    chosen = scale or PRESETS[SERVE_DEFAULT]
+    running: set[asyncio.Task[Any]] = set()
+
+    async def on_ready(civic: Civic) -> None:
+        task = asyncio.create_task(_load_into(civic, seed, chosen), name="demo")
+        running.add(task)
+        task.add_done_callback(running.discard)
+
+    return on_ready
+
+
+async def _load_into(civic: Civic, seed: int, scale: Scale) -> None:
+    # A second app object over the running marketplace's own container: the same routes,
+    # clock, executor and workers, reached without a socket and with the loader's own
+    # write budget (the public rate limit stays as configured).
+    settings = civic.settings.with_(rate_limit_per_minute=LOADER_RATE_LIMIT)
+    loader = create_app(settings)
+    loader.state.civic = civic
+    loader.state.settings = settings
+    transport = httpx.ASGITransport(app=loader)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://demo", timeout=60) as client:
+            summary = await generate(Api(client, settings), seed, scale, stripe=stripe_outcomes(settings))
+        log.info("%s", summary.render())
+    except AlreadyLoaded as exc:
+        log.info("%s", exc)
+    except Exception:
+        log.exception("the demo marketplace could not be loaded")
