@@ -69,3 +69,12 @@ def test_valid_queries_pass_and_default_to_a_sensible_sort():
 def test_vendor_names_match_by_word_prefix():
     assert name_query("Acme  pav!") == "acme:* & pav:*"
     assert name_query("!!") is None
+
+
+def test_row_facts_become_one_query_over_the_filter_terms():
+    from projections.search.solicitation_query import filter_terms
+
+    assert filter_terms(SolicitationSearch()) is None
+    search = SolicitationSearch(status=("open", "closed"), agency=("a", "b'c"), commodity=("43-21",), type=("RFP",))
+    assert filter_terms(search) == ("('stage:closed' | 'stage:evaluation' | 'stage:open') & ('agency:a' | 'agency:b''c')"
+                                    " & 'type:RFP' & 'code:4321'")
