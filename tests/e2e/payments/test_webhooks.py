@@ -80,3 +80,19 @@ async def test_a_dispute_reported_by_stripe_is_recorded(market):
     assert response.status_code == 200, response.text
     payment = await market.payment(payment_id)
     assert payment["disputes"] == [f"dp_{payment_id}"]
+
+
+async def test_the_webhook_secret_and_api_key_never_reach_the_logs(market, localstripe):
+    from tests.security.logscan import capture_logs
+    from tests.support import TEST_WEBHOOK_SECRET
+
+    with capture_logs() as logs:
+        payment_id, event = await _processing_payment(market)
+        payload = json.dumps(event).encode()
+        forged = await market.client.post(f"{API}/webhooks/stripe", content=payload,
+                                          headers={"Stripe-Signature": sign(payload, "whsec_other")})
+        assert forged.status_code == 400
+        assert (await market.deliver(event)).status_code == 200
+        await market.payment(payment_id, "succeeded")
+    assert len(logs) > 0
+    logs.assert_never_contains(TEST_WEBHOOK_SECRET, localstripe.api_key)
