@@ -78,7 +78,7 @@ async def stream_count(url: str, stream: str) -> int:
 
 
 async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequence[str] = (),
-                             timeout: float = 180) -> dict[str, Any]:
+                             extra_messages: int | None = 0, timeout: float = 180) -> dict[str, Any]:
     """Wait until every runner has applied the whole store and the stream holds every
     event; stop the workers; compare each read model with a rebuild and look up the
     events of every accepted command."""
@@ -86,20 +86,22 @@ async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequ
     try:
         await wait_caught_up(civic, timeout=timeout)
         events = await civic.pool.fetchval("SELECT count(*) FROM events")
-        in_stream = 0
-        for _ in range(int(timeout * 5)):  # the relay may still be publishing its last batch
-            in_stream = await stream_count(nats_url, stack.settings.stream_name)
-            if in_stream >= events:
+        in_stream = await stream_count(nats_url, stack.settings.stream_name)
+        # The relay may still be publishing its last batch (None: do not wait for it).
+        for _ in range(int(timeout * 5) if extra_messages is not None else 0):
+            if in_stream >= events + extra_messages:
                 break
             await asyncio.sleep(0.2)
+            in_stream = await stream_count(nats_url, stack.settings.stream_name)
         for process in [*stack.relays, *stack.projectors]:
             process.stop()
         missing, doubled = await command_effects(civic, accepted_keys)
+        parked_live = await parked(civic)  # before the rebuild, which clears them
         rebuild = await compare_with_rebuild(civic)
         return {
             "events": events,
             "in_stream": in_stream,
-            "parked": await parked(civic),
+            "parked": parked_live,
             "accepted_missing": missing,
             "accepted_twice": doubled,
             "read_models": rebuild,
@@ -107,3 +109,25 @@ async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequ
         }
     finally:
         await civic.close()
+
+
+async def wait_for_consumers(stack: Stack, url: str, *, timeout: float = 60) -> int:
+    """Until every runner of the stack has its durable consumer on the stream (messages
+    published before that are not delivered to it; it reads them from the store)."""
+    from types import SimpleNamespace
+
+    from infra.components import discover
+
+    wiring = SimpleNamespace(settings=stack.settings)  # enough to name the handlers
+    wanted = sum(len(c.projections(wiring)) + len(c.reactors(wiring)) for c in discover())  # type: ignore[arg-type]
+    nc = await nats.connect(url)
+    try:
+        for _ in range(int(timeout * 5)):
+            with contextlib.suppress(Exception):
+                found = len(await nc.jetstream().consumers_info(stack.settings.stream_name))
+                if found >= wanted:
+                    return found
+            await asyncio.sleep(0.2)
+    finally:
+        await nc.close()
+    raise AssertionError(f"fewer than {wanted} consumers on the stream after {timeout}s")

@@ -61,8 +61,9 @@ class Totals:
 class Lane:
     """One client's sequence of commands; the state it knows is what the server accepted."""
 
-    def __init__(self, index: int, rng: random.Random, settings: Settings) -> None:
+    def __init__(self, index: int, rng: random.Random, settings: Settings, seed: int = 0) -> None:
         self.index = index
+        self.seed = seed
         self.rng = rng
         self.admin = _headers(settings, "admin", f"admin-{index}")
         self.owner = _headers(settings, "vendor", f"owner-{index}")
@@ -72,7 +73,7 @@ class Lane:
 
     def _id(self, prefix: str) -> str:
         self.serial += 1
-        return f"{prefix}{self.index:03d}x{self.serial:05d}"
+        return f"{prefix}{self.seed % 1000:03d}l{self.index:03d}x{self.serial:05d}"
 
     def next_command(self) -> tuple[str, str, str, dict[str, str], dict[str, Any] | None, Any]:
         """(kind, method, path, headers, body, on_accept) chosen by the seeded generator."""
@@ -100,7 +101,7 @@ class Lane:
                 return kind, "PUT", f"{API}/agencies/{agency_id}/goals", self.admin, {"goals": goals}, None
             case "register_vendor":
                 vendor_id = self._id("vd")
-                body = _vendor_body(self.rng, vendor_id, self.index, self.serial)
+                body = _vendor_body(self.rng, vendor_id, self.seed, self.index, self.serial)
                 return kind, "POST", f"{API}/vendors", self.owner, body, lambda: self.vendors.__setitem__(vendor_id, "draft")
             case "update_vendor":
                 vendor_id = self.rng.choice(drafts)
@@ -120,9 +121,11 @@ def _headers(settings: Settings, role: str, sub: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(settings, role=role, sub=sub, ttl_s=24 * 3600)}"}
 
 
-def _vendor_body(rng: random.Random, vendor_id: str, lane: int, serial: int) -> dict[str, Any]:
-    # Lane and serial make the EIN unique across the run: one live registration per EIN.
-    ein = f"{EIN_PREFIXES[lane % len(EIN_PREFIXES)]}-{(lane // len(EIN_PREFIXES)) * 100000 + serial:07d}"
+def _vendor_body(rng: random.Random, vendor_id: str, seed: int, lane: int, serial: int) -> dict[str, Any]:
+    # Seed, lane and serial make the EIN unique (one live registration per EIN) for up to
+    # 100 lanes of 10,000 commands per seed.
+    number = ((seed % 10) * 1_000_000 + (lane // len(EIN_PREFIXES)) * 100_000 + serial) % 10**7
+    ein = f"{EIN_PREFIXES[lane % len(EIN_PREFIXES)]}-{number:07d}"
     return {
         "vendor_id": vendor_id,
         "legal_name": f"Supplier {vendor_id}",
@@ -145,7 +148,7 @@ async def run_workload(base_urls: list[str], settings: Settings, *, commands: in
     limits = httpx.Limits(max_connections=lanes * 2, max_keepalive_connections=lanes * 2)
 
     async def lane_loop(index: int, client: httpx.AsyncClient) -> None:
-        lane = Lane(index, random.Random(f"{seed}:{index}"), settings)
+        lane = Lane(index, random.Random(f"{seed}:{index}"), settings, seed)
         for n in range(per_lane[index]):
             if time.monotonic() > deadline:
                 return
