@@ -194,7 +194,11 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
 
 
 def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceAccepted:
+    """Acceptance at ``at``; past the acceptance window the invoice was already deemed
+    accepted at its deadline, so acting late never pushes the due date out."""
     assert state.received_at is not None
+    if state.acceptance_deadline is not None and at >= state.acceptance_deadline:
+        at, deemed = state.acceptance_deadline, True
     return InvoiceAccepted(
         invoice_id=state.invoice_id, accepted_at=at, deemed=deemed,
         due_date=prompt_payment.due_date(state.received_at, at, state.prompt_payment_days))

@@ -126,6 +126,15 @@ def test_invoice_is_deemed_accepted_after_seven_days_and_a_stale_timer_does_noth
     assert INVOICE.decide(DeemInvoiceAccepted(), accepted, ctx(SYSTEM_ACTOR, 10)) == []
 
 
+def test_acting_after_the_window_keeps_the_deemed_acceptance_date():
+    state, _ = submitted()
+    [late] = INVOICE.decide(AcceptInvoice(), state, ctx(FINANCE, 12))
+    assert late.deemed and late.accepted_at == T0 + timedelta(days=7)
+    assert late.due_date == date(2026, 4, 8)
+    approved = INVOICE.decide(ApproveInvoice(payment_id="p1"), state, ctx(FINANCE, 20))
+    assert approved[0].due_date == approved[1].due_date == date(2026, 4, 8)
+
+
 def test_dispute_and_resubmission_restart_the_clock():
     state, _ = submitted()
     with pytest.raises(Invalid):
