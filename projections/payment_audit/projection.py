@@ -20,6 +20,7 @@ from events.invoices import (
     ReceiptConfirmed,
 )
 from events.payments import (
+    FundingSourceSet,
     PaymentDisputed,
     PaymentFailed,
     PaymentRefunded,
@@ -35,7 +36,7 @@ from services.shared.money import fmt
 class Fact(msgspec.Struct, frozen=True, kw_only=True):
     """What an audit entry says about one event, before it joins the chain."""
 
-    kind: str  # "invoice" | "payment": whose links identify the parties
+    kind: str  # "invoice" | "payment" | "agency": whose links identify the parties
     key: str
     summary: str
     amount: int | None = None
@@ -91,6 +92,9 @@ def _fact(event: Any) -> Fact:
                         amount=amount.amount if amount else None,
                         currency=amount.currency if amount else None,
                         summary=f"disputed at the bank ({event.dispute_id}): {event.reason}")
+        case FundingSourceSet():
+            return Fact(kind="agency", key=event.agency_id,
+                        summary=f"funding source set to {event.payment_method}")
     raise TypeError(f"not an audited event: {event!r}")
 
 
@@ -99,15 +103,15 @@ class PaymentAuditProjection:
     tables: Sequence[str] = ("payment_audit_entries", "payment_audit_links", "payment_audit_timeliness")
     types: frozenset[str] | None = types_of(InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed, InvoiceResubmitted,
                      ReceiptConfirmed, InvoiceApproved, PaymentStarted, PaymentRetried,
-                     PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentDisputed)
+                     PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentDisputed,
+                     FundingSourceSet)
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:
         for recorded in events:
             event = recorded.event
             await _link(conn, event)
             fact = _fact(event)
-            link = await conn.fetchrow(
-                "SELECT * FROM payment_audit_links WHERE kind = $1 AND id = $2", fact.kind, fact.key)
+            link = await _parties(conn, fact)
             if link is None:
                 raise LookupError(f"{fact.kind} {fact.key} has no submission or start on record")
             await _timeliness(conn, event, link)
@@ -131,6 +135,13 @@ class PaymentAuditProjection:
                 " occurred_at, actor, actor_role, contract_id, invoice_id, payment_id, vendor_id,"
                 " amount, currency, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7,"
                 " $8, $9, $10, $11, $12, $13, $14, $15, $16)", *entry.values())
+
+
+async def _parties(conn: Any, fact: Fact) -> Any:
+    if fact.kind == "agency":
+        return {"agency_id": fact.key, "contract_id": None, "invoice_id": None, "vendor_id": None}
+    return await conn.fetchrow(
+        "SELECT * FROM payment_audit_links WHERE kind = $1 AND id = $2", fact.kind, fact.key)
 
 
 async def _link(conn: Any, event: Any) -> None:

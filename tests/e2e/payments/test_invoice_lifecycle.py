@@ -166,3 +166,17 @@ async def test_a_declined_payment_is_retried_by_finance_and_then_refunded_in_par
     intent_id = refunded.json()["stripe_payment_intent"]
     stripe_refunds = market.stripe.v1.refunds.list(params={"payment_intent": intent_id})
     assert [r.amount for r in stripe_refunds.data] == [20_000]
+
+    async def trail():
+        response = await market.client.get(f"{API}/payments/audit", headers=market.finance,
+                                           params={"agency": market.agency, "limit": 500})
+        return [(e["event_type"], e["actor_role"]) for e in response.json()["items"]]
+
+    async def complete():
+        found = await trail()
+        return found if ("payments.PaymentRefunded.v1", "finance") in found else None
+
+    found = await eventually(complete, what="refund in the audit trail")
+    assert found.count(("payments.FundingSourceSet.v1", "finance")) == 2
+    assert ("payments.PaymentFailed.v1", "system") in found
+    assert ("payments.PaymentRetried.v1", "finance") in found
