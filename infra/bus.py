@@ -172,7 +172,7 @@ class Publisher:
             future.set_result(reply)
 
     async def publish(
-        self, messages: Sequence[tuple[str, bytes, dict[str, str]]], timeout: float
+        self, messages: Sequence[tuple[str, bytes, dict[str, str]]], timeout: float  # noqa: ASYNC109
     ) -> list[dict[str, Any]]:
         """Publish ``(subject, payload, headers)`` in order; returns the acknowledgements.
 

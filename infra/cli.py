@@ -110,7 +110,13 @@ async def rebuild_projection(
 
 
 async def _rebuild(args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(TextColumn(f"rebuild {args.projection}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), transient=False) as progress:

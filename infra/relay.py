@@ -31,8 +31,8 @@ from infra.bus import (
     HEADER_PREV,
     HEADER_TYPE,
     Publisher,
-    envelope_of,
     ensure_stream,
+    envelope_of,
     subject_for,
 )
 from infra.eventstore import START, EventStore, Position, RawEvent

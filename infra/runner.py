@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -205,17 +205,40 @@ class Runner:
                 await conn.execute(f"TRUNCATE {tables}")
             await conn.execute("DELETE FROM parked_events WHERE projection = $1", self.name)
             cursor = START
-            while True:
-                batch = await self.store.read_all_raw(cursor, batch_size, conn=conn)
-                if not batch:
-                    break
+            async for batch in self._read_ahead(batch_size):
                 await self._apply(conn, batch)
                 cursor = batch[-1].position
                 done += len(batch)
                 if progress:
-                    progress(done, total_events)
+                    progress(done, max(total_events, done))
             await self._save_checkpoint(conn, cursor)
         return done
+
+    async def _read_ahead(self, batch_size: int) -> AsyncIterator[list[RawEvent]]:
+        """The whole store in global order, in batches read on a connection of their own
+        one batch ahead of the applier, so that reading and applying overlap."""
+        queue: asyncio.Queue[list[RawEvent] | BaseException | None] = asyncio.Queue(maxsize=2)
+
+        async def read() -> None:
+            cursor = START
+            try:
+                while batch := await self.store.read_all_raw(cursor, batch_size):
+                    await queue.put(batch)
+                    cursor = batch[-1].position
+                await queue.put(None)
+            except Exception as exc:  # noqa: BLE001 - handed to the applier, which raises it
+                await queue.put(exc)
+
+        reader = asyncio.create_task(read())
+        try:
+            while (item := await queue.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
 
     # -- consuming the stream -----------------------------------------------------------
 

@@ -14,9 +14,9 @@ from infra import db
 from infra.bench.figures import rate
 from infra.bench.scratch import scratch
 from infra.bench.workload import agency_event, in_parallel, metadata
+from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
-from infra.clock import Clock
 from infra.settings import Settings
 from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY

@@ -12,10 +12,12 @@ from infra.bench.figures import report
 from infra.settings import Settings
 
 WHICH = ("append", "relay", "rebuild", "e2e")
+#: read-model benchmarks load a million rows each: run them by name, not with "all"
+READ_MODELS = ("search", "diversity")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("which", nargs="*", choices=[*WHICH, "all"], default=["all"],
+    parser.add_argument("which", nargs="*", choices=[*WHICH, *READ_MODELS, "all"], default=["all"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--json", action="store_true", help="one JSON object per benchmark")
     parser.add_argument("--events", type=int, default=10000,
@@ -25,10 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rebuild-events", type=int, default=200000, help="rebuild: stored events")
     parser.add_argument("--rate", type=float, default=200.0, help="e2e: commands per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="e2e: how long to offer load")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
+    parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    chosen = WHICH if "all" in args.which else tuple(w for w in WHICH if w in args.which)
+    chosen = WHICH if "all" in args.which else tuple(w for w in (*WHICH, *READ_MODELS) if w in args.which)
     for which in chosen:
         match which:
             case "append":
@@ -47,5 +51,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from infra.bench import e2e
 
                 result = await e2e.run(settings, rate=args.rate, seconds=args.seconds)
+            case "search":
+                from projections.search import bench as search_bench
+
+                result = await search_bench.run(settings, rows=args.rows)
+            case "diversity":
+                from projections.diversity import bench as diversity_bench
+
+                result = await diversity_bench.run(settings, payments=args.payments)
         report(result, args.json)
     return 0

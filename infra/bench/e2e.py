@@ -50,7 +50,8 @@ async def run(settings: Settings, *, rate: float, seconds: float) -> dict[str, A
                 watcher = asyncio.create_task(_watch(own.database_url, seen, stop))
                 sent, accepted, failed = await _offer(client, headers, total, rate)
                 deadline = time.monotonic() + 30
-                while any(s not in seen for s in accepted) and time.monotonic() < deadline:
+                # The watcher fills ``seen`` from the database: polling is the point here.
+                while any(s not in seen for s in accepted) and time.monotonic() < deadline:  # noqa: ASYNC110
                     await asyncio.sleep(0.05)
                 stop.set()
                 await watcher

@@ -3,7 +3,6 @@ double or out-of-order applies, a NATS server of their own, and stream readers."
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
 import socket
@@ -186,7 +185,3 @@ class OwnNats:
     def remove(self) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-async def wait_until_stopped(tasks: Sequence[asyncio.Task[Any]], timeout: float = 15) -> None:
-    await asyncio.wait_for(asyncio.gather(*tasks), timeout)

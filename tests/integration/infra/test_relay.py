@@ -16,7 +16,13 @@ from nats.js.errors import APIError
 from infra import bus, db
 from infra.eventstore import START, EventStore
 from infra.relay import Relay
-from tests.integration.infra.support import append_notes, msg_ids, positions, store_order, stream_messages
+from tests.integration.infra.support import (
+    append_notes,
+    msg_ids,
+    positions,
+    store_order,
+    stream_messages,
+)
 from tests.support import eventually
 
 
@@ -101,7 +107,7 @@ async def test_killed_relay_process_is_resumed_without_loss_or_duplicate(wired):
     await append_notes(store, total, per_append=100)
     env = {**os.environ, "DATABASE_URL": settings.database_url, "NATS_URL": settings.nats_url,
            "CIVIC_STREAM": settings.stream_name, "CIVIC_SUBJECT_PREFIX": settings.subject_prefix}
-    proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "relay"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "relay"], env=env,  # noqa: ASYNC220
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     js = nc.jetstream()
     try:
