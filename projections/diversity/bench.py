@@ -9,7 +9,6 @@ then times the report for one agency and for all agencies, grouped several ways.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Iterator
@@ -26,10 +25,13 @@ from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from events.solicitations import SolicitationCreated
 from events.vendors import Address, CertificationAdded, CertificationVerified, VendorApproved, VendorRegistered
 from infra import db
+from infra.bench.figures import percentile
+from infra.bench.scratch import scratch
+from infra.settings import Settings
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.projection import DiversityProjection
 from projections.diversity.report import build_report
-from projections.search.bench import _percentile, load, scratch_database
+from projections.search.bench import load
 from services.shared.programs import programs
 
 YEAR = 2025
@@ -133,10 +135,11 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
         started_yesterday = today
 
 
-async def run_diversity_bench(database_url: str, *, payments: int = 1_000_000, repeat: int = 15,
-                              keep: bool = False, progress: Any = None) -> Figures:
-    async with scratch_database(database_url, "civic_bench_diversity", keep=keep) as url:
-        conn = await db.connect(url)
+async def run_diversity_bench(settings: Settings, *, payments: int = 1_000_000, repeat: int = 15,
+                              progress: Any = None) -> Figures:
+    """Load a year of ``payments`` into a scratch database on the configured server and time reports."""
+    async with scratch(settings, "diversity") as own:
+        conn = await db.connect(own.database_url or "")
         try:
             started = time.perf_counter()
             events = await load(conn, DiversityProjection(), marketplace_events(payments), progress=progress)
@@ -157,31 +160,18 @@ async def run_diversity_bench(database_url: str, *, payments: int = 1_000_000, r
                         await build_report(conn, scope)
                         samples.append((time.perf_counter() - t0) * 1000)
                     label = f"{'agency ag03' if agency else 'all agencies'}, by {group_by}"
-                    timings.append(Timing(label, _percentile(samples, 0.5), _percentile(samples, 0.95)))
+                    timings.append(Timing(label, percentile(samples, 50), percentile(samples, 95)))
         finally:
             await conn.close()
     return Figures(payments=paid, events=events, load_seconds=load_seconds, timings=timings)
 
 
-def main(database_url: str, payments: int) -> None:
-    figures = asyncio.run(run_diversity_bench(database_url, payments=payments,
-                                              progress=lambda n: print(f"  {n:,} events applied", end="\r")))
-    print()
-    print("\n".join(figures.lines()))
-
-
-def cli_main(argv: list[str] | None = None) -> None:
-    """``python -m projections.diversity.bench --payments N`` against the configured servers."""
-    import argparse
-
-    from infra import embedded
-    from infra.settings import Settings
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--payments", type=int, default=1_000_000)
-    args = parser.parse_args(argv)
-    main(embedded.resolve(Settings.from_env()).database_url or "", args.payments)
-
-
-if __name__ == "__main__":
-    cli_main()
+async def run(settings: Settings, *, payments: int = 1_000_000) -> dict[str, Any]:
+    """The figures as ``civic bench diversity`` reports them."""
+    figures = await run_diversity_bench(settings, payments=payments)
+    result: dict[str, Any] = {"benchmark": "diversity", "payments": figures.payments, "events": figures.events,
+                              "load_seconds": figures.load_seconds, "target_ms": 200.0}
+    for timing in figures.timings:
+        result[f"{timing.label} p50_ms"] = timing.p50_ms
+        result[f"{timing.label} p95_ms"] = timing.p95_ms
+    return result

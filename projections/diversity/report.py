@@ -80,18 +80,27 @@ def _by_group(sums: Sums) -> dict[tuple[str, str], int]:
     return found
 
 
-def _goal(program: str, group: str, scope: Scope, spend: Sums,
+def _spend_by_agency(spend: Sums) -> dict[str, dict[str, int]]:
+    """group -> agency -> all spend of that agency in the group (the weights of goals)."""
+    found: dict[str, dict[str, int]] = {}
+    for (agency, group, program), amount in spend.items():
+        if program == ALL and amount > 0:
+            found.setdefault(group, {})[agency] = amount
+    return found
+
+
+def _goal(program: str, group: str, scope: Scope, weights: dict[str, dict[str, int]],
           goals: dict[str, tuple[str | None, dict[str, float]]]) -> float | None:
     """The agency's goal; across agencies, their goals weighted by each one's total spend."""
     if scope.agency is not None:
         return goals.get(scope.agency, (None, {}))[1].get(program)
     if scope.group_by == "agency":
         return goals.get(group, (None, {}))[1].get(program)
-    weights = {agency: amount for (agency, g, p), amount in spend.items() if g == group and p == ALL and amount > 0}
-    if not weights or not any(program in goals.get(a, (None, {}))[1] for a in weights):
+    by_agency = weights.get(group, {})
+    if not any(program in goals.get(a, (None, {}))[1] for a in by_agency):
         return None
-    weighted = sum(w * goals.get(a, (None, {}))[1].get(program, 0.0) for a, w in weights.items())
-    return round(weighted / sum(weights.values()), 2)
+    weighted = sum(w * goals.get(a, (None, {}))[1].get(program, 0.0) for a, w in by_agency.items())
+    return round(weighted / sum(by_agency.values()), 2)
 
 
 async def build_report(conn: asyncpg.Connection, scope: Scope) -> DiversityReport:
@@ -102,6 +111,7 @@ async def build_report(conn: asyncpg.Connection, scope: Scope) -> DiversityRepor
     goals = await figures.goals(conn, scope.agency)
     spend_g, awards_g, bids_g, wins_g = (_by_group(s) for s in (spend, awards, bids, wins))
     vendors_g = _by_group(vendors) if vendors is not None else None
+    weights = _spend_by_agency(spend)
 
     keys = {g for sums in (spend_g, awards_g, bids_g, wins_g, vendors_g or {}) for g, _ in sums}
     match scope.group_by:
@@ -126,7 +136,7 @@ async def build_report(conn: asyncpg.Connection, scope: Scope) -> DiversityRepor
             key = (group, ANY if program == TOTAL else program)
             certified = spend_g.get(key, 0)
             utilization = _percent(certified, total_spend)
-            goal = None if program == TOTAL else _goal(program, group, scope, spend, goals)
+            goal = None if program == TOTAL else _goal(program, group, scope, weights, goals)
             rows.append(ReportRow(
                 group=group or "all", program=program, program_name=name,
                 spend_total=total_spend, spend_certified=certified, utilization_percent=utilization,

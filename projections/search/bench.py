@@ -8,19 +8,15 @@ filter) with and without facets through the same function the HTTP route calls.
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import random
 import statistics
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import asyncpg
 
 from events.agencies import AgencyRegistered
 from events.base import Event, Metadata, Money
@@ -31,8 +27,10 @@ from events.solicitations import (
     SolicitationPublished,
 )
 from infra import db
+from infra.bench.figures import percentile
+from infra.bench.scratch import scratch
 from infra.eventstore import Position, RecordedEvent
-from infra.migrate import migrate
+from infra.settings import Settings
 from projections.search.commodities import descriptions
 from projections.search.projection import SearchProjection
 from projections.search.solicitation_query import SolicitationSearch, search_solicitations
@@ -172,11 +170,6 @@ def _typical_queries(count: int, agencies: int, seed: int) -> list[SolicitationS
     return found
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 async def measure(conn: Any, queries: list[SolicitationSearch]) -> tuple[list[float], list[float], float]:
     plain, faceted, hits = [], [], []
     for query in queries[:20]:  # warm the caches
@@ -192,38 +185,11 @@ async def measure(conn: Any, queries: list[SolicitationSearch]) -> tuple[list[fl
     return plain, faceted, statistics.mean(hits)
 
 
-@asynccontextmanager
-async def scratch_database(server_url: str, prefix: str, *, keep: bool = False) -> AsyncIterator[str]:
-    """A migrated database of the benchmark's own beside ``server_url``, dropped afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(server_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    parts = urlsplit(server_url)
-    url = urlunsplit(parts._replace(path=f"/{name}"))
-    try:
-        conn = await db.connect(url)
-        try:
-            await migrate(conn)
-        finally:
-            await conn.close()
-        yield url
-    finally:
-        if not keep:
-            admin = await asyncpg.connect(server_url)
-            try:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            finally:
-                await admin.close()
-
-
-async def run_search_bench(database_url: str, *, rows: int = 1_000_000, agencies: int = 60, queries: int = 400,
-                           seed: int = 7, keep: bool = False, progress: Any = None) -> Figures:
-    """Load ``rows`` solicitations into a scratch database beside ``database_url`` and measure."""
-    async with scratch_database(database_url, "civic_bench_search", keep=keep) as url:
-        conn = await db.connect(url)
+async def run_search_bench(settings: Settings, *, rows: int = 1_000_000, agencies: int = 60, queries: int = 400,
+                           seed: int = 7, progress: Any = None) -> Figures:
+    """Load ``rows`` solicitations into a scratch database on the configured server and measure."""
+    async with scratch(settings, "search") as own:
+        conn = await db.connect(own.database_url or "")
         try:
             started = time.perf_counter()
             await load(conn, SearchProjection(), solicitation_events(rows, agencies, seed), progress=progress)
@@ -233,30 +199,13 @@ async def run_search_bench(database_url: str, *, rows: int = 1_000_000, agencies
         finally:
             await conn.close()
     return Figures(rows=rows, load_seconds=load_seconds, queries=len(plain),
-                   p50_ms=_percentile(plain, 0.5), p95_ms=_percentile(plain, 0.95), p99_ms=_percentile(plain, 0.99),
-                   p50_facets_ms=_percentile(faceted, 0.5), p95_facets_ms=_percentile(faceted, 0.95),
-                   p99_facets_ms=_percentile(faceted, 0.99), mean_hits=hits)
+                   p50_ms=percentile(plain, 50), p95_ms=percentile(plain, 95), p99_ms=percentile(plain, 99),
+                   p50_facets_ms=percentile(faceted, 50), p95_facets_ms=percentile(faceted, 95),
+                   p99_facets_ms=percentile(faceted, 99), mean_hits=hits)
 
 
-def main(database_url: str, rows: int) -> None:
-    figures = asyncio.run(run_search_bench(database_url, rows=rows,
-                                           progress=lambda n: print(f"  {n:,} events applied", end="\r")))
-    print()
-    print("\n".join(figures.lines()))
-
-
-def cli_main(argv: list[str] | None = None) -> None:
-    """``python -m projections.search.bench --rows N`` against the configured servers."""
-    import argparse
-
-    from infra import embedded
-    from infra.settings import Settings
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args(argv)
-    main(embedded.resolve(Settings.from_env()).database_url or "", args.rows)
-
-
-if __name__ == "__main__":
-    cli_main()
+async def run(settings: Settings, *, rows: int = 1_000_000) -> dict[str, Any]:
+    """``civic bench search``: the figures as the bench command reports them."""
+    figures = await run_search_bench(settings, rows=rows)
+    return {"benchmark": "search", **dataclasses.asdict(figures), "target_p95_ms": 25.0,
+            "target_p95_facets_ms": 60.0}
