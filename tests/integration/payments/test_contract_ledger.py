@@ -17,6 +17,7 @@ from services.payments.invoice_view import InvoiceListProjection
 from services.payments.terms_view import PaymentTermsProjection, contract_terms
 from services.shared.context import Actor
 from services.shared.errors import Conflict
+from tests.support import eventually
 
 VENDOR = Actor(sub="u1", role="vendor", vendor="v1")
 
@@ -32,10 +33,16 @@ async def test_concurrent_submissions_never_overdraw_and_the_read_model_rebuilds
                            start_date=date(2026, 1, 1), end_date=date(2027, 1, 1), terms_ref="t",
                            requires_receipt=False),
             ContractActivated(contract_id="c1", activated_at=now)], Metadata(occurred_at=now))
-        await Runner(PaymentTermsProjection(), civic.store, settings).catch_up()
-        async with civic.pool.acquire() as conn:
-            contract = await contract_terms(conn, "c1")
-        assert contract is not None and contract.status == "active"
+        terms = Runner(PaymentTermsProjection(), civic.store, settings)
+
+        async def projected():
+            # the global order shows a commit once every older transaction has ended
+            await terms.catch_up()
+            async with civic.pool.acquire() as conn:
+                return await contract_terms(conn, "c1")
+
+        contract = await eventually(projected, what="the contract in the read model")
+        assert contract.status == "active"
 
         async def submit(i: int):
             command = SubmitInvoice(
@@ -60,7 +67,12 @@ async def test_concurrent_submissions_never_overdraw_and_the_read_model_rebuilds
         assert invoices == 6  # the refused ones left nothing behind
 
         runner = Runner(InvoiceListProjection(), civic.store, settings)
-        await runner.catch_up()
+
+        async def all_listed():
+            await runner.catch_up()
+            return await civic.pool.fetchval("SELECT count(*) = 6 FROM payments_invoices")
+
+        await eventually(all_listed, what="six invoices listed")
         live = await civic.pool.fetch("SELECT * FROM payments_invoices ORDER BY invoice_id")
         await runner.rebuild()
         rebuilt = await civic.pool.fetch("SELECT * FROM payments_invoices ORDER BY invoice_id")
