@@ -61,3 +61,9 @@ async def apply_in_runs(conn: asyncpg.Connection, events: Iterable[RecordedEvent
 
 def _arity(sql: str) -> int:
     return max((int(n) for n in _PLACEHOLDER.findall(sql)), default=0)
+
+
+def fields(recorded: RecordedEvent) -> Any:
+    """The event's payload, read by field name: a projection dispatches on the tag, so the
+    concrete type is known by contract rather than to the type checker."""
+    return recorded.event

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.eventstore import RecordedEvent
-from projections.statements import Bulk
+from projections.statements import Bulk, fields
 
 _BID = """
 INSERT INTO diversity_bids AS b (solicitation_id, vendor_id, agency_id, category, received_on, programs, won,
@@ -39,12 +39,12 @@ def _position(r: RecordedEvent) -> tuple[int, int]:
 
 
 def _bid(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     return (e.solicitation_id, e.vendor_id, e.received_at.date(), *_position(r))
 
 
 def _bid_withdrawn(r: RecordedEvent) -> tuple[Any, ...]:
-    return (r.event.solicitation_id, r.event.vendor_id, *_position(r))
+    return (fields(r).solicitation_id, fields(r).vendor_id, *_position(r))
 
 
 _AWARD = """
@@ -72,7 +72,7 @@ _AWARD_CANCELLED = "UPDATE diversity_awards SET cancelled = true WHERE award_id 
 
 
 def _award(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     return (e.award_id, e.solicitation_id, e.agency_id, e.vendor_id, e.value.currency, e.value.amount,
             e.finalized_at.date())
 
@@ -127,7 +127,7 @@ WITH input AS (
 
 
 def _payment(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     paid_at = getattr(e, "paid_at", None)
     return (e.payment_id, e.agency_id, e.vendor_id, e.contract_id, e.amount.amount, e.amount.currency,
             paid_at.date() if paid_at else None)
@@ -152,7 +152,7 @@ WITH input AS (
 
 
 def _refund(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     when = e.refunded_at or r.metadata.occurred_at
     return (r.event_id, e.payment_id, e.amount.amount, when.date())
 
@@ -162,7 +162,7 @@ HANDLERS: dict[str, Bulk] = {
     "bids.BidReplaced.v1": Bulk((_BID,), _bid),
     "bids.BidWithdrawn.v1": Bulk((_BID_WITHDRAWN,), _bid_withdrawn),
     "awards.AwardFinalized.v1": Bulk((_AWARD, _WINS), _award),
-    "awards.AwardCancelled.v1": Bulk((_AWARD_CANCELLED, _WINS), lambda r: (r.event.award_id,)),
+    "awards.AwardCancelled.v1": Bulk((_AWARD_CANCELLED, _WINS), lambda r: (fields(r).award_id,)),
     "payments.PaymentStarted.v1": Bulk((_PAYMENT,), _payment),
     "payments.PaymentSucceeded.v1": Bulk((_PAYMENT, _PAID), _payment),
     "payments.PaymentRefunded.v1": Bulk((_REFUND,), _refund),

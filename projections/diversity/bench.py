@@ -23,7 +23,13 @@ from events.bids import BidSubmitted
 from events.contracts import ContractOpened
 from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from events.solicitations import SolicitationCreated
-from events.vendors import Address, CertificationAdded, CertificationVerified, VendorApproved, VendorRegistered
+from events.vendors import (
+    Address,
+    CertificationAdded,
+    CertificationVerified,
+    VendorApproved,
+    VendorRegistered,
+)
 from infra import db
 from infra.bench.figures import percentile
 from infra.bench.scratch import scratch

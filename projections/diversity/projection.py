@@ -16,10 +16,10 @@ HANDLERS = {**reference_rows.HANDLERS, **activity_rows.HANDLERS}
 
 class DiversityProjection:
     name = "diversity"
-    tables = ("diversity_agencies", "diversity_vendors", "diversity_certifications",
+    tables: Sequence[str] = ("diversity_agencies", "diversity_vendors", "diversity_certifications",
               "diversity_solicitations", "diversity_contracts", "diversity_bids", "diversity_awards",
               "diversity_payments", "diversity_refunds", "diversity_spend_daily", "diversity_spend_monthly")
-    types = frozenset(HANDLERS)
+    types: frozenset[str] | None = frozenset(HANDLERS)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         await apply_in_runs(conn, events, HANDLERS)

@@ -8,8 +8,7 @@ from typing import Any
 import msgspec
 
 from infra.eventstore import RecordedEvent
-from projections.statements import Bulk
-
+from projections.statements import Bulk, fields
 
 
 def category_of(codes: list[str] | tuple[str, ...]) -> str:
@@ -37,7 +36,7 @@ WHERE (a.src_tx, a.src_pos) < (EXCLUDED.src_tx, EXCLUDED.src_pos)
 
 
 def _agency_row(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     goals = msgspec.json.encode([{"program": g.program, "percent": g.percent} for g in e.goals]).decode()
     return (e.agency_id, getattr(e, "name", None), goals, *_position(r))
 
@@ -59,8 +58,8 @@ WHERE v.vendor_id = i.id AND (v.src_tx, v.src_pos) < (i.tx, i.pos)
 
 
 def _vendor_row(r: RecordedEvent) -> tuple[Any, ...]:
-    codes = r.event.commodity_codes
-    return (r.event.vendor_id, None if codes is None else " ".join(codes), *_position(r))
+    codes = fields(r).commodity_codes
+    return (fields(r).vendor_id, None if codes is None else " ".join(codes), *_position(r))
 
 
 _VENDOR_STATUS = """
@@ -75,7 +74,7 @@ WHERE v.vendor_id = i.id AND (v.src_tx, v.src_pos) < (i.tx, i.pos)
 def _status(name: str) -> Bulk:
     def row(r: RecordedEvent) -> tuple[Any, ...]:
         approved_at = getattr(r.event, "approved_at", None)
-        return (r.event.vendor_id, name, approved_at.date() if approved_at else None, *_position(r))
+        return (fields(r).vendor_id, name, approved_at.date() if approved_at else None, *_position(r))
 
     return Bulk((_VENDOR_STATUS,), row)
 
@@ -88,7 +87,7 @@ ON CONFLICT (vendor_id, cert_id) DO NOTHING
 
 
 def _cert_added(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     return (e.vendor_id, e.cert_id, e.program, e.effective_date, e.expiry_date, *_position(r))
 
 
@@ -105,17 +104,17 @@ WHERE c.vendor_id = i.vendor_id AND c.cert_id = i.cert_id AND (c.src_tx, c.src_p
 
 
 def _cert_verified(r: RecordedEvent) -> tuple[Any, ...]:
-    e = r.event
+    e: Any = r.event
     return (e.vendor_id, e.cert_id, e.verified_at.date(), None, False, *_position(r))
 
 
 def _cert_rejected(r: RecordedEvent) -> tuple[Any, ...]:
-    return (r.event.vendor_id, r.event.cert_id, None, None, True, *_position(r))
+    return (fields(r).vendor_id, fields(r).cert_id, None, None, True, *_position(r))
 
 
 def _cert_expired(r: RecordedEvent) -> tuple[Any, ...]:
     # The event carries no date: the certification stops counting the day it was recorded.
-    return (r.event.vendor_id, r.event.cert_id, None, r.metadata.occurred_at.date(), False, *_position(r))
+    return (fields(r).vendor_id, fields(r).cert_id, None, r.metadata.occurred_at.date(), False, *_position(r))
 
 
 _SOLICITATION = """
@@ -153,9 +152,9 @@ HANDLERS: dict[str, Bulk] = {
     "vendors.CertificationRejected.v1": Bulk((_CERT_CHANGE,), _cert_rejected),
     "vendors.CertificationExpired.v1": Bulk((_CERT_CHANGE,), _cert_expired),
     "solicitations.SolicitationCreated.v1": Bulk((_SOLICITATION,), lambda r: (
-        r.event.solicitation_id, r.event.agency_id, category_of(r.event.commodity_codes), *_position(r))),
+        fields(r).solicitation_id, fields(r).agency_id, category_of(fields(r).commodity_codes), *_position(r))),
     "solicitations.SolicitationUpdated.v1": Bulk((_SOLICITATION_UPDATE,), lambda r: (
-        r.event.solicitation_id, category_of(r.event.commodity_codes), *_position(r))),
+        fields(r).solicitation_id, category_of(fields(r).commodity_codes), *_position(r))),
     "contracts.ContractOpened.v1": Bulk((_CONTRACT,), lambda r: (
-        r.event.contract_id, r.event.solicitation_id, r.event.agency_id, r.event.vendor_id)),
+        fields(r).contract_id, fields(r).solicitation_id, fields(r).agency_id, fields(r).vendor_id)),
 }

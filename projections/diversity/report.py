@@ -148,7 +148,7 @@ async def build_report(conn: asyncpg.Connection, scope: Scope) -> DiversityRepor
                 win_rate_percent=_percent(wins_g.get(key, 0), bids_g.get(key, 0)),
                 certified_vendors=None if vendors_g is None else vendors_g.get(key, 0),
             ))
-    name = goals.get(scope.agency, (None, {}))[0] if scope.agency else None
-    return DiversityReport(agency=scope.agency, agency_name=name, period_from=scope.start,
+    agency_name = goals.get(scope.agency, (None, {}))[0] if scope.agency else None
+    return DiversityReport(agency=scope.agency, agency_name=agency_name, period_from=scope.start,
                            period_to=scope.end, currency=scope.currency, group_by=scope.group_by,
                            notes=NOTES, rows=rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from infra.eventstore import RecordedEvent
-from projections.statements import Statement
+from projections.statements import Statement, fields
 
 _AGENCY = """
 INSERT INTO search_agencies (agency_id, src_tx, src_pos, name) VALUES ($1, $2, $3, $4)
@@ -16,7 +16,7 @@ WHERE (search_agencies.src_tx, search_agencies.src_pos) < (EXCLUDED.src_tx, EXCL
 
 
 def registered(r: RecordedEvent) -> list[Statement]:
-    return [(_AGENCY, (r.event.agency_id, *r.position, r.event.name))]
+    return [(_AGENCY, (fields(r).agency_id, *r.position, fields(r).name))]
 
 
 HANDLERS: dict[str, Callable[[RecordedEvent], list[Statement]]] = {

@@ -159,12 +159,13 @@ def _typical_queries(count: int, agencies: int, seed: int) -> list[SolicitationS
     found = []
     for i in range(count):
         words = f"{rng.choice(OBJECTS)} {rng.choice(SERVICES)}"
-        extra: dict[str, Any] = [
+        choices: list[dict[str, Any]] = [
             {"agency": (f"ag{rng.randrange(agencies):03d}",)},
             {"type": (rng.choice(TYPES),)},
             {"commodity": (rng.choice(codes)[:2],)},
             {"value_min": 100_000_00},
-        ][i % 4]
+        ]
+        extra = choices[i % 4]
         status = ("open",) if i % 3 else ("closed",)
         found.append(SolicitationSearch(q=words, status=status, now=NOW, **extra))
     return found

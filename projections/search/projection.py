@@ -19,8 +19,8 @@ _STATEMENTS = {**agency_rows.HANDLERS, **vendor_rows.HANDLERS}
 
 class SearchProjection:
     name = "search"
-    tables = ("search_agencies", "search_solicitations", "search_vendors", "search_vendor_certifications")
-    types = frozenset({*_STATEMENTS, *solicitation_rows.EVOLVE})
+    tables: Sequence[str] = ("search_agencies", "search_solicitations", "search_vendors", "search_vendor_certifications")
+    types: frozenset[str] | None = frozenset({*_STATEMENTS, *solicitation_rows.EVOLVE})
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         # Solicitation rows never depend on vendor or agency rows (and the reverse), so the

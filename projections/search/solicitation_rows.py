@@ -18,6 +18,7 @@ import asyncpg
 
 from infra.eventstore import Position, RecordedEvent
 from projections.search.commodities import commodity_text, prefixes
+from projections.statements import fields
 
 
 @dataclass(frozen=True)
@@ -139,12 +140,12 @@ async def apply(conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> No
     mine = [r for r in events if r.type in EVOLVE]
     if not mine:
         return
-    ids = sorted({r.event.solicitation_id for r in mine})
+    ids = sorted({fields(r).solicitation_id for r in mine})
     rows: dict[str, SolicitationRow | None] = dict.fromkeys(ids)
     rows.update({r["solicitation_id"]: _from_record(r) for r in await conn.fetch(_LOAD, ids)})
     changed: set[str] = set()
     for recorded in mine:
-        sid = recorded.event.solicitation_id
+        sid = fields(recorded).solicitation_id
         row = rows[sid]
         if row is not None and recorded.position <= row.position:
             continue  # already folded in: a replay

@@ -59,7 +59,8 @@ def _codes(codes: Any) -> tuple[list[str] | None, list[str] | None]:
 
 
 def registered(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     codes, found = _codes(e.commodity_codes)
     address = e.address
     return [(_REGISTER, (e.vendor_id, *at, e.legal_name, e.dba or "", address.city, address.state,
@@ -67,7 +68,8 @@ def registered(r: RecordedEvent) -> list[Statement]:
 
 
 def profile_updated(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     codes, found = _codes(e.commodity_codes)
     address = e.address
     return [(_PROFILE, (e.vendor_id, *at, e.legal_name, e.dba,
@@ -77,7 +79,8 @@ def profile_updated(r: RecordedEvent) -> list[Statement]:
 
 def status(name: str) -> Callable[[RecordedEvent], list[Statement]]:
     def apply(r: RecordedEvent) -> list[Statement]:
-        e, at = r.event, r.position
+        e: Any = r.event
+        at = r.position
         return [(_STATUS, (e.vendor_id, *at, name, getattr(e, "approved_at", None),
                            getattr(e, "expires_at", None)))]
 
@@ -85,28 +88,32 @@ def status(name: str) -> Callable[[RecordedEvent], list[Statement]]:
 
 
 def excluded(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     return [(_EXCLUDED, (e.vendor_id, *at))]
 
 
 def cert_added(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     return [(_CERT_ADDED, (e.vendor_id, *at, e.cert_id, e.program, e.effective_date, e.expiry_date))]
 
 
 def cert_verified(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     return [(_CERT_CHANGE, (e.vendor_id, *at, e.cert_id, e.verified_at, None, False))]
 
 
 def cert_rejected(r: RecordedEvent) -> list[Statement]:
-    e, at = r.event, r.position
+    e: Any = r.event
+    at = r.position
     return [(_CERT_CHANGE, (e.vendor_id, *at, e.cert_id, None, None, True))]
 
 
 def cert_expired(r: RecordedEvent) -> list[Statement]:
     """The certification stops counting on the day the expiry was recorded."""
-    e = r.event
+    e: Any = r.event
     return [(_CERT_CHANGE, (e.vendor_id, *r.position, e.cert_id, None, r.metadata.occurred_at.date(), False))]
 
 

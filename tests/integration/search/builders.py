@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from events.agencies import AgencyRegistered, DiversityGoal
 from events.base import Event, Metadata, Money
@@ -25,6 +26,8 @@ from infra.container import Civic
 from infra.eventstore import EventStore
 from infra.runner import Runner
 from tests.support import eventually
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 async def append(store: EventStore, stream: str, events: list[Event], at: datetime) -> None:
@@ -117,7 +120,7 @@ async def snapshot(civic: Civic, tables: tuple[str, ...] | list[str]) -> dict[st
     async with civic.pool.acquire() as conn:
         for table in tables:
             rows = await conn.fetch(f"SELECT * FROM {table}")
-            found[table] = sorted((tuple(str(v) for v in row.values()) for row in rows))
+            found[table] = sorted(tuple(str(v) for v in row.values()) for row in rows)
     return found
 
 
@@ -157,14 +160,13 @@ async def rebuild_with_cli(civic: Civic, projection: str) -> str:
     import asyncio
     import os
     import sys
-    from pathlib import Path
 
     env = {**os.environ, "DATABASE_URL": civic.settings.database_url or "",
            "NATS_URL": civic.settings.nats_url or "", "CIVIC_STREAM": civic.settings.stream_name,
            "CIVIC_SUBJECT_PREFIX": civic.settings.subject_prefix, "COLUMNS": "120"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "infra.cli", "rebuild", projection, env=env,
-        cwd=Path(__file__).resolve().parents[3], stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        cwd=PROJECT_ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     output, _ = await asyncio.wait_for(process.communicate(), 180)
     text = output.decode()
     assert process.returncode == 0, text
