@@ -33,6 +33,10 @@ def environment(settings: Settings, **extra: str) -> dict[str, str]:
         "CIVIC_DEV_CLOCK": "1" if settings.dev_clock else "0",
         "PYTHONUNBUFFERED": "1",
     })
+    for name, value in (("STRIPE_API_KEY", settings.stripe_api_key), ("STRIPE_API_BASE", settings.stripe_api_base),
+                        ("STRIPE_WEBHOOK_SECRET", settings.stripe_webhook_secret)):
+        if value:
+            env[name] = value
     env.update(extra)
     return env
 
