@@ -277,13 +277,16 @@ class InvoiceController(Controller):
                    status: Annotated[str | None, Parameter(query="status", pattern="^(" + "|".join(STATUSES) + ")$")] = None,
                    overdue: Annotated[bool, Parameter(query="overdue")] = False,
                    contract: Annotated[str | None, Parameter(query="contract", max_length=100)] = None,
+                   vendor: Annotated[str | None, Parameter(query="vendor", max_length=100)] = None,
                    limit: Annotated[int, Parameter(query="limit", ge=1, le=200)] = 50,
                    offset: Annotated[int, Parameter(query="offset", ge=0, le=1_000_000)] = 0) -> InvoicePage:
         today = civic.clock.now().date()
         vendor_ids = await vendors_of(civic, actor) if actor.role == "vendor" else None
+        if vendor is not None:
+            vendor_ids = [v for v in (vendor_ids if vendor_ids is not None else [vendor]) if v == vendor]
         async with civic.pool.acquire() as conn:
             rows, total = await list_invoices(
-                conn, agency_id=None if vendor_ids is not None else agency_scope(actor),
+                conn, agency_id=None if actor.role == "vendor" else agency_scope(actor),
                 vendor_ids=vendor_ids, status=status, overdue_on=today if overdue else None,
                 contract_id=contract, limit=limit, offset=offset)
         return InvoicePage(items=[_summary(r, today) for r in rows], total=total, limit=limit,

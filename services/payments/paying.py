@@ -99,6 +99,12 @@ async def retry_payment(civic: Civic, actor: Actor, payment_id: str, *,
     state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
     if await _repeated(civic, command_id):
         return state
+    if state.status == "processing" and state.agency_id == actor.agency and actor.role == "finance":
+        # Stripe was unreachable when this attempt was to be confirmed: finish it.
+        intent = await gateway.retrieve_intent(state.current_intent)
+        if intent.status == "requires_confirmation":
+            await _confirm(civic, gateway, state)
+            return state
     assert state.amount is not None and state.due_date is not None
     interest = interest_owed(state.amount, state.due_date, civic.clock.now().date(),
                              state.late_interest_annual_rate)

@@ -97,3 +97,11 @@ async def test_invoices_are_visible_only_to_their_parties(market, token):
     assert self_approval.status_code == 403
     listed = await market.client.get(f"{API}/invoices", headers=other_finance)
     assert all(item["agency_id"] == "another-agency" for item in listed.json()["items"])
+
+    async def by_vendor(headers, vendor):
+        response = await market.client.get(f"{API}/invoices", params={"vendor": vendor}, headers=headers)
+        return [i["id"] for i in response.json()["items"]]
+
+    assert await eventually(lambda: by_vendor(market.finance, market.vendor), what="listed") == [invoice_id]
+    assert await by_vendor(market.finance, "someone-else") == []
+    assert await by_vendor(other_vendor, market.vendor) == []  # a vendor never lists another's
