@@ -283,7 +283,7 @@ class InvoiceController(Controller):
         today = civic.clock.now().date()
         vendor_ids = await vendors_of(civic, actor) if actor.role == "vendor" else None
         if vendor is not None:
-            vendor_ids = [v for v in (vendor_ids if vendor_ids is not None else [vendor]) if v == vendor]
+            vendor_ids = tuple(v for v in (vendor_ids if vendor_ids is not None else (vendor,)) if v == vendor)
         async with civic.pool.acquire() as conn:
             rows, total = await list_invoices(
                 conn, agency_id=None if actor.role == "vendor" else agency_scope(actor),
