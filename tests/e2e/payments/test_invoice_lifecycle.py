@@ -180,3 +180,17 @@ async def test_a_declined_payment_is_retried_by_finance_and_then_refunded_in_par
     assert found.count(("payments.FundingSourceSet.v1", "finance")) == 2
     assert ("payments.PaymentFailed.v1", "system") in found
     assert ("payments.PaymentRetried.v1", "finance") in found
+
+
+async def test_a_repeated_submission_with_the_same_key_invoices_once(market):
+    contract_id = await market.open_contract(100_000)
+    body = {"number": "IDEM-1", "currency": "USD", "total": 60_000,
+            "lines": [{"description": "Consulting", "quantity": "2.5", "unit_price": 24_000}],
+            "service_period": {"start": "2026-02-01", "end": "2026-02-28"}}
+    headers = {**market.vendor_headers, "Idempotency-Key": "submit-idem-1"}
+    first = await market.client.post(f"{API}/contracts/{contract_id}/invoices", json=body, headers=headers)
+    second = await market.client.post(f"{API}/contracts/{contract_id}/invoices", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    ledger = await market.civic.store.read_stream(f"contract-billing-{contract_id}")
+    assert [e.event.invoiced_total.amount for e in ledger] == [60_000]
