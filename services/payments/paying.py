@@ -9,6 +9,7 @@ confirms the recorded intent again, which Stripe refuses to charge twice.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
 from events.base import Money
@@ -43,6 +44,12 @@ def _metadata(payment: Payment | InvoiceApproved, payment_id: str) -> dict[str, 
             "vendor_id": payment.vendor_id}
 
 
+async def _today(civic: Civic) -> date:
+    """The clock's date, re-read so a worker process sees the shared development clock."""
+    await civic.clock.refresh()
+    return civic.clock.now().date()
+
+
 async def _funding(civic: Civic, gateway: PaymentGateway, agency_id: str) -> str | None:
     source, _ = await civic.executor.load(FUNDING, agency_id)
     return source.payment_method or await gateway.default_funding()
@@ -54,7 +61,7 @@ async def start_payment(civic: Civic, approved: InvoiceApproved, *, command_id: 
     gateway = gateway_of(civic)
     state, _ = await civic.executor.load(PAYMENT, approved.payment_id)
     if not state.exists:
-        interest = interest_owed(approved.amount, approved.due_date, civic.clock.now().date(),
+        interest = interest_owed(approved.amount, approved.due_date, await _today(civic),
                                  approved.late_interest_annual_rate)
         intent = await gateway.create_intent(
             amount=Money(amount=approved.amount.amount + interest.amount,
@@ -106,7 +113,7 @@ async def retry_payment(civic: Civic, actor: Actor, payment_id: str, *,
             await _confirm(civic, gateway, state)
             return state
     assert state.amount is not None and state.due_date is not None
-    interest = interest_owed(state.amount, state.due_date, civic.clock.now().date(),
+    interest = interest_owed(state.amount, state.due_date, await _today(civic),
                              state.late_interest_annual_rate)
     attempt = state.attempt + 1
     # Decide first with a placeholder: who may retry and when is refused before Stripe is called.
