@@ -131,21 +131,20 @@ def status_sql(now: str) -> str:
 
 def _status_condition(status: str, p: Params, search: SolicitationSearch, deadline: str) -> str:
     """The exact status test on a row (``deadline``: how to read that column)."""
-    stage = "s.stage"
     match status:
         case "open":
-            return f"(s.published AND {stage} = 'open' AND {deadline} > {p(search.now, 'timestamptz')})"
+            return f"(s.published AND s.stage = 'open' AND {deadline} > {p(search.now, 'timestamptz')})"
         case "closing":
             now = p(search.now, "timestamptz")
             until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
-            return f"(s.published AND {stage} = 'open' AND {deadline} > {now} AND {deadline} <= {until})"
+            return f"(s.published AND s.stage = 'open' AND {deadline} > {now} AND {deadline} <= {until})"
         case "closed":
-            return (f"(s.published AND ({stage} IN ('closed', 'evaluation')"
-                    f" OR ({stage} = 'open' AND {deadline} <= {p(search.now, 'timestamptz')})))")
+            return (f"(s.published AND (s.stage IN ('closed', 'evaluation')"
+                    f" OR (s.stage = 'open' AND {deadline} <= {p(search.now, 'timestamptz')})))")
         case "draft":
-            return f"(NOT s.published AND {stage} = 'draft')"
+            return "(NOT s.published AND s.stage = 'draft')"
         case _:
-            return f"({stage} = {p(status)})"
+            return f"(s.stage = {p(status)})"
 
 
 def _term(name: str, value: str) -> str:
