@@ -122,7 +122,8 @@ class StripeGateway:
 
     async def list_intents(self) -> list[IntentState]:
         found: list[IntentState] = []
-        page = await _call(self.client.v1.payment_intents.list_async(params={"limit": 100}))
+        page = await _call(self.client.v1.payment_intents.list_async(
+            params={"limit": 100, "expand": ["data.latest_charge"]}))
         async for intent in page.auto_paging_iter():
             found.append(_intent(intent))
         return found
@@ -156,6 +157,7 @@ async def _call(awaitable: Any) -> Any:
 def _intent(resource: Any) -> IntentState:
     intent = resource.to_dict()
     error = intent.get("last_payment_error") or {}
+    charge = intent.get("latest_charge")  # expanded when listing, an id otherwise
     metadata = intent.get("metadata") or {}
     return IntentState(
         intent_id=intent["id"], status=intent["status"], amount=int(intent["amount"]),
@@ -164,6 +166,7 @@ def _intent(resource: Any) -> IntentState:
         currency=str(intent["currency"]).upper(),
         metadata={str(k): str(v) for k, v in dict(metadata).items()},
         error=str(error.get("message") or error.get("code") or ""),
+        refunded=int(charge.get("amount_refunded") or 0) if isinstance(charge, dict) else 0,
     )
 
 

@@ -31,7 +31,7 @@ AGREES = {
 
 
 class Mismatch(msgspec.Struct, frozen=True, kw_only=True):
-    kind: str  # missing_at_stripe | status | amount | unknown_at_stripe
+    kind: str  # missing_at_stripe | status | amount | refund | unknown_at_stripe
     payment_id: str | None
     stripe_payment_intent: str
     ours: str
@@ -58,6 +58,11 @@ def compare(payments: list[Any], known_intents: set[str], intents: list[IntentSt
             found.append(Mismatch(kind="status", payment_id=p["payment_id"],
                                   stripe_payment_intent=intent.intent_id, ours=p["status"],
                                   stripe=intent.status))
+        if p["status"] == "succeeded" and intent.refunded != p.get("refunded", 0):
+            found.append(Mismatch(kind="refund", payment_id=p["payment_id"],
+                                  stripe_payment_intent=intent.intent_id,
+                                  ours=f"{p.get('refunded', 0)} refunded",
+                                  stripe=f"{intent.refunded} refunded"))
         if intent.amount != ours_amount or intent.currency != p["currency"]:
             found.append(Mismatch(kind="amount", payment_id=p["payment_id"],
                                   stripe_payment_intent=intent.intent_id,
@@ -79,7 +84,8 @@ async def reconcile(store: Any, gateway: PaymentGateway) -> list[Mismatch]:
     rows = [{"payment_id": p.payment_id, "stripe_payment_intent": p.current_intent,
              "status": p.status, "amount": p.amount.amount if p.amount else 0,
              "interest": p.interest.amount if p.interest else 0,
-             "currency": p.amount.currency if p.amount else ""} for p in payments]
+             "currency": p.amount.currency if p.amount else "", "refunded": p.refunded}
+            for p in payments]
     return compare(rows, known, await gateway.list_intents())
 
 

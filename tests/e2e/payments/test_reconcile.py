@@ -49,3 +49,18 @@ async def test_reconcile_reports_unrecorded_outcomes_and_unknown_intents(market,
         return not [m for m in found if m["payment_id"] == payment_id]
 
     await eventually(settled, what="reconciled payment")
+
+
+async def test_reconcile_reports_a_refund_made_outside_the_marketplace(market, settings, capsys):
+    contract_id = await market.open_contract(500_000)
+    invoice_id = (await market.invoice(contract_id, total=21_000)).json()["id"]
+    approved = await market.client.post(f"{API}/invoices/{invoice_id}/approve", headers=market.finance)
+    [payment_id] = approved.json()["payment_ids"]
+    await market.deliver_outcome(payment_id, "payment_intent.succeeded")
+    payment = await market.payment(payment_id, "succeeded")
+    # someone refunds in the Stripe dashboard; localstripe sends no webhook for it
+    market.stripe.v1.refunds.create(params={"payment_intent": payment["stripe_payment_intent"], "amount": 1_000})
+    _, mismatches = await _reconcile(settings, capsys)
+    assert [m for m in mismatches if m["payment_id"] == payment_id] == [{
+        "kind": "refund", "payment_id": payment_id, "stripe_payment_intent": payment["stripe_payment_intent"],
+        "ours": "0 refunded", "stripe": "1000 refunded"}]

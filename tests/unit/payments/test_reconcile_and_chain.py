@@ -7,26 +7,29 @@ from services.payments.gateway import IntentState
 from services.payments.reconcile import compare
 
 
-def intent(intent_id, status, amount=1000, **meta):
+def intent(intent_id, status, amount=1000, refunded=0, **meta):
     return IntentState(intent_id=intent_id, status=status, amount=amount, amount_received=0,
-                       currency="USD", metadata=meta)
+                       currency="USD", metadata=meta, refunded=refunded)
 
 
-def payment(payment_id, intent_id, status, amount=1000, interest=0):
+def payment(payment_id, intent_id, status, amount=1000, interest=0, refunded=0):
     return {"payment_id": payment_id, "stripe_payment_intent": intent_id, "status": status,
-            "amount": amount, "interest": interest, "currency": "USD"}
+            "amount": amount, "interest": interest, "currency": "USD", "refunded": refunded}
 
 
 def test_compare_lists_each_kind_of_difference():
     ours = [payment("p1", "pi_1", "succeeded"), payment("p2", "pi_2", "processing"),
             payment("p3", "pi_3", "succeeded", amount=900, interest=100),
-            payment("p4", "pi_4", "failed", amount=500), payment("p5", "pi_gone", "processing")]
+            payment("p4", "pi_4", "failed", amount=500), payment("p5", "pi_gone", "processing"),
+            payment("p6", "pi_6", "succeeded", refunded=300)]
     stripe = [intent("pi_1", "succeeded"), intent("pi_2", "succeeded"), intent("pi_3", "succeeded"),
+              intent("pi_6", "succeeded", refunded=500),
               intent("pi_4", "requires_payment_method", amount=700), intent("pi_old", "requires_payment_method"),
               intent("pi_x", "succeeded", payment_id="p9")]
-    found = compare(ours, {"pi_1", "pi_2", "pi_3", "pi_4", "pi_5", "pi_old"}, stripe)
+    found = compare(ours, {"pi_1", "pi_2", "pi_3", "pi_4", "pi_5", "pi_6", "pi_old"}, stripe)
     assert [(m.kind, m.payment_id) for m in found] == [
-        ("status", "p2"), ("amount", "p4"), ("missing_at_stripe", "p5"), ("unknown_at_stripe", "p9")]
+        ("status", "p2"), ("amount", "p4"), ("missing_at_stripe", "p5"), ("refund", "p6"),
+        ("unknown_at_stripe", "p9")]
 
 
 def _chain(n):
