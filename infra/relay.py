@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import zlib
 
 import asyncpg
@@ -41,6 +42,7 @@ from infra.settings import Settings
 log = logging.getLogger("civic.relay")
 
 PUBLISH_TIMEOUT_S = 10.0
+CHECKPOINT_EVERY_S = 1.0
 
 
 def _lock_key(stream_name: str) -> int:
@@ -114,11 +116,15 @@ class Relay:
 
     async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
         last, last_id = await self._resume_point()
+        saved_at, unsaved = 0.0, False
         while not stop.is_set():
             if lock_conn.is_closed():
                 raise asyncpg.InterfaceError("relay lock connection lost")
             batch = await self.store.read_all_raw(last, self.batch_size)
             if not batch:
+                if unsaved:
+                    await self._save_checkpoint(last)
+                    saved_at, unsaved = time.monotonic(), False
                 self.wake.clear()
                 try:
                     await asyncio.wait_for(self.wake.wait(), self.idle_wait_s)
@@ -134,7 +140,11 @@ class Relay:
                 continue
             last, last_id = batch[-1].position, batch[-1].event_id
             self.published += len(batch)
-            await self._save_checkpoint(last)
+            # Informational only (the stream is authoritative): not worth a write per batch.
+            unsaved = True
+            if time.monotonic() - saved_at >= CHECKPOINT_EVERY_S:
+                await self._save_checkpoint(last)
+                saved_at, unsaved = time.monotonic(), False
 
     async def publish(self, batch: list[RawEvent], prev: Position, prev_id: str | None = None) -> None:
         """Publish a batch, pipelined, and wait until JetStream has stored every event.

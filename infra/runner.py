@@ -1,13 +1,15 @@
 """The projection runner: each projection and reactor as a durable JetStream consumer.
 
 Exactly once, in order, with any number of runners of the same projection:
-- the checkpoint row is locked (``FOR UPDATE``) by the transaction that applies a batch
-  and moves the checkpoint, so appliers take turns;
+- the checkpoint row is locked by the transaction that applies a batch and moves the
+  checkpoint, so appliers take turns;
 - an event at or before the checkpoint is a redelivery and is skipped;
 - every message names its predecessor in the global order (``Civic-Prev``); when that is
   not the checkpoint, the missing events are read from the store first.
-Messages are acked only after that transaction commits. When the bus is quiet, or down,
-the runner also catches up from the store, so a projection never waits on NATS.
+Messages are acked only after that transaction commits. A batch of events the projection
+does not read, following on from the checkpoint, moves it with one conditional UPDATE
+instead. When the bus is quiet, or down, the runner also catches up from the store, so a
+projection never waits on NATS.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from infra.bus import HEADER_POSITION, HEADER_PREV, envelope_decoder
+from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.eventstore import START, EventStore, Position, RawEvent, RecordedEvent
 from infra.settings import Settings
 from projections.base import Projection, Reactor
@@ -77,13 +79,11 @@ class Runner:
     # -- the checkpoint transaction -------------------------------------------------
 
     async def _lock_checkpoint(self, conn: asyncpg.Connection) -> Position:
-        await conn.execute(
-            "INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
-            self.name,
-        )
+        # One round trip: the no-op update takes the row lock and returns the row.
         row = await conn.fetchrow(
-            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints"
-            " WHERE name = $1 FOR UPDATE",
+            "INSERT INTO projection_checkpoints AS c (name) VALUES ($1)"
+            " ON CONFLICT (name) DO UPDATE SET name = c.name"
+            " RETURNING c.transaction_id::text::bigint AS tx, c.position",
             self.name,
         )
         return Position(row["tx"], row["position"])
@@ -244,6 +244,9 @@ class Runner:
 
     async def handle_messages(self, msgs: Sequence[Any]) -> None:
         """Apply a fetched batch in one checkpoint transaction, then ack it."""
+        if await self._skip_unwanted(msgs):
+            await _ack_all(msgs, self.name)
+            return
         poison = []
         async with self.pool.acquire() as conn, conn.transaction():
             cursor = await self._lock_checkpoint(conn)
@@ -279,6 +282,31 @@ class Runner:
                     await msg.ack()
             except NatsError as exc:  # the checkpoint already covers it; a redelivery is skipped
                 log.info("%s: ack failed: %s", self.name, exc)
+
+    async def _skip_unwanted(self, msgs: Sequence[Any]) -> bool:
+        """Move the checkpoint over a batch of events this projection does not read, in
+        one statement instead of a transaction; ``False`` when that is not certain to be
+        right (a wanted or unreadable message, a gap, a checkpoint elsewhere)."""
+        wanted = self.handler.types
+        if wanted is None:
+            return False
+        try:
+            headers = [m.headers for m in msgs]
+            if any(h.get(HEADER_TYPE) in wanted or HEADER_TYPE not in h for h in headers):
+                return False
+            chain = [Position.parse(h[HEADER_PREV]) for h in headers[:1]]
+            chain += [Position.parse(h[HEADER_POSITION]) for h in headers]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return False
+        if any(Position.parse(h[HEADER_PREV]) != chain[i] for i, h in enumerate(headers)):
+            return False
+        first, last = chain[0], chain[-1]
+        moved = await self.pool.execute(
+            "UPDATE projection_checkpoints SET transaction_id = $4::text::xid8, position = $5,"
+            " updated_at = now() WHERE name = $1 AND transaction_id = $2::text::xid8 AND position = $3",
+            self.name, str(first.transaction_id), first.position, str(last.transaction_id), last.position,
+        )
+        return moved == "UPDATE 1"
 
     async def run(self, nc: Any, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set; survives database and NATS outages."""
@@ -357,6 +385,14 @@ class Runner:
         except (TimeoutError, NatsTimeoutError):
             more = []
         return [*first, *more]
+
+
+async def _ack_all(msgs: Sequence[Any], name: str) -> None:
+    for msg in msgs:
+        try:
+            await msg.ack()
+        except NatsError as exc:  # the checkpoint already covers it; a redelivery is skipped
+            log.info("%s: ack failed: %s", name, exc)
 
 
 def _storable(text: str | None) -> str | None:
