@@ -34,18 +34,17 @@ async def export(pool: asyncpg.Pool, out: Path, *, base_url: str, per_package: i
     feed = f"{base_url.rstrip('/')}/api/v1/ocds/releases"
     encoder = msgspec.json.Encoder()
     lines = 0
-    with partial.open("wb") as fh:
-        page = 1
-        while True:
-            found = await queries.release_page(pool, page=page, per_page=per_package)
-            if not found.items:
-                break
-            uri = f"{feed}?page={page}&per_page={per_package}"
-            fh.write(encoder.encode(packages.release_package(uri, found.items)) + b"\n")
-            lines += 1
-            if not found.more:
-                break
-            page += 1
+    # One snapshot: the export is the feed as it stood at one moment, whatever is
+    # published meanwhile.
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        with partial.open("wb") as fh:
+            after = None
+            while found := await queries.releases_after(conn, after, per_package):
+                after = found[-1][0]
+                uri = f"{feed}?page={lines + 1}&per_page={per_package}"
+                package = packages.release_package(uri, [release for _, release in found])
+                fh.write(encoder.encode(package) + b"\n")
+                lines += 1
     partial.replace(target)  # readers never see a half-written export
     return lines
 

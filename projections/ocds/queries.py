@@ -37,6 +37,24 @@ async def release_page(
     return Page([_decode(r["release"]) for r in rows[:per_page]], len(rows) > per_page)
 
 
+Key = tuple[datetime, int, int]
+
+
+async def releases_after(
+    conn: asyncpg.Connection, after: Key | None, limit: int
+) -> list[tuple[Key, Any]]:
+    """The next ``limit`` releases of the whole feed after ``after`` (keyset order), each
+    with its key: for reading the feed through, without offsets that grow with it."""
+    rows = await conn.fetch(
+        "SELECT date, tx, pos, release::text AS release FROM ocds_releases"
+        " WHERE $1::timestamptz IS NULL OR (date, tx, pos) > ($1, $2, $3)"
+        " ORDER BY date, tx, pos LIMIT $4",
+        *(after or (None, 0, 0)),
+        limit,
+    )
+    return [((r["date"], r["tx"], r["pos"]), _decode(r["release"])) for r in rows]
+
+
 async def release(
     conn: asyncpg.Connection | asyncpg.Pool, release_id: str
 ) -> dict[str, Any] | None:
