@@ -96,3 +96,35 @@ async def test_the_webhook_secret_and_api_key_never_reach_the_logs(market, local
         await market.payment(payment_id, "succeeded")
     assert len(logs) > 0
     logs.assert_never_contains(TEST_WEBHOOK_SECRET, localstripe.api_key)
+
+
+async def test_refunds_reported_by_stripe_are_recorded_once(market):
+    payment_id, event = await _processing_payment(market)
+    await market.deliver(event)
+    await market.payment(payment_id, "succeeded")
+    ours = await market.client.post(f"{API}/payments/{payment_id}/refund", json={"amount": 5_000},
+                                    headers=market.finance)
+    assert ours.status_code == 200
+    intent_id = event["data"]["object"]["id"]
+    market.stripe.v1.refunds.create(params={"payment_intent": intent_id, "amount": 2_000})  # from the dashboard
+
+    # localstripe sends no refund webhooks: post the charge.refunded events Stripe would
+    # send, one per refund, built from the charge as localstripe holds it
+    charge_id = market.stripe.v1.payment_intents.retrieve(intent_id).to_dict()["latest_charge"]
+    charge_id = charge_id["id"] if isinstance(charge_id, dict) else charge_id
+    charge = market.stripe.v1.charges.retrieve(charge_id).to_dict()
+    assert sorted(r["amount"] for r in charge["refunds"]["data"]) == [2_000, 5_000]
+    for number, refund in enumerate(charge["refunds"]["data"]):
+        notice = {"id": f"evt_refund_{payment_id}_{number}", "object": "event", "type": "charge.refunded",
+                  "created": int(time.time()), "data": {"object": {
+                      **charge, "refunds": {"object": "list", "data": [refund]}}}}
+        assert (await market.deliver(notice)).status_code == 200
+    # the same refunds as newer API versions report them: already recorded, nothing changes
+    for refund in charge["refunds"]["data"]:
+        notice = {"id": f"evt_refund_obj_{refund['id']}", "object": "event", "type": "refund.updated",
+                  "created": int(time.time()), "data": {"object": {**refund, "payment_intent": intent_id}}}
+        assert (await market.deliver(notice)).status_code == 200
+    payment = await market.payment(payment_id)
+    assert payment["refunded"] == {"amount": 7_000, "currency": "USD"}
+    types = await _stream_types(market, f"payment-{payment_id}")
+    assert types.count("payments.PaymentRefunded.v1") == 2
