@@ -19,7 +19,7 @@ from infra.components import discover
 from infra.container import Civic, open_civic
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
 from infra.http.content_type import JsonBodyMiddleware
-from infra.http.errors import EXCEPTION_HANDLERS
+from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
@@ -73,7 +73,7 @@ def create_app(
     for component in components:
         dependencies.update(component.dependencies)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
         middleware=[RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
@@ -97,3 +97,5 @@ def create_app(
         ),
         debug=False,
     )
+    document_error_bodies(app)
+    return app

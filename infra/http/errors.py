@@ -56,6 +56,16 @@ def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
 
 
+def document_error_bodies(app: Any) -> None:
+    """Any route can answer 400 (malformed JSON, a bad parameter) with the error body:
+    put that in the schema where Litestar would describe its own 400 shape."""
+    bad_request = error_responses(400)[400]
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if 400 not in (handler.responses or {}):
+                handler.responses = {400: bad_request, **(handler.responses or {})}
+
+
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None) -> Response[Any]:
     return Response(

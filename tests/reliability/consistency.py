@@ -11,9 +11,9 @@ from typing import Any
 from infra.container import Civic
 
 
-async def wait_caught_up(civic: Civic, *, timeout: float) -> None:
+async def wait_caught_up(civic: Civic, *, max_wait: float) -> None:
     """Until every projection's and reactor's checkpoint reaches the head of the store."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + max_wait
     names = [h.name for h in [*civic.projections(), *civic.reactors()]]
     while True:
         head = await civic.store.head()
@@ -21,7 +21,7 @@ async def wait_caught_up(civic: Civic, *, timeout: float) -> None:
         if not behind:
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"not caught up after {timeout}s: {behind}")
+            raise AssertionError(f"not caught up after {max_wait}s: {behind}")
         await asyncio.sleep(0.25)
 
 

@@ -106,7 +106,7 @@ class NatsNode:
     def config(self) -> str:
         lines = [
             f'server_name: "{self.name}"',
-            'listen: "127.0.0.1:%d"' % self.port,
+            f'listen: "127.0.0.1:{self.port}"',
             "jetstream {",
             f'  store_dir: "{self.folder / self.name}"',
             "}",

@@ -15,7 +15,12 @@ import nats
 from infra.container import open_civic
 from infra.settings import Settings
 from tests.reliability import processes
-from tests.reliability.consistency import command_effects, compare_with_rebuild, parked, wait_caught_up
+from tests.reliability.consistency import (
+    command_effects,
+    compare_with_rebuild,
+    parked,
+    wait_caught_up,
+)
 from tests.reliability.servers import OwnPostgres
 from tests.support import isolated_settings, unique
 
@@ -78,17 +83,17 @@ async def stream_count(url: str, stream: str) -> int:
 
 
 async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequence[str] = (),
-                             extra_messages: int | None = 0, timeout: float = 180) -> dict[str, Any]:
+                             extra_messages: int | None = 0, max_wait: float = 180) -> dict[str, Any]:
     """Wait until every runner has applied the whole store and the stream holds every
     event; stop the workers; compare each read model with a rebuild and look up the
     events of every accepted command."""
     civic = await open_civic(stack.settings, with_nats=False)
     try:
-        await wait_caught_up(civic, timeout=timeout)
+        await wait_caught_up(civic, max_wait=max_wait)
         events = await civic.pool.fetchval("SELECT count(*) FROM events")
         in_stream = await stream_count(nats_url, stack.settings.stream_name)
         # The relay may still be publishing its last batch (None: do not wait for it).
-        for _ in range(int(timeout * 5) if extra_messages is not None else 0):
+        for _ in range(int(max_wait * 5) if extra_messages is not None else 0):
             if in_stream >= events + extra_messages:
                 break
             await asyncio.sleep(0.2)
@@ -111,7 +116,7 @@ async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequ
         await civic.close()
 
 
-async def wait_for_consumers(stack: Stack, url: str, *, timeout: float = 60) -> int:
+async def wait_for_consumers(stack: Stack, url: str, *, max_wait: float = 60) -> int:
     """Until every runner of the stack has its durable consumer on the stream (messages
     published before that are not delivered to it; it reads them from the store)."""
     from types import SimpleNamespace
@@ -122,7 +127,7 @@ async def wait_for_consumers(stack: Stack, url: str, *, timeout: float = 60) -> 
     wanted = sum(len(c.projections(wiring)) + len(c.reactors(wiring)) for c in discover())  # type: ignore[arg-type]
     nc = await nats.connect(url)
     try:
-        for _ in range(int(timeout * 5)):
+        for _ in range(int(max_wait * 5)):
             with contextlib.suppress(Exception):
                 found = len(await nc.jetstream().consumers_info(stack.settings.stream_name))
                 if found >= wanted:
@@ -130,4 +135,4 @@ async def wait_for_consumers(stack: Stack, url: str, *, timeout: float = 60) -> 
             await asyncio.sleep(0.2)
     finally:
         await nc.close()
-    raise AssertionError(f"fewer than {wanted} consumers on the stream after {timeout}s")
+    raise AssertionError(f"fewer than {wanted} consumers on the stream after {max_wait}s")

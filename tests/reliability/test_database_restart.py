@@ -49,7 +49,7 @@ async def _run(own_postgres, server_settings, tmp_path, *, outages: list[tuple[s
             await asyncio.sleep(down_for)
             await asyncio.to_thread(own_postgres.start)
         recorded = await load
-        after = await _write_until_accepted(api.base_url, admin, timeout=30)
+        after = await _write_until_accepted(api.base_url, admin, max_wait=30)
     finally:
         api.stop()
     print(f"{recorded.sent} requests: {dict(recorded.statuses)}; {len(recorded.created)} agencies "
@@ -68,17 +68,17 @@ async def _run(own_postgres, server_settings, tmp_path, *, outages: list[tuple[s
     assert len(stored) == len(recorded.created), "an acknowledged registration was lost"
 
 
-async def _write_until_accepted(base_url: str, headers: dict[str, str], *, timeout: float) -> float:
+async def _write_until_accepted(base_url: str, headers: dict[str, str], *, max_wait: float) -> float:
     started = time.monotonic()
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        while time.monotonic() - started < timeout:
+        while time.monotonic() - started < max_wait:
             response = await client.post("/api/v1/agencies", headers=headers, json={
                 "name": "After the outage", "jurisdiction": "US-NY"})
             if response.status_code == 201:
                 return time.monotonic() - started
             assert response.status_code == 503, response.text
             await asyncio.sleep(0.2)
-    raise AssertionError(f"the API did not recover within {timeout}s")
+    raise AssertionError(f"the API did not recover within {max_wait}s")
 
 
 async def test_api_answers_503_while_the_database_restarts_and_recovers(own_postgres, server_settings, tmp_path):

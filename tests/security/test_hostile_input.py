@@ -74,7 +74,7 @@ async def test_oversized_bodies_are_413_and_store_nothing(client, token, civic):
     # one to a real server (the in-process test client cannot stream a request body).
     admin = {**token("admin"), "Content-Type": "application/json"}
     agency_id = unique("ag")
-    padded = ('{"agency_id":"%s","name":"%s","jurisdiction":"x"}' % (agency_id, "n" * (2 << 20))).encode()
+    padded = ('{"agency_id":"' + agency_id + '","name":"' + "n" * (2 << 20) + '","jurisdiction":"x"}').encode()
     _assert_error(await client.post(AGENCIES, content=padded, headers=admin), 413, "payload_too_large")
     assert await _stored_events(civic, agency_id) == []
 

@@ -45,7 +45,7 @@ async def test_sealed_bid_content_and_count_reach_no_one_before_opening(client, 
         replaced = await client.put(f"{API}/bids/{bid_id}", headers=owner,
                                     json=bid_body(REPLACED_PRICE, solicitation) | {"responses": body["responses"]})
         assert replaced.status_code == 200, replaced.text
-        await wait_caught_up(civic, timeout=30)
+        await wait_caught_up(civic, max_wait=30)
         # The control: the vendor sees its own bid, so the search below can find a leak.
         own = await client.get(f"{API}/bids/{bid_id}", headers=owner)
         assert own.status_code == 200 and SECRET in own.text and str(REPLACED_PRICE) in own.text

@@ -5,7 +5,15 @@ the other tenant changes."""
 
 from __future__ import annotations
 
-from tests.e2e.solicitations.helpers import API, bid_body, bidder, new_agency, published, solicitation_body, now_of
+from tests.e2e.solicitations.helpers import (
+    API,
+    bid_body,
+    bidder,
+    new_agency,
+    now_of,
+    published,
+    solicitation_body,
+)
 from tests.e2e.vendors.helpers import register
 from tests.support import unique
 
