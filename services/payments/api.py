@@ -353,22 +353,19 @@ class InvoiceController(Controller):
         return _invoice_out(outcome.state, outcome.version)
 
 
-def _summary(row: object, today: date) -> InvoiceSummary:
-    r = row  # an asyncpg Record
-    currency = r["currency"]  # type: ignore[index]
-
+def _summary(row: Any, today: date) -> InvoiceSummary:
     def money(column: str) -> Money:
-        return Money(amount=r[column], currency=currency)  # type: ignore[index]
+        return Money(amount=row[column], currency=row["currency"])
 
-    due = r["due_date"]  # type: ignore[index]
+    due = row["due_date"]
     return InvoiceSummary(
-        id=r["invoice_id"], contract_id=r["contract_id"], agency_id=r["agency_id"],  # type: ignore[index]
-        vendor_id=r["vendor_id"], number=r["number"], status=r["status"],  # type: ignore[index]
-        total=money("total_amount"), received_at=r["received_at"], due_date=due,  # type: ignore[index]
+        id=row["invoice_id"], contract_id=row["contract_id"], agency_id=row["agency_id"],
+        vendor_id=row["vendor_id"], number=row["number"], status=row["status"],
+        total=money("total_amount"), received_at=row["received_at"], due_date=due,
         approved=money("approved_amount"), paid=money("paid_amount"),
         interest_paid=money("interest_paid"), refunded=money("refunded_amount"),
-        overdue=bool(due and due < today and r["paid_amount"] < r["total_amount"]  # type: ignore[index]
-                     and r["status"] != "disputed"))  # type: ignore[index]
+        overdue=bool(due and due < today and row["paid_amount"] < row["total_amount"]
+                     and row["status"] != "disputed"))
 
 
 async def _visible_payment(civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
