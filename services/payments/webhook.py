@@ -58,12 +58,18 @@ def verify(payload: bytes, signature: str | None, secret: str) -> Any:
     if not signature:
         raise WebhookBadRequest("missing Stripe-Signature header", code="unsigned")
     try:
-        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S)
-        return event.to_dict()
+        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=TOLERANCE_S).to_dict()
     except stripe.SignatureVerificationError as exc:
         raise WebhookBadRequest("the Stripe signature does not verify or is too old") from exc
-    except ValueError as exc:
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        # only after the signature verified: a signed body that is not an event
         raise WebhookBadRequest("the body is not a Stripe event", code="invalid_payload") from exc
+    data = event.get("data")
+    if (not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str)
+            or not isinstance(data, dict) or not isinstance(data.get("object"), dict)
+            or not isinstance(data["object"].get("id", ""), str)):
+        raise WebhookBadRequest("the body is not a Stripe event", code="invalid_payload")
+    return event
 
 
 def _outcome(event: Any) -> tuple[str, Any] | None:

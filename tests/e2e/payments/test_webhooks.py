@@ -49,6 +49,10 @@ async def test_forged_unsigned_and_replayed_webhooks_are_refused_and_change_noth
     tampered = payload.replace(b'"succeeded"', b'"canceled"', 1)
     response = await market.client.post(url, content=tampered, headers={"Stripe-Signature": sign(payload)})
     assert response.status_code == 400
+    # correctly signed, but not an event
+    for body in (b"[]", b'{"id": "evt_1", "type": "x"}', b"not json"):
+        response = await market.client.post(url, content=body, headers={"Stripe-Signature": sign(body)})
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_payload"
     assert await _stream_types(market, f"stripe-event-{event['id']}") == []
     assert (await market.payment(payment_id))["status"] == "processing"
 
