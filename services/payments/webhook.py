@@ -96,13 +96,13 @@ def _outcome(event: Any) -> tuple[str, Any] | None:
             if latest is None or not obj.get("payment_intent"):
                 return None
             return obj["payment_intent"], RecordRefund(refund_id=latest["id"],
-                                                       amount=int(latest["amount"]),
+                                                       amount=int(latest.get("amount") or 0),
                                                        reason=str(latest.get("reason") or ""))
         case "refund.created" | "refund.updated":
             # newer API versions report refunds as Refund objects rather than on the charge
             if obj.get("status") != "succeeded" or not obj.get("payment_intent"):
                 return None
-            return obj["payment_intent"], RecordRefund(refund_id=obj["id"], amount=int(obj["amount"]),
+            return obj["payment_intent"], RecordRefund(refund_id=obj["id"], amount=int(obj.get("amount") or 0),
                                                        reason=str(obj.get("reason") or ""))
         case "charge.dispute.created":
             if not obj.get("payment_intent"):
