@@ -105,7 +105,7 @@ def contract_change(
                 "id": f"{contract_id}-amendment-{data['number']}",
                 "date": timestamp(data.get("modified_at") or when),
                 "rationale": data["reason"],
-                "description": data.get("kind", "other"),
+                "description": data.get("kind", "other").replace("_", " ").capitalize(),
             }
             contract = _contract(
                 process,

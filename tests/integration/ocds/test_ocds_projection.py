@@ -158,7 +158,9 @@ async def test_compiled_release_is_the_latest_state_of_the_process(world):
         "endDate": "2027-06-30T23:59:59Z",
     }
     assert contract["dateSigned"] == "2026-02-28T11:00:00Z"
-    assert [a["rationale"] for a in contract["amendments"]] == ["Reduced scope"]
+    assert [(a["rationale"], a["description"]) for a in contract["amendments"]] == [
+        ("Reduced scope", "Value change")
+    ]
     assert [
         (t["id"], t["value"]["amount"]) for t in contract["implementation"]["transactions"]
     ] == [
