@@ -133,6 +133,11 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/payments/{payment_id:str}/refund"): roles("finance"),
     ("PUT", "/api/v1/payments/funding-sources/{agency_id:str}"): roles("finance", "admin"),
     ("POST", "/api/v1/webhooks/stripe"): STRIPE_SIGNED,
+    # the payment audit trail and prompt-payment report: finance and oversight only
+    ("GET", "/api/v1/payments/audit"): roles("finance", "auditor", "admin"),
+    ("GET", "/api/v1/payments/audit/export"): roles("finance", "auditor", "admin"),
+    ("GET", "/api/v1/payments/audit/verify"): roles("finance", "auditor", "admin"),
+    ("GET", "/api/v1/reports/prompt-payment"): roles("finance", "auditor", "admin"),
     # bids: only vendors write them
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/bids"): roles("vendor"),
     ("PUT", "/api/v1/bids/{bid_id:str}"): roles("vendor"),
