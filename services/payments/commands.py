@@ -31,6 +31,8 @@ class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
     value: Money
     status: str  # "pending" | "active" | "completed" | "terminated"
     requires_receipt: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
 
 
 class AgencyTerms(msgspec.Struct, frozen=True, kw_only=True):
@@ -71,6 +73,7 @@ class ResubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
     total: int
     service_period: ServicePeriod
     acting_for: tuple[str, ...] = ()
+    contract: ContractTerms | None = None
 
 
 class ConfirmReceipt(msgspec.Struct, frozen=True, kw_only=True):

@@ -24,6 +24,7 @@ from services.payments.commands import (
     AcceptInvoice,
     ApproveInvoice,
     ConfirmReceipt,
+    ContractTerms,
     DeemInvoiceAccepted,
     DisputeInvoice,
     InvoiceCommand,
@@ -98,9 +99,17 @@ def _check_total(lines: list[InvoiceLine], total: int) -> None:
                           code="total_mismatch")
 
 
-def _check_period(period: ServicePeriod) -> None:
+def _check_period(period: ServicePeriod, contract: ContractTerms | None = None) -> None:
     if period.end < period.start:
         raise field_error("service_period.end", "must not be before the start")
+    if contract is None:
+        return
+    if contract.start_date is not None and period.start < contract.start_date:
+        raise field_error("service_period.start",
+                          f"must not be before the contract starts ({contract.start_date})")
+    if contract.end_date is not None and period.end > contract.end_date:
+        raise field_error("service_period.end",
+                          f"must not be after the contract ends ({contract.end_date})")
 
 
 def _require_finance(actor: Actor, state: Invoice) -> None:
@@ -150,7 +159,7 @@ def decide(command: InvoiceCommand, state: Invoice, ctx: Context) -> list[Event]
             currency = state.total.currency if state.total else "USD"
             lines = priced_lines(command.lines, currency)
             _check_total(lines, command.total)
-            _check_period(command.service_period)
+            _check_period(command.service_period, command.contract)
             return [InvoiceResubmitted(
                 invoice_id=state.invoice_id, total=Money(amount=command.total, currency=currency),
                 received_at=ctx.now, service_period=command.service_period, lines=lines,
@@ -181,7 +190,7 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
         raise field_error("currency", f"must be the contract currency {contract.value.currency}")
     lines = priced_lines(command.lines, command.currency)
     _check_total(lines, command.total)
-    _check_period(command.service_period)
+    _check_period(command.service_period, contract)
     return [InvoiceSubmitted(
         invoice_id=command.invoice_id, contract_id=contract.contract_id,
         agency_id=contract.agency_id, vendor_id=contract.vendor_id, number=command.number,

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import msgspec
+
 from events.base import Money
 from services.payments.commands import (
     ClaimInvoiceNumber,
@@ -72,13 +74,14 @@ async def submit(civic: Civic, actor: Actor, command: SubmitInvoice,
 async def resubmit(civic: Civic, actor: Actor, invoice_id: str, command: ResubmitInvoice,
                    command_id: str | None) -> Outcome[Invoice]:
     async def work(conn: Any) -> Outcome[Invoice]:
-        outcome = await civic.executor.execute(INVOICE, invoice_id, command, actor,
-                                               command_id=command_id, conn=conn)
+        invoice, _ = await civic.executor.load(INVOICE, invoice_id, conn=conn)
+        contract = await contract_terms(conn, invoice.contract_id)
+        if contract is None:
+            raise NotFound(f"contract {invoice.contract_id} not found")
+        outcome = await civic.executor.execute(
+            INVOICE, invoice_id, msgspec.structs.replace(command, contract=contract), actor,
+            command_id=command_id, conn=conn)
         if outcome.events:
-            state = outcome.state
-            contract = await contract_terms(conn, state.contract_id)
-            if contract is None:
-                raise NotFound(f"contract {state.contract_id} not found")
             await civic.executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
                 contract_id=contract.contract_id, invoice_id=invoice_id,
                 amount=Money(amount=command.total, currency=contract.value.currency),

@@ -7,6 +7,7 @@ invoice commands.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from events.agencies import AgencyRegistered
@@ -34,17 +35,19 @@ class PaymentTermsProjection:
                 case ContractOpened() as e:
                     await conn.execute(
                         "INSERT INTO payments_contracts (contract_id, agency_id, vendor_id,"
-                        " value_amount, currency, status, requires_receipt)"
-                        " VALUES ($1, $2, $3, $4, $5, 'pending', $6)"
+                        " value_amount, currency, status, requires_receipt, start_date, end_date)"
+                        " VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)"
                         " ON CONFLICT (contract_id) DO NOTHING",
                         e.contract_id, e.agency_id, e.vendor_id, e.value.amount,
-                        e.value.currency, e.requires_receipt)
+                        e.value.currency, e.requires_receipt, e.start_date, e.end_date)
                 case ContractActivated() as e:
                     await _status(conn, e.contract_id, "active")
+                    if e.end_date is not None:
+                        await _end(conn, e.contract_id, e.end_date)
                 case ContractModified() as e:
                     await conn.execute(
-                        "UPDATE payments_contracts SET value_amount = $2 WHERE contract_id = $1",
-                        e.contract_id, e.value.amount)
+                        "UPDATE payments_contracts SET value_amount = $2, end_date = $3"
+                        " WHERE contract_id = $1", e.contract_id, e.value.amount, e.end_date)
                 case ContractCompleted() as e:
                     await _status(conn, e.contract_id, "completed")
                 case ContractTerminated() as e:
@@ -62,6 +65,11 @@ async def _status(conn: Any, contract_id: str, status: str) -> None:
                        contract_id, status)
 
 
+async def _end(conn: Any, contract_id: str, end_date: date) -> None:
+    await conn.execute("UPDATE payments_contracts SET end_date = $2 WHERE contract_id = $1",
+                       contract_id, end_date)
+
+
 async def contract_terms(conn: Any, contract_id: str) -> ContractTerms | None:
     row = await conn.fetchrow("SELECT * FROM payments_contracts WHERE contract_id = $1", contract_id)
     if row is None:
@@ -69,7 +77,8 @@ async def contract_terms(conn: Any, contract_id: str) -> ContractTerms | None:
     return ContractTerms(
         contract_id=row["contract_id"], agency_id=row["agency_id"], vendor_id=row["vendor_id"],
         value=Money(amount=row["value_amount"], currency=row["currency"]), status=row["status"],
-        requires_receipt=row["requires_receipt"])
+        requires_receipt=row["requires_receipt"], start_date=row["start_date"],
+        end_date=row["end_date"])
 
 
 async def agency_terms(conn: Any, agency_id: str) -> AgencyTerms:

@@ -90,6 +90,8 @@ def test_vendor_submits_an_invoice_priced_line_by_line():
      Invalid, "lines[0].quantity"),
     ({"service_period": ServicePeriod(start=date(2026, 3, 1), end=date(2026, 2, 1))}, Invalid,
      "service_period.end"),
+    ({"contract": contract(start_date=date(2026, 2, 15))}, Invalid, "service_period.start"),
+    ({"contract": contract(end_date=date(2026, 2, 20))}, Invalid, "service_period.end"),
 ])
 def test_submission_names_the_bad_field(changes, error, field):
     with pytest.raises(error) as raised:
