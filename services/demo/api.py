@@ -15,6 +15,8 @@ from infra.settings import Settings
 
 API = "/api/v1"
 T = TypeVar("T")
+#: how long a request waits for the read models it depends on
+SETTLE_S = 60.0
 
 
 class DemoError(RuntimeError):
@@ -49,18 +51,26 @@ class Api:
 
     async def call(self, method: str, path: str, who: dict[str, str] | None = None, *,
                    body: Any = None, key: str | None = None, ok: tuple[int, ...] = (200, 201),
-                   params: dict[str, Any] | None = None) -> Any:
+                   params: dict[str, Any] | None = None, settle: tuple[str, ...] = ()) -> Any:
         """Send a request and return its JSON; an answer outside ``ok`` raises ``DemoError``.
-        ``key`` is the request's Idempotency-Key (retried requests then create nothing twice)."""
+        ``key`` is the request's Idempotency-Key (retried requests then create nothing twice).
+        An error whose code is in ``settle`` comes from a read model that has not yet caught
+        up with the story (the clock runs much faster than the projections): it is retried."""
         headers = dict(who or {})
         if key is not None:
             headers["Idempotency-Key"] = key
+        patience = time.monotonic() + SETTLE_S
+        delay = 0.05
         while True:
             response = await self.http.request(method, f"{API}{path}", json=body, headers=headers,
                                                params=params)
-            if response.status_code != 429:
+            if response.status_code == 429:
+                await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+            elif settle and _code(response) in settle and time.monotonic() < patience:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.2)
+            else:
                 break
-            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
         if response.status_code not in ok:
             raise DemoError(f"{method} {path}: {response.status_code} {response.text[:500]}")
         return response.json() if response.content else None
@@ -86,6 +96,15 @@ class Api:
         return datetime.fromisoformat((await self.get("/dev/clock", self.admin))["now"])
 
 
+def _code(response: httpx.Response) -> str | None:
+    if response.status_code < 400:
+        return None
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 async def eventually(check: Callable[[], Awaitable[T | None]], what: str, *, within_s: float = 60.0) -> T:
     """Poll ``check`` until it returns something truthy: read models follow the events."""
     deadline = time.monotonic() + within_s
@@ -97,4 +116,4 @@ async def eventually(check: Callable[[], Awaitable[T | None]], what: str, *, wit
         if time.monotonic() > deadline:
             raise DemoError(f"timed out waiting for {what}")
         await asyncio.sleep(delay)
-        delay = min(delay * 2, 0.5)
+        delay = min(delay * 2, 0.2)

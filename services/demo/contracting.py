@@ -4,6 +4,7 @@ rated near the end of its term, after which it completes by itself."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
@@ -86,7 +87,7 @@ def _invoice_steps(world: World, plan: SolicitationPlan, contract_id: str, vendo
             "lines": [{"description": f"Services for {period_end:%B %Y}", "quantity": 1, "unit_price": amount}],
             "service_period": {"start": date(period_end.year, period_end.month, 1).isoformat(),
                                "end": period_end.isoformat()},
-        }, key=f"{key}:submit", ok=(201,))
+        }, key=f"{key}:submit", ok=(201,), settle=("contract_not_active", "not_found"))
         found["id"] = made["id"]
         world.tally["invoices"] += 1
 
@@ -98,9 +99,10 @@ def _invoice_steps(world: World, plan: SolicitationPlan, contract_id: str, vendo
                        key=f"{key}:receipt", ok=(200,))
 
     async def approve() -> None:
+        since = int(time.time()) - 1  # Stripe's clock, not the story's: its events are stamped now
         approved = await api.post(f"/invoices/{found['id']}/approve", finance, key=f"{key}:approve", ok=(200,))
         for payment_id in approved["payment_ids"]:
-            await _paid(world, plan.agency_id, payment_id)
+            await _paid(world, plan.agency_id, payment_id, since)
 
     terms_days = world.agency(plan.agency_id).prompt_payment_days
     approve_after = terms_days + 12 if invoice.late else 8
@@ -108,7 +110,7 @@ def _invoice_steps(world: World, plan: SolicitationPlan, contract_id: str, vendo
             (invoice.day + 3, "invoice-3", receive), (invoice.day + approve_after, "invoice-4", approve)]
 
 
-async def _paid(world: World, agency_id: str, payment_id: str) -> None:
+async def _paid(world: World, agency_id: str, payment_id: str, since: int) -> None:
     """Wait for the charge at Stripe and its outcome, as the payments reactor and the webhook
     record them."""
     api, finance = world.api, world.finance(agency_id)
@@ -119,7 +121,7 @@ async def _paid(world: World, agency_id: str, payment_id: str) -> None:
 
     payment = await eventually(started, f"payment {payment_id} sent to Stripe")
     if world.stripe is not None and payment["status"] != "succeeded":
-        await world.stripe.deliver(api, payment["stripe_payment_intent"])
+        await world.stripe.deliver(api, payment["stripe_payment_intent"], since=since)
 
     async def settled() -> dict[str, Any] | None:
         payment = await api.get(f"/payments/{payment_id}", finance)

@@ -18,6 +18,7 @@ SPAN = 730
 MORNING = 9 / 24
 REGISTRATION_DAYS = 365
 RENEWAL_AFTER = 300  # renewal opens 90 days before expiry
+BILLING_CYCLE = 60  # days between a contract's invoices
 OPEN_DAYS = 30  # submission deadline after publishing (well over 15 business days)
 STATUSES = ("awarded", "open", "cancelled", "unsuccessful", "under_evaluation", "closed", "draft")
 
@@ -275,7 +276,7 @@ def _bids(rng: random.Random, plan: SolicitationPlan, code: str,
     count = min(len(pool), rng.randint(2, 5))
     bidders = rng.sample(pool, k=count)
     return tuple(BidPlan(vendor_id=v.vendor_id,
-                         day=plan.publish_day + rng.randint(3, OPEN_DAYS - 3) + rng.randint(0, 6) / 24,
+                         day=plan.publish_day + rng.randint(3, OPEN_DAYS - 5) + rng.randint(0, 6) / 24,
                          price=int(plan.value * rng.uniform(0.72, 1.12)) // 10_000 * 10_000,
                          score=rng.randint(4, 10))
                  for v in bidders)
@@ -287,7 +288,9 @@ def _contract(rng: random.Random, plan: SolicitationPlan) -> ContractPlan:
     rating = end - 10 + MORNING if end + 1 < SPAN else None
     modification = start + 90 + MORNING if rng.random() < 0.3 and start + 91 < SPAN else None
     billing_until = min(end, SPAN - 15)
-    days = [start + d + MORNING for d in range(30, int(billing_until - start), 61)]
+    # every vendor bills on the same cycle, so a billing run's invoices and payments
+    # happen together (and the demo handles them side by side)
+    days = [d + MORNING for d in range(BILLING_CYCLE, SPAN, BILLING_CYCLE) if start + 30 <= d <= billing_until]
     # together the invoices bill 80% of the contract, whatever the awarded price
     share = 800 // max(1, len(days))
     invoices = tuple(InvoicePlan(number=f"INV-{plan.solicitation_id[-4:]}-{n + 1:02d}", day=day, permille=share,

@@ -55,7 +55,8 @@ async def solicitation_story(world: World, plan: SolicitationPlan) -> Story:
     for bid in sorted(plan.bids, key=lambda b: (b.day, b.vendor_id)):
         yield bid.day
         made = await api.post(f"/solicitations/{sid}/bids", world.vendor(bid.vendor_id),
-                              _bid_body(bid, published["criteria"]), key=f"{sid}:{bid.vendor_id}:bid", ok=(201,))
+                              _bid_body(bid, published["criteria"]), key=f"{sid}:{bid.vendor_id}:bid", ok=(201,),
+                              settle=("no_vendor", "not_eligible"))
         bid_ids[bid.vendor_id] = made["id"]
         world.tally["bids"] += 1
     if plan.cancel_day is not None:

@@ -26,14 +26,16 @@ class StripeOutcomes:
         self.stripe = stripe.StripeClient(api_key, **options)
         self.secret = webhook_secret
 
-    def _events(self, intent_id: str, kind: str) -> list[dict[str, Any]]:
-        found = self.stripe.v1.events.list(params={"type": kind, "limit": 100})
+    def _events(self, intent_id: str, kind: str, since: int) -> list[dict[str, Any]]:
+        found = self.stripe.v1.events.list(params={"type": kind, "created": {"gte": since}, "limit": 100})
         return [e.to_dict() for e in found.auto_paging_iter()
                 if e.to_dict()["data"]["object"].get("id") == intent_id]
 
-    async def deliver(self, api: Api, intent_id: str, kind: str = "payment_intent.succeeded") -> None:
+    async def deliver(self, api: Api, intent_id: str, *, since: int,
+                      kind: str = "payment_intent.succeeded") -> None:
+        """Post Stripe's ``kind`` event about the intent, created at ``since`` (Unix time) or later."""
         async def recorded() -> list[dict[str, Any]]:
-            return await asyncio.to_thread(self._events, intent_id, kind)
+            return await asyncio.to_thread(self._events, intent_id, kind, since)
 
         [event, *_] = await eventually(recorded, f"{kind} of {intent_id} at Stripe")
         payload = json.dumps(event).encode()

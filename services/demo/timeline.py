@@ -18,8 +18,8 @@ from services.demo.api import Api
 Story = AsyncIterator[float]
 
 #: steps planned within this many days of each other run together
-BATCH_WINDOW = 0.25
-CONCURRENCY = 8
+BATCH_WINDOW = 3.0
+CONCURRENCY = 16
 
 
 async def run_stories(api: Api, day_zero: datetime, stories: list[Story]) -> None:
