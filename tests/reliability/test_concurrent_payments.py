@@ -43,7 +43,7 @@ async def _active_contract(store: EventStore, agency: str, vendor: str, value: i
         return await store.pool.fetchval(
             "SELECT status = 'active' FROM payments_contracts WHERE contract_id = $1", contract_id)
 
-    await eventually(active, timeout=60, what="the contract in the payments read model")
+    await eventually(active, timeout=180, what="the contract in the payments read model")
     return contract_id
 
 
@@ -97,7 +97,7 @@ async def test_racing_approvals_start_exactly_one_payment(server_settings, tmp_p
                                 "SELECT count(*) FROM events WHERE type = 'payments.PaymentStarted.v1'"
                                 " AND data->>'payment_id' = $1", pid) >= 1
 
-                        await eventually(started, timeout=60, what=f"payment {payment_id} started")
+                        await eventually(started, timeout=180, what=f"payment {payment_id} started")
                         await asyncio.sleep(1)  # a second start, if there were one, would show by now
                         assert await pool.fetchval(
                             "SELECT count(*) FROM events WHERE type = 'payments.PaymentStarted.v1'"

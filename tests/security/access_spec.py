@@ -47,6 +47,7 @@ VENDOR_OR_ADMIN = ("vendor", "admin")
 BID_READERS = ("vendor", "buyer", "evaluator", "auditor", "admin")
 INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
 CONTRACT_PARTIES = ("buyer", "vendor", "finance", "auditor", "admin")
+MONEY_OVERSIGHT = ("finance", "auditor", "admin")
 
 SPEC: dict[tuple[str, str], Access] = {
     # system
@@ -104,6 +105,7 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/award-recommendation"): roles("buyer", "admin"),
     ("POST", "/api/v1/bids/{bid_id:str}/responsiveness"): roles("buyer", "evaluator"),
     ("POST", "/api/v1/bids/{bid_id:str}/scores"): roles("evaluator"),
+    ("GET", "/api/v1/awards"): PUBLIC,
     ("GET", "/api/v1/awards/{award_id:str}"): PUBLIC,
     ("POST", "/api/v1/awards/{award_id:str}/protests"): roles("vendor"),
     ("POST", "/api/v1/awards/{award_id:str}/finalize"): roles("buyer", "admin"),
@@ -138,6 +140,12 @@ SPEC: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/payments/audit/export"): roles("finance", "auditor", "admin"),
     ("GET", "/api/v1/payments/audit/verify"): roles("finance", "auditor", "admin"),
     ("GET", "/api/v1/reports/prompt-payment"): roles("finance", "auditor", "admin"),
+    # oversight: the audit trails and reports of money and activity
+    ("GET", "/api/v1/activity"): roles("auditor", "admin"),
+    ("GET", "/api/v1/payments/audit"): roles(*MONEY_OVERSIGHT),
+    ("GET", "/api/v1/payments/audit/export"): roles(*MONEY_OVERSIGHT),
+    ("GET", "/api/v1/payments/audit/verify"): roles(*MONEY_OVERSIGHT),
+    ("GET", "/api/v1/reports/prompt-payment"): roles(*MONEY_OVERSIGHT),
     # bids: only vendors write them
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/bids"): roles("vendor"),
     ("PUT", "/api/v1/bids/{bid_id:str}"): roles("vendor"),
