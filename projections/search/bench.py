@@ -118,9 +118,9 @@ def solicitation_events(count: int, agencies: int, seed: int) -> Iterator[Event]
         yield created
         yield SolicitationPublished(solicitation_id=sid, agency_id=created.agency_id, published_at=published,
                                     submission_deadline=deadline)
-        if deadline < NOW and rng.random() < 0.5:
+        if deadline < NOW:  # the closing timer has fired; most are awarded some weeks later
             yield SolicitationClosed(solicitation_id=sid, closed_at=deadline)
-            if rng.random() < 0.6:
+            if deadline < NOW - timedelta(days=30) and rng.random() < 0.7:
                 yield SolicitationAwarded(solicitation_id=sid)
 
 

@@ -157,17 +157,18 @@ def _any_of(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
 
 
-_STAGES = {"open": ["open"], "closing": ["open"], "closed": ["closed", "evaluation", "open"],
-           "draft": ["draft"]}
+#: the stages a status can be in; ``closed`` is most of the history (and an open stage past
+#: its deadline), too broad for the index to help: it is checked on the matching rows only
+_STAGES: dict[str, list[str] | None] = {"open": ["open"], "closing": ["open"], "closed": None, "draft": ["draft"]}
 
 
 def filter_terms(search: SolicitationSearch) -> str | None:
     """The filters that are facts of the row (stage, agency, type, set-aside, commodity) as
     one tsquery over the ``terms`` column; ``None`` when there are none."""
     parts = []
-    if search.status:
-        stages = sorted({stage for status in search.status for stage in _STAGES.get(status, [status])})
-        parts.append(_any_of([_term("stage", stage) for stage in stages]))
+    stages = [_STAGES.get(status, [status]) for status in search.status]
+    if stages and all(stages):
+        parts.append(_any_of([_term("stage", stage) for stage in sorted({s for group in stages for s in group or ()})]))
     for name, values in (("agency", search.agency), ("type", search.type), ("set_aside", search.set_aside),
                          ("code", tuple(digits(c) for c in search.commodity))):
         if values:
@@ -245,31 +246,40 @@ def _after(sort: str, key: list[object], p: Params) -> str:
         raise field_error("cursor", "not a cursor returned by this search") from exc
 
 
-_SNIPPET_SOURCE = ("replace(replace(replace(s.description || ' ' || s.addenda_text,"
+_SNIPPET_SOURCE = ("replace(replace(replace(d.description || ' ' || d.addenda_text,"
                    " '&', '&amp;'), '<', '&lt;'), '>', '&gt;')")
 
 
 # The words as PostgreSQL reads them (all must match), and the same words joined by OR for
 # ranking, computed once per query: the index scan and the ranking read them as parameters.
 _WORDS = ("words AS (SELECT websearch_to_tsquery('english', {q}) AS every_word,"
-          " replace(websearch_to_tsquery('english', {q})::text, ' & ', ' | ')::tsquery AS any_word)")
+          " replace(websearch_to_tsquery('english', {q})::text, ' & ', ' | ')::tsquery AS any_word),")
+
+# Counts over every match, as one JSON array of [facet, value, count, label].
+_FACETS = """(SELECT json_agg(json_build_array(facet, value, n, label)) FROM (
+    SELECT 'status' AS facet, status AS value, count(*) AS n, NULL::text AS label FROM matched GROUP BY status
+    UNION ALL SELECT 'status', 'closing', count(*), NULL FROM matched WHERE status = 'open' AND deadline <= {until}
+    UNION ALL SELECT 'agency', m.agency_id, count(*), min(a.name) FROM matched m
+        LEFT JOIN search_agencies a USING (agency_id) GROUP BY m.agency_id
+    UNION ALL SELECT 'type', kind, count(*), NULL FROM matched GROUP BY kind
+    UNION ALL SELECT 'set_aside', set_aside, count(*), NULL FROM matched GROUP BY set_aside) f)"""
 
 
 async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSearch) -> SolicitationResults:
+    """One statement: the matches (kept once when facets are asked for, so the page and the
+    counts read the index and the rows a single time), the page, and the facet counts."""
     validate(search)
     sort = search.effective_sort
     p = Params()
-    prefix = tsquery = ranking = ""
+    words = tsquery = ranking = ""
     if search.q:
-        prefix = "WITH " + _WORDS.format(q=p(search.q, "text")) + ","
+        words = _WORDS.format(q=p(search.q, "text"))
         tsquery, ranking = "(SELECT every_word FROM words)", "(SELECT any_word FROM words)"
-    conditions = where(search, p, tsquery or None)
-    facet_params = list(p.values)
-    facet_conditions = list(conditions)
+    conditions = " AND ".join(where(search, p, tsquery or None))
     # Matching needs every word; ranking weighs each word by the field it is in (title
     # first), so a title match outranks words that merely sit close together in the body.
     score = f"ts_rank(s.document, {ranking}, 1)" if ranking else "NULL::real"
-    inner_where = " AND ".join(conditions)
+    now = p(search.now, "timestamptz")
     key_expr, order_by = _order(sort)
     page_filter = ""
     if search.cursor:
@@ -277,26 +287,29 @@ async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSea
     limit = p(search.limit + 1, "int")
     snippet = (f"ts_headline('english', {_SNIPPET_SOURCE}, {tsquery}, 'StartSel=<mark>, StopSel=</mark>,"
                " MaxWords=35, MinWords=15, MaxFragments=2')" if tsquery else
-               "left(s.description, 240)")
-    status = status_sql(p(search.now, "timestamptz"))
+               "left(d.description, 240)")
+    facets = "NULL::json"
+    if search.facets:
+        facets = _FACETS.format(until=p(search.now + timedelta(days=search.closing_within_days), "timestamptz"))
     sql = f"""
-    {prefix or "WITH"} page AS (
-        SELECT * FROM (
-            SELECT s.solicitation_id, s.agency_id, s.kind, s.title, s.description, s.addenda_text,
-                   s.commodity_codes, s.value_amount, s.value_currency, s.set_aside, s.method,
-                   s.deadline, s.published_at, s.published, s.stage, {score} AS score
-            FROM search_solicitations s WHERE {inner_where}
-        ) s {page_filter}
-        ORDER BY {order_by} LIMIT {limit}
+    WITH {words} matched AS {"MATERIALIZED" if search.facets else "NOT MATERIALIZED"} (
+        SELECT s.solicitation_id, s.agency_id, s.kind, s.set_aside, s.deadline, s.published_at,
+               {status_sql(now)} AS status, {score} AS score
+        FROM search_solicitations s WHERE {conditions}
+    ), page AS (
+        SELECT * FROM matched s {page_filter} ORDER BY {order_by} LIMIT {limit}
     )
-    SELECT s.solicitation_id, s.agency_id, a.name AS agency_name, s.kind, s.title,
-           {snippet} AS snippet, {status} AS status, s.commodity_codes, s.value_amount,
-           s.value_currency, s.set_aside, s.method, s.deadline, s.published_at, s.score,
-           {key_expr} AS sort_key
-    FROM page s LEFT JOIN search_agencies a USING (agency_id)
+    SELECT s.solicitation_id, s.agency_id, a.name AS agency_name, s.kind, d.title, {snippet} AS snippet,
+           s.status, d.commodity_codes, d.value_amount, d.value_currency, s.set_aside, d.method,
+           s.deadline, s.published_at, s.score, {key_expr} AS sort_key, f.facets
+    FROM (SELECT {facets} AS facets) f
+    LEFT JOIN (page s JOIN search_solicitations d USING (solicitation_id)
+               LEFT JOIN search_agencies a ON a.agency_id = s.agency_id) ON true
     ORDER BY {order_by}
     """
     rows = await conn.fetch(sql, *p.values)
+    counts = rows[0]["facets"] if rows else None
+    rows = [row for row in rows if row["solicitation_id"] is not None]
     if not rows and search.q:
         await _check_words(conn, search.q)
     more = len(rows) > search.limit
@@ -308,10 +321,24 @@ async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSea
         next_cursor = cursor.encode(search.fingerprint(), [
             key if isinstance(key, float) else key.isoformat(), last["solicitation_id"]])
     items = [_hit(row) for row in rows]
-    total = facets = None
+    total = facet_counts = None
     if search.facets:
-        facets, total = await _facets(conn, search, prefix, facet_conditions, facet_params)
-    return SolicitationResults(items=items, next_cursor=next_cursor, total=total, facets=facets)
+        facet_counts, total = _facet_counts(counts)
+    return SolicitationResults(items=items, next_cursor=next_cursor, total=total, facets=facet_counts)
+
+
+def _facet_counts(raw: str | None) -> tuple[dict[str, list[FacetCount]], int]:
+    facets: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
+    total = 0
+    for facet, value, count, label in msgspec.json.decode(raw or "[]"):
+        if count == 0:
+            continue
+        facets[facet].append(FacetCount(value=value, count=count, label=label))
+        if facet == "status" and value != "closing":
+            total += count
+    for name in FACETS:
+        facets[name].sort(key=lambda f: (-f.count, f.value))
+    return facets, total
 
 
 async def _check_words(conn: asyncpg.Connection, text: str) -> None:
@@ -331,35 +358,3 @@ def _hit(row: asyncpg.Record) -> SolicitationHit:
         set_aside=None if row["set_aside"] == "none" else row["set_aside"], method=row["method"],
         submission_deadline=row["deadline"], published_at=row["published_at"], score=row["score"],
     )
-
-
-async def _facets(conn: asyncpg.Connection, search: SolicitationSearch, prefix: str, conditions: list[str],
-                  values: list[object]) -> tuple[dict[str, list[FacetCount]], int]:
-    p = Params()
-    p.values = list(values)
-    now = p(search.now, "timestamptz")
-    until = p(search.now + timedelta(days=search.closing_within_days), "timestamptz")
-    sql = f"""
-    {prefix or "WITH"} m AS MATERIALIZED (
-        SELECT {status_sql(now)} AS status, s.agency_id, s.kind, s.set_aside, s.deadline
-        FROM search_solicitations s WHERE {' AND '.join(conditions)}
-    )
-    SELECT 'status' AS facet, status AS value, count(*) AS n, NULL AS label FROM m GROUP BY status
-    UNION ALL SELECT 'status', 'closing', count(*), NULL FROM m WHERE status = 'open' AND deadline <= {until}
-    UNION ALL SELECT 'agency', m.agency_id, count(*), min(a.name) FROM m
-        LEFT JOIN search_agencies a USING (agency_id) GROUP BY m.agency_id
-    UNION ALL SELECT 'type', kind, count(*), NULL FROM m GROUP BY kind
-    UNION ALL SELECT 'set_aside', set_aside, count(*), NULL FROM m GROUP BY set_aside
-    """
-    rows = await conn.fetch(sql, *p.values)
-    facets: dict[str, list[FacetCount]] = {name: [] for name in FACETS}
-    total = 0
-    for row in rows:
-        if row["n"] == 0:
-            continue
-        facets[row["facet"]].append(FacetCount(value=row["value"], count=row["n"], label=row["label"]))
-        if row["facet"] == "status" and row["value"] != "closing":
-            total += row["n"]
-    for name in FACETS:
-        facets[name].sort(key=lambda f: (-f.count, f.value))
-    return facets, total
