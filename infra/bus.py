@@ -192,7 +192,8 @@ class Publisher:
                 tokens.append(token)
                 futures.append(future)
                 await self.nc.publish(subject, payload, reply=f"{self._prefix}.{token}", headers=headers)
-            return await asyncio.wait_for(asyncio.gather(*futures), timeout)
+            async with asyncio.timeout(timeout):  # wait_for could swallow a cancellation
+                return await asyncio.gather(*futures)
         finally:
             for token in tokens:
                 self._pending.pop(token, None)

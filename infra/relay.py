@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import zlib
@@ -126,10 +127,7 @@ class Relay:
                     await self._save_checkpoint(last)
                     saved_at, unsaved = time.monotonic(), False
                 self.wake.clear()
-                try:
-                    await asyncio.wait_for(self.wake.wait(), self.idle_wait_s)
-                except TimeoutError:
-                    pass
+                await _wait(self.wake, self.idle_wait_s)
                 continue
             try:
                 await self.publish(batch, last, last_id)
@@ -227,15 +225,22 @@ class Relay:
         )
 
 
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Wait for ``event`` at most ``seconds``. ``asyncio.timeout`` rather than ``wait_for``:
+    on Python 3.11 ``wait_for`` can swallow a cancellation that arrives as its timeout
+    fires, and a cancelled relay would carry on publishing."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
+
+
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
+    await _wait(stop, seconds)
 
 
 async def _close_quietly(conn: asyncpg.Connection) -> None:
     try:
-        await asyncio.wait_for(conn.close(), 2)
+        async with asyncio.timeout(2):
+            await conn.close()
     except Exception:  # noqa: BLE001 - closing a dead connection may fail in many ways
         conn.terminate()

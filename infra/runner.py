@@ -36,8 +36,8 @@ log = logging.getLogger("civic.runner")
 
 #: how long one pull waits for the first message before the runner checks ``stop``
 FETCH_WAIT_S = 0.25
-#: how long the follow-up pull waits for more once one message has arrived
-MORE_WAIT_S = 0.01
+#: how long the follow-up pull may wait for the messages the first one said are pending
+MORE_WAIT_S = 0.05
 
 _TRANSIENT = (
     OSError,
@@ -49,6 +49,10 @@ _TRANSIENT = (
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
 )
+
+
+class _BatchFailed(Exception):
+    """The handler raised on a batch applied without a savepoint: the transaction is lost."""
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -118,7 +122,13 @@ class Runner:
                 return found
             cursor = batch[-1].position
 
-    async def _apply(self, conn: asyncpg.Connection, raws: Sequence[RawEvent]) -> None:
+    async def _apply(self, conn: asyncpg.Connection, raws: Sequence[RawEvent], *, guarded: bool = True) -> None:
+        """Apply what the handler reads; park what it cannot decode or apply.
+
+        ``guarded``: inside a savepoint, so that a failing batch is retried event by event
+        in the same transaction. Unguarded saves two round trips; a failure then raises
+        ``_BatchFailed`` and the caller redoes the whole transaction guarded.
+        """
         wanted = self.handler.types
         events: list[RecordedEvent] = []
         for raw in raws:
@@ -136,6 +146,15 @@ class Runner:
                     await self.handler.react(event)  # type: ignore[union-attr]
                 except DomainError as exc:
                     await self._park(conn, event.event_id, str(event.position), event.type, exc, None)
+            self.applied += len(events)
+            return
+        if not guarded:
+            try:
+                await self.handler.apply(conn, events)  # type: ignore[union-attr]
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
+                raise _BatchFailed from exc
             self.applied += len(events)
             return
         try:
@@ -178,15 +197,23 @@ class Runner:
         """Apply stored events after the checkpoint until none are left; returns the count."""
         total = 0
         while limit is None or total < limit:
-            async with self.pool.acquire() as conn, conn.transaction():
-                cursor = await self._lock_checkpoint(conn)
-                batch = await self.store.read_all_raw(cursor, self.batch_size, conn=conn)
-                if not batch:
-                    return total
-                await self._apply(conn, batch)
-                await self._save_checkpoint(conn, batch[-1].position)
-            total += len(batch)
+            try:
+                count = await self._catch_up_batch(guarded=False)
+            except _BatchFailed:
+                count = await self._catch_up_batch(guarded=True)
+            if not count:
+                return total
+            total += count
         return total
+
+    async def _catch_up_batch(self, *, guarded: bool) -> int:
+        async with self.pool.acquire() as conn, conn.transaction():
+            cursor = await self._lock_checkpoint(conn)
+            batch = await self.store.read_all_raw(cursor, self.batch_size, conn=conn)
+            if batch:
+                await self._apply(conn, batch, guarded=guarded)
+                await self._save_checkpoint(conn, batch[-1].position)
+            return len(batch)
 
     async def rebuild(self, progress: Callable[[int, int], Any] | None = None, *, batch_size: int = 5000) -> int:
         """Empty the read model and replay the whole store into it, in one transaction.
@@ -247,6 +274,21 @@ class Runner:
         if await self._skip_unwanted(msgs):
             await _ack_all(msgs, self.name)
             return
+        try:
+            poison = await self._apply_messages(msgs, guarded=False)
+        except _BatchFailed:
+            poison = await self._apply_messages(msgs, guarded=True)
+        for msg in msgs:
+            try:
+                if msg in poison:
+                    await msg.term()
+                else:
+                    await msg.ack()
+            except NatsError as exc:  # the checkpoint already covers it; a redelivery is skipped
+                log.info("%s: ack failed: %s", self.name, exc)
+
+    async def _apply_messages(self, msgs: Sequence[Any], *, guarded: bool) -> list[Any]:
+        """The checkpoint transaction of a batch of messages; returns the malformed ones."""
         poison = []
         async with self.pool.acquire() as conn, conn.transaction():
             cursor = await self._lock_checkpoint(conn)
@@ -272,16 +314,9 @@ class Runner:
                     continue
                 to_apply.append(raw)
                 cursor = position
-            await self._apply(conn, to_apply)
+            await self._apply(conn, to_apply, guarded=guarded)
             await self._save_checkpoint(conn, cursor)
-        for msg in msgs:
-            try:
-                if msg in poison:
-                    await msg.term()
-                else:
-                    await msg.ack()
-            except NatsError as exc:  # the checkpoint already covers it; a redelivery is skipped
-                log.info("%s: ack failed: %s", self.name, exc)
+        return poison
 
     async def _skip_unwanted(self, msgs: Sequence[Any]) -> bool:
         """Move the checkpoint over a batch of events this projection does not read, in
@@ -371,17 +406,22 @@ class Runner:
 
         nats-py's ``fetch(n)`` waits for all ``n`` messages (or its timeout) once the
         first has arrived, which would add the whole timeout to the latency of a quiet
-        stream. So: wait for one message, then take what else is already there with a
-        short second pull.
+        stream. So: wait for one message; it says how many more are pending for this
+        consumer, and only those are fetched.
         """
         try:
             first = await sub.fetch(1, timeout=FETCH_WAIT_S)
         except (TimeoutError, NatsTimeoutError):
             return []
-        if self.batch_size <= 1:
+        try:
+            pending = first[-1].metadata.num_pending
+        except Exception:  # noqa: BLE001 - no JetStream metadata: ask anyway
+            pending = self.batch_size
+        wanted = min(self.batch_size - 1, pending)
+        if wanted <= 0:
             return first
         try:
-            more = await sub.fetch(self.batch_size - 1, timeout=MORE_WAIT_S)
+            more = await sub.fetch(wanted, timeout=MORE_WAIT_S)
         except (TimeoutError, NatsTimeoutError):
             more = []
         return [*first, *more]
@@ -408,7 +448,7 @@ async def _unsubscribe(sub: Any) -> None:
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
+    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await stop.wait()

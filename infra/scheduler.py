@@ -94,6 +94,7 @@ class Scheduler:
             except Exception as exc:  # noqa: BLE001 - the database may be restarting
                 log.warning("scheduler: %s", exc)
             try:
-                await asyncio.wait_for(stop.wait(), interval_s)
+                async with asyncio.timeout(interval_s):  # wait_for could swallow a cancellation
+                    await stop.wait()
             except TimeoutError:
                 pass

@@ -14,9 +14,11 @@ import pytest
 from nats.js.errors import APIError
 
 from infra import bus, db
+from infra.bus import Publisher
 from infra.eventstore import START, EventStore
 from infra.relay import Relay
 from tests.integration.infra.support import (
+    all_visible,
     append_notes,
     msg_ids,
     positions,
@@ -84,19 +86,43 @@ async def test_stream_order_guard_accepts_duplicates_and_refuses_holes(wired):
     await _assert_stream_is_the_store(nc.jetstream(), settings, store)
 
 
-async def test_relay_cancelled_mid_batch_again_and_again_loses_and_repeats_nothing(wired):
+class DyingPublisher(Publisher):
+    """Publishes part of a batch with acknowledgements, sends a few more without waiting,
+    then the relay is cancelled: a crash in the middle of a batch."""
+
+    def __init__(self, nc, acked: int) -> None:
+        super().__init__(nc)
+        self.acked = acked
+
+    async def publish(self, messages, timeout):  # noqa: ASYNC109 - the interface it overrides
+        await super().publish(messages[: self.acked], timeout)
+        for subject, payload, headers in messages[self.acked : self.acked + 10]:
+            await self.nc.publish(subject, payload, headers=headers)
+        asyncio.current_task().cancel()
+        await asyncio.sleep(30)
+
+
+async def test_relay_crashing_mid_batch_again_and_again_loses_and_repeats_nothing(wired):
     settings, store, nc = wired
     await append_notes(store, 3000, per_append=50)
+    await all_visible(store, 3000)
     rng = random.Random(3)
-    for _ in range(6):
+    js = nc.jetstream()
+    for _ in range(5):
+        relay = Relay(settings, store, nc, batch_size=250, lock_retry_s=0.05)
+        relay.publisher = DyingPublisher(nc, acked=rng.randint(0, 240))
+        task = asyncio.create_task(relay.run(asyncio.Event()))
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 20)
+    assert 0 < await _stream_count(js, settings.stream_name) < 3000
+    # And at random moments, wherever the relay happens to be.
+    for _ in range(4):
         relay = Relay(settings, store, nc, batch_size=250, lock_retry_s=0.05)
         task = asyncio.create_task(relay.run(asyncio.Event()))
-        await asyncio.sleep(rng.uniform(0.01, 0.08))
+        await asyncio.sleep(rng.uniform(0.01, 0.05))
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
-            await task
-    js = nc.jetstream()
-    assert await _stream_count(js, settings.stream_name) < 3000, "nothing was interrupted"
+            await asyncio.wait_for(task, 20)
     await _relay_until_done(Relay(settings, store, nc, lock_retry_s=0.05), js, settings.stream_name, 3000)
     await _assert_stream_is_the_store(js, settings, store)
 
