@@ -141,3 +141,12 @@ async def test_facets_count_every_match(marketplace):
     assert counts["type"] == {"RFP": 2, "ITB": 2, "RFQ": 1}
     assert counts["set_aside"] == {"none": 3, "MBE": 1, "small_business": 1}
     assert {f.label for f in results.facets["agency"]} == {"Parks Department", "Transit Authority"}
+
+
+async def test_every_page_carries_the_counts_of_all_matches(marketplace):
+    async with marketplace.pool.acquire() as conn:
+        first = await search_solicitations(conn, SolicitationSearch(limit=4, now=NOW))
+        second = await search_solicitations(conn, SolicitationSearch(limit=4, cursor=first.next_cursor, now=NOW))
+    assert len(first.items) == 4 and len(second.items) == 1 and second.next_cursor is None
+    assert first.total == second.total == 5
+    assert first.facets == second.facets
