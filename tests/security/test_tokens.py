@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 
 from infra.http.app import create_app
 from infra.http.auth import mint_token, signing_key
+from tests.e2e.payments.conftest import sign
 from tests.security.logscan import capture_logs
 from tests.support import unique
 
@@ -124,6 +125,13 @@ async def test_signing_key_and_stripe_secrets_never_reach_the_logs(settings):
                               json={"name": "Logs", "jurisdiction": "US"})
             await client.post("/api/v1/agencies", headers={"Authorization": f"Bearer {admin}"},
                               content=b"{not json", )
+            # Stripe's webhook, signed with the secret and with a wrong one.
+            event = json.dumps({"id": unique("evt_"), "type": "payment_intent.succeeded", "data": {
+                "object": {"id": unique("pi_"), "object": "payment_intent", "metadata": {}}}}).encode()
+            for secret in (secrets["stripe_webhook_secret"], "whsec_wrong"):
+                response = await client.post("/api/v1/webhooks/stripe", content=event, headers={
+                    "Stripe-Signature": sign(event, secret), "Content-Type": "application/json"})
+                assert response.status_code < 500, response.text
     assert len(logs) > 0, "the block logged nothing: the scan would prove nothing"
     logs.assert_never_contains(signing_key(secret_settings), *secrets.values())
 
