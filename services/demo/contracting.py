@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.demo.api import eventually
-from services.demo.plan import InvoicePlan, SolicitationPlan
+from services.demo.plan import SPAN, InvoicePlan, SolicitationPlan
 from services.demo.timeline import Story
 from services.demo.world import World
 
@@ -46,6 +46,8 @@ async def contract_story(world: World, plan: SolicitationPlan, award_id: str, ve
     for day, _, run in sorted(steps, key=lambda s: (s[0], s[1])):
         yield day
         await run()
+    if terms.end + 1 < SPAN:
+        yield terms.end + 1  # the term ends and the contract completes by itself
     status = (await api.get(url, buyer))["status"]
     world.tally[f"contracts.{status}"] += 1
 

@@ -253,9 +253,11 @@ def _solicitation(rng: random.Random, seed: int, index: int, agencies: tuple[Age
         solicitation_id=f"demo{seed}-s{index:03d}", agency_id=agency.agency_id, kind=kind,
         title=f"{rng.choice(commodity.needs)} ({kind} {index + 1:03d})", codes=(commodity.code,),
         value=value, outcome=outcome, publish_day=publish, deadline_day=deadline, opening_day=opening)
-    if kind == "RFI" or outcome in ("draft",):
+    if outcome == "draft":
         return plan
-    bids = _bids(rng, plan, commodity.code, vendors) if outcome != "cancelled" or rng.random() < 0.5 else ()
+    # a request for information takes no bids; a cancelled solicitation may have some
+    bids = () if kind == "RFI" or (outcome == "cancelled" and rng.random() < 0.5) else \
+        _bids(rng, plan, commodity.code, vendors)
     extra: dict[str, object] = {"bids": bids}
     if outcome == "cancelled":
         cancel = publish + rng.randint(8, 20)
@@ -285,6 +287,8 @@ def _bids(rng: random.Random, plan: SolicitationPlan, code: str,
 def _contract(rng: random.Random, plan: SolicitationPlan) -> ContractPlan:
     start = float(int(plan.recommendation_day) + 25)
     end = start + rng.choice((364, 364, 545))
+    if SPAN - 3 <= end <= SPAN + 1:
+        end += 5  # ends clearly before or after today, not while the story closes
     rating = end - 10 + MORNING if end + 1 < SPAN else None
     modification = start + 90 + MORNING if rng.random() < 0.3 and start + 91 < SPAN else None
     billing_until = min(end, SPAN - 15)

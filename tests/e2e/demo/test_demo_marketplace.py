@@ -1,0 +1,130 @@
+"""The demo marketplace, generated through the routes into a database of its own, is what
+a new user finds through the read routes; the same seed builds the same marketplace."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from infra.http.app import create_app
+from infra.settings import Settings
+from projections.ocds.process import ocid_for
+from services.demo.api import Api
+from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
+from services.demo.plan import SPAN
+from services.demo.scale import PRESETS, Scale
+from services.demo.summary import Summary
+from tests.support import TEST_WEBHOOK_SECRET, eventually
+
+API = "/api/v1"
+
+
+@asynccontextmanager
+async def _demo(isolated, localstripe, seed: int, scale: Scale) -> AsyncIterator[tuple[Any, Api, Summary]]:
+    """A marketplace of its own (database, stream, app with workers) loaded with the demo."""
+    settings: Settings = (await isolated()).with_(
+        stripe_api_base=localstripe.api_base, stripe_api_key=localstripe.api_key,
+        stripe_webhook_secret=TEST_WEBHOOK_SECRET)
+    async with AsyncTestClient(app=create_app(settings, workers=True), timeout=60) as client:
+        api = Api(client, settings)
+        summary = await generate(api, seed, scale, stripe=stripe_outcomes(settings))
+        yield client, api, summary
+
+
+async def _all_solicitations(client) -> list[dict[str, Any]]:
+    found, cursor = [], None
+    while True:
+        params = {"limit": 100, "facets": "false"} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(f"{API}/search/solicitations", params=params)).json()
+        found += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return found
+
+
+async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, localstripe):
+    async with _demo(isolated, localstripe, seed=11, scale=PRESETS["tiny"]) as (client, api, summary):
+        counts = summary.counts
+        published = sum(n for key, n in counts.items() if key.startswith("solicitations.type."))
+
+        # search: every published solicitation and none of the drafts, with their outcomes
+        decided = {status: counts.get(f"solicitations.{status}", 0)
+                   for status in ("awarded", "cancelled", "unsuccessful")}
+
+        async def searchable():
+            found = (await client.get(f"{API}/search/solicitations", params={"limit": 1})).json()
+            statuses = {f["value"]: f["count"] for f in found["facets"]["status"]}
+            seen = {status: statuses.get(status, 0) for status in decided}
+            return statuses if found["total"] == published and seen == decided else None
+
+        statuses = await eventually(searchable, timeout=60, what="the demo's solicitations in search")
+        assert statuses.get("open", 0) >= counts["solicitations.open"] >= 1
+        assert decided["awarded"] >= 1 and decided["cancelled"] >= 1 and decided["unsuccessful"] >= 1
+        assert {s["type"] for s in await _all_solicitations(client)} == {"RFI", "RFQ", "RFP", "ITB"}
+
+        # the directory lists approved vendors (and those whose registration lapsed)
+        directory = (await client.get(f"{API}/search/vendors", params={"limit": 100})).json()["items"]
+        assert len(directory) >= counts["vendors.approved"] - counts.get("vendors.excluded", 0) > 0
+        assert {v["status"] for v in directory} <= {"approved", "expired"}
+
+        # contracts: signed by both parties, some still active, some completed by their term
+        expected = Counter({status: counts.get(f"contracts.{status}", 0) for status in ("active", "completed")})
+
+        async def contracts_listed():
+            listed = (await client.get(f"{API}/contracts", headers=api.admin, params={"limit": 200})).json()
+            return listed if +Counter(c["status"] for c in listed) == +expected else None
+
+        contracts = await eventually(contracts_listed, timeout=30, what="the demo's contracts by status")
+        assert expected["active"] >= 1
+        assert len(contracts) == counts["contracts.signed"] == counts["awards"]
+
+        # payments went through Stripe; the prompt-payment report counts them, late ones apart
+        agencies = {c["agency_id"] for c in contracts}
+        reports = [(await client.get(f"{API}/reports/prompt-payment", headers=api.admin,
+                                     params={"agency": a})).json() for a in agencies]
+        assert sum(r["payments"] for r in reports) == counts["payments.succeeded"] > 0
+        assert sum(r["paid_on_time"] for r in reports) == counts["payments.on_time"]
+        assert counts["payments.late"] > 0
+
+        # open data: an awarded process is published with its award, contract and payments
+        awarded = next(s for s in await _all_solicitations(client) if s["status"] == "awarded")
+        record = await client.get(f"{API}/ocds/records/{ocid_for(api.settings.ocid_prefix, awarded['id'])}")
+        assert record.status_code == 200, record.text
+        compiled = record.json()["records"][0]["compiledRelease"]
+        assert compiled["awards"] and compiled["contracts"]
+
+        # supplier diversity over the two years: certified vendors were paid
+        today = (await api.clock()).date()
+        report = (await client.get(f"{API}/reports/supplier-diversity", headers=api.admin, params={
+            "from": (today - timedelta(days=SPAN)).isoformat(), "to": today.isoformat()})).json()
+        used = [row for row in report["rows"] if row["program"] != "ALL" and (row["utilization_percent"] or 0) > 0]
+        assert used, report["rows"]
+
+        # the story ends now, and loading the same seed again is refused
+        assert abs((await api.clock()) - datetime.now(UTC)) < timedelta(minutes=5)
+        try:
+            await generate(api, 11, PRESETS["tiny"], stripe=None)
+        except AlreadyLoaded:
+            pass
+        else:
+            raise AssertionError("a second load of the same seed went ahead")
+
+
+async def test_the_same_seed_builds_the_same_marketplace(isolated, localstripe):
+    scale = Scale(agencies=2, vendors=16, solicitations=8)
+    seen = []
+    for _ in range(2):
+        async with _demo(isolated, localstripe, seed=5, scale=scale) as (client, _, summary):
+            solicitations = await _all_solicitations(client)
+            seen.append((summary.counts, sorted((s["title"], s["estimated_value"]["amount"], s["status"])
+                                                for s in solicitations)))
+    (first_counts, first_titles), (second_counts, second_titles) = seen
+    assert first_counts == second_counts
+    assert first_titles == second_titles
+    assert first_counts["solicitations.awarded"] >= 1 and first_titles
+
