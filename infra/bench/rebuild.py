@@ -8,7 +8,7 @@ from typing import Any
 from infra import db
 from infra.bench.figures import rate
 from infra.bench.scratch import scratch
-from infra.bench.workload import fill
+from infra.bench.workload import all_visible, fill
 from infra.eventstore import EventStore
 from infra.runner import Runner
 from infra.settings import Settings
@@ -22,6 +22,7 @@ async def run(settings: Settings, *, count: int) -> dict[str, Any]:
         try:
             store = EventStore(pool)
             await fill(store, count)
+            await all_visible(store, count)
             await pool.execute("VACUUM ANALYZE events")
             result["sequential_read_per_s"] = await rate(count, lambda: _read_all(pool))
             runner = Runner(ActivityProjection(), store, own)

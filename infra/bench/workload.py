@@ -41,3 +41,12 @@ async def fill(store: EventStore, count: int, *, per_append: int = 1000, workers
         await store.append(f"agency-bench-{chunk}", 0, [agency_event(first + j) for j in range(size)], meta)
 
     await in_parallel(workers, -(-count // per_append), append)
+
+
+async def all_visible(store: EventStore, count: int, *, timeout_s: float = 120) -> None:
+    """Wait until readers of the global order see ``count`` events: they stop below the
+    oldest transaction running anywhere on the server."""
+    query = "SELECT count(*) FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+    async with asyncio.timeout(timeout_s):
+        while await store.pool.fetchval(query) < count:  # noqa: ASYNC110 - polling the database
+            await asyncio.sleep(0.05)
