@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.eventstore import RecordedEvent
+from projections.diversity.figures import BUCKETS
 from projections.statements import Bulk, fields
 
 _BID = """
@@ -103,9 +104,6 @@ FROM delta GROUP BY 1, 2, 3, 4, 5
 ON CONFLICT (agency_id, month, category, currency, program) DO UPDATE SET amount = m.amount + EXCLUDED.amount
 """
 
-#: each program of the payment, '_any' once if there is one, and '_all'
-_BUCKETS = ("unnest(programs || '{_all}'::text[] || CASE WHEN cardinality(programs) > 0"
-            " THEN '{_any}'::text[] ELSE '{}'::text[] END)")
 
 # Only a payment not yet paid is counted: a replayed success adds nothing.
 _PAID = f"""
@@ -120,7 +118,7 @@ WITH input AS (
     RETURNING p.agency_id, p.paid_on AS day, p.category, p.currency, p.amount, p.programs
 ), delta AS (
     SELECT agency_id, day, category, currency, program, sum(amount)::bigint AS amount
-    FROM paid CROSS JOIN LATERAL {_BUCKETS} AS program
+    FROM paid CROSS JOIN LATERAL {BUCKETS} AS program
     GROUP BY 1, 2, 3, 4, 5
 ){_ADD_TO_TOTALS}
 """
@@ -144,7 +142,7 @@ WITH input AS (
     ON CONFLICT (event_id) DO NOTHING RETURNING *
 ), delta AS (
     SELECT p.agency_id, a.refunded_on AS day, p.category, p.currency, program, -sum(a.amount)::bigint AS amount
-    FROM added a JOIN diversity_payments p USING (payment_id) CROSS JOIN LATERAL {_BUCKETS} AS program
+    FROM added a JOIN diversity_payments p USING (payment_id) CROSS JOIN LATERAL {BUCKETS} AS program
     WHERE p.paid_on IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5
 ){_ADD_TO_TOTALS}

@@ -75,15 +75,9 @@ async def spend(conn: asyncpg.Connection, scope: Scope) -> Sums:
     return {(r["agency_id"], r["grp"], r["program"]): r["amount"] for r in await conn.fetch(sql, *p.values)}
 
 
-def _spread(rows: list[asyncpg.Record], *fields: str) -> list[Sums]:
-    """Rows carrying a ``programs`` array -> sums per program, plus ANY and ALL."""
-    found: list[Sums] = [defaultdict(int) for _ in fields]
-    for row in rows:
-        buckets = [*row["programs"], ALL] + ([ANY] if row["programs"] else [])
-        for sums, name in zip(found, fields, strict=True):
-            for program in buckets:
-                sums[(row["agency_id"], row["grp"], program)] += row[name]
-    return [dict(s) for s in found]
+#: a fact's programs, '_any' once if it has one, and '_all': the keys it adds to
+BUCKETS = ("unnest(programs || '{_all}'::text[] || CASE WHEN cardinality(programs) > 0"
+           " THEN '{_any}'::text[] ELSE '{}'::text[] END)")
 
 
 async def awards(conn: asyncpg.Connection, scope: Scope) -> Sums:
@@ -91,10 +85,11 @@ async def awards(conn: asyncpg.Connection, scope: Scope) -> Sums:
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
     group = _group_sql(scope.group_by, "awarded_on", "category", "agency_id")
     rows = await conn.fetch(
-        f"SELECT agency_id, {group} AS grp, programs, sum(amount)::bigint AS amount FROM diversity_awards"
+        f"SELECT agency_id, {group} AS grp, program, sum(amount)::bigint FROM diversity_awards"
+        f" CROSS JOIN LATERAL {BUCKETS} AS program"
         f" WHERE NOT cancelled AND awarded_on >= {p(scope.start, 'date')} AND awarded_on <= {p(scope.end, 'date')}"
         f" AND currency = {p(scope.currency)}{agency} GROUP BY 1, 2, 3", *p.values)
-    return _spread(rows, "amount")[0]
+    return {(agency_id, grp, program): amount for agency_id, grp, program, amount in rows}
 
 
 async def bids(conn: asyncpg.Connection, scope: Scope) -> tuple[Sums, Sums]:
@@ -103,11 +98,24 @@ async def bids(conn: asyncpg.Connection, scope: Scope) -> tuple[Sums, Sums]:
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
     group = _group_sql(scope.group_by, "received_on", "category", "agency_id")
     rows = await conn.fetch(
-        f"SELECT agency_id, {group} AS grp, programs, count(*) AS bids, count(*) FILTER (WHERE won) AS wins"
-        f" FROM diversity_bids WHERE NOT withdrawn AND received_on >= {p(scope.start, 'date')}"
+        f"SELECT agency_id, {group} AS grp, program, count(*), count(*) FILTER (WHERE won)"
+        f" FROM diversity_bids CROSS JOIN LATERAL {BUCKETS} AS program"
+        f" WHERE NOT withdrawn AND received_on >= {p(scope.start, 'date')}"
         f" AND received_on <= {p(scope.end, 'date')}{agency} GROUP BY 1, 2, 3", *p.values)
-    submitted, won = _spread(rows, "bids", "wins")
+    submitted = {(agency_id, grp, program): n for agency_id, grp, program, n, _ in rows}
+    won = {(agency_id, grp, program): n for agency_id, grp, program, _, n in rows}
     return submitted, won
+
+
+def _months(start: date, end: date) -> list[tuple[str, date, date]]:
+    """(YYYY-MM, first day, last day) of each month the period touches, clipped to it."""
+    found = []
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + timedelta(days=32)).replace(day=1)
+        found.append((month.strftime("%Y-%m"), max(month, start), min(following - timedelta(days=1), end)))
+        month = following
+    return found
 
 
 async def certified_vendors(conn: asyncpg.Connection, scope: Scope) -> Sums | None:
@@ -116,30 +124,26 @@ async def certified_vendors(conn: asyncpg.Connection, scope: Scope) -> Sums | No
     marketplace, not with an agency, so there is no count per agency (``None``)."""
     if scope.group_by == "agency":
         return None
-    p = Params()
-    start, end = p(scope.start, "date"), p(scope.end, "date")
     # the days on which each certification counted: approved, verified, effective, not expired
-    windows = ("SELECT c.vendor_id, c.program, v.commodity_codes,"
-               " greatest(c.effective_date, c.verified_on, v.approved_on) AS lo,"
-               " least(c.expiry_date, c.ended_on - 1) AS hi"
-               " FROM diversity_certifications c JOIN diversity_vendors v USING (vendor_id)"
-               " WHERE NOT c.rejected AND c.verified_on IS NOT NULL AND v.approved_on IS NOT NULL")
-    match scope.group_by:
-        case "month":
-            rows_sql = (f"SELECT to_char(m, 'YYYY-MM') AS grp, w.program, w.vendor_id FROM w"
-                        f" JOIN generate_series(date_trunc('month', {start}::timestamp), {end}::timestamp,"
-                        " interval '1 month') m ON w.lo < m + interval '1 month' AND w.hi >= m::date")
-        case "category":
-            rows_sql = ("SELECT left(regexp_replace(code, '[^0-9]', '', 'g'), 2) AS grp, w.program, w.vendor_id"
-                        " FROM w CROSS JOIN LATERAL unnest(w.commodity_codes) code")
-        case _:
-            rows_sql = "SELECT '' AS grp, w.program, w.vendor_id FROM w"
     rows = await conn.fetch(
-        f"WITH w AS (SELECT * FROM ({windows}) c WHERE lo <= hi AND lo <= {end} AND hi >= {start}),"
-        f" x AS ({rows_sql})"
-        " SELECT grp, program, count(DISTINCT vendor_id) AS n FROM x GROUP BY grp, program"
-        " UNION ALL SELECT grp, NULL, count(DISTINCT vendor_id) FROM x GROUP BY grp", *p.values)
-    return {("", r["grp"], r["program"] or ANY): r["n"] for r in rows}
+        "SELECT * FROM (SELECT c.vendor_id, c.program, v.commodity_codes,"
+        " greatest(c.effective_date, c.verified_on, v.approved_on) AS lo,"
+        " least(c.expiry_date, c.ended_on - 1) AS hi"
+        " FROM diversity_certifications c JOIN diversity_vendors v USING (vendor_id)"
+        " WHERE NOT c.rejected AND c.verified_on IS NOT NULL AND v.approved_on IS NOT NULL) w"
+        " WHERE lo <= hi AND lo <= $2 AND hi >= $1", scope.start, scope.end)
+    periods = _months(scope.start, scope.end) if scope.group_by == "month" else [("", scope.start, scope.end)]
+    vendors: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for vendor, program, codes, lo, hi in rows:
+        for name, first, last in periods:
+            if lo <= last and hi >= first:
+                groups = [name]
+                if scope.group_by == "category":
+                    groups = sorted({"".join(ch for ch in code if ch.isdigit())[:2] for code in codes})
+                for group in groups:
+                    vendors[(group, program)].add(vendor)
+                    vendors[(group, ANY)].add(vendor)
+    return {("", group, program): len(found) for (group, program), found in vendors.items()}
 
 
 async def goals(conn: asyncpg.Connection, agency: str | None) -> dict[str, tuple[str | None, dict[str, float]]]:
