@@ -27,6 +27,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rebuild-events", type=int, default=200000, help="rebuild: stored events")
     parser.add_argument("--rate", type=float, default=200.0, help="e2e: commands per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="e2e: how long to offer load")
+    parser.add_argument("--projectors", nargs="+", metavar="NAME",
+                        help="e2e: run API, relay and these projections as separate processes "
+                        "(default: everything in one civic serve)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
     parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
 
@@ -50,7 +53,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             case "e2e":
                 from infra.bench import e2e
 
-                result = await e2e.run(settings, rate=args.rate, seconds=args.seconds)
+                result = await e2e.run(settings, rate=args.rate, seconds=args.seconds,
+                                       projectors=args.projectors)
             case "search":
                 from projections.search import bench as search_bench
 
