@@ -37,7 +37,7 @@ from infra.settings import Settings
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.projection import DiversityProjection
 from projections.diversity.report import build_report
-from projections.search.bench import load
+from projections.search.bench import load, settle
 from services.shared.programs import programs
 
 YEAR = 2025
@@ -150,6 +150,7 @@ async def run_diversity_bench(settings: Settings, *, payments: int = 1_000_000, 
             started = time.perf_counter()
             events = await load(conn, DiversityProjection(), marketplace_events(payments), progress=progress)
             await conn.execute("VACUUM ANALYZE")
+            await settle(conn)
             load_seconds = time.perf_counter() - started
             paid = await conn.fetchval("SELECT count(*) FROM diversity_payments WHERE paid_on IS NOT NULL")
             timings = []

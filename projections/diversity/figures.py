@@ -57,18 +57,20 @@ async def spend(conn: asyncpg.Connection, scope: Scope) -> Sums:
     p = Params()
     currency = p(scope.currency)
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
-    start, end = p(scope.start, "date"), p(scope.end, "date")
     months = whole_months(scope.start, scope.end)
+    daily = f"SELECT agency_id, day, category, program, amount FROM diversity_spend_daily WHERE currency = {currency}{agency}"
     parts = []
     if months:
-        first, after = p(months[0], "date"), p(months[1], "date")
+        first, after = months
         parts.append(f"SELECT agency_id, month AS day, category, program, amount FROM diversity_spend_monthly"
-                     f" WHERE month >= {first} AND month < {after} AND currency = {currency}{agency}")
-        edges = f"((day >= {start} AND day < {first}) OR (day >= {after} AND day <= {end}))"
+                     f" WHERE month >= {p(first, 'date')} AND month < {p(after, 'date')}"
+                     f" AND currency = {currency}{agency}")
+        if scope.start < first:
+            parts.append(f"{daily} AND day >= {p(scope.start, 'date')} AND day < {p(first, 'date')}")
+        if after <= scope.end:
+            parts.append(f"{daily} AND day >= {p(after, 'date')} AND day <= {p(scope.end, 'date')}")
     else:
-        edges = f"day >= {start} AND day <= {end}"
-    parts.append(f"SELECT agency_id, day, category, program, amount FROM diversity_spend_daily"
-                 f" WHERE {edges} AND currency = {currency}{agency}")
+        parts.append(f"{daily} AND day >= {p(scope.start, 'date')} AND day <= {p(scope.end, 'date')}")
     group = _group_sql(scope.group_by, "day", "category", "agency_id")
     sql = (f"SELECT agency_id, {group} AS grp, program, sum(amount)::bigint AS amount"
            f" FROM ({' UNION ALL '.join(parts)}) s GROUP BY 1, 2, 3")
