@@ -11,6 +11,7 @@ the background right after start-up (``seed_on_start``).
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from infra.settings import Settings
@@ -29,6 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    # the command's answer is its summary; thousands of request log lines would bury it
+    logging.getLogger().setLevel(logging.WARNING)
     try:
         if args.url:
             summary = await against_server(args.url, settings, args.seed, args.scale)

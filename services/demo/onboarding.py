@@ -67,11 +67,12 @@ async def vendor_story(world: World, vendor: VendorPlan) -> Story:
     world.tally["vendors.approved"] += 1
     for cert in vendor.certs:
         if cert.verdict == "pending":
+            world.tally["certifications.pending"] += 1
             continue
         path = f"/vendors/{vid}/certifications/{cert.cert_id}/{cert.verdict}"
         body = {"reason": "the certificate number is not on the issuer's list"} if cert.verdict == "reject" else None
         await api.post(path, api.admin, body, key=f"{cert.cert_id}:{cert.verdict}", ok=(200,))
-        world.tally[f"certifications.{cert.verdict}"] += 1
+        world.tally[f"certifications.{'verified' if cert.verdict == 'verify' else 'rejected'}"] += 1
         if cert.verdict == "verify" and cert.expiry_day < SPAN:
             world.tally["certifications.expired_during_period"] += 1
     if vendor.renew_day is not None:

@@ -8,7 +8,7 @@ today, midnight UTC) and are fractional: ``30.375`` is day 30 at 09:00.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from services.demo import catalog
 from services.demo.scale import Scale
@@ -136,7 +136,6 @@ class Plan:
     agencies: tuple[AgencyPlan, ...]
     vendors: tuple[VendorPlan, ...]
     solicitations: tuple[SolicitationPlan, ...]
-    exclusions: tuple[VendorPlan, ...] = field(default=())
 
 
 def make_plan(seed: int, scale: Scale) -> Plan:
@@ -145,9 +144,7 @@ def make_plan(seed: int, scale: Scale) -> Plan:
     agencies = tuple(_agency(rng, seed, profile) for profile in catalog.AGENCIES[:scale.agencies])
     vendors = tuple(_vendor(rng, seed, i) for i in range(scale.vendors))
     solicitations = tuple(_solicitation(rng, seed, i, agencies, vendors) for i in range(scale.solicitations))
-    excluded = tuple(v for v in vendors if v.excluded_day is not None)
-    return Plan(seed=seed, agencies=agencies, vendors=vendors, solicitations=solicitations,
-                exclusions=excluded)
+    return Plan(seed=seed, agencies=agencies, vendors=vendors, solicitations=solicitations)
 
 
 def _agency(rng: random.Random, seed: int, profile: catalog.AgencyProfile) -> AgencyPlan:
@@ -210,7 +207,7 @@ def _outcome(index: int, rng: random.Random) -> str:
     # after that, mostly awards, as in a real marketplace.
     if index < len(STATUSES):
         return STATUSES[index]
-    return rng.choices(STATUSES, weights=(55, 10, 7, 6, 6, 5, 5))[0] if index else "awarded"
+    return rng.choices(STATUSES, weights=(55, 10, 7, 6, 6, 5, 5))[0]
 
 
 def _kind(outcome: str, index: int, rng: random.Random) -> str:
@@ -291,7 +288,8 @@ def _contract(rng: random.Random, plan: SolicitationPlan) -> ContractPlan:
         end += 5  # ends clearly before or after today, not while the story closes
     rating = end - 10 + MORNING if end + 1 < SPAN else None
     modification = start + 90 + MORNING if rng.random() < 0.3 and start + 91 < SPAN else None
-    billing_until = min(end, SPAN - 15)
+    # the last bill leaves room before the term ends, as steps may run a few days late
+    billing_until = min(end - 7, SPAN - 15)
     # every vendor bills on the same cycle, so a billing run's invoices and payments
     # happen together (and the demo handles them side by side)
     days = [d + MORNING for d in range(BILLING_CYCLE, SPAN, BILLING_CYCLE) if start + 30 <= d <= billing_until]
