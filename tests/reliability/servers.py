@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +15,10 @@ import time
 from pathlib import Path
 
 from infra.embedded import nats_server_binary
+from infra.settings import PROJECT_ROOT
+
+DEPLOYED_NATS = PROJECT_ROOT / "infra" / "deploy" / "nats"
+NATS_PASSWORD = "loopback-test-password"
 
 
 def free_port() -> int:
@@ -90,13 +95,14 @@ class NatsNode:
 
     def __init__(self, folder: Path, name: str, *, port: int | None = None,
                  cluster_port: int | None = None, routes: list[int] | None = None,
-                 cluster_name: str = "civic") -> None:
+                 cluster_name: str = "civic", template: Path | None = None) -> None:
         self.folder = folder
         self.name = name
         self.port = port or free_port()
         self.cluster_port = cluster_port
         self.routes = routes or []
         self.cluster_name = cluster_name
+        self.template = template
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -104,6 +110,8 @@ class NatsNode:
         return f"nats://127.0.0.1:{self.port}"
 
     def config(self) -> str:
+        if self.template is not None:
+            return self._from_template(self.template.read_text())
         lines = [
             f'server_name: "{self.name}"',
             f'listen: "127.0.0.1:{self.port}"',
@@ -122,12 +130,29 @@ class NatsNode:
             ]
         return "\n".join(lines) + "\n"
 
+    def _from_template(self, text: str) -> str:
+        """The deployed configuration with loopback addresses and folders of the test's own.
+
+        Only addresses change, and one setting: ``no_advertise`` is off, because on
+        loopback no load balancer stands in front of the nodes, so clients learn the
+        other nodes from the cluster instead.
+        """
+        routes = "\n".join(f"    nats-route://127.0.0.1:{p}" for p in self.routes)
+        text = re.sub(r"server_name: \S+", f"server_name: {self.name}", text)
+        text = re.sub(r"(?m)^listen: \S+", f"listen: 127.0.0.1:{self.port}", text)
+        text = re.sub(r"(?m)^http: \S+\n", "", text)
+        text = re.sub(r"store_dir: \S+", f'store_dir: "{self.folder / self.name}"', text)
+        text = re.sub(r"(?m)^  listen: \S+", f"  listen: 127.0.0.1:{self.cluster_port}", text)
+        text = re.sub(r"routes: \[[^\]]*\]", f"routes: [\n{routes}\n  ]", text)
+        return text.replace("no_advertise: true", "no_advertise: false")
+
     def start(self, *, wait: bool = True) -> None:
         conf = self.folder / f"{self.name}.conf"
         conf.write_text(self.config())
         self.proc = subprocess.Popen(
             [nats_server_binary(), "-c", str(conf), "-l", str(self.folder / f"{self.name}.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "CIVIC_NATS_PASSWORD": NATS_PASSWORD},
         )
         if wait:
             wait_for_port(self.port, proc=self.proc)
@@ -147,24 +172,32 @@ class NatsNode:
 
 
 class OwnNats:
-    """A single nats-server, or a cluster of ``size`` nodes on loopback."""
+    """A single nats-server, or the deployed 3-node cluster (``infra/deploy/nats``) on loopback."""
 
-    def __init__(self, size: int = 1) -> None:
+    def __init__(self, *, cluster: bool = False) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="civic-nats-"))
-        if size == 1:
+        self.cluster = cluster
+        if not cluster:
             self.nodes = [NatsNode(self.folder, "n1")]
         else:
-            cluster_ports = [free_port() for _ in range(size)]
+            templates = sorted(DEPLOYED_NATS.glob("civic-nats-*.conf"))
+            assert len(templates) == 3, f"expected three node configurations in {DEPLOYED_NATS}"
+            cluster_ports = [free_port() for _ in templates]
             self.nodes = [
-                NatsNode(self.folder, f"n{i + 1}", cluster_port=cluster_ports[i],
+                NatsNode(self.folder, template.stem, cluster_port=cluster_ports[i], template=template,
                          routes=[p for j, p in enumerate(cluster_ports) if j != i])
-                for i in range(size)
+                for i, template in enumerate(templates)
             ]
 
     @property
     def url(self) -> str:
-        """The first node's address: a client learns the others from it and fails over."""
-        return self.nodes[0].url
+        """The first node's address (with the deployed credentials for the cluster): a
+        client learns the others from it and fails over."""
+        node = self.nodes[0]
+        return f"nats://civic:{NATS_PASSWORD}@127.0.0.1:{node.port}" if self.cluster else node.url
+
+    def url_of(self, node: NatsNode) -> str:
+        return f"nats://civic:{NATS_PASSWORD}@127.0.0.1:{node.port}" if self.cluster else node.url
 
     def start(self) -> None:
         for node in self.nodes:

@@ -1,4 +1,5 @@
-"""A 3-node JetStream cluster on loopback, the event stream with 3 replicas: the node
+"""The deployed 3-node JetStream cluster (infra/deploy/nats) on loopback, the event stream
+with 3 replicas: the node
 leading the stream is SIGKILLed mid-load, and still no event is lost or repeated on the
 stream and the projections end complete (equal to a rebuild from the store)."""
 
@@ -63,7 +64,7 @@ async def _workers_flowing(settings, url: str) -> int:
 
 
 async def test_losing_the_stream_leader_mid_load_loses_no_event(server_settings, tmp_path):
-    cluster = OwnNats(size=3)
+    cluster = OwnNats(cluster=True)
     cluster.start()
     try:
         async with own_stack(server_settings, tmp_path, nats_url=cluster.url, stream_replicas=3) as stack:
@@ -76,7 +77,7 @@ async def test_losing_the_stream_leader_mid_load_loses_no_event(server_settings,
             victim = next(node for node in cluster.nodes if node.name == leader)
             victim.kill()
             totals = await load
-            survivor = next(node for node in cluster.nodes if node is not victim).url
+            survivor = cluster.url_of(next(node for node in cluster.nodes if node is not victim))
             new_leader = await _stream_leader(survivor, stack.settings.stream_name)
             after = await settle_and_compare(stack, nats_url=survivor,
                                              accepted_keys=[o.key for o in totals.accepted])
