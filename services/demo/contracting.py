@@ -108,8 +108,8 @@ def _invoice_steps(world: World, plan: SolicitationPlan, contract_id: str, vendo
 
     terms_days = world.agency(plan.agency_id).prompt_payment_days
     approve_after = terms_days + 12 if invoice.late else 8
-    return [(invoice.day, "invoice-1", submit), (invoice.day + 2, "invoice-2", accept),
-            (invoice.day + 3, "invoice-3", receive), (invoice.day + approve_after, "invoice-4", approve)]
+    return [(invoice.day, "invoice-1", submit), (invoice.day + 1, "invoice-2", accept),
+            (invoice.day + 2, "invoice-3", receive), (invoice.day + approve_after, "invoice-4", approve)]
 
 
 async def _paid(world: World, agency_id: str, payment_id: str, since: int) -> None:

@@ -275,7 +275,7 @@ def _bids(rng: random.Random, plan: SolicitationPlan, code: str,
     count = min(len(pool), rng.randint(2, 5))
     bidders = rng.sample(pool, k=count)
     return tuple(BidPlan(vendor_id=v.vendor_id,
-                         day=plan.publish_day + rng.randint(3, OPEN_DAYS - 5) + rng.randint(0, 6) / 24,
+                         day=plan.publish_day + rng.randint(3, OPEN_DAYS - 6) + rng.randint(0, 6) / 24,
                          price=int(plan.value * rng.uniform(0.72, 1.12)) // 10_000 * 10_000,
                          score=rng.randint(4, 10))
                  for v in bidders)

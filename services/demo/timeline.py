@@ -18,7 +18,7 @@ from services.demo.api import Api
 Story = AsyncIterator[float]
 
 #: steps planned within this many days of each other run together
-BATCH_WINDOW = 3.0
+BATCH_WINDOW = 5.0
 CONCURRENCY = 16
 
 
