@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from litestar.testing import AsyncTestClient
+from litestar import Litestar
 
 from infra.container import Civic
 from infra.http.app import create_app
@@ -30,16 +31,22 @@ LOADER_RATE_LIMIT = 1_000_000
 
 async def in_process(settings: Settings, seed: int, scale: Scale) -> Summary:
     """Start the marketplace (API, relay, projections, scheduler) in this process with the
-    development clock and drive it through an ASGI client."""
+    development clock and drive it through an ASGI client, inside the app's lifespan."""
     settings = settings.with_(dev_clock=True, rate_limit_per_minute=LOADER_RATE_LIMIT)
     if not settings.stripe_api_key:
         server = start_localstripe(settings.data_dir / "localstripe.pickle")
         settings = settings.with_(stripe_api_base=server.api_base, stripe_api_key=server.api_key,
                                   stripe_webhook_secret=settings.stripe_webhook_secret or LOCAL_WEBHOOK_SECRET)
+    async with marketplace_in_process(settings) as api:
+        return await generate(api, seed, scale, stripe=stripe_outcomes(api.settings))
+
+
+@asynccontextmanager
+async def marketplace_in_process(settings: Settings) -> AsyncIterator[Api]:
+    """The marketplace with its workers running in this process, and an API client of it."""
     app = create_app(settings, workers=True)
-    async with AsyncTestClient(app=app, timeout=60) as client:
-        resolved: Settings = app.state.settings
-        return await generate(Api(client, resolved), seed, scale, stripe=stripe_outcomes(resolved))
+    async with app.lifespan(), _asgi_client(app) as client:
+        yield Api(client, app.state.settings)
 
 
 async def against_server(url: str, settings: Settings, seed: int, scale: Scale) -> Summary:
@@ -74,12 +81,16 @@ async def _load_into(civic: Civic, seed: int, scale: Scale) -> None:
     loader = create_app(settings)
     loader.state.civic = civic
     loader.state.settings = settings
-    transport = httpx.ASGITransport(app=loader)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://demo", timeout=60) as client:
+        async with _asgi_client(loader) as client:
             summary = await generate(Api(client, settings), seed, scale, stripe=stripe_outcomes(settings))
         log.info("%s", summary.render())
     except AlreadyLoaded as exc:
         log.info("%s", exc)
     except Exception:
         log.exception("the demo marketplace could not be loaded")
+
+
+def _asgi_client(app: Litestar) -> httpx.AsyncClient:
+    """A client that calls the app in this process, without a socket."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo", timeout=60)

@@ -9,9 +9,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from litestar.testing import AsyncTestClient
-
-from infra.http.app import create_app
 from infra.settings import Settings
 from projections.ocds.process import ocid_for
 from services.demo.api import Api
@@ -19,6 +16,7 @@ from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
 from services.demo.plan import SPAN
 from services.demo.scale import PRESETS, Scale
 from services.demo.summary import Summary
+from services.demo.targets import marketplace_in_process
 from tests.support import TEST_WEBHOOK_SECRET, eventually
 
 API = "/api/v1"
@@ -30,10 +28,9 @@ async def _demo(isolated, localstripe, seed: int, scale: Scale) -> AsyncIterator
     settings: Settings = (await isolated()).with_(
         stripe_api_base=localstripe.api_base, stripe_api_key=localstripe.api_key,
         stripe_webhook_secret=TEST_WEBHOOK_SECRET)
-    async with AsyncTestClient(app=create_app(settings, workers=True), timeout=60) as client:
-        api = Api(client, settings)
+    async with marketplace_in_process(settings) as api:
         summary = await generate(api, seed, scale, stripe=stripe_outcomes(settings))
-        yield client, api, summary
+        yield api.http, api, summary
 
 
 async def _all_solicitations(client) -> list[dict[str, Any]]:
