@@ -154,6 +154,7 @@ _DB_DOWN = (
     asyncpg.exceptions._base.InternalClientError,
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,  # the server is full: retry shortly
     TimeoutError,
 )
 

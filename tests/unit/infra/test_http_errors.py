@@ -21,3 +21,14 @@ def test_msgspec_path_becomes_the_field():
     exc = ValidationException(detail="Validation failed", extra=[
         {"key": "data", "message": "Expected `int`, got `str` - at `$.price.amount`", "source": "body"}])
     assert body_of(exc)["error"]["details"][0]["field"] == "price.amount"
+
+
+def test_a_full_database_server_is_503_with_retry_after():
+    import asyncpg
+
+    from infra.http.errors import unexpected
+
+    response = unexpected(None, asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert msgspec.json.decode(msgspec.json.encode(response.content))["error"]["code"] == "unavailable"
