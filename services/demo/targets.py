@@ -18,7 +18,7 @@ from infra.settings import Settings
 from infra.stripe_server import LOCAL_WEBHOOK_SECRET, start_localstripe
 from services.demo.api import Api
 from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
-from services.demo.scale import Scale
+from services.demo.scale import PRESETS, SERVE_DEFAULT, Scale
 from services.demo.summary import Summary
 
 log = logging.getLogger("civic.demo")
@@ -60,8 +60,6 @@ async def against_server(url: str, settings: Settings, seed: int, scale: Scale) 
 def seed_on_start(seed: int, scale: Scale | None = None) -> Callable[[Civic], Awaitable[None]]:
     """An ``on_ready`` hook for ``create_app``: once the marketplace has started, load the
     demo in the background through the same routes, so the server answers at once."""
-    from services.demo.scale import PRESETS, SERVE_DEFAULT
-
     chosen = scale or PRESETS[SERVE_DEFAULT]
     running: set[asyncio.Task[Any]] = set()
 
