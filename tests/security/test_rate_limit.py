@@ -56,6 +56,8 @@ def test_keys_are_the_address_and_a_digest_of_the_token_never_the_token():
 
 async def test_writes_over_the_limit_get_429_with_retry_after_and_change_nothing(settings, token):
     app = create_app(settings.with_(rate_limit_per_minute=3))
+    # A stopped clock: the buckets do not refill however slowly the requests run.
+    app.state.rate_limit_buckets = TokenBuckets(3, clock=FakeClock())
     admin = token("admin")
     async with AsyncTestClient(app=app, timeout=30) as client:
         for _ in range(3):
