@@ -49,4 +49,4 @@ async def generate(api: Api, seed: int, scale: Scale, *, stripe: StripeOutcomes 
     stories += [solicitation_story(world, s) for s in plan.solicitations]
     await run_stories(api, world.day_zero, stories)
     await api.set_clock(datetime.now(UTC))
-    return Summary.of(seed, world.tally, time.monotonic() - started)
+    return Summary.of(seed, (world.day_zero.date(), today.date()), world.tally, time.monotonic() - started)

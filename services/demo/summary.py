@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
 class Summary:
     seed: int
+    #: the story's first and last days
+    period: tuple[date, date]
     counts: dict[str, int]
     elapsed_s: float
 
     @classmethod
-    def of(cls, seed: int, tally: Counter[str], elapsed_s: float) -> Summary:
-        return cls(seed=seed, counts=dict(sorted(tally.items())), elapsed_s=elapsed_s)
+    def of(cls, seed: int, period: tuple[date, date], tally: Counter[str], elapsed_s: float) -> Summary:
+        return cls(seed=seed, period=period, counts=dict(sorted(tally.items())), elapsed_s=elapsed_s)
 
     def render(self) -> str:
         """A few lines for a terminal: one line per kind of thing."""
@@ -24,7 +27,8 @@ class Summary:
             if kind == "paid_cents":
                 continue
             groups.setdefault(kind, []).append(f"{detail} {count}" if detail else str(count))
-        lines = [f"demo marketplace (seed {self.seed}) ready in {self.elapsed_s:.1f} s"]
+        first, last = self.period
+        lines = [f"demo marketplace (seed {self.seed}, {first} to {last}) ready in {self.elapsed_s:.1f} s"]
         lines += [f"  {kind:15} {', '.join(parts)}" for kind, parts in groups.items()]
         lines.append(f"  {'paid':15} ${self.counts.get('paid_cents', 0) / 100:,.2f} through Stripe")
         return "\n".join(lines)
