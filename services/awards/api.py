@@ -287,11 +287,13 @@ class AwardController(Controller):
          description="The notice of intent is public; protests are shown to the issuing agency "
          "and to the bidder who filed them.", responses=error_responses(404))
     async def read(self, civic: Civic, maybe_actor: Actor | None, award_id: str) -> AwardOut:
+        # Never hold a pooled connection while loading the stream: the load takes another one.
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-            state, _ = await _load(civic, solicitation_id)
-            if maybe_actor is not None:
-                protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
+        state, _ = await _load(civic, solicitation_id)
+        if maybe_actor is not None:
+            protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
+            async with civic.pool.acquire() as conn:
                 maybe_actor = await acting_for(conn, maybe_actor, protesters)
         return award_out(state, state.awards[award_id], maybe_actor)
 
@@ -322,10 +324,11 @@ class AwardController(Controller):
         now = civic.clock.now()
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-            state, _ = await _load(civic, solicitation_id)
-            award = state.awards.get(award_id)
-            if award is None:
-                raise NotFound(f"award {award_id} not found")
+        state, _ = await _load(civic, solicitation_id)
+        award = state.awards.get(award_id)
+        if award is None:
+            raise NotFound(f"award {award_id} not found")
+        async with civic.pool.acquire() as conn:
             vendor = await vendor_facts(conn, award.vendor_id, state.agency_id, now)
             facts = await require_solicitation(conn, solicitation_id)
         outcome = await civic.executor.execute_retrying(
@@ -349,9 +352,10 @@ class ProtestController(Controller):
                      idempotency_key: IdempotencyKey = None) -> ProtestOut:
         async with civic.pool.acquire() as conn:
             solicitation_id = await solicitation_of_protest(conn, protest_id)
-            state, _ = await _load(civic, solicitation_id)
-            protest = state.protests.get(protest_id)
-            if protest is not None:
+        state, _ = await _load(civic, solicitation_id)
+        protest = state.protests.get(protest_id)
+        if protest is not None:
+            async with civic.pool.acquire() as conn:
                 actor = await acting_for(conn, actor, [protest.filed.vendor_id])
         outcome = await civic.executor.execute_retrying(
             EVALUATION, solicitation_id,
