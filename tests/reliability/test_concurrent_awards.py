@@ -19,7 +19,7 @@ from tests.e2e.awards.upstream import opened_solicitation
 from tests.reliability import processes
 from tests.support import eventually
 
-CONCURRENT = 10
+CONCURRENT = 100
 API = "/api/v1"
 
 
