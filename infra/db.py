@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import asyncpg
 
+# Errors of the database server or the connection to it, not of the statement: the
+# caller may retry later (HTTP answers 503, runners keep the event for the next round).
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.PostgresConnectionError,  # e.g. the server closed it mid-query
+    # A connection the crashed server broke mid-query can fail its reset on release.
+    asyncpg.exceptions._base.InternalClientError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     # JSON travels as text: msgspec encodes and decodes it far faster than asyncpg's json.

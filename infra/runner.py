@@ -27,6 +27,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
+from infra.db import UNAVAILABLE
 from infra.eventstore import START, EventStore, Position, RawEvent, RecordedEvent
 from infra.settings import Settings
 from projections.base import Projection, Reactor
@@ -40,12 +41,7 @@ FETCH_WAIT_S = 0.25
 MORE_WAIT_S = 0.05
 
 _TRANSIENT = (
-    OSError,
-    TimeoutError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.ConnectionFailureError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.CannotConnectNowError,
+    *UNAVAILABLE,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
 )

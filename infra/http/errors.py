@@ -12,10 +12,11 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from infra.db import UNAVAILABLE
 from services.shared.errors import DomainError
 
 log = logging.getLogger("civic.http")
@@ -145,18 +146,7 @@ _UNSTORABLE_TEXT = (
     asyncpg.exceptions.CharacterNotInRepertoireError,
 )
 
-_DB_DOWN = (
-    OSError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.ConnectionFailureError,
-    asyncpg.exceptions.PostgresConnectionError,  # e.g. the server closed it mid-query
-    # A connection the crashed server broke mid-query can fail its reset on release.
-    asyncpg.exceptions._base.InternalClientError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.exceptions.TooManyConnectionsError,  # the server is full: retry shortly
-    TimeoutError,
-)
+_DB_DOWN = UNAVAILABLE
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     DomainError: domain_error,
