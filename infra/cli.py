@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import json
 import logging
@@ -74,18 +75,48 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, scheduler: bool) -> int:
-    from infra.container import open_civic
 
-    civic = await open_civic(_settings())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    civic = await _open_when_reachable(_settings(), stop)
+    if civic is None:
+        return 0
     civic.start_workers(relay=relay, runners=runners, scheduler=scheduler,
                         only=getattr(args, "names", None) or None)
     await stop.wait()
     await civic.close()
     return 0
+
+
+async def _open_when_reachable(settings: Settings, stop: asyncio.Event) -> Any:
+    """Open the container, waiting for PostgreSQL and NATS if they are not up yet: a
+    worker started before its servers (or during a restart) waits instead of exiting."""
+    from nats.errors import Error as NatsError
+
+    from infra.container import open_civic
+    from infra.db import UNAVAILABLE
+
+    delay = 0.5
+    while not stop.is_set():
+        opening = asyncio.ensure_future(open_civic(settings))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({opening, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not opening.done():  # asked to stop while NATS is still unreachable
+            opening.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await opening
+            return None
+        try:
+            return opening.result()
+        except (*UNAVAILABLE, NatsError) as exc:
+            logging.getLogger("civic").warning("servers not reachable yet (%s); retrying", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 10.0)
+    return None
 
 
 async def rebuild_projection(
