@@ -4,7 +4,7 @@ invoice -> payment through Stripe. Everything the OCDS routes serve is validated
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import msgspec
 import stripe
@@ -147,6 +147,7 @@ async def test_open_data_of_a_process_run_through_http(client, token, civic, loc
 
     [contract] = await eventually(contract_of_award, timeout=60, what="the contract of the award")
     contract_id = contract["contract_id"]
+    start = date.fromisoformat(contract["start_date"])
     await _post(client, f"/contracts/{contract_id}/sign", alice, status=200)
     await _post(client, f"/contracts/{contract_id}/sign", buyer, status=200)
     await _post(
@@ -171,7 +172,8 @@ async def test_open_data_of_a_process_run_through_http(client, token, civic, loc
     market.finance = token("finance", agency=agency_id)
 
     async def billable():
-        response = await market.invoice(contract_id, total=130_000)
+        period = {"start": start.isoformat(), "end": (start + timedelta(days=27)).isoformat()}
+        response = await market.invoice(contract_id, total=130_000, service_period=period)
         return response.json() if response.status_code == 201 else None
 
     invoice = await eventually(billable, timeout=60, what="the contract accepting invoices")
