@@ -99,6 +99,11 @@ def stream_config(name: str, prefix: str, replicas: int = 1) -> StreamConfig:
     )
 
 
+def servers(url: str) -> list[str]:
+    """``NATS_URL`` may name several nodes of a cluster, comma-separated."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 async def connect(url: str, *, name: str = "civic") -> NATS:
     async def on_error(exc: Exception) -> None:
         log.warning("nats: %s", exc)
@@ -110,7 +115,7 @@ async def connect(url: str, *, name: str = "civic") -> NATS:
         log.info("nats: reconnected")
 
     return await nats.connect(
-        url,
+        servers(url),
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,

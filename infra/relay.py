@@ -26,7 +26,7 @@ import zlib
 import asyncpg
 from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from infra.bus import (
     HEADER_POSITION,
@@ -118,6 +118,9 @@ class Relay:
     async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
         last, last_id = await self._resume_point()
         saved_at, unsaved = 0.0, False
+        # Set after the stream refused our tail check although we had just read its tail:
+        # a new stream leader may not know its last message id yet (after a failover).
+        trust_tail = False
         while not stop.is_set():
             if lock_conn.is_closed():
                 raise asyncpg.InterfaceError("relay lock connection lost")
@@ -130,12 +133,16 @@ class Relay:
                 await _wait(self.wake, self.idle_wait_s)
                 continue
             try:
-                await self.publish(batch, last, last_id)
+                # Only this relay publishes (advisory lock), and ``last`` was read from the
+                # stream's tail, so the first message may skip the check when told to.
+                await self.publish(batch, last, None if trust_tail else last_id)
             except (TimeoutError, NatsError, OSError) as exc:
                 log.warning("relay: publish failed (%s); resuming from the stream", exc)
+                trust_tail = _wrong_last_msg_id(exc)
                 await _sleep_or_stop(stop, 0.5)
                 last, last_id = await self._resume_point_or((last, last_id), stop)
                 continue
+            trust_tail = False
             last, last_id = batch[-1].position, batch[-1].event_id
             self.published += len(batch)
             # Informational only (the stream is authoritative): not worth a write per batch.
@@ -223,6 +230,12 @@ class Relay:
             str(last.transaction_id),
             last.position,
         )
+
+
+def _wrong_last_msg_id(exc: BaseException) -> bool:
+    """JetStream refused ``Nats-Expected-Last-Msg-Id`` (error 10070)."""
+    return isinstance(exc, APIError) and (
+        exc.err_code == 10070 or "wrong last msg" in (exc.description or "").lower())
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:

@@ -196,6 +196,12 @@ class OwnNats:
         node = self.nodes[0]
         return f"nats://civic:{NATS_PASSWORD}@127.0.0.1:{node.port}" if self.cluster else node.url
 
+    @property
+    def urls(self) -> str:
+        """Every node's address, comma-separated, as NATS_URL takes it in production: a
+        client fails over to any node without relying on the cluster's discovery."""
+        return ",".join(self.url_of(node) for node in self.nodes)
+
     def url_of(self, node: NatsNode) -> str:
         return f"nats://civic:{NATS_PASSWORD}@127.0.0.1:{node.port}" if self.cluster else node.url
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import nats
 
+from infra import bus
 from infra.container import open_civic
 from infra.settings import Settings
 from tests.reliability import processes
@@ -75,7 +76,7 @@ async def own_stack(server_settings: Settings, data_dir: Path, *, nats_url: str,
 
 
 async def stream_count(url: str, stream: str) -> int:
-    nc = await nats.connect(url)
+    nc = await nats.connect(bus.servers(url))
     try:
         return (await nc.jetstream().stream_info(stream)).state.messages
     finally:
@@ -125,7 +126,7 @@ async def wait_for_consumers(stack: Stack, url: str, *, max_wait: float = 60) ->
 
     wiring = SimpleNamespace(settings=stack.settings)  # enough to name the handlers
     wanted = sum(len(c.projections(wiring)) + len(c.reactors(wiring)) for c in discover())  # type: ignore[arg-type]
-    nc = await nats.connect(url)
+    nc = await nats.connect(bus.servers(url))
     try:
         for _ in range(int(max_wait * 5)):
             with contextlib.suppress(Exception):

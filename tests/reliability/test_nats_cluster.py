@@ -20,7 +20,7 @@ from tests.reliability.workload import run_workload
 async def _stream_ready(url: str, settings) -> None:
     """Create the replicated stream once the cluster has elected its JetStream leader."""
     for _ in range(100):
-        nc = await nats.connect(url)
+        nc = await nats.connect(bus.servers(url))
         try:
             await bus.ensure_stream(nc.jetstream(), settings.stream_name, settings.subject_prefix, 3)
             return
@@ -34,7 +34,7 @@ async def _stream_ready(url: str, settings) -> None:
 async def _stream_leader(url: str, stream: str) -> str:
     """The node leading the stream, once one is elected (after a loss it takes a moment)."""
     for _ in range(150):
-        nc = await nats.connect(url)
+        nc = await nats.connect(bus.servers(url))
         try:
             info = await nc.jetstream().stream_info(stream)
             assert info.config.num_replicas == 3
@@ -67,7 +67,7 @@ async def test_losing_the_stream_leader_mid_load_loses_no_event(server_settings,
     cluster = OwnNats(cluster=True)
     cluster.start()
     try:
-        async with own_stack(server_settings, tmp_path, nats_url=cluster.url, stream_replicas=3) as stack:
+        async with own_stack(server_settings, tmp_path, nats_url=cluster.urls, stream_replicas=3) as stack:
             await _stream_ready(cluster.url, stack.settings)
             stack.start()
             load = asyncio.create_task(run_workload(stack.base_urls, stack.settings, commands=400,
