@@ -18,18 +18,29 @@ from services.shared.context import Actor
 from services.shared.errors import NotFound
 
 
+class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A diversity goal as clients send it (the event's value object tolerates new fields
+    when old events are read; a request must not)."""
+
+    program: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+    percent: float
+
+    def goal(self) -> DiversityGoal:
+        return DiversityGoal(program=self.program, percent=self.percent)
+
+
 class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     jurisdiction: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     agency_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    goals: Annotated[list[DiversityGoal], msgspec.Meta(max_length=50)] = []
+    goals: Annotated[list[GoalIn], msgspec.Meta(max_length=50)] = []
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
     local_zip_prefixes: Annotated[list[str], msgspec.Meta(max_length=500)] = []
 
 
 class GoalsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    goals: Annotated[list[DiversityGoal], msgspec.Meta(max_length=50)]
+    goals: Annotated[list[GoalIn], msgspec.Meta(max_length=50)]
 
 
 class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,8 +79,9 @@ class AgencyController(Controller):
     async def register(self, civic: Civic, actor: Actor, data: AgencyIn,
                        idempotency_key: IdempotencyKey = None) -> AgencyOut:
         agency_id = data.agency_id or new_id("ag")
-        command = RegisterAgency(agency_id=agency_id, **{
-            k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"})
+        fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"}
+        fields["goals"] = [g.goal() for g in data.goals]
+        command = RegisterAgency(agency_id=agency_id, **fields)
         outcome = await civic.executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
         return _out(outcome.state, outcome.version)
 
@@ -85,6 +97,6 @@ class AgencyController(Controller):
          responses=error_responses(401, 403, 404, 422))
     async def set_goals(self, civic: Civic, actor: Actor, agency_id: str, data: GoalsIn,
                         idempotency_key: IdempotencyKey = None) -> AgencyOut:
-        outcome = await civic.executor.execute(AGENCY, agency_id, SetGoals(goals=data.goals), actor,
+        outcome = await civic.executor.execute(AGENCY, agency_id, SetGoals(goals=[g.goal() for g in data.goals]), actor,
                                                command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.goals"))
         return _out(outcome.state, outcome.version)

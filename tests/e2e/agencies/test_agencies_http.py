@@ -34,3 +34,11 @@ async def test_agency_access_and_validation(client, token):
     assert bad.status_code == 422
     assert bad.json()["error"]["details"][0]["field"] == "goals[0].program"
     assert (await client.get("/api/v1/agencies/missing", headers=token("admin"))).status_code == 404
+
+
+async def test_unknown_fields_inside_a_goal_are_refused(client, token):
+    body = {"name": "Transit", "jurisdiction": "US-OR-Portland",
+            "goals": [{"program": "MBE", "percent": 5, "weight": 2}]}
+    response = await client.post("/api/v1/agencies", json=body, headers=token("admin"))
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "goals[0].weight"
