@@ -31,13 +31,14 @@ def nats_server_binary() -> str:
     return found
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _port_open(port: int) -> bool:
+def port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.2)
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -68,9 +69,9 @@ def start_nats(data_dir: Path, *, stop_on_exit: bool = True) -> str:
     pid_file, port_file = folder / "server.pid", folder / "server.port"
     if pid_file.exists() and port_file.exists():
         pid, port = int(pid_file.read_text()), int(port_file.read_text())
-        if _pid_alive(pid) and _port_open(port):
+        if _pid_alive(pid) and port_open(port):
             return f"nats://127.0.0.1:{port}"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [nats_server_binary(), "-js", "-sd", str(folder / "jetstream"), "-a", "127.0.0.1",
          "-p", str(port), "-l", str(folder / "server.log")],
@@ -79,7 +80,7 @@ def start_nats(data_dir: Path, *, stop_on_exit: bool = True) -> str:
         start_new_session=True,
     )
     deadline = time.monotonic() + 20
-    while not _port_open(port):
+    while not port_open(port):
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"embedded nats-server did not start; see {folder / 'server.log'}")
         time.sleep(0.05)

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import pickle
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.embedded import free_port, port_open
 from infra.settings import Settings
 
 log = logging.getLogger("civic.stripe")
@@ -49,21 +49,9 @@ class LocalStripe:
             self.process.kill()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
 def start_localstripe(state_file: Path | None = None, *, stop_on_exit: bool = True) -> LocalStripe:
     """Start localstripe on a free loopback port; returns where the SDK should point."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "infra.stripe_server", "--port", str(port),
                "--parent", str(os.getpid())]
     if state_file is not None:
@@ -72,7 +60,7 @@ def start_localstripe(state_file: Path | None = None, *, stop_on_exit: bool = Tr
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
     deadline = time.monotonic() + 20
-    while not _port_open(port):
+    while not port_open(port):
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("localstripe did not start")
         time.sleep(0.05)

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import asyncpg
 
 from infra.bench.figures import percentile
 from infra.bench.scratch import scratch
+from infra.embedded import free_port
 from infra.http.auth import mint_token
 from infra.settings import Settings
 
@@ -45,7 +45,7 @@ async def run(settings: Settings, *, rate: float, seconds: float,
                               "processes": "serve" if not projectors else f"api+relay+project {' '.join(projectors)}"}
     async with scratch(settings, "e2e") as own:
         key = secrets.token_urlsafe(32)
-        port = _free_port()
+        port = free_port()
         processes = _start(own, key, port, projectors)
         server = processes[0]
         try:
@@ -86,12 +86,6 @@ async def run(settings: Settings, *, rate: float, seconds: float,
         "from_sent_p99_ms": percentile(round_trip, 99) * 1000,
     })
     return result
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(own: Settings, key: str, port: int, projectors: list[str] | None) -> list[subprocess.Popen[bytes]]:

@@ -8,29 +8,16 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from infra.embedded import nats_server_binary
+from infra.embedded import free_port, nats_server_binary, port_open
 from infra.settings import PROJECT_ROOT
 
 DEPLOYED_NATS = PROJECT_ROOT / "infra" / "deploy" / "nats"
 NATS_PASSWORD = "loopback-test-password"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_for_port(port: int, *, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:

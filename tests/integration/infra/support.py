@@ -18,7 +18,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from events.base import Event, Metadata
 from infra.bus import HEADER_POSITION
-from infra.embedded import nats_server_binary
+from infra.embedded import free_port, nats_server_binary
 from infra.eventstore import EventStore, Position
 
 
@@ -140,18 +140,12 @@ def positions(msgs: Sequence[Any]) -> list[Position]:
     return [Position.parse(m.headers[HEADER_POSITION]) for m in msgs]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class OwnNats:
     """A nats-server with JetStream on a file store of its own, to stop and start again."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="civic-nats-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
