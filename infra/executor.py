@@ -13,7 +13,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
 from services.shared.context import Actor, Context
 from services.shared.decider import Decider
-from services.shared.errors import NotFound
+from services.shared.errors import Conflict, NotFound
 
 S = TypeVar("S")
 
@@ -72,8 +72,6 @@ class Executor:
         state = decider.fold(r.event for r in recorded)
         version = recorded[-1].version if recorded else 0
         if expected_version is not None and expected_version != version:
-            from services.shared.errors import Conflict
-
             raise Conflict(
                 f"{stream_id} is at version {version}, not {expected_version}",
                 code="version_conflict",
@@ -122,8 +120,6 @@ class Executor:
         """``execute``, deciding again on the newer state when a concurrent writer appended
         first (busy aggregates: several evaluators scoring one solicitation). Not for a
         caller that pinned ``expected_version``: that conflict is the answer."""
-        from services.shared.errors import Conflict
-
         for _ in range(attempts - 1):
             try:
                 return await self.execute(decider, aggregate_id, command, actor, **options)
