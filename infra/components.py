@@ -1,7 +1,8 @@
 """What each service or read model contributes, and how the composition root finds them.
 
-Every package under ``services/`` and ``projections/`` may define ``COMPONENT``; adding a
-context never means editing the composition root.
+Every package under ``services/`` and ``projections/`` may define ``COMPONENT`` in its
+``component.py``; adding a context never means editing the composition root. Package
+``__init__`` files stay empty, so importing a decider loads none of the wiring.
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ def discover() -> tuple[Component, ...]:
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
             if not info.ispkg:
                 continue
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            try:
+                module = importlib.import_module(f"{package.__name__}.{info.name}.component")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{package.__name__}.{info.name}.component":
+                    raise
+                continue
             component = getattr(module, "COMPONENT", None)
             if component is not None:
                 found.append(component)

@@ -22,8 +22,8 @@ import msgspec
 
 from events.base import Event, Metadata, schema_version_of, tag_of
 from events.registry import decode_event, encode_event
-from services.shared.errors import Conflict
-from services.shared.timers import Timer
+from kernel.errors import Conflict
+from kernel.timers import Timer
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1b7c36-3c59-4d5e-9d53-7e0d2a4f6a10")
 _metadata_encoder = msgspec.json.Encoder()

@@ -11,9 +11,9 @@ from typing import Any, Generic, TypeVar
 from events.base import Event, Metadata
 from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
-from services.shared.context import Actor, Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, NotFound
+from kernel.context import Actor, Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, NotFound
 
 S = TypeVar("S")
 

@@ -30,8 +30,8 @@ from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decode
 from infra.db import UNAVAILABLE
 from infra.eventstore import START, EventStore, Position, RawEvent, RecordedEvent
 from infra.settings import Settings
+from kernel.errors import DomainError
 from projections.base import Projection, Reactor
-from services.shared.errors import DomainError
 
 log = logging.getLogger("civic.runner")
 

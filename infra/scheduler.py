@@ -16,8 +16,8 @@ import asyncpg
 import msgspec
 
 from infra.clock import Clock
-from services.shared.errors import DomainError
-from services.shared.timers import Timer
+from kernel.errors import DomainError
+from kernel.timers import Timer
 
 log = logging.getLogger("civic.scheduler")
 

@@ -18,9 +18,9 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.settings import Settings
+from kernel.context import Actor
 from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY
-from services.shared.context import Actor
 
 BATCH = 100
 

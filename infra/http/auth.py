@@ -20,8 +20,8 @@ from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
 
 from infra.settings import Settings
-from services.shared.context import ROLES, Actor
-from services.shared.errors import Forbidden, Unauthenticated
+from kernel.context import ROLES, Actor
+from kernel.errors import Forbidden, Unauthenticated
 
 ALGORITHM = "HS256"
 DEFAULT_TTL_S = 8 * 3600

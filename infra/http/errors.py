@@ -17,7 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from infra.db import UNAVAILABLE
-from services.shared.errors import DomainError
+from kernel.errors import DomainError
 
 log = logging.getLogger("civic.http")
 

@@ -14,7 +14,7 @@ from litestar.response import Response
 from infra.clock import DevClock
 from infra.container import Civic
 from infra.http.auth import requires
-from services.shared.errors import Invalid, NotFound
+from kernel.errors import Invalid, NotFound
 
 
 class Health(msgspec.Struct):

@@ -13,7 +13,7 @@ from infra.container import Civic
 from infra.eventstore import Position
 from infra.http.auth import requires
 from infra.http.errors import error_responses
-from services.shared.errors import field_error
+from kernel.errors import field_error
 
 
 class Activity(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,8 +8,8 @@ payments, and published spending reaches the public through the open-data export
 
 from __future__ import annotations
 
-from services.shared.context import Actor
-from services.shared.errors import Forbidden
+from kernel.context import Actor
+from kernel.errors import Forbidden
 
 READERS = ("buyer", "finance", "auditor", "admin")
 ALL_AGENCIES = ("admin", "auditor")

@@ -11,13 +11,13 @@ from litestar.params import Parameter
 from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import NotFound, field_error
 from projections.diversity.access import READERS, report_agency
 from projections.diversity.chart import render_chart
 from projections.diversity.csv_export import report_csv
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.report import DiversityReport, build_report
-from services.shared.context import Actor
-from services.shared.errors import NotFound, field_error
 
 MAX_DAYS = 3700  # ten years
 

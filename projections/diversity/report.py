@@ -12,9 +12,9 @@ from datetime import date, timedelta
 import asyncpg
 import msgspec
 
+from kernel.programs import programs
 from projections.diversity import figures
 from projections.diversity.figures import ALL, ANY, Scope, Sums
-from services.shared.programs import programs
 
 TOTAL = "ALL"
 

@@ -11,8 +11,8 @@ from litestar.params import Parameter
 
 from infra.container import Civic
 from infra.http.errors import error_responses
+from kernel.errors import NotFound, field_error
 from projections.ocds import packages, queries
-from services.shared.errors import NotFound, field_error
 
 Page = Annotated[int, Parameter(ge=1, le=1_000_000, description="1 for the first page")]
 ReleasesPerPage = Annotated[int, Parameter(ge=1, le=1000, description="releases per page")]

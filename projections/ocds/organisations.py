@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.shared.programs import programs
+from kernel.programs import programs
 
 #: extensions whose fields the parties' ``details`` use (declared in every package)
 SCALE_EXTENSION = (

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.shared.money import exponent
+from kernel.money import exponent
 
 
 def value(money: dict[str, Any], *, sign: int = 1) -> dict[str, Any]:

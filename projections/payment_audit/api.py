@@ -17,6 +17,8 @@ from events.base import Money
 from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import Forbidden, field_error
 from projections.payment_audit.chain import BrokenLink
 from projections.payment_audit.queries import (
     Filters,
@@ -26,8 +28,6 @@ from projections.payment_audit.queries import (
     verify_chain,
 )
 from services.payments.access import agency_scope
-from services.shared.context import Actor
-from services.shared.errors import Forbidden, field_error
 
 READERS = ("finance", "auditor", "admin")
 Id = Annotated[str | None, Parameter(max_length=100)]

@@ -28,9 +28,9 @@ from events.payments import (
     PaymentStarted,
     PaymentSucceeded,
 )
+from kernel.money import fmt
 from projections.base import types_of
 from projections.payment_audit.chain import GENESIS, entry_hash
-from services.shared.money import fmt
 
 
 class Fact(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,8 +1,1 @@
 """Marketplace search: solicitations (full text, filters, facets) and the vendor directory."""
-
-from infra.components import Component
-from projections.search.api import SearchController
-from projections.search.projection import SearchProjection
-
-COMPONENT = Component(name="search", route_handlers=[SearchController],
-                      projections=lambda civic: [SearchProjection()])

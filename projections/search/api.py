@@ -10,13 +10,13 @@ from litestar.params import Parameter
 
 from infra.container import Civic
 from infra.http.errors import error_responses
+from kernel.context import Actor
 from projections.search.solicitation_query import (
     SolicitationResults,
     SolicitationSearch,
     search_solicitations,
 )
 from projections.search.vendor_query import VendorResults, VendorSearch, search_vendors
-from services.shared.context import Actor
 
 STAFF = ("buyer", "evaluator", "finance", "auditor", "admin")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from services.shared.errors import field_error
+from kernel.errors import field_error
 
 
 class _Cursor(msgspec.Struct, array_like=True):

@@ -13,10 +13,10 @@ import asyncpg
 import msgspec
 
 from events.base import Money
+from kernel.errors import field_error
 from projections.search import cursor
 from projections.search.commodities import digits
 from projections.search.sql import Params
-from services.shared.errors import field_error
 
 STATUSES = ("open", "closing", "closed", "awarded", "unsuccessful", "cancelled", "draft")
 SORTS = ("relevance", "deadline", "published")

@@ -14,11 +14,11 @@ from datetime import date, datetime
 import asyncpg
 import msgspec
 
+from kernel.errors import field_error
+from kernel.programs import check_program
 from projections.search import cursor
 from projections.search.commodities import digits
 from projections.search.sql import Params
-from services.shared.errors import field_error
-from services.shared.programs import check_program
 
 STATUSES = ("approved", "expired", "submitted", "draft", "rejected")
 #: what the public and vendors may list; staff roles see every status

@@ -2,8 +2,3 @@
 
 This is the smallest service and the pattern the others follow.
 """
-
-from infra.components import Component
-from services.agencies.api import AgencyController
-
-COMPONENT = Component(name="agencies", route_handlers=[AgencyController])

@@ -12,10 +12,10 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import NotFound
 from services.agencies.commands import RegisterAgency, SetGoals
 from services.agencies.decider import AGENCY, Agency
-from services.shared.context import Actor
-from services.shared.errors import NotFound
 
 
 class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -9,11 +9,11 @@ import msgspec
 
 from events.agencies import AgencyGoalsSet, AgencyRegistered, DiversityGoal
 from events.base import Event
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.programs import check_program
 from services.agencies.commands import Command, RegisterAgency, SetGoals
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.programs import check_program
 
 
 class Agency(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,6 +15,9 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import NotFound
+from kernel.vendor_identity import acting_for
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -49,9 +52,6 @@ from services.awards.views import (
     protest_out,
     scores_out,
 )
-from services.shared.context import Actor
-from services.shared.errors import NotFound
-from services.shared.vendor_identity import acting_for
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=8000)]

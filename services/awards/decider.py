@@ -29,6 +29,10 @@ from events.awards import (
     SolicitationUnsuccessful,
 )
 from events.base import Event
+from kernel.context import Actor, Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.timers import Timer, timer
 from services.awards.calendar import add_business_days
 from services.awards.commands import (
     AppointEvaluator,
@@ -45,10 +49,6 @@ from services.awards.commands import (
 )
 from services.awards.facts import BidFacts, SolicitationFacts
 from services.awards.scoring import HIGHEST_SCORE, TIE_BREAK_RULES, basis_for, rank, tabulate
-from services.shared.context import Actor, Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.timers import Timer, timer
 
 PROTEST_WINDOW_TIMER = "awards.protest_window"
 OUTCOMES = ("dismissed", "sustained", "withdrawn")

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from kernel.errors import NotFound
 from projections.vendor_standing.queries import vendor_standing
 from services.awards.facts import SolicitationFacts, VendorFacts
 from services.awards.readmodel import solicitation_facts, solicitation_of_bid
-from services.shared.errors import NotFound
 
 
 async def require_solicitation(conn: Any, solicitation_id: str) -> SolicitationFacts:

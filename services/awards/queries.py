@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.context import Actor
 from services.awards.decider import CLEARED, EVALUATION, evaluator_standing
-from services.shared.context import Actor
 
 
 async def evaluator_cleared(executor: Any, solicitation_id: str, actor: Actor) -> bool:

@@ -16,6 +16,8 @@ import msgspec
 
 from events.awards import CriterionPoints, RankedBid, TieBreak
 from events.base import Money
+from kernel.context import Actor
+from kernel.errors import Forbidden
 from services.awards.decider import (
     CLEARED,
     REMOVED,
@@ -29,8 +31,6 @@ from services.awards.decider import (
 )
 from services.awards.facts import Criterion, Response, SolicitationFacts
 from services.awards.scoring import basis_for, tabulate
-from services.shared.context import Actor
-from services.shared.errors import Forbidden
 
 
 class EvaluatorOut(msgspec.Struct, frozen=True, kw_only=True):

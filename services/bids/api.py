@@ -17,6 +17,8 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import NotFound
 from services.awards.queries import evaluator_cleared
 from services.bids.commands import (
     AcknowledgeAddendum,
@@ -29,8 +31,6 @@ from services.bids.decider import BID, Bid, bid_id_for
 from services.bids.queries import acting_vendor, is_vendor_user, vendor_facts
 from services.bids.sealing import vault_for
 from services.bids.solicitation_facts import SolicitationFacts, load_facts
-from services.shared.context import Actor
-from services.shared.errors import NotFound
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
 

@@ -15,6 +15,10 @@ import msgspec
 
 from events.base import Event
 from events.bids import AddendumAcknowledged, BidReplaced, BidSubmitted, BidUnsealed, BidWithdrawn
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.money import check_money
 from services.bids.commands import (
     AcknowledgeAddendum,
     BidContent,
@@ -26,10 +30,6 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.solicitation_facts import SolicitationFacts
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.money import check_money
 
 
 def bid_id_for(solicitation_id: str, vendor_id: str) -> str:

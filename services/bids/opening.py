@@ -10,13 +10,13 @@ from typing import Any
 from events.base import tag_of
 from events.solicitations import SolicitationOpened, TabulationEntry
 from infra.eventstore import RecordedEvent
+from kernel.context import SYSTEM_ACTOR
+from kernel.timers import Timer
 from services.bids.commands import UnsealBid
 from services.bids.decider import BID
 from services.bids.queries import bids_of_solicitation, vendor_name
 from services.bids.sealing import vault_for
 from services.bids.solicitation_facts import load_facts
-from services.shared.context import SYSTEM_ACTOR
-from services.shared.timers import Timer
 from services.solicitations.commands import OpenSolicitation
 from services.solicitations.decider import SOLICITATION, is_due_for_opening
 

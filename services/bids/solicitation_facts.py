@@ -20,7 +20,7 @@ from events.solicitations import (
     SolicitationUnsuccessful,
     SolicitationUpdated,
 )
-from services.shared.set_asides import set_aside_program
+from kernel.set_asides import set_aside_program
 
 STREAM_PREFIX = "solicitation"
 

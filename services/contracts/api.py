@@ -14,6 +14,9 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import Forbidden
+from kernel.vendor_identity import acting_for, vendors_of
 from services.contracts.commands import (
     ApproveModification,
     CompleteContract,
@@ -34,9 +37,6 @@ from services.contracts.views import (
     rating_out,
     require_access,
 )
-from services.shared.context import Actor
-from services.shared.errors import Forbidden
-from services.shared.vendor_identity import acting_for, vendors_of
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 Score = Annotated[int, msgspec.Meta(ge=1, le=5)]

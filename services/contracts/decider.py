@@ -21,6 +21,11 @@ from events.contracts import (
     PerformanceRated,
     PerformanceResponded,
 )
+from kernel.context import Actor, Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.money import check_money
+from kernel.timers import Timer, timer
 from services.contracts.commands import (
     ApproveModification,
     Command,
@@ -36,11 +41,6 @@ from services.contracts.commands import (
     TerminateContract,
 )
 from services.contracts.settings import SETTINGS
-from services.shared.context import Actor, Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.money import check_money
-from services.shared.timers import Timer, timer
 
 EXPIRY_NOTICE_TIMER = "contracts.expiry_notice"
 END_OF_TERM_TIMER = "contracts.end_of_term"

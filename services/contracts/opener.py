@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from events.awards import AwardFinalized
 from infra.eventstore import RecordedEvent
+from kernel.context import SYSTEM_ACTOR
 from projections.base import types_of
 from services.contracts.commands import OpenContract
 from services.contracts.decider import CONTRACT
 from services.contracts.ids import contract_id_for
 from services.contracts.settings import SETTINGS
-from services.shared.context import SYSTEM_ACTOR
 
 if TYPE_CHECKING:
     from infra.container import Civic

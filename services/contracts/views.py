@@ -8,9 +8,9 @@ from datetime import date, datetime
 import msgspec
 
 from events.base import Money
+from kernel.context import Actor
+from kernel.errors import Forbidden, NotFound
 from services.contracts.decider import Contract, Rating
-from services.shared.context import Actor
-from services.shared.errors import Forbidden, NotFound
 
 
 class SignatureOut(msgspec.Struct, frozen=True, kw_only=True):

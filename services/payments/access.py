@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from services.shared.context import Actor
+from kernel.context import Actor
 
 if TYPE_CHECKING:
     from infra.container import Civic

@@ -17,6 +17,8 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import NotFound
 from services.payments import paying, submission
 from services.payments.access import agency_scope, can_see, vendors_of
 from services.payments.commands import (
@@ -33,8 +35,6 @@ from services.payments.invoice import INVOICE, Invoice
 from services.payments.invoice_view import list_invoices, payments_of_invoice
 from services.payments.payment import PAYMENT, Payment
 from services.payments.terms_view import agency_terms, contract_terms
-from services.shared.context import Actor
-from services.shared.errors import NotFound
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]

@@ -8,9 +8,9 @@ import msgspec
 
 from events.base import Event
 from events.payments import FundingSourceSet
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Forbidden, field_error
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Forbidden, field_error
 
 _PAYMENT_METHOD = re.compile(r"^(pm|ba|src|card)_[A-Za-z0-9_]{1,250}$")
 

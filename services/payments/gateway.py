@@ -20,7 +20,7 @@ import msgspec
 import stripe
 
 from events.base import Money
-from services.shared.errors import Invalid, Unavailable
+from kernel.errors import Invalid, Unavailable
 
 #: A card that localstripe (and Stripe's test mode) always charges successfully.
 TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}

@@ -19,6 +19,10 @@ from events.invoices import (
     ReceiptConfirmed,
     ServicePeriod,
 )
+from kernel.context import Actor, Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.timers import Timer, timer
 from services.payments import prompt_payment
 from services.payments.commands import (
     AcceptInvoice,
@@ -32,10 +36,6 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
-from services.shared.context import Actor, Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.timers import Timer, timer
 
 DEEMED_ACCEPTANCE = "payments.deemed_acceptance"
 MAX_QUANTITY = Decimal(1_000_000_000)

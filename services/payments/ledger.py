@@ -14,11 +14,11 @@ import msgspec
 
 from events.base import Event, Money
 from events.invoices import ContractAmountInvoiced, InvoiceNumberClaimed
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict
+from kernel.money import fmt
 from services.payments.commands import ClaimInvoiceNumber, InvoiceAgainstContract
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict
-from services.shared.money import fmt
 
 
 class ContractLedger(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from events.base import Money
 from events.invoices import InvoiceApproved
 from infra.eventstore import event_ids_for
+from kernel.context import SYSTEM_ACTOR, Actor, Context
+from kernel.errors import Invalid
 from services.payments.commands import RecordFailure, RecordRefund, RetryPayment, StartPayment
 from services.payments.funding import FUNDING
 from services.payments.gateway import PaymentGateway, gateway_for
 from services.payments.payment import PAYMENT, Payment
 from services.payments.prompt_payment import interest_owed
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
-from services.shared.errors import Invalid
 
 if TYPE_CHECKING:
     from infra.container import Civic

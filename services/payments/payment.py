@@ -19,6 +19,9 @@ from events.payments import (
     PaymentStarted,
     PaymentSucceeded,
 )
+from kernel.context import Actor, Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
 from services.payments.commands import (
     PaymentCommand,
     RecordDispute,
@@ -28,9 +31,6 @@ from services.payments.commands import (
     RetryPayment,
     StartPayment,
 )
-from services.shared.context import Actor, Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
 
 
 class Payment(msgspec.Struct, frozen=True, kw_only=True):

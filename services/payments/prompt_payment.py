@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from events.base import Money
-from services.shared.money import exponent
+from kernel.money import exponent
 
 ACCEPTANCE_WINDOW = timedelta(days=7)
 DAYS_IN_YEAR = 365

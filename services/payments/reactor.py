@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from events.invoices import InvoiceApproved
+from kernel.errors import Unavailable
 from projections.base import types_of
 from services.payments.paying import start_payment
-from services.shared.errors import Unavailable
 
 if TYPE_CHECKING:
     from infra.container import Civic

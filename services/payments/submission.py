@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from events.base import Money
+from kernel.context import Actor
+from kernel.errors import Conflict, NotFound
 from services.payments.commands import (
     ClaimInvoiceNumber,
     InvoiceAgainstContract,
@@ -23,8 +25,6 @@ from services.payments.commands import (
 from services.payments.invoice import INVOICE, Invoice
 from services.payments.ledger import LEDGER, NUMBERS, number_key
 from services.payments.terms_view import contract_terms
-from services.shared.context import Actor
-from services.shared.errors import Conflict, NotFound
 
 if TYPE_CHECKING:
     from infra.container import Civic

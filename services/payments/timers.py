@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kernel.context import SYSTEM_ACTOR
+from kernel.timers import Timer
 from services.payments.commands import DeemInvoiceAccepted
 from services.payments.invoice import INVOICE
-from services.shared.context import SYSTEM_ACTOR
-from services.shared.timers import Timer
 
 if TYPE_CHECKING:
     from infra.container import Civic

@@ -22,11 +22,11 @@ from infra.container import Civic
 from infra.eventstore import event_ids_for
 from infra.http.errors import error_responses
 from infra.stripe_server import LOCAL_WEBHOOK_SECRET
+from kernel.context import Actor
+from kernel.errors import Conflict, DomainError, Invalid, Unavailable
 from services.payments.commands import RecordDispute, RecordFailure, RecordRefund, RecordSuccess
 from services.payments.paying import gateway_of
 from services.payments.payment import PAYMENT
-from services.shared.context import Actor
-from services.shared.errors import Conflict, DomainError, Invalid, Unavailable
 
 log = logging.getLogger("civic.payments.webhook")
 

@@ -10,13 +10,13 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
+from kernel.money import fmt
 from projections.vendor_standing.queries import vendors_of_user
 from services.awards.queries import evaluator_cleared
 from services.bids.decider import BID, bid_id_for
 from services.bids.queries import bids_of_solicitation
-from services.shared.context import Actor
-from services.shared.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
-from services.shared.money import fmt
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.eventstore import RecordedEvent
-from services.shared.context import SYSTEM_ACTOR
+from kernel.context import SYSTEM_ACTOR
 from services.solicitations.commands import RecordAward, RecordUnsuccessful, StartEvaluation
 from services.solicitations.decider import SOLICITATION
 

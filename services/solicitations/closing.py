@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.shared.context import SYSTEM_ACTOR
-from services.shared.timers import Timer
+from kernel.context import SYSTEM_ACTOR
+from kernel.timers import Timer
 from services.solicitations.commands import CloseSolicitation
 from services.solicitations.decider import SOLICITATION
 

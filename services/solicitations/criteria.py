@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 
 from events.solicitations import Criterion
-from services.shared.errors import field_error
+from kernel.errors import field_error
 
 
 class LibraryCriterion(msgspec.Struct, frozen=True, kw_only=True):

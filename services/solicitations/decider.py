@@ -31,13 +31,13 @@ from events.solicitations import (
     SolicitationUpdated,
     TabulationEntry,
 )
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
-from services.shared.money import check_money, fmt
-from services.shared.programs import check_program
-from services.shared.set_asides import SMALL_BUSINESS
-from services.shared.timers import Timer, timer
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from kernel.money import check_money, fmt
+from kernel.programs import check_program
+from kernel.set_asides import SMALL_BUSINESS
+from kernel.timers import Timer, timer
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,

@@ -6,9 +6,9 @@ import msgspec
 
 from events.base import Event
 from events.solicitations import CommodityFollowed, CommodityUnfollowed
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Forbidden, NotFound
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Forbidden, NotFound
 
 
 class Follow(msgspec.Struct, frozen=True, kw_only=True):

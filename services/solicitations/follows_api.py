@@ -13,8 +13,8 @@ from litestar.params import Parameter
 from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.errors import error_responses
+from kernel.context import Actor
 from services.bids.queries import acting_vendor
-from services.shared.context import Actor
 from services.solicitations.follows import FOLLOWS, Follow, Unfollow
 from services.solicitations.notices import notices_of
 

@@ -9,8 +9,8 @@ import msgspec
 
 from events.base import Money
 from events.solicitations import Criterion, DocumentRef, TabulationEntry
-from services.shared.context import Actor
-from services.shared.errors import field_error
+from kernel.context import Actor
+from kernel.errors import field_error
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
 from services.solicitations.decider import Solicitation

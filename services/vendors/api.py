@@ -14,8 +14,8 @@ from infra.executor import Outcome
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
-from services.shared.context import Actor
-from services.shared.errors import Forbidden, NotFound
+from kernel.context import Actor
+from kernel.errors import Forbidden, NotFound
 from services.vendors.commands import (
     AddCertification,
     ApproveVendor,

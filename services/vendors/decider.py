@@ -31,11 +31,11 @@ from events.vendors import (
     VendorRenewed,
     VendorSubmitted,
 )
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, NotFound, field_error
-from services.shared.programs import check_program
-from services.shared.timers import Timer, timer
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, NotFound, field_error
+from kernel.programs import check_program
+from kernel.timers import Timer, timer
 from services.vendors import validation as v
 from services.vendors.commands import (
     AddCertification,

@@ -12,7 +12,7 @@ from datetime import date
 
 import msgspec
 
-from services.shared.errors import Invalid, field_error
+from kernel.errors import Invalid, field_error
 from services.vendors.exclusions import RecordExclusion, check_exclusion, exclusion_id_for
 
 REQUIRED = ("name", "reason", "from_date")

@@ -17,10 +17,10 @@ from datetime import date
 from events.vendors import ExclusionRecorded, VendorProfileUpdated, VendorRegistered
 from infra.container import Civic
 from infra.eventstore import Position, RecordedEvent
+from kernel.context import SYSTEM_ACTOR
 from projections.base import types_of
 from projections.vendor_standing.matching import name_key, tax_key
 from projections.vendor_standing.projection import VendorStandingProjection
-from services.shared.context import SYSTEM_ACTOR
 from services.vendors.commands import ExclusionHit, FlagExcluded
 from services.vendors.decider import VENDOR
 

@@ -14,10 +14,10 @@ import msgspec
 
 from events.base import Event
 from events.vendors import ExclusionRecorded
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict, Forbidden, field_error
 from projections.vendor_standing.matching import name_key, tax_key
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict, Forbidden, field_error
 from services.vendors import validation as v
 
 _NINE_DIGITS = re.compile(r"^\d{9}$")

@@ -15,9 +15,9 @@ from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import Conflict, DomainError, Invalid, field_error
 from projections.vendor_standing.queries import ExclusionRow, list_exclusions
-from services.shared.context import Actor
-from services.shared.errors import Conflict, DomainError, Invalid, field_error
 from services.vendors.exclusion_csv import RejectedRow, parse_exclusions
 from services.vendors.exclusions import EXCLUSION, RecordExclusion, exclusion_id_for
 

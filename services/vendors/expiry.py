@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from infra.container import Civic
 from infra.scheduler import TimerHandler
-from services.shared.context import SYSTEM_ACTOR
-from services.shared.timers import Timer
+from kernel.context import SYSTEM_ACTOR
+from kernel.timers import Timer
 from services.vendors.commands import ExpireCertification, ExpireRegistration
 from services.vendors.decider import CERTIFICATION_EXPIRY, REGISTRATION_EXPIRY, VENDOR
 

@@ -11,11 +11,11 @@ import msgspec
 
 from infra.container import Civic
 from infra.executor import Outcome
+from kernel.context import Actor
+from kernel.errors import Conflict
 from projections.vendor_standing.matching import tax_key
 from projections.vendor_standing.queries import matching_exclusions
 from services.agencies.decider import AGENCY
-from services.shared.context import Actor
-from services.shared.errors import Conflict
 from services.vendors.commands import ExclusionHit, Locality, RegisterVendor
 from services.vendors.decider import VENDOR, Vendor, check_registration
 from services.vendors.tax_ids import TAX_ID, ClaimTaxId

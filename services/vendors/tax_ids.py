@@ -10,9 +10,9 @@ import msgspec
 
 from events.base import Event
 from events.vendors import TaxIdClaimed
-from services.shared.context import Context
-from services.shared.decider import Decider
-from services.shared.errors import Conflict
+from kernel.context import Context
+from kernel.decider import Decider
+from kernel.errors import Conflict
 
 
 class TaxIdClaim(msgspec.Struct, frozen=True, kw_only=True):

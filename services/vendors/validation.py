@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from events.vendors import Address, Contact, DocumentRef
-from services.shared.errors import field_error
+from kernel.errors import field_error
 
 EIN = re.compile(r"^\d{2}-\d{7}$")
 # IRS campus prefixes that are never issued (publication of valid EIN prefixes).

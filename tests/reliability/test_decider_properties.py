@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from events.base import Money
 from events.bids import Attestations, BidReplaced, BidSubmitted, BidWithdrawn, CriterionResponse
 from events.invoices import InvoiceApproved, InvoiceSubmitted, ServicePeriod
+from kernel.context import Actor, Context
+from kernel.errors import DomainError
 from services.bids.commands import BidContent, ReplaceBid, SubmitBid, VendorFacts, WithdrawBid
 from services.bids.decider import BID, bid_id_for
 from services.bids.solicitation_facts import SolicitationFacts
@@ -32,8 +34,6 @@ from services.payments.commands import (
     SubmitInvoice,
 )
 from services.payments.invoice import INVOICE
-from services.shared.context import Actor, Context
-from services.shared.errors import DomainError
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ import pytest
 
 from infra.http.auth import mint_token
 from infra.settings import Settings
-from services.shared.context import ROLES
+from kernel.context import ROLES
 from tests.reliability.processes import CivicProcess, own_api
 from tests.support import unique
 

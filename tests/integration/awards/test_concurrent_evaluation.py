@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from kernel.context import Actor
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -15,7 +16,6 @@ from services.awards.commands import (
 from services.awards.decider import EVALUATION
 from services.awards.facts import BidFacts, Criterion, SolicitationFacts
 from services.awards.queries import evaluator_cleared
-from services.shared.context import Actor
 from tests.e2e.awards.upstream import usd
 from tests.support import unique
 

@@ -12,6 +12,7 @@ from events.bids import BidSubmitted
 from events.contracts import ContractOpened
 from infra.container import open_civic
 from infra.runner import Runner
+from kernel.context import Actor
 from services.awards.commands import (
     FinalizeAward,
     FinalizeScores,
@@ -24,7 +25,6 @@ from services.awards.readmodel import EvaluationInputsProjection, solicitation_f
 from services.contracts.decider import CONTRACT
 from services.contracts.ids import contract_id_for
 from services.contracts.opener import ContractOpener
-from services.shared.context import Actor
 from tests.e2e.awards.upstream import opened_solicitation, usd
 from tests.support import eventually, unique
 

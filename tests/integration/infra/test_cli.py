@@ -7,9 +7,9 @@ import pytest
 
 from infra import cli
 from infra.container import open_civic
+from kernel.context import Actor
 from services.agencies.commands import RegisterAgency, SetGoals
 from services.agencies.decider import AGENCY
-from services.shared.context import Actor
 from tests.integration.infra.support import all_visible
 
 

@@ -12,10 +12,10 @@ import pytest
 from infra import db
 from infra.eventstore import START, EventStore, event_ids_for
 from infra.migrate import migrate, migration_files
+from kernel.context import Actor
+from kernel.errors import Conflict
 from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY
-from services.shared.context import Actor
-from services.shared.errors import Conflict
 from tests.integration.infra.support import Noted, all_visible, append_notes, meta, store_order
 from tests.support import create_database, drop_database, unique
 

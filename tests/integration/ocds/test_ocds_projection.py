@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from infra.container import open_civic
+from kernel.errors import DomainError
 from projections.ocds import packages, queries, validation
 from projections.ocds.merge import compile_releases
 from projections.ocds.process import ocid_for
 from projections.ocds.values import value
-from services.shared.errors import DomainError
 from tests.integration.ocds import scenario
 from tests.integration.ocds.published import served_packages, text_of
 from tests.support import eventually

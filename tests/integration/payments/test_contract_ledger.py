@@ -11,12 +11,12 @@ from events.contracts import ContractActivated, ContractOpened
 from events.invoices import ServicePeriod
 from infra.container import open_civic
 from infra.runner import Runner
+from kernel.context import Actor
+from kernel.errors import Conflict
 from services.payments import submission
 from services.payments.commands import AgencyTerms, LineIn, SubmitInvoice
 from services.payments.invoice_view import InvoiceListProjection
 from services.payments.terms_view import PaymentTermsProjection, contract_terms
-from services.shared.context import Actor
-from services.shared.errors import Conflict
 from tests.support import eventually
 
 VENDOR = Actor(sub="u1", role="vendor", vendor="v1")

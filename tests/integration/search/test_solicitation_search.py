@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kernel.errors import Invalid
 from projections.search.projection import SearchProjection
 from projections.search.solicitation_query import SolicitationSearch, search_solicitations
-from services.shared.errors import Invalid
 from tests.integration.search import builders as b
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from events.awards import AwardFinalized, EvaluationStarted, SolicitationUnsucce
 from events.base import Metadata, Money
 from events.solicitations import Criterion
 from infra.eventstore import Position, RecordedEvent
-from services.shared.context import SYSTEM_ACTOR, Actor
+from kernel.context import SYSTEM_ACTOR, Actor
 from services.solicitations.award_reactor import FollowAwards
 from services.solicitations.commands import (
     CreateSolicitation,

@@ -8,7 +8,7 @@ import pytest
 
 from events.vendors import Address, Contact, VendorFlaggedExcluded, VendorProfileUpdated
 from infra.container import open_civic
-from services.shared.context import Actor
+from kernel.context import Actor
 from services.vendors.commands import RegisterVendor, UpdateProfile
 from services.vendors.decider import VENDOR
 from services.vendors.exclusion_flags import ExclusionFlagger, StandingNotCaughtUp

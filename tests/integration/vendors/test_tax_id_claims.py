@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from services.shared.context import Actor
-from services.shared.errors import Conflict
+from kernel.context import Actor
+from kernel.errors import Conflict
 from services.vendors.tax_ids import TAX_ID, ClaimTaxId
 from tests.support import unique
 

@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 import pytest
 
 from events.agencies import AgencyGoalsSet, AgencyRegistered, DiversityGoal
+from kernel.context import Actor, Context
+from kernel.errors import Conflict, Forbidden, Invalid
 from services.agencies.commands import RegisterAgency, SetGoals
 from services.agencies.decider import AGENCY
-from services.shared.context import Actor, Context
-from services.shared.errors import Conflict, Forbidden, Invalid
 
 ADMIN = Context(now=datetime(2026, 1, 5, tzinfo=UTC), actor=Actor(sub="root", role="admin"))
 

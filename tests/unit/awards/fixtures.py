@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from events.base import Money
+from kernel.context import Actor, Context
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -16,7 +17,6 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION, Evaluation
 from services.awards.facts import BidFacts, Criterion, SolicitationFacts, VendorFacts
-from services.shared.context import Actor, Context
 
 AGENCY = "ag1"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -17,6 +17,8 @@ from events.awards import (
     ProtestWindowClosed,
 )
 from events.base import Money
+from kernel.context import Actor
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.awards.commands import (
     CloseProtestWindow,
     CriterionScore,
@@ -27,8 +29,6 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION, PROTEST_WINDOW_TIMER
 from services.awards.facts import VendorFacts
-from services.shared.context import Actor
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.unit.awards.fixtures import (
     ADMIN,
     BUYER,

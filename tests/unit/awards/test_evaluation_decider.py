@@ -13,6 +13,8 @@ from events.awards import (
     ScoresFinalized,
     SolicitationUnsuccessful,
 )
+from kernel.context import Actor
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -23,8 +25,6 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION
 from services.awards.facts import BidFacts, VendorFacts
-from services.shared.context import Actor
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 from tests.unit.awards.fixtures import (
     ADMIN,
     BUYER,

@@ -13,6 +13,8 @@ from events.bids import (
     BidWithdrawn,
     CriterionResponse,
 )
+from kernel.context import SYSTEM_ACTOR, Actor, Context
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.bids.commands import (
     AcknowledgeAddendum,
     BidContent,
@@ -24,8 +26,6 @@ from services.bids.commands import (
 )
 from services.bids.decider import BID, bid_id_for
 from services.bids.solicitation_facts import SolicitationFacts
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=10)

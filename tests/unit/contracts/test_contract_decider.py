@@ -20,6 +20,8 @@ from events.contracts import (
     PerformanceRated,
     PerformanceResponded,
 )
+from kernel.context import SYSTEM_ACTOR, Actor, Context
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.contracts.commands import (
     ApproveModification,
     CompleteContract,
@@ -34,8 +36,6 @@ from services.contracts.commands import (
     TerminateContract,
 )
 from services.contracts.decider import CONTRACT, END_OF_TERM_TIMER, EXPIRY_NOTICE_TIMER
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
 BUYER = Actor(sub="b1", role="buyer", agency="ag1")

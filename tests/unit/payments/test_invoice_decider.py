@@ -16,6 +16,8 @@ from events.invoices import (
     ServicePeriod,
 )
 from events.payments import PaymentFailed, PaymentRefunded, PaymentStarted, PaymentSucceeded
+from kernel.context import SYSTEM_ACTOR, Actor, Context
+from kernel.errors import Conflict, Forbidden, Invalid
 from services.payments.commands import (
     AcceptInvoice,
     AgencyTerms,
@@ -36,8 +38,6 @@ from services.payments.commands import (
 from services.payments.invoice import DEEMED_ACCEPTANCE, INVOICE
 from services.payments.ledger import LEDGER
 from services.payments.payment import PAYMENT
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
-from services.shared.errors import Conflict, Forbidden, Invalid
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 VENDOR = Actor(sub="u-vendor", role="vendor", vendor="v1")

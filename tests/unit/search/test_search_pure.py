@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kernel.errors import Invalid
 from projections.search import cursor
 from projections.search.commodities import commodity_text, describe, prefixes, scheme_of
 from projections.search.solicitation_query import SolicitationSearch, validate
 from projections.search.vendor_query import name_query
-from services.shared.errors import Invalid
 
 
 def test_unspsc_codes_are_described_by_every_level_present():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from events.base import Money
 from events.solicitations import Criterion
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
+from kernel.context import SYSTEM_ACTOR, Actor, Context
 from services.solicitations.commands import CreateSolicitation, PublishSolicitation, Terms
 from services.solicitations.decider import SOLICITATION
 

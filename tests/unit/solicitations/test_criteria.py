@@ -1,7 +1,7 @@
 import pytest
 
 from events.solicitations import Criterion
-from services.shared.errors import Invalid
+from kernel.errors import Invalid
 from services.solicitations.criteria import check_criteria, library
 
 

@@ -20,8 +20,8 @@ from events.solicitations import (
     SplittingSuspected,
     TabulationEntry,
 )
-from services.shared.context import Actor
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from kernel.context import Actor
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.solicitations.commands import (
     AnswerQuestion,
     AskQuestion,

@@ -1,7 +1,7 @@
 
 from events.base import Money
 from events.solicitations import TabulationEntry
-from services.shared.context import Actor
+from kernel.context import Actor
 from services.solicitations.commands import AnswerQuestion, AskQuestion, OpenSolicitation
 from services.solicitations.decider import SOLICITATION
 from services.solicitations.schemas import may_see_draft, may_see_tabulation, view

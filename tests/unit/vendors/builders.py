@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from events.vendors import Address, Contact
-from services.shared.context import SYSTEM_ACTOR, Actor, Context
+from kernel.context import SYSTEM_ACTOR, Actor, Context
 from services.vendors.commands import AddCertification, Locality, RegisterVendor
 
 NOW = datetime(2030, 6, 1, 9, tzinfo=UTC)

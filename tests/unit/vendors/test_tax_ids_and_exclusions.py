@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from events.vendors import ExclusionRecorded, TaxIdClaimed
+from kernel.errors import Conflict, Forbidden, Invalid
 from projections.vendor_standing.matching import name_key, tax_key
-from services.shared.errors import Conflict, Forbidden, Invalid
 from services.vendors.exclusion_csv import parse_exclusions
 from services.vendors.exclusions import (
     EXCLUSION,

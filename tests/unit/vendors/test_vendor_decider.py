@@ -24,7 +24,7 @@ from events.vendors import (
     VendorRenewed,
     VendorSubmitted,
 )
-from services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.vendors.commands import (
     ApproveVendor,
     ExclusionHit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from events.base import Money
-from services.shared.errors import Invalid, field_error
+from kernel.errors import Invalid, field_error
 
 # ISO 4217 minor-unit exponents that differ from 2.
 _EXPONENTS = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3, "JOD": 3}

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from kernel.context import Actor
 from projections.vendor_standing.queries import vendors_of_user
-from services.shared.context import Actor
 
 
 async def vendors_of(conn: Any, actor: Actor) -> set[str]:

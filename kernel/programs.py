@@ -6,7 +6,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from services.shared.errors import field_error
+from kernel.errors import field_error
 
 _DATA = Path(__file__).parent / "data" / "certification_programs.csv"
 

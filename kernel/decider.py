@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from events.base import Event
-from services.shared.context import Context
-from services.shared.timers import Timer
+from kernel.context import Context
+from kernel.timers import Timer
 
 S = TypeVar("S")
 C = TypeVar("C")
