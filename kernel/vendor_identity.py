@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from kernel.context import Actor
-from projections.vendor_standing.queries import vendors_of_user
+from services.vendors.facts import vendors_of_user
 
 
 async def vendors_of(conn: Any, actor: Actor) -> set[str]:

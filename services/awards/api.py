@@ -30,8 +30,9 @@ from services.awards.commands import (
     RecordResponsiveness,
     RecordScores,
 )
-from services.awards.decider import EVALUATION, Evaluation
-from services.awards.inputs import (
+from services.awards.decider import EVALUATION
+from services.awards.deciders.state import Evaluation
+from services.awards.readmodel import (
     require_bid_solicitation,
     require_solicitation,
     solicitation_of_award,
@@ -39,9 +40,7 @@ from services.awards.inputs import (
     vendor_facts,
     vendors_facts,
 )
-from services.awards.scoring import TIE_BREAK_RULES
-from services.awards.settings import SETTINGS
-from services.awards.views import (
+from services.awards.schemas import (
     AwardOut,
     EvaluationOut,
     ProtestOut,
@@ -52,6 +51,8 @@ from services.awards.views import (
     protest_out,
     scores_out,
 )
+from services.awards.scoring import TIE_BREAK_RULES
+from services.awards.settings import SETTINGS
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=8000)]

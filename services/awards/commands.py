@@ -1,6 +1,6 @@
 """Commands (imperative) of the evaluation and award of one solicitation.
 
-Each carries the facts of other contexts it is decided on (``facts.py``), read at the
+Each carries the facts of other contexts it is decided on (``inputs.py``), read at the
 edge; the decider stays pure.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 import msgspec
 
 from events.base import Money
-from services.awards.facts import SolicitationFacts, VendorFacts
+from services.awards.inputs import SolicitationFacts, VendorFacts
 from services.awards.scoring import TIE_BREAK_RULES
 
 

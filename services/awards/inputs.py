@@ -1,66 +1,70 @@
-"""Reads at the edge: the facts a command is decided on, and where an award lives."""
+"""Facts of other contexts the evaluation decides on, read at the edge and passed in.
+
+The solicitation's criteria and the unsealed bids come from this service's own read
+model (``services/awards/readmodel.py``); a vendor's standing from the vendors' read
+model. The decider sees them only as these plain values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from typing import Any
+import msgspec
 
-from kernel.errors import NotFound
-from projections.vendor_standing.queries import vendor_standing
-from services.awards.facts import SolicitationFacts, VendorFacts
-from services.awards.readmodel import solicitation_facts, solicitation_of_bid
+from events.base import Money
 
 
-async def require_solicitation(conn: Any, solicitation_id: str) -> SolicitationFacts:
-    facts = await solicitation_facts(conn, solicitation_id)
-    if facts is None:
-        raise NotFound(f"solicitation {solicitation_id} not found")
-    return facts
+class Criterion(msgspec.Struct, frozen=True, kw_only=True):
+    criterion_id: str
+    name: str
+    weight: int
+    scale_max: int = 10
+    is_price: bool = False
+    description: str = ""
 
 
-async def require_bid_solicitation(conn: Any, bid_id: str) -> SolicitationFacts:
-    """The solicitation of an opened bid (bids are unknown here until opened)."""
-    solicitation_id = await solicitation_of_bid(conn, bid_id)
-    if solicitation_id is None:
-        raise NotFound(f"bid {bid_id} not found among opened bids")
-    return await require_solicitation(conn, solicitation_id)
+class Response(msgspec.Struct, frozen=True, kw_only=True):
+    criterion_id: str
+    text: str
 
 
-async def vendor_facts(conn: Any, vendor_id: str, agency_id: str, at: datetime) -> VendorFacts:
-    """Exclusion, local preference and diversity certification of a vendor at ``at``."""
-    standing = await vendor_standing(conn, vendor_id, at)
-    if standing is None:
-        return VendorFacts(vendor_id=vendor_id)
-    day = at.date()
-    return VendorFacts(
-        vendor_id=vendor_id,
-        excluded=standing.excluded,
-        local=agency_id in standing.local_agencies,
-        certified=any(standing.certified(c.program, day) for c in standing.certifications),
-    )
+class BidFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """An opened bid's content. ``counts`` is False when the bid did not acknowledge the
+    latest addendum: it is listed but cannot be evaluated."""
+
+    bid_id: str
+    vendor_id: str
+    price: Money
+    responses: tuple[Response, ...] = ()
+    counts: bool = True
 
 
-async def vendors_facts(
-    conn: Any, vendor_ids: Iterable[str], agency_id: str, at: datetime
-) -> dict[str, VendorFacts]:
-    return {v: await vendor_facts(conn, v, agency_id, at) for v in sorted(set(vendor_ids))}
+class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
+    solicitation_id: str
+    agency_id: str
+    solicitation_type: str  # "RFI" | "RFQ" | "RFP" | "ITB"
+    title: str = ""
+    criteria: tuple[Criterion, ...] = ()
+    allows_multiple_awards: bool = False
+    opened: bool = False
+    cancelled: bool = False
+    bidders: tuple[str, ...] = ()  # vendor ids in the opening tabulation
+    bids: tuple[BidFacts, ...] = ()
+
+    def bid(self, bid_id: str) -> BidFacts | None:
+        return next((b for b in self.bids if b.bid_id == bid_id), None)
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.criterion_id == criterion_id), None)
+
+    @property
+    def scored_criteria(self) -> tuple[Criterion, ...]:
+        """Criteria evaluators score (price is computed, not scored)."""
+        return tuple(c for c in self.criteria if not c.is_price)
 
 
-async def solicitation_of_award(conn: Any, award_id: str) -> str:
-    """Awards are found in the store itself (indexed in 0300_awards_evaluation_inputs.sql)."""
-    found = await conn.fetchval(
-        "SELECT data->>'solicitation_id' FROM events"
-        " WHERE type = 'awards.AwardRecommended.v1' AND data->>'award_id' = $1 LIMIT 1", award_id)
-    if found is None:
-        raise NotFound(f"award {award_id} not found")
-    return found
+class VendorFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What tie-breaking and eligibility need to know of a bidder at decision time."""
 
-
-async def solicitation_of_protest(conn: Any, protest_id: str) -> str:
-    found = await conn.fetchval(
-        "SELECT data->>'solicitation_id' FROM events"
-        " WHERE type = 'awards.ProtestFiled.v1' AND data->>'protest_id' = $1 LIMIT 1", protest_id)
-    if found is None:
-        raise NotFound(f"protest {protest_id} not found")
-    return found
+    vendor_id: str
+    excluded: bool = False
+    local: bool = False  # has a local-business preference with the buying agency
+    certified: bool = False  # holds a verified diversity certification valid today

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from events.awards import CriterionPoints, RankedBid, TieBreak
 from events.base import Money
-from services.awards.facts import BidFacts, Criterion, VendorFacts
+from services.awards.inputs import BidFacts, Criterion, VendorFacts
 
 LOWEST_PRICE = "lowest_price"
 HIGHEST_SCORE = "highest_score"

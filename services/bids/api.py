@@ -19,7 +19,7 @@ from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
-from services.awards.queries import evaluator_cleared
+from services.awards.facts import evaluator_cleared
 from services.bids.commands import (
     AcknowledgeAddendum,
     BidContent,
@@ -28,7 +28,7 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, Bid, bid_id_for
-from services.bids.queries import acting_vendor, is_vendor_user, vendor_facts
+from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
 from services.bids.sealing import vault_for
 from services.bids.solicitation_facts import SolicitationFacts, load_facts
 

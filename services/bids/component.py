@@ -2,8 +2,9 @@
 
 from infra.components import Component
 from services.bids.api import BidController, SolicitationBidsController
-from services.bids.opening import UnsealOnOpening, open_handler
-from services.solicitations.decider import OPEN_TIMER
+from services.bids.reactors import UnsealOnOpening
+from services.bids.timers import open_handler
+from services.solicitations.deciders.solicitation import OPEN_TIMER
 
 COMPONENT = Component(
     name="bids",

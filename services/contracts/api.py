@@ -28,8 +28,8 @@ from services.contracts.commands import (
     TerminateContract,
 )
 from services.contracts.decider import CONTRACT
-from services.contracts.register import list_contracts
-from services.contracts.views import (
+from services.contracts.readmodel import list_contracts
+from services.contracts.schemas import (
     ContractOut,
     ContractSummary,
     RatingOut,

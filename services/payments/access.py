@@ -16,7 +16,7 @@ async def vendors_of(civic: Civic, actor: Actor) -> tuple[str, ...]:
         return ()
     found = {actor.vendor} if actor.vendor else set()
     try:
-        from projections.vendor_standing.queries import vendors_of_user
+        from services.vendors.facts import vendors_of_user
     except ImportError:  # vendor onboarding not installed: the token's claim alone
         return tuple(sorted(found))
     async with civic.pool.acquire() as conn:

@@ -30,11 +30,11 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
-from services.payments.funding import FUNDING, SetFundingSource
-from services.payments.invoice import INVOICE, Invoice
-from services.payments.invoice_view import list_invoices, payments_of_invoice
-from services.payments.payment import PAYMENT, Payment
-from services.payments.terms_view import agency_terms, contract_terms
+from services.payments.deciders.funding import FUNDING, SetFundingSource
+from services.payments.deciders.invoice import INVOICE, Invoice
+from services.payments.deciders.payment import PAYMENT, Payment
+from services.payments.readmodel.invoices import list_invoices, payments_of_invoice
+from services.payments.readmodel.terms import agency_terms, contract_terms
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]

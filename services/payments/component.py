@@ -2,10 +2,10 @@
 
 from infra.components import Component
 from services.payments.api import InvoiceController, PaymentController
-from services.payments.invoice import DEEMED_ACCEPTANCE
-from services.payments.invoice_view import InvoiceListProjection
-from services.payments.reactor import PaymentStarter
-from services.payments.terms_view import PaymentTermsProjection
+from services.payments.deciders.invoice import DEEMED_ACCEPTANCE
+from services.payments.reactors import PaymentStarter
+from services.payments.readmodel.invoices import InvoiceListProjection
+from services.payments.readmodel.terms import PaymentTermsProjection
 from services.payments.timers import deemed_acceptance
 from services.payments.webhook import stripe_webhook
 

@@ -5,7 +5,7 @@ talks to any Stripe-compatible server (``localstripe`` in development and tests)
 Requests that create something carry an idempotency key derived from our payment id,
 so a retried or redelivered request never charges twice. localstripe ignores
 idempotency keys, so callers also check our own records before creating (see
-``services/payments/reactor.py``).
+``services/payments/reactors.py``).
 
 Connect payouts to vendors' connected accounts are part of this interface but are not
 offered by localstripe; see docs/payments.md.

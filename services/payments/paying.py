@@ -18,9 +18,9 @@ from infra.eventstore import event_ids_for
 from kernel.context import SYSTEM_ACTOR, Actor, Context
 from kernel.errors import Invalid
 from services.payments.commands import RecordFailure, RecordRefund, RetryPayment, StartPayment
-from services.payments.funding import FUNDING
+from services.payments.deciders.funding import FUNDING
+from services.payments.deciders.payment import PAYMENT, Payment
 from services.payments.gateway import PaymentGateway, gateway_for
-from services.payments.payment import PAYMENT, Payment
 from services.payments.prompt_payment import interest_owed
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from events.payments import (
 )
 from events.registry import decode_event
 from projections.base import types_of
+from services.payments.deciders.payment import PAYMENT, Payment
 from services.payments.gateway import IntentState, PaymentGateway
-from services.payments.payment import PAYMENT, Payment
 
 PAYMENT_TYPES = types_of(PaymentStarted, PaymentRetried, PaymentSucceeded, PaymentFailed,
                          PaymentRefunded, PaymentDisputed)

@@ -22,9 +22,9 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
-from services.payments.invoice import INVOICE, Invoice
-from services.payments.ledger import LEDGER, NUMBERS, number_key
-from services.payments.terms_view import contract_terms
+from services.payments.deciders.invoice import INVOICE, Invoice
+from services.payments.deciders.ledger import LEDGER, NUMBERS, number_key
+from services.payments.readmodel.terms import contract_terms
 
 if TYPE_CHECKING:
     from infra.container import Civic

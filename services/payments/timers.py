@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
 from services.payments.commands import DeemInvoiceAccepted
-from services.payments.invoice import INVOICE
+from services.payments.deciders.invoice import INVOICE
 
 if TYPE_CHECKING:
     from infra.container import Civic

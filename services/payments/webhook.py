@@ -25,8 +25,8 @@ from infra.stripe_server import LOCAL_WEBHOOK_SECRET
 from kernel.context import Actor
 from kernel.errors import Conflict, DomainError, Invalid, Unavailable
 from services.payments.commands import RecordDispute, RecordFailure, RecordRefund, RecordSuccess
+from services.payments.deciders.payment import PAYMENT
 from services.payments.paying import gateway_of
-from services.payments.payment import PAYMENT
 
 log = logging.getLogger("civic.payments.webhook")
 

@@ -3,7 +3,10 @@ role-aware view."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from typing import Annotated
+
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
 
 from events.solicitations import SplittingSuspected, TabulationEntry
 from infra.container import Civic
@@ -13,10 +16,9 @@ from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from kernel.money import fmt
-from projections.vendor_standing.queries import vendors_of_user
-from services.awards.queries import evaluator_cleared
+from services.awards.facts import evaluator_cleared
 from services.bids.decider import BID, bid_id_for
-from services.bids.queries import bids_of_solicitation
+from services.bids.readmodel import acting_vendor, bids_of_solicitation
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -28,13 +30,18 @@ from services.solicitations.commands import (
     UpdateSolicitation,
 )
 from services.solicitations.criteria import LibraryCriterion, library
-from services.solicitations.decider import SOLICITATION, Solicitation
-from services.solicitations.queries import agency_jurisdiction, recent_publications
+from services.solicitations.deciders.follow import FOLLOWS, Follow, Unfollow
+from services.solicitations.deciders.solicitation import SOLICITATION, Solicitation
+from services.solicitations.readmodel.notices import notices_of
+from services.solicitations.readmodel.publications import agency_jurisdiction, recent_publications
 from services.solicitations.schemas import (
     AddendumIn,
     AnswerIn,
     CancelIn,
+    FollowIn,
+    FollowsOut,
     MyBid,
+    NoticeOut,
     QuestionIn,
     QuestionOut,
     SolicitationIn,
@@ -48,6 +55,7 @@ from services.solicitations.schemas import (
     terms_from,
     view,
 )
+from services.vendors.facts import vendors_of_user
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
@@ -220,3 +228,53 @@ class SolicitationController(Controller):
 @get("/criteria-library", tags=["solicitations"], summary="Reusable evaluation criteria, AI-system criteria included")
 async def criteria_library() -> list[LibraryCriterion]:
     return list(library())
+
+
+VendorParam = Annotated[str | None, Parameter(query="vendor_id", required=False, max_length=64,
+                                              description="the vendor you act for, when you act for several")]
+
+
+class FollowController(Controller):
+    path = "/follows"
+    tags = ["solicitations"]
+    guards = [requires("vendor")]
+
+    @get(summary="Commodity codes you follow", responses=error_responses(401, 403, 422))
+    async def list_follows(self, civic: Civic, actor: Actor, vendor_id: VendorParam = None) -> FollowsOut:
+        vendor = await acting_vendor(civic.pool, actor, vendor_id)
+        state, _ = await civic.executor.load(FOLLOWS, vendor)
+        return FollowsOut(vendor_id=vendor, commodity_codes=sorted(state.codes))
+
+    @post(summary="Follow a commodity code: publications with it become notices for you",
+          responses=error_responses(401, 403, 422))
+    async def follow(self, civic: Civic, actor: Actor, data: FollowIn) -> FollowsOut:
+        vendor = await acting_vendor(civic.pool, actor, data.vendor_id)
+        outcome = await civic.executor.execute(FOLLOWS, vendor, Follow(vendor_id=vendor,
+                                               commodity_code=data.commodity_code), actor)
+        return FollowsOut(vendor_id=vendor, commodity_codes=sorted(outcome.state.codes))
+
+    @delete("/{commodity_code:str}", status_code=200, summary="Stop following a commodity code",
+            responses=error_responses(401, 403, 404, 422))
+    async def unfollow(self, civic: Civic, actor: Actor, commodity_code: str,
+                       vendor_id: VendorParam = None) -> FollowsOut:
+        vendor = await acting_vendor(civic.pool, actor, vendor_id)
+        outcome = await civic.executor.execute(FOLLOWS, vendor, Unfollow(vendor_id=vendor,
+                                               commodity_code=commodity_code), actor)
+        return FollowsOut(vendor_id=vendor, commodity_codes=sorted(outcome.state.codes))
+
+
+@get("/notices", tags=["solicitations"], guards=[requires("vendor")],
+     summary="Notices of solicitations published with a commodity code you follow, and of addenda to and "
+     "cancellations of them or of solicitations you bid on, newest first",
+     responses=error_responses(401, 403, 422))
+async def list_notices(
+    civic: Civic, actor: Actor, vendor_id: VendorParam = None,
+    limit: Annotated[int, Parameter(ge=1, le=200)] = 50, offset: Annotated[int, Parameter(ge=0)] = 0,
+) -> list[NoticeOut]:
+    vendor = await acting_vendor(civic.pool, actor, vendor_id)
+    async with civic.pool.acquire() as conn:
+        rows = await notices_of(conn, [vendor], limit, offset)
+    return [NoticeOut(id=r["notice_id"], kind=r["kind"], addendum_number=r["addendum_number"], vendor_id=r["vendor_id"], solicitation_id=r["solicitation_id"],
+                      agency_id=r["agency_id"], title=r["title"], solicitation_type=r["solicitation_type"],
+                      matched_codes=list(r["matched_codes"]), submission_deadline=r["submission_deadline"],
+                      published_at=r["published_at"], sent_at=r["sent_at"]) for r in rows]

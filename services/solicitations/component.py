@@ -1,13 +1,16 @@
 """What the solicitations context contributes to the composition root."""
 
 from infra.components import Component
-from services.solicitations.api import SolicitationController, criteria_library
-from services.solicitations.award_reactor import FollowAwards
-from services.solicitations.closing import close_handler
-from services.solicitations.decider import CLOSE_TIMER
-from services.solicitations.delivery import DeliverNotices
-from services.solicitations.follows_api import FollowController, list_notices
-from services.solicitations.notices import NoticesProjection
+from services.solicitations.api import (
+    FollowController,
+    SolicitationController,
+    criteria_library,
+    list_notices,
+)
+from services.solicitations.deciders.solicitation import CLOSE_TIMER
+from services.solicitations.reactors import DeliverNotices, FollowAwards
+from services.solicitations.readmodel.notices import NoticesProjection
+from services.solicitations.timers import close_handler
 
 COMPONENT = Component(
     name="solicitations",

@@ -13,7 +13,7 @@ from kernel.context import Actor
 from kernel.errors import field_error
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
-from services.solicitations.decider import Solicitation
+from services.solicitations.deciders.solicitation import Solicitation
 
 _Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 _Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
@@ -236,3 +236,32 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
                     if may_see_tabulation(actor, state, evaluator_cleared=evaluator_cleared) else None),
         my_bids=my_bids, warnings=warnings or [], version=version,
     )
+
+
+_Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9.\-]{2,20}$")]
+
+
+class FollowIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    commodity_code: _Code
+    vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+
+class FollowsOut(msgspec.Struct, frozen=True, kw_only=True):
+    vendor_id: str
+    commodity_codes: list[str]
+
+
+class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    #: "published" (a new solicitation), "addendum" (a change to acknowledge) or "cancelled"
+    kind: str
+    addendum_number: int | None
+    vendor_id: str
+    solicitation_id: str
+    agency_id: str
+    title: str
+    solicitation_type: str
+    matched_codes: list[str]
+    submission_deadline: datetime
+    published_at: datetime
+    sent_at: datetime | None

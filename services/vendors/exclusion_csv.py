@@ -13,7 +13,7 @@ from datetime import date
 import msgspec
 
 from kernel.errors import Invalid, field_error
-from services.vendors.exclusions import RecordExclusion, check_exclusion, exclusion_id_for
+from services.vendors.deciders.exclusion import RecordExclusion, check_exclusion, exclusion_id_for
 
 REQUIRED = ("name", "reason", "from_date")
 OPTIONAL = ("tax_id", "to_date")

@@ -13,12 +13,12 @@ from infra.container import Civic
 from infra.executor import Outcome
 from kernel.context import Actor
 from kernel.errors import Conflict
-from projections.vendor_standing.matching import tax_key
-from projections.vendor_standing.queries import matching_exclusions
 from services.agencies.decider import AGENCY
 from services.vendors.commands import ExclusionHit, Locality, RegisterVendor
-from services.vendors.decider import VENDOR, Vendor, check_registration
-from services.vendors.tax_ids import TAX_ID, ClaimTaxId
+from services.vendors.deciders.tax_id import TAX_ID, ClaimTaxId
+from services.vendors.deciders.vendor import VENDOR, Vendor, check_registration
+from services.vendors.facts import matching_exclusions
+from services.vendors.matching import tax_key
 
 
 async def localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:

@@ -8,7 +8,9 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from events.vendors import Address, Contact, DocumentRef
-from services.vendors.decider import Certification, Vendor
+from services.vendors.deciders.vendor import Certification, Vendor
+from services.vendors.exclusion_csv import RejectedRow
+from services.vendors.facts import ExclusionRow
 
 Meta = msgspec.Meta
 Id = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -203,3 +205,37 @@ def public_vendor_out(state: Vendor) -> PublicVendorOut:
             for c in state.certifications if c.status == "verified"
         ],
     )
+
+
+class ExclusionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    tax_id: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    from_date: date
+    to_date: date | None = None
+
+
+class ExclusionOut(msgspec.Struct, frozen=True, kw_only=True):
+    exclusion_id: str
+    name: str
+    tax_id: str | None
+    reason: str
+    from_date: date
+    to_date: date | None
+
+
+class AcceptedRow(msgspec.Struct, frozen=True, kw_only=True):
+    line: int
+    exclusion_id: str
+
+
+class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
+    accepted: list[AcceptedRow]
+    rejected: list[RejectedRow]
+
+
+class ExclusionPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[ExclusionRow]
+    total: int
+    limit: int
+    offset: int

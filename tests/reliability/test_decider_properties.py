@@ -33,7 +33,7 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
-from services.payments.invoice import INVOICE
+from services.payments.deciders.invoice import INVOICE
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])

@@ -259,7 +259,7 @@ async def test_an_excluded_vendor_cannot_be_awarded(client, token, civic):
     await exclude(civic, name)
 
     async def excluded():
-        from projections.vendor_standing.queries import vendor_standing
+        from services.vendors.facts import vendor_standing
         async with civic.pool.acquire() as conn:
             standing = await vendor_standing(conn, p.vx, civic.clock.now())
         return standing is not None and standing.excluded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from services.payments.reactor import PaymentStarter
+from services.payments.reactors import PaymentStarter
 from tests.e2e.payments.conftest import API
 from tests.support import eventually
 

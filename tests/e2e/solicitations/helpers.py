@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from projections.vendor_standing.queries import vendor_standing
+from services.vendors.facts import vendor_standing
 from tests.e2e.vendors.helpers import advance, approved_vendor, clock_now
 from tests.support import eventually, unique
 

@@ -52,7 +52,7 @@ async def test_certification_is_pending_then_verified_then_expires_by_time(clien
     assert history[-1]["type"] == "vendors.CertificationExpired.v1"
     assert history[-1]["actor_role"] == "system"
 
-    from projections.vendor_standing.queries import vendor_standing
+    from services.vendors.facts import vendor_standing
 
     async def standing():
         found = await vendor_standing(civic.pool, vendor["id"], datetime.fromisoformat(await clock_now(client, token)))
@@ -111,7 +111,7 @@ async def test_registration_expires_after_its_period_and_renewal_restores_it(cli
     public = (await client.get(f"{API}/vendors/{vendor['id']}")).json()
     assert public["status"] == "expired"
 
-    from projections.vendor_standing.queries import vendor_standing
+    from services.vendors.facts import vendor_standing
 
     now = datetime.fromisoformat(await clock_now(client, token))
 

@@ -14,8 +14,8 @@ from services.awards.commands import (
     RecordScores,
 )
 from services.awards.decider import EVALUATION
-from services.awards.facts import BidFacts, Criterion, SolicitationFacts
-from services.awards.queries import evaluator_cleared
+from services.awards.facts import evaluator_cleared
+from services.awards.inputs import BidFacts, Criterion, SolicitationFacts
 from tests.e2e.awards.upstream import usd
 from tests.support import unique
 

@@ -20,11 +20,11 @@ from services.awards.commands import (
     RecordResponsiveness,
 )
 from services.awards.decider import EVALUATION
-from services.awards.facts import BidFacts, SolicitationFacts, VendorFacts
+from services.awards.inputs import BidFacts, SolicitationFacts, VendorFacts
 from services.awards.readmodel import EvaluationInputsProjection, solicitation_facts
 from services.contracts.decider import CONTRACT
 from services.contracts.ids import contract_id_for
-from services.contracts.opener import ContractOpener
+from services.contracts.reactors import ContractOpener
 from tests.e2e.awards.upstream import opened_solicitation, usd
 from tests.support import eventually, unique
 

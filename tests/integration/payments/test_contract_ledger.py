@@ -15,8 +15,8 @@ from kernel.context import Actor
 from kernel.errors import Conflict
 from services.payments import submission
 from services.payments.commands import AgencyTerms, LineIn, SubmitInvoice
-from services.payments.invoice_view import InvoiceListProjection
-from services.payments.terms_view import PaymentTermsProjection, contract_terms
+from services.payments.readmodel.invoices import InvoiceListProjection
+from services.payments.readmodel.terms import PaymentTermsProjection, contract_terms
 from tests.support import eventually
 
 VENDOR = Actor(sub="u1", role="vendor", vendor="v1")

@@ -9,14 +9,14 @@ from events.base import Metadata, Money
 from events.solicitations import Criterion
 from infra.eventstore import Position, RecordedEvent
 from kernel.context import SYSTEM_ACTOR, Actor
-from services.solicitations.award_reactor import FollowAwards
 from services.solicitations.commands import (
     CreateSolicitation,
     OpenSolicitation,
     PublishSolicitation,
     Terms,
 )
-from services.solicitations.decider import SOLICITATION
+from services.solicitations.deciders.solicitation import SOLICITATION
+from services.solicitations.reactors import FollowAwards
 from tests.support import unique
 
 

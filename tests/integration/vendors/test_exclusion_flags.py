@@ -10,9 +10,9 @@ from events.vendors import Address, Contact, VendorFlaggedExcluded, VendorProfil
 from infra.container import open_civic
 from kernel.context import Actor
 from services.vendors.commands import RegisterVendor, UpdateProfile
-from services.vendors.decider import VENDOR
-from services.vendors.exclusion_flags import ExclusionFlagger, StandingNotCaughtUp
-from services.vendors.exclusions import EXCLUSION, RecordExclusion, exclusion_id_for
+from services.vendors.deciders.exclusion import EXCLUSION, RecordExclusion, exclusion_id_for
+from services.vendors.deciders.vendor import VENDOR
+from services.vendors.reactors import ExclusionFlagger, StandingNotCaughtUp
 from tests.support import eventually
 
 ADMIN = Actor(sub="admin-1", role="admin")

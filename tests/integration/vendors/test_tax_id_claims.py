@@ -9,7 +9,7 @@ import pytest
 
 from kernel.context import Actor
 from kernel.errors import Conflict
-from services.vendors.tax_ids import TAX_ID, ClaimTaxId
+from services.vendors.deciders.tax_id import TAX_ID, ClaimTaxId
 from tests.support import unique
 
 ACTOR = Actor(sub="owner-1", role="vendor")

@@ -17,7 +17,7 @@ from events.vendors import (
     VendorRegistrationExpired,
     VendorSubmitted,
 )
-from projections.vendor_standing.queries import (
+from services.vendors.facts import (
     list_exclusions,
     matching_exclusions,
     vendor_standing,

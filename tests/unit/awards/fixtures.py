@@ -15,8 +15,9 @@ from services.awards.commands import (
     RecordResponsiveness,
     RecordScores,
 )
-from services.awards.decider import EVALUATION, Evaluation
-from services.awards.facts import BidFacts, Criterion, SolicitationFacts, VendorFacts
+from services.awards.decider import EVALUATION
+from services.awards.deciders.state import Evaluation
+from services.awards.inputs import BidFacts, Criterion, SolicitationFacts, VendorFacts
 
 AGENCY = "ag1"
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -28,7 +28,7 @@ from services.awards.commands import (
     RecordScores,
 )
 from services.awards.decider import EVALUATION, PROTEST_WINDOW_TIMER
-from services.awards.facts import VendorFacts
+from services.awards.inputs import VendorFacts
 from tests.unit.awards.fixtures import (
     ADMIN,
     BUYER,

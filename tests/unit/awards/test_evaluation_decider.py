@@ -24,7 +24,7 @@ from services.awards.commands import (
     RecordScores,
 )
 from services.awards.decider import EVALUATION
-from services.awards.facts import BidFacts, VendorFacts
+from services.awards.inputs import BidFacts, VendorFacts
 from tests.unit.awards.fixtures import (
     ADMIN,
     BUYER,

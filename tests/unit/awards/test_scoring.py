@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.awards.calendar import add_business_days
-from services.awards.facts import BidFacts, Criterion, VendorFacts
+from services.awards.inputs import BidFacts, Criterion, VendorFacts
 from services.awards.scoring import LOWEST_PRICE, rank, tabulate
 from tests.unit.awards.fixtures import usd
 

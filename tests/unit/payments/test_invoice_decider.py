@@ -35,9 +35,9 @@ from services.payments.commands import (
     StartPayment,
     SubmitInvoice,
 )
-from services.payments.invoice import DEEMED_ACCEPTANCE, INVOICE
-from services.payments.ledger import LEDGER
-from services.payments.payment import PAYMENT
+from services.payments.deciders.invoice import DEEMED_ACCEPTANCE, INVOICE
+from services.payments.deciders.ledger import LEDGER
+from services.payments.deciders.payment import PAYMENT
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 VENDOR = Actor(sub="u-vendor", role="vendor", vendor="v1")

@@ -8,7 +8,7 @@ from events.base import Money
 from events.solicitations import Criterion
 from kernel.context import SYSTEM_ACTOR, Actor, Context
 from services.solicitations.commands import CreateSolicitation, PublishSolicitation, Terms
-from services.solicitations.decider import SOLICITATION
+from services.solicitations.deciders.solicitation import SOLICITATION
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
 BUYER = Actor(sub="buyer-1", role="buyer", agency="ag1")

@@ -37,7 +37,7 @@ from services.solicitations.commands import (
     TermsPatch,
     UpdateSolicitation,
 )
-from services.solicitations.decider import CLOSE_TIMER, OPEN_TIMER, SOLICITATION
+from services.solicitations.deciders.solicitation import CLOSE_TIMER, OPEN_TIMER, SOLICITATION
 from tests.unit.solicitations.factories import BUYER, NOW, at, create, published, system
 
 VENDOR = Actor(sub="v-user", role="vendor")

@@ -3,7 +3,7 @@ from events.base import Money
 from events.solicitations import TabulationEntry
 from kernel.context import Actor
 from services.solicitations.commands import AnswerQuestion, AskQuestion, OpenSolicitation
-from services.solicitations.decider import SOLICITATION
+from services.solicitations.deciders.solicitation import SOLICITATION
 from services.solicitations.schemas import may_see_draft, may_see_tabulation, view
 from tests.unit.solicitations.factories import BUYER, NOW, at, create, published, system
 

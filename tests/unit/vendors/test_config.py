@@ -1,6 +1,6 @@
 import pytest
 
-from services.vendors.config import DEFAULT_REGISTRATION_DAYS, VendorSettings
+from services.vendors.settings import DEFAULT_REGISTRATION_DAYS, VendorSettings
 
 
 def test_registration_period_comes_from_the_environment(monkeypatch):

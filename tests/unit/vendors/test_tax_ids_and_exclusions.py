@@ -8,15 +8,15 @@ import pytest
 
 from events.vendors import ExclusionRecorded, TaxIdClaimed
 from kernel.errors import Conflict, Forbidden, Invalid
-from projections.vendor_standing.matching import name_key, tax_key
-from services.vendors.exclusion_csv import parse_exclusions
-from services.vendors.exclusions import (
+from services.vendors.deciders.exclusion import (
     EXCLUSION,
     RecordExclusion,
     canonical_tax_id,
     exclusion_id_for,
 )
-from services.vendors.tax_ids import TAX_ID, ClaimTaxId
+from services.vendors.deciders.tax_id import TAX_ID, ClaimTaxId
+from services.vendors.exclusion_csv import parse_exclusions
+from services.vendors.matching import name_key, tax_key
 from tests.unit.vendors.builders import ADMIN, OWNER, SYSTEM
 
 

@@ -40,7 +40,7 @@ from services.vendors.commands import (
     UpdateProfile,
     VerifyCertification,
 )
-from services.vendors.decider import (
+from services.vendors.deciders.vendor import (
     CERTIFICATION_EXPIRY,
     REGISTRATION_EXPIRY,
     VENDOR,

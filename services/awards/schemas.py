@@ -18,7 +18,7 @@ from events.awards import CriterionPoints, RankedBid, TieBreak
 from events.base import Money
 from kernel.context import Actor
 from kernel.errors import Forbidden
-from services.awards.decider import (
+from services.awards.deciders.state import (
     CLEARED,
     REMOVED,
     Award,
@@ -29,7 +29,7 @@ from services.awards.decider import (
     is_agency_buyer,
     score_lists,
 )
-from services.awards.facts import Criterion, Response, SolicitationFacts
+from services.awards.inputs import Criterion, Response, SolicitationFacts
 from services.awards.scoring import basis_for, tabulate
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
 from services.solicitations.commands import CloseSolicitation
-from services.solicitations.decider import SOLICITATION
+from services.solicitations.deciders.solicitation import SOLICITATION
 
 
 def close_handler(civic: Any):  # noqa: ANN201 - a TimerHandler

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from projections.vendor_standing.matching import name_key, tax_key
+from services.vendors.matching import name_key, tax_key
 
 
 class CertificationStanding(msgspec.Struct, frozen=True, kw_only=True):

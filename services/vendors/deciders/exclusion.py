@@ -17,8 +17,8 @@ from events.vendors import ExclusionRecorded
 from kernel.context import Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, Forbidden, field_error
-from projections.vendor_standing.matching import name_key, tax_key
 from services.vendors import validation as v
+from services.vendors.matching import name_key, tax_key
 
 _NINE_DIGITS = re.compile(r"^\d{9}$")
 

@@ -1,24 +1,18 @@
 """The bid opening. Only the bids service holds the bid key, so it performs the opening
 the solicitation's opening timer asks for: it unseals the active bids, builds the
-tabulation and records ``SolicitationOpened``; the unsealing reactor then records
-``BidUnsealed`` for each bid from that event."""
+tabulation and records ``SolicitationOpened``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from events.base import tag_of
-from events.solicitations import SolicitationOpened, TabulationEntry
-from infra.eventstore import RecordedEvent
+from events.solicitations import TabulationEntry
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
-from services.bids.commands import UnsealBid
-from services.bids.decider import BID
-from services.bids.queries import bids_of_solicitation, vendor_name
+from services.bids.readmodel import bids_of_solicitation, vendor_name
 from services.bids.sealing import vault_for
-from services.bids.solicitation_facts import load_facts
 from services.solicitations.commands import OpenSolicitation
-from services.solicitations.decider import SOLICITATION, is_due_for_opening
+from services.solicitations.deciders.solicitation import SOLICITATION, is_due_for_opening
 
 
 async def tabulate(civic: Any, solicitation_id: str, latest_addendum: int) -> list[TabulationEntry]:
@@ -51,29 +45,3 @@ def open_handler(civic: Any):  # noqa: ANN201 - a TimerHandler
                                      SYSTEM_ACTOR, command_id=timer.timer_id)
 
     return open_solicitation
-
-
-class UnsealOnOpening:
-    """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
-
-    name = "bids.unseal"
-    types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
-
-    def __init__(self, civic: Any) -> None:
-        self.civic = civic
-
-    async def react(self, recorded: RecordedEvent) -> None:
-        event = recorded.event
-        assert isinstance(event, SolicitationOpened)
-        civic = self.civic
-        vault = vault_for(civic)
-        facts = await load_facts(civic.store, event.solicitation_id)
-        for entry in event.tabulation:
-            bid, _ = await civic.executor.load(BID, entry.bid_id)
-            if not bid.active:
-                continue
-            content = vault.unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
-                                   vendor_id=bid.vendor_id)
-            await civic.executor.execute(BID, bid.bid_id, UnsealBid(facts=facts, content=content), SYSTEM_ACTOR,
-                                         command_id=f"{self.name}:{recorded.event_id}:{bid.bid_id}",
-                                         causation_id=recorded.event_id)

@@ -9,7 +9,7 @@ from infra.scheduler import TimerHandler
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
 from services.vendors.commands import ExpireCertification, ExpireRegistration
-from services.vendors.decider import CERTIFICATION_EXPIRY, REGISTRATION_EXPIRY, VENDOR
+from services.vendors.deciders.vendor import CERTIFICATION_EXPIRY, REGISTRATION_EXPIRY, VENDOR
 
 
 def _vendor_id(timer: Timer) -> str:

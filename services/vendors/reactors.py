@@ -19,10 +19,10 @@ from infra.container import Civic
 from infra.eventstore import Position, RecordedEvent
 from kernel.context import SYSTEM_ACTOR
 from projections.base import types_of
-from projections.vendor_standing.matching import name_key, tax_key
-from projections.vendor_standing.projection import VendorStandingProjection
 from services.vendors.commands import ExclusionHit, FlagExcluded
-from services.vendors.decider import VENDOR
+from services.vendors.deciders.vendor import VENDOR
+from services.vendors.matching import name_key, tax_key
+from services.vendors.readmodel import VendorStandingProjection
 
 _WAIT_S = 3.0
 

@@ -10,10 +10,10 @@ from events.base import tag_of
 from events.bids import BidSubmitted
 from kernel.context import Actor
 from kernel.errors import Forbidden, field_error
-from projections.vendor_standing.queries import vendor_standing, vendors_of_user
 from services.bids.commands import VendorFacts
 from services.bids.decider import BID, Bid
 from services.bids.solicitation_facts import SolicitationFacts
+from services.vendors.facts import vendor_standing, vendors_of_user
 
 _BID_STREAMS = (
     "SELECT DISTINCT stream_id FROM events"

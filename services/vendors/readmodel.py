@@ -24,7 +24,7 @@ from events.vendors import (
 )
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
-from projections.vendor_standing.matching import name_key, tax_key
+from services.vendors.matching import name_key, tax_key
 
 
 def _status(vendor_id: str, status: str) -> tuple[str, tuple[object, ...]]:

@@ -1,4 +1,0 @@
-"""Vendor standing: who may bid and be awarded, with certifications and exclusions.
-
-Read by other services through ``projections.vendor_standing.queries``.
-"""

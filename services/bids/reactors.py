@@ -1,0 +1,41 @@
+"""The bids service's reactors: on the opening, every bid of the tabulation is unsealed
+(``BidUnsealed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.base import tag_of
+from events.solicitations import SolicitationOpened
+from infra.eventstore import RecordedEvent
+from kernel.context import SYSTEM_ACTOR
+from services.bids.commands import UnsealBid
+from services.bids.decider import BID
+from services.bids.sealing import vault_for
+from services.bids.solicitation_facts import load_facts
+
+
+class UnsealOnOpening:
+    """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
+
+    name = "bids.unseal"
+    types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
+
+    def __init__(self, civic: Any) -> None:
+        self.civic = civic
+
+    async def react(self, recorded: RecordedEvent) -> None:
+        event = recorded.event
+        assert isinstance(event, SolicitationOpened)
+        civic = self.civic
+        vault = vault_for(civic)
+        facts = await load_facts(civic.store, event.solicitation_id)
+        for entry in event.tabulation:
+            bid, _ = await civic.executor.load(BID, entry.bid_id)
+            if not bid.active:
+                continue
+            content = vault.unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
+                                   vendor_id=bid.vendor_id)
+            await civic.executor.execute(BID, bid.bid_id, UnsealBid(facts=facts, content=content), SYSTEM_ACTOR,
+                                         command_id=f"{self.name}:{recorded.event_id}:{bid.bid_id}",
+                                         causation_id=recorded.event_id)
