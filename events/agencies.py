@@ -23,6 +23,8 @@ class AgencyRegistered(Event, frozen=True, kw_only=True, tag="agencies.AgencyReg
     late_interest_annual_rate: float = 0.05
     #: ZIP codes or prefixes of the jurisdiction, for "local business" claims (empty: the whole state)
     local_zip_prefixes: list[str] = []
+    #: IANA time zone; agencies registered before zones existed were judged on UTC dates
+    time_zone: str = "UTC"
 
 
 class AgencyGoalsSet(Event, frozen=True, kw_only=True, tag="agencies.AgencyGoalsSet.v1"):

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import RuleApplied
 
 
 class CriterionPoints(msgspec.Struct, frozen=True, kw_only=True):
@@ -153,6 +154,8 @@ class IntentToAwardPublished(
     value: Money
     protest_window_ends: datetime
     published_at: datetime | None = None
+    #: the protest or standstill rule that set the window's end, with its citation
+    rules_applied: list[RuleApplied] = []
 
 
 class ProtestWindowClosed(Event, frozen=True, kw_only=True, tag="awards.ProtestWindowClosed.v1"):

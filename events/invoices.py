@@ -44,6 +44,8 @@ class InvoiceSubmitted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceSu
     late_interest_annual_rate: float = 0.05
     #: when the invoice is deemed accepted if finance takes no action
     acceptance_deadline: datetime | None = None
+    #: the agency's IANA zone: deemed acceptance and the due date are on its local dates
+    time_zone: str = "UTC"
 
 
 class InvoiceAccepted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceAccepted.v1"):

@@ -8,6 +8,7 @@ from datetime import datetime
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import RuleApplied
 
 
 class Criterion(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,8 +50,14 @@ class SolicitationCreated(Event, frozen=True, kw_only=True, tag="solicitations.S
     criteria: list[Criterion] = []
     allows_multiple_awards: bool = False
     documents: list[DocumentRef] = []
+    #: "goods" | "services" | "works": the rule packs' thresholds depend on it
+    contract_kind: str = "goods"
+    #: paid with federal funds: the stricter of the agency's pack and 2 CFR 200 applies
+    federally_funded: bool = False
     jurisdiction: str = ""
     created_by: str = ""
+    #: the agency's IANA zone when the draft was created: business days are its local dates
+    time_zone: str = "UTC"
 
 
 class SolicitationUpdated(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationUpdated.v1"):
@@ -70,6 +77,8 @@ class SolicitationUpdated(Event, frozen=True, kw_only=True, tag="solicitations.S
     criteria: list[Criterion] = []
     allows_multiple_awards: bool = False
     documents: list[DocumentRef] = []
+    contract_kind: str = "goods"
+    federally_funded: bool = False
 
 
 class SolicitationPublished(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationPublished.v1"):
@@ -86,6 +95,9 @@ class SolicitationPublished(Event, frozen=True, kw_only=True, tag="solicitations
     set_aside: str | None = None
     questions_deadline: datetime | None = None
     opening_time: datetime | None = None
+    #: the rule pack that judged the publication, and each rule it applied
+    rule_pack: str = ""
+    rules_applied: list[RuleApplied] = []
 
 
 class SplittingSuspected(Event, frozen=True, kw_only=True, tag="solicitations.SplittingSuspected.v1"):
@@ -113,6 +125,7 @@ class AddendumPublished(Event, frozen=True, kw_only=True, tag="solicitations.Add
     documents: list[DocumentRef] = []
     deadline_extended: bool = False
     published_at: datetime | None = None
+    rules_applied: list[RuleApplied] = []
 
 
 class QuestionAsked(Event, frozen=True, kw_only=True, tag="solicitations.QuestionAsked.v1"):

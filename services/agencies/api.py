@@ -16,6 +16,7 @@ from kernel.context import Actor
 from kernel.errors import NotFound
 from services.agencies.commands import RegisterAgency, SetGoals
 from services.agencies.decider import AGENCY, Agency
+from services.solicitations.facts import default_time_zone, payment_terms, rule_pack_of
 
 
 class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -34,9 +35,12 @@ class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     jurisdiction: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     agency_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
     goals: Annotated[list[GoalIn], msgspec.Meta(max_length=50)] = []
-    prompt_payment_days: int = 30
-    late_interest_annual_rate: float = 0.05
+    #: by default the prompt-payment days and interest of the jurisdiction's rule pack
+    prompt_payment_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    late_interest_annual_rate: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
     local_zip_prefixes: Annotated[list[str], msgspec.Meta(max_length=500)] = []
+    #: IANA zone of the agency's local time; by default the zone of its state's rule pack
+    time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["America/Chicago"])] | None = None
 
 
 class GoalsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -53,6 +57,9 @@ class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
     #: the USPS state of a US jurisdiction (``US-WA-Seattle`` -> ``WA``): local vendors are there
     state: str | None
     local_zip_prefixes: list[str]
+    time_zone: str
+    #: the rule pack its jurisdiction code selects (``None``: no pack, nothing can be published)
+    rule_pack: str | None
     version: int
 
 
@@ -66,6 +73,8 @@ def _out(state: Agency, version: int) -> AgencyOut:
         late_interest_annual_rate=state.late_interest_annual_rate,
         state=state.state,
         local_zip_prefixes=list(state.local_zip_prefixes),
+        time_zone=state.time_zone,
+        rule_pack=rule_pack_of(state.jurisdiction),
         version=version,
     )
 
@@ -81,6 +90,11 @@ class AgencyController(Controller):
         agency_id = data.agency_id or new_id("ag")
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"}
         fields["goals"] = [g.goal() for g in data.goals]
+        fields["time_zone"] = data.time_zone or default_time_zone(data.jurisdiction)
+        terms = payment_terms(data.jurisdiction)
+        fields["prompt_payment_days"] = data.prompt_payment_days or terms.days
+        if data.late_interest_annual_rate is None:
+            fields["late_interest_annual_rate"] = terms.annual_rate
         command = RegisterAgency(agency_id=agency_id, **fields)
         outcome = await civic.executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
         return _out(outcome.state, outcome.version)

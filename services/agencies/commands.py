@@ -15,6 +15,7 @@ class RegisterAgency(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
     local_zip_prefixes: list[str] = []
+    time_zone: str = "UTC"
 
 
 class SetGoals(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,6 +9,7 @@ import msgspec
 
 from events.agencies import AgencyGoalsSet, AgencyRegistered, DiversityGoal
 from events.base import Event
+from kernel.calendar import is_zone
 from kernel.context import Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, Forbidden, NotFound, field_error
@@ -25,6 +26,7 @@ class Agency(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
     local_zip_prefixes: tuple[str, ...] = ()
+    time_zone: str = "UTC"
 
     @property
     def state(self) -> str | None:
@@ -69,6 +71,8 @@ def decide(command: Command, state: Agency, ctx: Context) -> list[Event]:
                 raise field_error("prompt_payment_days", "must be 1 to 365 days")
             if not 0 <= command.late_interest_annual_rate <= 1:
                 raise field_error("late_interest_annual_rate", "a fraction between 0 and 1")
+            if not is_zone(command.time_zone):
+                raise field_error("time_zone", "an IANA time zone such as America/Chicago or Europe/Paris")
             _check_goals(command.goals)
             _check_zip_prefixes(command.local_zip_prefixes)
             return [AgencyRegistered(**msgspec.structs.asdict(command))]
@@ -92,6 +96,7 @@ def evolve(state: Agency, event: Event) -> Agency:
                 prompt_payment_days=event.prompt_payment_days,
                 late_interest_annual_rate=event.late_interest_annual_rate,
                 local_zip_prefixes=tuple(event.local_zip_prefixes),
+                time_zone=event.time_zone,
             )
         case AgencyGoalsSet():
             return msgspec.structs.replace(state, goals=tuple(event.goals))

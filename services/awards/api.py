@@ -53,6 +53,7 @@ from services.awards.schemas import (
 )
 from services.awards.scoring import TIE_BREAK_RULES
 from services.awards.settings import SETTINGS
+from services.solicitations.facts import process_rules
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=8000)]
@@ -224,7 +225,8 @@ class EvaluationController(Controller):
                 vendors=vendors, bid_id=data.bid_id, value=data.value, terms_ref=data.terms_ref,
                 requires_receipt=data.requires_receipt,
                 protest_window_business_days=data.protest_window_business_days
-                or SETTINGS.protest_window_business_days),
+                or SETTINGS.protest_window_business_days,
+                rules=await process_rules(civic.executor, solicitation_id)),
             actor, command_id=command_id)
         return award_out(outcome.state, outcome.state.awards[award_id], actor)
 

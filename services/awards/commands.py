@@ -13,6 +13,7 @@ import msgspec
 from events.base import Money
 from services.awards.inputs import SolicitationFacts, VendorFacts
 from services.awards.scoring import TIE_BREAK_RULES
+from services.solicitations.facts import ProcessRules
 
 
 class AppointEvaluator(msgspec.Struct, frozen=True, kw_only=True):
@@ -66,6 +67,8 @@ class RecommendAward(msgspec.Struct, frozen=True, kw_only=True):
     terms_ref: str = ""
     requires_receipt: bool = True
     protest_window_business_days: int = 5
+    #: the solicitation's zone, holiday calendar and legal periods after a notice of intent
+    rules: ProcessRules | None = None
 
 
 class CloseProtestWindow(msgspec.Struct, frozen=True, kw_only=True):

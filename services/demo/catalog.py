@@ -9,8 +9,9 @@ from dataclasses import dataclass
 class AgencyProfile:
     slug: str
     name: str
-    jurisdiction: str
+    jurisdiction: str  # selects the agency's rule pack (US-WA, US-TX; states without one: US)
     prompt_payment_days: int
+    time_zone: str
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,12 @@ class Commodity:
 
 
 AGENCIES = (
-    AgencyProfile("sdot", "Seattle Department of Transportation", "US-WA-Seattle", 30),
-    AgencyProfile("pwb", "Portland Water Bureau", "US-OR-Portland", 30),
-    AgencyProfile("atx-pw", "City of Austin Public Works", "US-TX-Austin", 30),
-    AgencyProfile("cook-fm", "Cook County Facilities Management", "US-IL-Cook", 45),
-    AgencyProfile("co-oit", "Colorado Office of Information Technology", "US-CO", 45),
-    AgencyProfile("mdot", "Maryland Department of Transportation", "US-MD", 30),
+    AgencyProfile("sdot", "Seattle Department of Transportation", "US-WA-Seattle", 30, "America/Los_Angeles"),
+    AgencyProfile("pwb", "Portland Water Bureau", "US-OR-Portland", 30, "America/Los_Angeles"),
+    AgencyProfile("atx-pw", "City of Austin Public Works", "US-TX-Austin", 30, "America/Chicago"),
+    AgencyProfile("cook-fm", "Cook County Facilities Management", "US-IL-Cook", 45, "America/Chicago"),
+    AgencyProfile("co-oit", "Colorado Office of Information Technology", "US-CO", 45, "America/Denver"),
+    AgencyProfile("mdot", "Maryland Department of Transportation", "US-MD", 30, "America/New_York"),
 )
 
 PLACES = (

@@ -17,6 +17,7 @@ async def agency_story(world: World, agency: AgencyPlan) -> Story:
         "agency_id": agency.agency_id, "name": agency.name, "jurisdiction": agency.jurisdiction,
         "goals": [{"program": p, "percent": pct} for p, pct in agency.goals],
         "prompt_payment_days": agency.prompt_payment_days, "late_interest_annual_rate": 0.06,
+        "time_zone": agency.time_zone,
     }, key=f"{agency.agency_id}:register", ok=(201,))
     world.tally["agencies"] += 1
 

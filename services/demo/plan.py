@@ -19,7 +19,9 @@ MORNING = 9 / 24
 REGISTRATION_DAYS = 365
 RENEWAL_AFTER = 300  # renewal opens 90 days before expiry
 BILLING_CYCLE = 60  # days between a contract's invoices
-OPEN_DAYS = 30  # submission deadline after publishing (well over 15 business days)
+# Submission deadline after publishing: FAR 5.203(c) asks 30 days above the simplified
+# acquisition threshold, and a story may run up to the timeline's batch window late.
+OPEN_DAYS = 36
 STATUSES = ("awarded", "open", "cancelled", "unsuccessful", "under_evaluation", "closed", "draft")
 
 
@@ -30,6 +32,7 @@ class AgencyPlan:
     jurisdiction: str
     prompt_payment_days: int
     goals: tuple[tuple[str, float], ...]
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def _agency(rng: random.Random, seed: int, profile: catalog.AgencyProfile) -> Ag
     goals = tuple((program, float(rng.randint(low, high))) for program, low, high in chosen)
     return AgencyPlan(agency_id=f"demo{seed}-{profile.slug}", name=profile.name,
                       jurisdiction=profile.jurisdiction, prompt_payment_days=profile.prompt_payment_days,
-                      goals=goals)
+                      goals=goals, time_zone=profile.time_zone)
 
 
 def _vendor(rng: random.Random, seed: int, index: int) -> VendorPlan:

@@ -38,6 +38,7 @@ class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
 class AgencyTerms(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    time_zone: str = "UTC"
 
 
 # -- invoices ------------------------------------------------------------------------

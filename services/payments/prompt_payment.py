@@ -6,7 +6,8 @@
 - Paid after the due date, the invoice accrues simple daily interest at the agency's
   annual rate (``rate / 365`` a day) from the day after the due date through the day of
   payment. An amount of interest under one unit of the currency is not owed.
-Dates are calendar days in UTC.
+Days are the local dates of the agency's IANA zone (``kernel.calendar``), so an invoice
+received at 18:00 in Seattle is received that day, not on the next UTC date.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from events.base import Money
+from kernel import calendar
 from kernel.money import exponent
 
 ACCEPTANCE_WINDOW = timedelta(days=7)
 DAYS_IN_YEAR = 365
 
 
-def acceptance_deadline(received_at: datetime) -> datetime:
-    """When an invoice received at ``received_at`` is deemed accepted."""
-    return received_at + ACCEPTANCE_WINDOW
+def acceptance_deadline(received_at: datetime, zone: str = "UTC") -> datetime:
+    """When an invoice received at ``received_at`` is deemed accepted: the same local time
+    of day ``ACCEPTANCE_WINDOW`` calendar days later."""
+    return calendar.add_days(received_at, ACCEPTANCE_WINDOW.days, calendar.CALENDAR_DAYS, "US", zone)
 
 
-def due_date(received_at: datetime, accepted_at: datetime, days: int) -> date:
-    """The later of ``days`` after receipt and ``days`` after acceptance."""
-    return max(received_at.date(), accepted_at.date()) + timedelta(days=days)
+def due_date(received_at: datetime, accepted_at: datetime, days: int, zone: str = "UTC") -> date:
+    """The later of ``days`` after receipt and ``days`` after acceptance, on local dates."""
+    return max(calendar.local_date(received_at, zone), calendar.local_date(accepted_at, zone)) + timedelta(days=days)
 
 
 def days_late(due: date, paid_on: date) -> int:

@@ -16,7 +16,7 @@ from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from kernel.money import fmt
-from services.awards.facts import evaluator_cleared
+from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.decider import BID, bid_id_for
 from services.bids.readmodel import acting_vendor, bids_of_solicitation
 from services.solicitations import rules
@@ -38,6 +38,7 @@ from services.solicitations.schemas import (
     AddendumIn,
     AnswerIn,
     CancelIn,
+    ComplianceOut,
     FollowIn,
     FollowsOut,
     MyBid,
@@ -47,12 +48,14 @@ from services.solicitations.schemas import (
     SolicitationIn,
     SolicitationOut,
     SolicitationPatchIn,
+    compliance_view,
     is_agency_staff,
     is_oversight,
     may_see_draft,
     may_see_tabulation,
     patch_from,
     terms_from,
+    utc,
     view,
 )
 from services.vendors.facts import vendors_of_user
@@ -111,12 +114,13 @@ class SolicitationController(Controller):
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         if not actor.agency:
             raise Forbidden("your token names no agency", code="no_agency")
-        jurisdiction = await agency_jurisdiction(civic.store, actor.agency)
-        if jurisdiction is None:
+        registered = await agency_jurisdiction(civic.store, actor.agency)
+        if registered is None:
             raise field_error("agency", f"agency {actor.agency} is not registered")
+        jurisdiction, time_zone = registered
         solicitation_id = data.solicitation_id or new_id("sol")
         command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency,
-                                     jurisdiction=jurisdiction, terms=terms_from(data))
+                                     jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
         outcome = await civic.executor.execute(
             SOLICITATION, solicitation_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.create"))
@@ -137,8 +141,8 @@ class SolicitationController(Controller):
     async def publish(self, civic: Civic, actor: Actor, solicitation_id: str,
                       idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         state, _ = await _load_visible(civic, solicitation_id, actor)
-        rules_of = rules.jurisdiction(state.jurisdiction)
-        window = rules_of.splitting_window_days if rules_of else 90
+        pack = rules.pack(state.jurisdiction)
+        window = pack.splitting_window_days if pack else 90
         recent = await recent_publications(civic.pool, state.agency_id, civic.clock.now(), window)
         outcome = await civic.executor.execute(
             SOLICITATION, solicitation_id, PublishSolicitation(recent=recent), actor,
@@ -152,8 +156,8 @@ class SolicitationController(Controller):
                        idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         await _load_visible(civic, solicitation_id, actor)
         command = PublishAddendum(summary=data.summary, changes=data.changes,
-                                  submission_deadline=data.submission_deadline,
-                                  questions_deadline=data.questions_deadline, opening_time=data.opening_time,
+                                  submission_deadline=utc(data.submission_deadline),
+                                  questions_deadline=utc(data.questions_deadline), opening_time=utc(data.opening_time),
                                   documents=list(data.documents))
         outcome = await civic.executor.execute(
             SOLICITATION, solicitation_id, command, actor,
@@ -206,6 +210,14 @@ class SolicitationController(Controller):
         return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor),
                     my_bids=await _my_bids(civic, state, maybe_actor),
                     evaluator_cleared=await _evaluator_cleared(civic, state, maybe_actor))
+
+    @get("/{solicitation_id:str}/compliance",
+         summary="The compliance record: each rule applied, its pack, row and citation, required and used values "
+                 "(public once published; drafts to the agency's buyers and oversight)",
+         responses=error_responses(404))
+    async def compliance(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> ComplianceOut:
+        state, _ = await _load_visible(civic, solicitation_id, maybe_actor)
+        return compliance_view(state, await award_rules_applied(civic.executor, solicitation_id))
 
     @get("/{solicitation_id:str}/tabulation",
          summary="The bid tabulation, after the opening (public for an ITB)",

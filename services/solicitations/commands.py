@@ -26,6 +26,8 @@ class Terms(msgspec.Struct, frozen=True, kw_only=True):
     criteria: list[Criterion] = []
     allows_multiple_awards: bool = False
     documents: list[DocumentRef] = []
+    contract_kind: str = "goods"
+    federally_funded: bool = False
 
 
 class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +46,8 @@ class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
     criteria: list[Criterion] | msgspec.UnsetType = msgspec.UNSET
     allows_multiple_awards: bool | msgspec.UnsetType = msgspec.UNSET
     documents: list[DocumentRef] | msgspec.UnsetType = msgspec.UNSET
+    contract_kind: str | msgspec.UnsetType = msgspec.UNSET
+    federally_funded: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,6 +55,7 @@ class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str
     jurisdiction: str
     terms: Terms
+    time_zone: str = "UTC"
 
 
 class UpdateSolicitation(msgspec.Struct, frozen=True, kw_only=True):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import msgspec
 
 from events.base import Money
+from events.compliance import RuleApplied
 from events.solicitations import Criterion, DocumentRef, TabulationEntry
+from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import field_error
+from services.solicitations import rules
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
 from services.solicitations.deciders.solicitation import Solicitation
@@ -21,6 +24,9 @@ _Text = Annotated[str, msgspec.Meta(max_length=20000)]
 _Code = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 _Type = Annotated[str, msgspec.Meta(pattern=r"^(RFI|RFQ|RFP|ITB)$")]
 _Method = Annotated[str, msgspec.Meta(pattern=r"^(open|selective|limited|direct)$")]
+_Kind = Annotated[str, msgspec.Meta(pattern=r"^(goods|services|works)$",
+                                    description="what is bought: the rule pack's thresholds depend on it")]
+_TIMES = ("submission_deadline", "questions_deadline", "opening_time")
 
 
 class CriterionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -50,6 +56,9 @@ class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] = []
     allows_multiple_awards: bool = False
     documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    contract_kind: _Kind = "goods"
+    #: paid with federal funds: the stricter of the agency's pack and 2 CFR 200 applies
+    federally_funded: bool = False
     solicitation_id: _Id | None = None
 
 
@@ -67,6 +76,8 @@ class SolicitationPatchIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] | msgspec.UnsetType = msgspec.UNSET
     allows_multiple_awards: bool | msgspec.UnsetType = msgspec.UNSET
     documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
+    contract_kind: _Kind | msgspec.UnsetType = msgspec.UNSET
+    federally_funded: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class AddendumIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -110,16 +121,71 @@ def resolve_criteria(items: list[CriterionIn]) -> list[Criterion]:
     return resolved
 
 
+def utc(value: datetime | None) -> datetime | None:
+    """An instant given with any offset, stored in UTC (a time without offset stays as it
+    is, for the decider to refuse)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC)
+
+
+def _utc_times(fields: dict[str, object]) -> dict[str, object]:
+    return {k: utc(v) if k in _TIMES and isinstance(v, datetime) else v for k, v in fields.items()}
+
+
 def terms_from(data: SolicitationIn) -> Terms:
     fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k not in ("solicitation_id", "criteria")}
-    return Terms(criteria=resolve_criteria(data.criteria), **fields)
+    return Terms(criteria=resolve_criteria(data.criteria), **_utc_times(fields))  # type: ignore[arg-type]
 
 
 def patch_from(data: SolicitationPatchIn) -> TermsPatch:
     fields = msgspec.structs.asdict(data)
     if fields["criteria"] is not msgspec.UNSET:
         fields["criteria"] = resolve_criteria(fields["criteria"])
-    return TermsPatch(**fields)
+    return TermsPatch(**_utc_times(fields))  # type: ignore[arg-type]
+
+
+class LocalTimes(msgspec.Struct, frozen=True, kw_only=True):
+    """The process's times as the agency's clocks show them (same instants, local offset)."""
+
+    time_zone: str
+    submission_deadline: datetime
+    questions_deadline: datetime
+    opening_time: datetime
+    published_at: datetime | None = None
+
+
+def local_times(state: Solicitation) -> LocalTimes:
+    zone = state.time_zone
+    t = state.t
+    return LocalTimes(time_zone=zone, submission_deadline=local(t.submission_deadline, zone),
+                      questions_deadline=local(t.questions_deadline, zone), opening_time=local(t.opening_time, zone),
+                      published_at=local(state.published_at, zone) if state.published_at else None)
+
+
+class ComplianceOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The record of a process: each rule that drove a decision, its pack, row and
+    citation, what it required and what the process used."""
+
+    solicitation_id: str
+    jurisdiction: str
+    rule_pack: str | None
+    pack_name: str | None
+    currency: str | None
+    holiday_calendar: str | None
+    time_zone: str
+    federally_funded: bool
+    rules: list[RuleApplied]
+
+
+def compliance_view(state: Solicitation, award_rules: list[RuleApplied]) -> ComplianceOut:
+    code = state.rule_pack or rules.rules_code(state.jurisdiction)
+    pack = rules.packs().get(code) if code else None
+    return ComplianceOut(
+        solicitation_id=state.solicitation_id, jurisdiction=state.jurisdiction, rule_pack=code,
+        pack_name=pack.name if pack else None, currency=pack.currency if pack else None,
+        holiday_calendar=pack.holiday_calendar if pack else None, time_zone=state.time_zone,
+        federally_funded=state.t.federally_funded, rules=[*state.rules_applied, *award_rules])
 
 
 class AddendumOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -167,6 +233,12 @@ class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     criteria: list[Criterion]
     allows_multiple_awards: bool
     documents: list[DocumentRef]
+    contract_kind: str
+    federally_funded: bool
+    #: the rule pack that judges the process (``None``: its jurisdiction has none)
+    rule_pack: str | None
+    #: the same instants as the UTC fields above, on the agency's clocks
+    local: LocalTimes
     published_at: datetime | None
     latest_addendum: int
     addenda: list[AddendumOut]
@@ -226,7 +298,9 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
         commodity_codes=list(t.commodity_codes), estimated_value=t.estimated_value, method=t.method,
         set_aside=t.set_aside, submission_deadline=t.submission_deadline, questions_deadline=t.questions_deadline,
         opening_time=t.opening_time, criteria=list(t.criteria), allows_multiple_awards=t.allows_multiple_awards,
-        documents=list(t.documents), published_at=state.published_at, latest_addendum=state.latest_addendum,
+        documents=list(t.documents), contract_kind=t.contract_kind, federally_funded=t.federally_funded,
+        rule_pack=state.rule_pack or rules.rules_code(state.jurisdiction), local=local_times(state),
+        published_at=state.published_at, latest_addendum=state.latest_addendum,
         addenda=[AddendumOut(number=a.number, summary=a.summary, changes=a.changes,
                              submission_deadline=a.submission_deadline, deadline_extended=a.deadline_extended,
                              published_at=a.published_at, documents=list(a.documents)) for a in state.addenda],

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from events.base import Money
 from events.solicitations import SplittingSuspected
 from services.solicitations.commands import RecentSolicitation
-from services.solicitations.rules import Jurisdiction, thresholds_on
+from services.solicitations.rules import Pack, thresholds_on
 
 
 def suspected_splitting(
@@ -21,7 +21,7 @@ def suspected_splitting(
     value: Money,
     now: datetime,
     recent: Sequence[RecentSolicitation],
-    rules: Jurisdiction,
+    rules: Pack,
 ) -> list[SplittingSuspected]:
     """One warning per commodity code and threshold that this solicitation, with the
     agency's others in the window (each under the threshold), pushes over it."""

@@ -90,6 +90,8 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions"): roles("vendor"),
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions/{question_id:str}/answer"): roles("buyer"),
     ("GET", "/api/v1/solicitations/{solicitation_id:str}/tabulation"): PUBLIC,
+    # the compliance record of a process: public once published, like the solicitation
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/compliance"): PUBLIC,
     ("GET", "/api/v1/criteria-library"): PUBLIC,
     # a vendor's commodity follows and the notices they produce are the vendor's own
     ("GET", "/api/v1/follows"): roles("vendor"),

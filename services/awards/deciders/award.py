@@ -4,6 +4,8 @@ the final award. Pure.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from events.awards import (
     AwardFinalized,
     AwardRecommended,
@@ -12,9 +14,10 @@ from events.awards import (
     RankedBid,
 )
 from events.base import Event
+from events.compliance import RuleApplied
+from kernel import calendar
 from kernel.context import Context
 from kernel.errors import Conflict, field_error
-from services.awards.calendar import add_business_days
 from services.awards.commands import (
     CloseProtestWindow,
     FinalizeAward,
@@ -85,7 +88,7 @@ def recommend(command: RecommendAward, state: Evaluation, ctx: Context) -> list[
     if vendor is not None and vendor.excluded:
         raise Conflict("the vendor is on the exclusion list and cannot be awarded",
                        code="vendor_excluded")
-    ends = add_business_days(ctx.now, command.protest_window_business_days)
+    ends, applied = protest_window_end(command, ctx.now)
     recommended = AwardRecommended(
         award_id=command.award_id, solicitation_id=facts.solicitation_id,
         agency_id=facts.agency_id, bid_id=chosen.bid_id, vendor_id=chosen.vendor_id,
@@ -97,7 +100,28 @@ def recommend(command: RecommendAward, state: Evaluation, ctx: Context) -> list[
     return [recommended, IntentToAwardPublished(
         award_id=command.award_id, solicitation_id=facts.solicitation_id,
         vendor_id=chosen.vendor_id, value=value, protest_window_ends=ends,
-        published_at=ctx.now)]
+        published_at=ctx.now, rules_applied=applied)]
+
+
+def protest_window_end(command: RecommendAward, now: datetime) -> tuple[datetime, list[RuleApplied]]:
+    """The later of the buyer's window (business days on the agency's local calendar, same
+    time of day) and each legal period after a notice of intent (protest, standstill): those
+    run to the end of their last local day."""
+    facts = command.rules
+    zone = facts.time_zone if facts else "UTC"
+    holidays = facts.holiday_calendar if facts else "US"
+    ends = calendar.add_days(now, command.protest_window_business_days, calendar.BUSINESS_DAYS, holidays, zone)
+    periods = [(period, calendar.end_of_local_day(calendar.add_days(
+        now, period.days, period.day_kind, holidays, zone, roll_to_business_day=period.roll_to_business_day), zone))
+        for period in (facts.after_intent if facts else ())]
+    ends = max([ends, *(legal for _, legal in periods)])
+    applied = [RuleApplied(
+        rule=period.rule, pack=period.pack, row=period.row, citation=period.citation, url=period.url,
+        effective_from=period.effective_from, basis=period.basis,
+        required=f"{period.days} {period.day_kind} days: open until {calendar.local(legal, zone).isoformat()}",
+        used=f"open until {calendar.local(ends, zone).isoformat()}") for period, legal in periods]
+    return ends, applied
+
 
 
 def close_window(command: CloseProtestWindow, state: Evaluation, ctx: Context) -> list[Event]:

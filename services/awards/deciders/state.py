@@ -27,6 +27,7 @@ from events.awards import (
     SolicitationUnsuccessful,
 )
 from events.base import Event
+from events.compliance import RuleApplied
 from kernel.context import Actor, Context
 from kernel.errors import Conflict, Forbidden, NotFound
 from services.awards.inputs import BidFacts, SolicitationFacts
@@ -49,6 +50,7 @@ class Award(msgspec.Struct, frozen=True, kw_only=True):
     window_closed: bool = False
     finalized: AwardFinalized | None = None
     cancelled: AwardCancelled | None = None
+    rules_applied: tuple[RuleApplied, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -201,7 +203,8 @@ def evolve(state: Evaluation, event: Event) -> Evaluation:
             return replace(state, awards={**state.awards, event.award_id: award})
         case IntentToAwardPublished():
             return _with_award(state, event.award_id, status="intent_published",
-                               protest_window_ends=event.protest_window_ends)
+                               protest_window_ends=event.protest_window_ends,
+                               rules_applied=tuple(event.rules_applied))
         case ProtestWindowClosed():
             return _with_award(state, event.award_id, window_closed=True)
         case AwardFinalized():

@@ -61,6 +61,7 @@ class Invoice(msgspec.Struct, frozen=True, kw_only=True):
     receipt_confirmed_at: datetime | None = None
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
+    time_zone: str = "UTC"
     disputes: tuple[str, ...] = ()
     approved: int = 0
     payment_ids: tuple[str, ...] = ()
@@ -163,7 +164,7 @@ def decide(command: InvoiceCommand, state: Invoice, ctx: Context) -> list[Event]
             return [InvoiceResubmitted(
                 invoice_id=state.invoice_id, total=Money(amount=command.total, currency=currency),
                 received_at=ctx.now, service_period=command.service_period, lines=lines,
-                acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now))]
+                acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now, state.time_zone))]
         case ConfirmReceipt():
             if ctx.actor.role not in ("buyer", "finance") or ctx.actor.agency != state.agency_id:
                 raise Forbidden("only the buying agency confirms receipt")
@@ -199,7 +200,8 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
         requires_receipt=contract.requires_receipt,
         prompt_payment_days=command.agency.prompt_payment_days,
         late_interest_annual_rate=command.agency.late_interest_annual_rate,
-        acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now))]
+        acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now, command.agency.time_zone),
+        time_zone=command.agency.time_zone)]
 
 
 def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceAccepted:
@@ -210,7 +212,7 @@ def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceA
         at, deemed = state.acceptance_deadline, True
     return InvoiceAccepted(
         invoice_id=state.invoice_id, accepted_at=at, deemed=deemed,
-        due_date=prompt_payment.due_date(state.received_at, at, state.prompt_payment_days))
+        due_date=prompt_payment.due_date(state.received_at, at, state.prompt_payment_days, state.time_zone))
 
 
 def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Event]:
@@ -252,7 +254,8 @@ def evolve(state: Invoice, event: Event) -> Invoice:
                 acceptance_deadline=event.acceptance_deadline,
                 requires_receipt=event.requires_receipt,
                 prompt_payment_days=event.prompt_payment_days,
-                late_interest_annual_rate=event.late_interest_annual_rate)
+                late_interest_annual_rate=event.late_interest_annual_rate,
+                time_zone=event.time_zone)
         case InvoiceAccepted():
             return replace(state, status="accepted", accepted_at=event.accepted_at,
                            deemed_accepted=event.deemed, due_date=event.due_date)

@@ -54,10 +54,12 @@ class PaymentTermsProjection:
                     await _status(conn, e.contract_id, "terminated")
                 case AgencyRegistered() as e:
                     await conn.execute(
-                        "INSERT INTO payments_agency_terms VALUES ($1, $2, $3)"
+                        "INSERT INTO payments_agency_terms"
+                        " (agency_id, prompt_payment_days, late_interest_annual_rate, time_zone)"
+                        " VALUES ($1, $2, $3, $4)"
                         " ON CONFLICT (agency_id) DO UPDATE SET prompt_payment_days = $2,"
-                        " late_interest_annual_rate = $3",
-                        e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate)
+                        " late_interest_annual_rate = $3, time_zone = $4",
+                        e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate, e.time_zone)
 
 
 async def _status(conn: Any, contract_id: str, status: str) -> None:
@@ -87,4 +89,4 @@ async def agency_terms(conn: Any, agency_id: str) -> AgencyTerms:
     if row is None:
         return AgencyTerms()
     return AgencyTerms(prompt_payment_days=row["prompt_payment_days"],
-                       late_interest_annual_rate=row["late_interest_annual_rate"])
+                       late_interest_annual_rate=row["late_interest_annual_rate"], time_zone=row["time_zone"])

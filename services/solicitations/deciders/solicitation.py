@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import RuleApplied
 from events.solicitations import (
     AddendumPublished,
     DocumentRef,
@@ -31,6 +32,7 @@ from events.solicitations import (
     SolicitationUpdated,
     TabulationEntry,
 )
+from kernel import calendar
 from kernel.context import Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -93,6 +95,7 @@ class Solicitation(msgspec.Struct, frozen=True, kw_only=True):
     solicitation_id: str = ""
     agency_id: str = ""
     jurisdiction: str = ""
+    time_zone: str = "UTC"
     terms: Terms | None = None
     status: str = "draft"
     published_at: datetime | None = None
@@ -104,6 +107,9 @@ class Solicitation(msgspec.Struct, frozen=True, kw_only=True):
     cancel_reason: str | None = None
     award_ids: tuple[str, ...] = ()
     unsuccessful_reason: str | None = None
+    rule_pack: str = ""
+    #: every rule-driven decision of the process so far (publication, addenda)
+    rules_applied: tuple[RuleApplied, ...] = ()
 
     @property
     def latest_addendum(self) -> int:
@@ -128,6 +134,8 @@ def check_terms(terms: Terms) -> None:
         raise field_error("solicitation_type", f"one of {', '.join(rules.TYPES)}")
     if terms.method not in rules.METHODS:
         raise field_error("method", f"one of {', '.join(rules.METHODS)}")
+    if terms.contract_kind not in rules.CONTRACT_KINDS:
+        raise field_error("contract_kind", f"one of {', '.join(rules.CONTRACT_KINDS)}")
     if not terms.title.strip():
         raise field_error("title", "must not be blank")
     if not terms.commodity_codes:
@@ -154,53 +162,104 @@ def check_horizon(now: datetime, **times: datetime | None) -> None:
             raise field_error(name, "must be within three years")
 
 
-def _jurisdiction_rules(state: Solicitation) -> rules.Jurisdiction:
-    found = rules.jurisdiction(state.jurisdiction)
+def _pack(state: Solicitation) -> rules.Pack:
+    found = rules.pack(state.jurisdiction)
     if found is None:
-        raise Invalid(f"no procurement rules are configured for jurisdiction {state.jurisdiction!r}",
+        raise Invalid(f"no rule pack is configured for jurisdiction {state.jurisdiction!r}",
                       code="no_rules")
     return found
 
 
-def check_legal(terms: Terms, rules_of: rules.Jurisdiction, now: datetime) -> None:
-    """Method by value (dated threshold table) and the minimum open period."""
+def _packs(pack: rules.Pack, terms: Terms) -> list[rules.Pack]:
+    """The agency's pack and, for a federally funded buy, the federal pack beside it: the
+    stricter of both applies (2 CFR 200.318(a))."""
+    if terms.federally_funded and pack.federal_fallback:
+        return [pack, rules.packs()[pack.federal_fallback]]
+    return [pack]
+
+
+def _describe(method: str, types: tuple[str, ...]) -> str:
+    return f"at least the {method} method" + (f", as {' or '.join(types)}" if types else "")
+
+
+def check_legal(terms: Terms, pack: rules.Pack, now: datetime, zone: str) -> list[RuleApplied]:
+    """Method by value (dated thresholds) and the minimum periods of the pack, on the local
+    dates of the agency's zone; returns the record of each rule applied."""
     if terms.questions_deadline <= now:
         raise field_error("questions_deadline", "must be in the future when publishing")
     if terms.submission_deadline <= now:
         raise field_error("submission_deadline", "must be in the future when publishing")
-    value = terms.estimated_value
-    if terms.solicitation_type != "RFI":
-        in_force = rules.thresholds_on(rules_of.code, now.date())
-        if in_force and value.currency != in_force[0].currency:
-            raise field_error("estimated_value.currency",
-                              f"thresholds of {rules_of.code} are in {in_force[0].currency}",
-                              code="currency_not_supported")
-        need = rules.requirement(rules_of.code, value.amount, now.date())
-        if rules.METHODS.index(terms.method) < rules.METHODS.index(need.minimum_method):
-            over = need.because[-1]
-            raise field_error(
-                "method",
-                f"an estimated value of {fmt(value)} exceeds the {over.name.replace('_', ' ')} threshold "
-                f"({fmt(_money(over))} from {over.effective_from}) and requires at least the "
-                f"{need.minimum_method} method, not {terms.method}",
-                code="method_below_threshold",
-            )
-        if need.formal_types and terms.solicitation_type not in need.formal_types:
-            raise field_error(
-                "solicitation_type",
-                f"an estimated value of {fmt(value)} requires formal sealed procedures "
-                f"({' or '.join(need.formal_types)}), not {terms.solicitation_type}",
-                code="formal_procedure_required",
-            )
-    minimum = rules.minimum_open_days(rules_of.code, terms.method)
-    open_days = rules.business_days_between(now, terms.submission_deadline, rules_of.holiday_calendar)
-    if open_days < minimum:
+    today = calendar.local_date(now, zone)
+    value, kind = terms.estimated_value, terms.contract_kind
+    applied: list[RuleApplied] = []
+    for judge in _packs(pack, terms):
+        if terms.solicitation_type != "RFI":
+            applied += _check_method(terms, judge, today)
+        applied += _check_time_limits(terms, judge, now, zone, today)
+        notice = judge.rule("notice")
+        if notice is not None and rules.requirement(judge.code, value.amount, today, kind).because:
+            applied.append(rules.applied(
+                "public_notice", notice, complied=None, used="published on the marketplace",
+                required=f"{notice.terms['publications']} publication(s) in {notice.terms['medium']}"
+                + (f", {notice.terms['interval_days']} days apart" if notice.terms.get("interval_days") else "")))
+        applied += [rules.applied("program", p, required=p.description, used="", complied=None)
+                    for p in rules.programs_for(judge.code, kind, value.amount, today)]
+    return applied
+
+
+def _check_method(terms: Terms, pack: rules.Pack, today: date) -> list[RuleApplied]:
+    value, kind = terms.estimated_value, terms.contract_kind
+    in_force = rules.thresholds_on(pack.code, today, kind)
+    if in_force and value.currency != in_force[0].currency:
+        raise field_error("estimated_value.currency", f"thresholds of {pack.code} are in {in_force[0].currency}",
+                          code="currency_not_supported")
+    need = rules.requirement(pack.code, value.amount, today, kind)
+    used = f"{terms.method} method, {terms.solicitation_type}"
+    if rules.METHODS.index(terms.method) < rules.METHODS.index(need.minimum_method):
+        over = next(t for t in reversed(need.because) if t.minimum_method == need.minimum_method)
         raise field_error(
-            "submission_deadline",
-            f"the {terms.method} method needs at least {minimum} business days open "
-            f"(weekends and {rules_of.holiday_calendar} holidays excluded); this deadline gives {open_days}",
-            code="open_period_too_short",
+            "method",
+            f"an estimated value of {fmt(value)} exceeds the {over.name.replace('_', ' ')} threshold "
+            f"({fmt(_money(over))} from {over.effective_from}, {over.citation.section}) and requires at least "
+            f"the {need.minimum_method} method, not {terms.method}",
+            code="method_below_threshold",
         )
+    if need.formal_types and terms.solicitation_type not in need.formal_types:
+        raise field_error(
+            "solicitation_type",
+            f"an estimated value of {fmt(value)} requires formal sealed procedures "
+            f"({' or '.join(need.formal_types)}) under {pack.code}, not {terms.solicitation_type}",
+            code="formal_procedure_required",
+        )
+    if need.because:
+        return [rules.applied("method_by_value", t, used=used,
+                              required=f"over {fmt(_money(t))}: {_describe(t.minimum_method, t.formal_types)}")
+                for t in need.because]
+    if in_force:
+        lowest = in_force[0]
+        return [rules.applied("method_by_value", lowest, used=used,
+                              required=f"at or under {fmt(_money(lowest))}: no competitive method required")]
+    return []
+
+
+def _check_time_limits(terms: Terms, pack: rules.Pack, now: datetime, zone: str, today: date) -> list[RuleApplied]:
+    applied = []
+    for limit in rules.time_limits(pack.code, today, terms.contract_kind, terms.method, terms.estimated_value.amount):
+        end = getattr(terms, limit.counted_to)
+        given = calendar.days_between(now, end, limit.day_kind, pack.holiday_calendar, zone)
+        required = limit.required_days
+        if given < required:
+            raise field_error(
+                limit.counted_to,
+                f"{limit.citation.section} requires at least {required} {limit.day_kind} days from publication "
+                f"to the {limit.counted_to.replace('_', ' ')} (local dates in {zone}"
+                + (f", weekends and {pack.holiday_calendar} holidays excluded" if limit.day_kind == "business" else "")
+                + f"); this gives {given}",
+                code="open_period_too_short",
+            )
+        applied.append(rules.applied("time_limit", limit, required=f"at least {required} {limit.day_kind} days",
+                                     used=f"{given} {limit.day_kind} days"))
+    return applied
 
 
 def _money(threshold: rules.Threshold) -> Money:
@@ -244,10 +303,13 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 raise Forbidden("only a buyer of the agency creates its solicitations")
             check_terms(command.terms)
             _check_terms_horizon(command.terms, ctx.now)
+            if not calendar.is_zone(command.time_zone):
+                raise field_error("time_zone", "an IANA time zone")
             return [SolicitationCreated(
                 solicitation_id=command.solicitation_id,
                 agency_id=command.agency_id,
                 jurisdiction=command.jurisdiction,
+                time_zone=command.time_zone,
                 created_by=ctx.actor.sub,
                 **msgspec.structs.asdict(command.terms),
             )]
@@ -271,8 +333,8 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 raise Conflict(f"already {state.status}", code="not_draft")
             terms = state.t
             check_terms(terms)
-            rules_of = _jurisdiction_rules(state)
-            check_legal(terms, rules_of, ctx.now)
+            pack = _pack(state)
+            applied = check_legal(terms, pack, ctx.now, state.time_zone)
             published = SolicitationPublished(
                 solicitation_id=state.solicitation_id,
                 agency_id=state.agency_id,
@@ -286,11 +348,13 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 set_aside=terms.set_aside,
                 questions_deadline=terms.questions_deadline,
                 opening_time=terms.opening_time,
+                rule_pack=pack.code,
+                rules_applied=applied,
             )
             warnings = suspected_splitting(
                 solicitation_id=state.solicitation_id, agency_id=state.agency_id,
                 commodity_codes=terms.commodity_codes, value=terms.estimated_value,
-                now=ctx.now, recent=command.recent, rules=rules_of,
+                now=ctx.now, recent=command.recent, rules=pack,
             )
             return [published, *warnings]
         case PublishAddendum():
@@ -418,10 +482,20 @@ def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> li
     opening = command.opening_time or terms.opening_time
     questions = command.questions_deadline or terms.questions_deadline
     # Vendors need time to react to a late change: move the deadline (and the opening with
-    # it) to at least N days from now.
-    rules_of = _jurisdiction_rules(state)
-    earliest = ctx.now + timedelta(days=rules_of.addendum_extension_days)
+    # it) to at least N days from now, at the same local time of day.
+    pack = _pack(state)
+    rule = pack.rule("addendum_extension")
+    applied: list[RuleApplied] = []
+    earliest = deadline
+    if rule is not None:
+        earliest = calendar.add_days(ctx.now, rule.days, rule.day_kind, pack.holiday_calendar, state.time_zone)
     extended = deadline < earliest
+    if rule is not None:
+        applied.append(rules.applied(
+            "addendum_extension", rule, required=f"deadline at least {rule.days} {rule.day_kind} days after "
+            f"the addendum: {calendar.local(earliest, state.time_zone).isoformat()}",
+            used=("extended to " if extended else "kept at ")
+            + calendar.local(max(deadline, earliest), state.time_zone).isoformat()))
     if extended:
         shift = earliest - deadline
         deadline = earliest
@@ -440,6 +514,7 @@ def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> li
         documents=list(command.documents),
         deadline_extended=extended,
         published_at=ctx.now,
+        rules_applied=applied,
     )]
 
 
@@ -453,12 +528,13 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
             fields = msgspec.structs.asdict(event)
             terms = Terms(**{k: fields[k] for k in Terms.__struct_fields__})
             return Solicitation(exists=True, solicitation_id=event.solicitation_id, agency_id=event.agency_id,
-                                jurisdiction=event.jurisdiction, terms=terms)
+                                jurisdiction=event.jurisdiction, time_zone=event.time_zone, terms=terms)
         case SolicitationUpdated():
             fields = msgspec.structs.asdict(event)
             return replace(state, terms=Terms(**{k: fields[k] for k in Terms.__struct_fields__}))
         case SolicitationPublished():
-            return replace(state, status="published", published_at=event.published_at)
+            return replace(state, status="published", published_at=event.published_at, rule_pack=event.rule_pack,
+                           rules_applied=(*state.rules_applied, *event.rules_applied))
         case AddendumPublished():
             terms = replace(state.t, submission_deadline=event.submission_deadline,
                             questions_deadline=event.questions_deadline or state.t.questions_deadline,
@@ -468,7 +544,8 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
                                 submission_deadline=event.submission_deadline,
                                 deadline_extended=event.deadline_extended, published_at=event.published_at,
                                 documents=tuple(event.documents))
-            return replace(state, terms=terms, addenda=(*state.addenda, addendum))
+            return replace(state, terms=terms, addenda=(*state.addenda, addendum),
+                           rules_applied=(*state.rules_applied, *event.rules_applied))
         case QuestionAsked():
             question = Question(question_id=event.question_id, question=event.question, asked_at=event.asked_at,
                                 asked_by=event.asked_by)

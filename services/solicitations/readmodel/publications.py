@@ -19,11 +19,12 @@ _RECENT = (
 )
 
 
-async def agency_jurisdiction(store: Any, agency_id: str) -> str | None:
-    """The jurisdiction an agency registered with, or ``None`` when it is not registered."""
+async def agency_jurisdiction(store: Any, agency_id: str) -> tuple[str, str] | None:
+    """The jurisdiction and IANA time zone an agency registered with, or ``None`` when it
+    is not registered."""
     for recorded in await store.read_stream(f"agency-{agency_id}"):
         if isinstance(recorded.event, AgencyRegistered):
-            return recorded.event.jurisdiction
+            return recorded.event.jurisdiction, recorded.event.time_zone
     return None
 
 

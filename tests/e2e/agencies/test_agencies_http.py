@@ -42,3 +42,19 @@ async def test_unknown_fields_inside_a_goal_are_refused(client, token):
     response = await client.post("/api/v1/agencies", json=body, headers=token("admin"))
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == "goals[0].weight"
+
+
+async def test_an_agency_has_an_iana_time_zone_and_a_rule_pack(client, token):
+    admin = token("admin")
+    seattle = await client.post("/api/v1/agencies", headers=admin, json={
+        "agency_id": unique("ag"), "name": "Seattle DOT", "jurisdiction": "US-WA-Seattle"})
+    assert seattle.status_code == 201, seattle.text
+    assert (seattle.json()["time_zone"], seattle.json()["rule_pack"]) == ("America/Los_Angeles", "US-WA")
+    # RCW 39.76.011: one percent a month on a payment later than 30 days
+    assert (seattle.json()["prompt_payment_days"], seattle.json()["late_interest_annual_rate"]) == (30, 0.12)
+    el_paso = await client.post("/api/v1/agencies", headers=admin, json={
+        "agency_id": unique("ag"), "name": "El Paso", "jurisdiction": "US-TX", "time_zone": "America/Denver"})
+    assert (el_paso.json()["time_zone"], el_paso.json()["rule_pack"]) == ("America/Denver", "US-TX")
+    bad = await client.post("/api/v1/agencies", headers=admin, json={
+        "name": "Atlantis", "jurisdiction": "EU", "time_zone": "Europe/Atlantis"})
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "time_zone"

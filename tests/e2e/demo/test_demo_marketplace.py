@@ -44,6 +44,20 @@ async def _all_solicitations(client) -> list[dict[str, Any]]:
             return found
 
 
+async def _settled_solicitations(client, summary: Summary) -> list[dict[str, Any]]:
+    """Every published solicitation of the demo, once search shows them all with the
+    decided outcomes the summary counted (search is eventually consistent)."""
+    published = sum(n for key, n in summary.counts.items() if key.startswith("solicitations.type."))
+    decided = Counter({s: summary.counts.get(f"solicitations.{s}", 0) for s in ("awarded", "cancelled", "unsuccessful")})
+
+    async def listed():
+        found = await _all_solicitations(client)
+        outcomes = Counter(s["status"] for s in found if s["status"] in decided)
+        return found if len(found) == published and outcomes == +decided else None
+
+    return await eventually(listed, timeout=60, what="the demo's solicitations in search")
+
+
 async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, localstripe):
     async with _demo(isolated, localstripe, seed=11, scale=PRESETS["tiny"]) as (client, api, summary):
         counts = summary.counts
@@ -117,7 +131,7 @@ async def test_the_same_seed_builds_the_same_marketplace(isolated, localstripe):
     seen = []
     for _ in range(2):
         async with _demo(isolated, localstripe, seed=5, scale=scale) as (client, _, summary):
-            solicitations = await _all_solicitations(client)
+            solicitations = await _settled_solicitations(client, summary)
             seen.append((summary.counts, sorted((s["title"], s["estimated_value"]["amount"], s["status"])
                                                 for s in solicitations)))
     (first_counts, first_titles), (second_counts, second_titles) = seen

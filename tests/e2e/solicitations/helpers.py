@@ -23,7 +23,7 @@ async def now_of(client, token) -> datetime:
 async def new_agency(client, token) -> tuple[str, dict[str, str]]:
     """A registered agency (US rules) and one of its buyers."""
     agency_id = unique("ag")
-    body = {"agency_id": agency_id, "name": "Department of Public Works", "jurisdiction": "US-WA-Seattle"}
+    body = {"agency_id": agency_id, "name": "Department of Public Works", "jurisdiction": "US"}
     created = await client.post(f"{API}/agencies", json=body, headers=token("admin"))
     assert created.status_code == 201, created.text
     return agency_id, token("buyer", sub=unique("buyer"), agency=agency_id)

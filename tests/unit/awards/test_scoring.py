@@ -1,10 +1,7 @@
-"""Tabulation and tie-breaking as plain functions; the protest window's business days."""
+"""Tabulation and tie-breaking as plain functions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from services.awards.calendar import add_business_days
 from services.awards.inputs import BidFacts, Criterion, VendorFacts
 from services.awards.scoring import LOWEST_PRICE, rank, tabulate
 from tests.unit.awards.fixtures import usd
@@ -28,11 +25,3 @@ def test_a_three_way_tie_is_ordered_rule_by_rule_then_drawn():
 def test_price_points_scale_to_the_lowest_price():
     lines = _lines([400, 500, 800])
     assert [float(line.total) for line in lines] == [100.0, 80.0, 50.0]
-
-
-def test_the_protest_window_skips_weekends():
-    friday = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
-    saturday = datetime(2026, 3, 7, 10, 0, tzinfo=UTC)
-    assert add_business_days(friday, 5) == datetime(2026, 3, 13, 17, 0, tzinfo=UTC)
-    assert add_business_days(saturday, 1) == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
-    assert add_business_days(friday, 1) == datetime(2026, 3, 9, 17, 0, tzinfo=UTC)

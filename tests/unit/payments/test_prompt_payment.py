@@ -62,3 +62,16 @@ def test_interest_keeps_the_currency_and_its_minor_unit():
     owed = interest_owed(Money(amount=5_000_000, currency="JPY"), date(2026, 1, 1), date(2026, 1, 2), 0.1)
     assert owed == Money(amount=1370, currency="JPY")
     assert interest_owed(usd(1_000_000), date(2026, 1, 1), date(2026, 2, 1), 0.0) == usd(0)
+
+
+def test_an_invoice_received_monday_evening_in_seattle_is_due_from_monday():
+    # 18:00 Monday 2 March 2026 in Seattle is Tuesday 02:00 UTC; thirty days after Monday.
+    received = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+    assert due_date(received, received, 30, "America/Los_Angeles") == date(2026, 4, 1)
+    assert due_date(received, received, 30) == date(2026, 4, 2)  # the old count on UTC dates
+
+
+def test_deemed_acceptance_keeps_the_local_time_across_the_eu_change():
+    # Received Friday 27 March 2026 at 14:00 in Paris; clocks go forward on the 29th.
+    received = datetime(2026, 3, 27, 13, 0, tzinfo=UTC)
+    assert acceptance_deadline(received, "Europe/Paris") == datetime(2026, 4, 3, 12, 0, tzinfo=UTC)

@@ -38,10 +38,12 @@ def terms(**overrides) -> Terms:
     return Terms(**fields)
 
 
-def create(**overrides) -> CreateSolicitation:
-    return CreateSolicitation(solicitation_id="s1", agency_id="ag1", jurisdiction="US-WA-Seattle",
-                              terms=terms(**overrides))
+def create(*, jurisdiction: str = "US", time_zone: str = "America/New_York", solicitation_id: str = "s1",
+           **overrides) -> CreateSolicitation:
+    """A draft of agency ag1 (federal rules, Eastern time unless told otherwise)."""
+    return CreateSolicitation(solicitation_id=solicitation_id, agency_id="ag1", jurisdiction=jurisdiction,
+                              time_zone=time_zone, terms=terms(**overrides))
 
 
-def published(**overrides):
-    return SOLICITATION.run([(create(**overrides), at(NOW)), (PublishSolicitation(), at(NOW))])
+def published(*, now: datetime = NOW, **overrides):
+    return SOLICITATION.run([(create(**overrides), at(now)), (PublishSolicitation(), at(now))])
