@@ -144,9 +144,10 @@ class Pack:
         return tuple(split.terms.get("thresholds", ())) if split else ()
 
 
-def _citation(raw: dict[str, Any]) -> Citation:
+def _citation(raw: Any) -> Citation:
+    """The citation of a ``pack.json`` entry or a CSV row (CSV rows have no basis: law)."""
     return Citation(section=raw["section"], url=raw["url"], effective_from=date.fromisoformat(raw["effective_from"]),
-                    basis=raw.get("basis", "law"))
+                    basis=raw.get("basis") or "law")
 
 
 def _kinds(raw: str) -> tuple[str, ...]:
@@ -179,8 +180,7 @@ def _load(code: str) -> Pack:
                   effective_from=date.fromisoformat(r["effective_from"]), amount=int(r["amount"]),
                   currency=r["currency"], minimum_method=r["minimum_method"],
                   formal_types=tuple(t for t in r["formal_types"].split("|") if t),
-                  citation=Citation(section=r["section"], url=r["url"],
-                                    effective_from=date.fromisoformat(r["effective_from"])))
+                  citation=_citation(r))
         for r in _rows(folder / "thresholds.csv")
     )
     limits = tuple(
@@ -188,8 +188,7 @@ def _load(code: str) -> Pack:
                   above_threshold=r["above_threshold"] or None, days=int(r["days"]), day_kind=r["day_kind"],
                   counted_to=r["counted_to"], electronic_reduction_days=int(r["electronic_reduction_days"] or 0),
                   effective_from=date.fromisoformat(r["effective_from"]),
-                  citation=Citation(section=r["section"], url=r["url"],
-                                    effective_from=date.fromisoformat(r["effective_from"])))
+                  citation=_citation(r))
         for r in _rows(folder / "time_limits.csv")
     )
     return Pack(code=code, name=raw["name"], currency=raw["currency"], language=raw["language"],
