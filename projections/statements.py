@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 if TYPE_CHECKING:
+    from events.base import Event
     from infra.eventstore import RecordedEvent
 
 Statement = tuple[str, tuple[Any, ...]]
@@ -48,9 +49,9 @@ class Bulk:
 
 
 async def apply_in_runs(conn: asyncpg.Connection, events: Iterable[RecordedEvent],
-                        handlers: Mapping[str, Bulk]) -> None:
-    for tag, run in groupby(events, key=lambda r: r.type):
-        handler = handlers.get(tag)
+                        handlers: Mapping[type[Event], Bulk]) -> None:
+    for event_type, run in groupby(events, key=lambda r: type(r.event)):
+        handler = handlers.get(event_type)
         if handler is None:
             continue
         rows = [handler.row(recorded) for recorded in run]
@@ -64,6 +65,6 @@ def _arity(sql: str) -> int:
 
 
 def fields(recorded: RecordedEvent) -> Any:
-    """The event's payload, read by field name: a projection dispatches on the tag, so the
+    """The event's payload, read by field name: a projection dispatches on the event class, so the
     concrete type is known by contract rather than to the type checker."""
     return recorded.event

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.awards import AwardCancelled, AwardFinalized
+from events.base import Event
+from events.bids import BidReplaced, BidSubmitted, BidWithdrawn
+from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from infra.eventstore import RecordedEvent
 from projections.diversity.figures import BUCKETS
 from projections.statements import Bulk, fields
@@ -155,13 +159,13 @@ def _refund(r: RecordedEvent) -> tuple[Any, ...]:
     return (r.event_id, e.payment_id, e.amount.amount, when.date())
 
 
-HANDLERS: dict[str, Bulk] = {
-    "bids.BidSubmitted.v1": Bulk((_BID,), _bid),
-    "bids.BidReplaced.v1": Bulk((_BID,), _bid),
-    "bids.BidWithdrawn.v1": Bulk((_BID_WITHDRAWN,), _bid_withdrawn),
-    "awards.AwardFinalized.v1": Bulk((_AWARD, _WINS), _award),
-    "awards.AwardCancelled.v1": Bulk((_AWARD_CANCELLED, _WINS), lambda r: (fields(r).award_id,)),
-    "payments.PaymentStarted.v1": Bulk((_PAYMENT,), _payment),
-    "payments.PaymentSucceeded.v1": Bulk((_PAYMENT, _PAID), _payment),
-    "payments.PaymentRefunded.v1": Bulk((_REFUND,), _refund),
+HANDLERS: dict[type[Event], Bulk] = {
+    BidSubmitted: Bulk((_BID,), _bid),
+    BidReplaced: Bulk((_BID,), _bid),
+    BidWithdrawn: Bulk((_BID_WITHDRAWN,), _bid_withdrawn),
+    AwardFinalized: Bulk((_AWARD, _WINS), _award),
+    AwardCancelled: Bulk((_AWARD_CANCELLED, _WINS), lambda r: (fields(r).award_id,)),
+    PaymentStarted: Bulk((_PAYMENT,), _payment),
+    PaymentSucceeded: Bulk((_PAYMENT, _PAID), _payment),
+    PaymentRefunded: Bulk((_REFUND,), _refund),
 }

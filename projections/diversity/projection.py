@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from infra.eventstore import RecordedEvent
+from projections.base import types_of
 from projections.diversity import activity_rows, reference_rows
 from projections.statements import apply_in_runs
 
@@ -19,7 +20,7 @@ class DiversityProjection:
     tables: Sequence[str] = ("diversity_agencies", "diversity_vendors", "diversity_certifications",
               "diversity_solicitations", "diversity_contracts", "diversity_bids", "diversity_awards",
               "diversity_payments", "diversity_refunds", "diversity_spend_daily", "diversity_spend_monthly")
-    types: frozenset[str] | None = frozenset(HANDLERS)
+    types: frozenset[str] | None = types_of(*HANDLERS)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         await apply_in_runs(conn, events, HANDLERS)

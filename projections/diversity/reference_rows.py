@@ -7,6 +7,22 @@ from typing import Any
 
 import msgspec
 
+from events.agencies import AgencyGoalsSet, AgencyRegistered
+from events.base import Event
+from events.contracts import ContractOpened
+from events.solicitations import SolicitationCreated, SolicitationUpdated
+from events.vendors import (
+    CertificationAdded,
+    CertificationExpired,
+    CertificationRejected,
+    CertificationVerified,
+    VendorApproved,
+    VendorProfileUpdated,
+    VendorRegistered,
+    VendorRegistrationExpired,
+    VendorRejected,
+    VendorRenewed,
+)
 from infra.eventstore import RecordedEvent
 from projections.statements import Bulk, fields
 
@@ -138,23 +154,23 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
 ON CONFLICT (contract_id) DO NOTHING
 """
 
-HANDLERS: dict[str, Bulk] = {
-    "agencies.AgencyRegistered.v1": Bulk((_AGENCY,), _agency_row),
-    "agencies.AgencyGoalsSet.v1": Bulk((_AGENCY,), _agency_row),
-    "vendors.VendorRegistered.v1": Bulk((_VENDOR,), _vendor_row),
-    "vendors.VendorProfileUpdated.v1": Bulk((_VENDOR_CODES,), _vendor_row),
-    "vendors.VendorApproved.v1": _status("approved"),
-    "vendors.VendorRenewed.v1": _status("approved"),
-    "vendors.VendorRejected.v1": _status("rejected"),
-    "vendors.VendorRegistrationExpired.v1": _status("expired"),
-    "vendors.CertificationAdded.v1": Bulk((_CERT_ADDED,), _cert_added),
-    "vendors.CertificationVerified.v1": Bulk((_CERT_CHANGE,), _cert_verified),
-    "vendors.CertificationRejected.v1": Bulk((_CERT_CHANGE,), _cert_rejected),
-    "vendors.CertificationExpired.v1": Bulk((_CERT_CHANGE,), _cert_expired),
-    "solicitations.SolicitationCreated.v1": Bulk((_SOLICITATION,), lambda r: (
+HANDLERS: dict[type[Event], Bulk] = {
+    AgencyRegistered: Bulk((_AGENCY,), _agency_row),
+    AgencyGoalsSet: Bulk((_AGENCY,), _agency_row),
+    VendorRegistered: Bulk((_VENDOR,), _vendor_row),
+    VendorProfileUpdated: Bulk((_VENDOR_CODES,), _vendor_row),
+    VendorApproved: _status("approved"),
+    VendorRenewed: _status("approved"),
+    VendorRejected: _status("rejected"),
+    VendorRegistrationExpired: _status("expired"),
+    CertificationAdded: Bulk((_CERT_ADDED,), _cert_added),
+    CertificationVerified: Bulk((_CERT_CHANGE,), _cert_verified),
+    CertificationRejected: Bulk((_CERT_CHANGE,), _cert_rejected),
+    CertificationExpired: Bulk((_CERT_CHANGE,), _cert_expired),
+    SolicitationCreated: Bulk((_SOLICITATION,), lambda r: (
         fields(r).solicitation_id, fields(r).agency_id, category_of(fields(r).commodity_codes), *_position(r))),
-    "solicitations.SolicitationUpdated.v1": Bulk((_SOLICITATION_UPDATE,), lambda r: (
+    SolicitationUpdated: Bulk((_SOLICITATION_UPDATE,), lambda r: (
         fields(r).solicitation_id, category_of(fields(r).commodity_codes), *_position(r))),
-    "contracts.ContractOpened.v1": Bulk((_CONTRACT,), lambda r: (
+    ContractOpened: Bulk((_CONTRACT,), lambda r: (
         fields(r).contract_id, fields(r).solicitation_id, fields(r).agency_id, fields(r).vendor_id)),
 }

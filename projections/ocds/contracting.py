@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.awards import AwardCancelled, AwardFinalized, IntentToAwardPublished
+from events.base import Event
+from events.contracts import (
+    ContractActivated,
+    ContractCompleted,
+    ContractModified,
+    ContractOpened,
+    ContractSigned,
+    ContractTerminated,
+)
 from projections.ocds.process import Change, Process, Refs
 from projections.ocds.values import day_end, day_start, timestamp, value
 
@@ -30,18 +40,18 @@ def _award(data: dict[str, Any], status: str, date: str, refs: Refs) -> dict[str
 
 
 def award_change(
-    tag: str, data: dict[str, Any], process: Process, when: str, refs: Refs
+    event: Event, data: dict[str, Any], process: Process, when: str, refs: Refs
 ) -> Change | None:
     if not process.published:
         return None
     award_id = data.get("award_id", "")
     known = award_id in process.awards
-    match tag:
-        case "awards.IntentToAwardPublished.v1":
+    match event:
+        case IntentToAwardPublished():
             award = _award(data, "pending", timestamp(data.get("published_at") or when), refs)
-        case "awards.AwardFinalized.v1":
+        case AwardFinalized():
             award = _award(data, "active", timestamp(data["finalized_at"]), refs)
-        case "awards.AwardCancelled.v1":
+        case AwardCancelled():
             if not known:
                 return None
             award = {"id": award_id, "status": "cancelled"}
@@ -62,10 +72,10 @@ def _contract(process: Process, contract_id: str, **fields: Any) -> dict[str, An
 
 
 def contract_change(
-    tag: str, data: dict[str, Any], process: Process, when: str, refs: Refs
+    event: Event, data: dict[str, Any], process: Process, when: str, refs: Refs
 ) -> Change | None:
     contract_id = data["contract_id"]
-    if tag == "contracts.ContractOpened.v1":
+    if isinstance(event, ContractOpened):
         process.contracts[contract_id] = data["award_id"]
         contract = _contract(
             process,
@@ -80,8 +90,8 @@ def contract_change(
         return Change(["contract"], {"contracts": [contract]}, [(data["vendor_id"], "supplier")])
     if contract_id not in process.contracts:
         return None
-    match tag:
-        case "contracts.ContractSigned.v1":
+    match event:
+        case ContractSigned():
             signed = process.signatures.setdefault(contract_id, [])
             if data["party"] in signed:
                 return None
@@ -93,14 +103,14 @@ def contract_change(
                 ["contractUpdate"],
                 {"contracts": [_contract(process, contract_id, dateSigned=date)]},
             )
-        case "contracts.ContractActivated.v1":
+        case ContractActivated():
             fields: dict[str, Any] = {"status": "active"}
             if data.get("end_date"):
                 fields["period"] = {"endDate": day_end(data["end_date"])}
             return Change(
                 ["contractUpdate"], {"contracts": [_contract(process, contract_id, **fields)]}
             )
-        case "contracts.ContractModified.v1":
+        case ContractModified():
             amendment = {
                 "id": f"{contract_id}-amendment-{data['number']}",
                 "date": timestamp(data.get("modified_at") or when),
@@ -115,7 +125,7 @@ def contract_change(
                 amendments=[amendment],
             )
             return Change(["contractAmendment"], {"contracts": [contract]})
-        case "contracts.ContractCompleted.v1" | "contracts.ContractTerminated.v1":
+        case ContractCompleted() | ContractTerminated():
             # contractStatus 1.1 has one closing status for completion and early termination
             return Change(
                 ["contractTermination"],
@@ -124,20 +134,20 @@ def contract_change(
     return None
 
 
-AWARD_EVENTS = frozenset(
+AWARD_EVENTS: frozenset[type[Event]] = frozenset(
     {
-        "awards.IntentToAwardPublished.v1",
-        "awards.AwardFinalized.v1",
-        "awards.AwardCancelled.v1",
+        IntentToAwardPublished,
+        AwardFinalized,
+        AwardCancelled,
     }
 )
-CONTRACT_EVENTS = frozenset(
+CONTRACT_EVENTS: frozenset[type[Event]] = frozenset(
     {
-        "contracts.ContractOpened.v1",
-        "contracts.ContractSigned.v1",
-        "contracts.ContractActivated.v1",
-        "contracts.ContractModified.v1",
-        "contracts.ContractCompleted.v1",
-        "contracts.ContractTerminated.v1",
+        ContractOpened,
+        ContractSigned,
+        ContractActivated,
+        ContractModified,
+        ContractCompleted,
+        ContractTerminated,
     }
 )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.base import Event
+from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from projections.ocds.process import Change, Process, Refs
 from projections.ocds.values import timestamp, value
 
@@ -32,7 +34,7 @@ def _transaction(
 
 
 def payment_change(
-    tag: str,
+    event: Event,
     data: dict[str, Any],
     payment: dict[str, Any],
     process: Process,
@@ -45,8 +47,8 @@ def payment_change(
     if contract_id not in process.contracts:
         return None
     agency, vendor = payment["agency_id"], payment["vendor_id"]
-    match tag:
-        case "payments.PaymentSucceeded.v1":
+    match event:
+        case PaymentSucceeded():
             paid = timestamp(data["paid_at"])
             transactions = [
                 _transaction(data["payment_id"], paid, data["amount"], agency, vendor, refs)
@@ -63,7 +65,7 @@ def payment_change(
                     )
                 )
             tags = ["implementation"]
-        case "payments.PaymentRefunded.v1":
+        case PaymentRefunded():
             refund = data.get("refund_id") or event_id
             transactions = [
                 _transaction(
@@ -87,10 +89,10 @@ def payment_change(
     return Change(tags, {"contracts": [contract]}, [(agency, "payer"), (vendor, "payee")])
 
 
-PAYMENT_EVENTS = frozenset(
+PAYMENT_EVENTS: frozenset[type[Event]] = frozenset(
     {
-        "payments.PaymentStarted.v1",
-        "payments.PaymentSucceeded.v1",
-        "payments.PaymentRefunded.v1",
+        PaymentStarted,
+        PaymentSucceeded,
+        PaymentRefunded,
     }
 )

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.agencies import AgencyRegistered
+from events.base import Event
+from events.vendors import (
+    CertificationAdded,
+    CertificationExpired,
+    CertificationRejected,
+    CertificationVerified,
+    VendorProfileUpdated,
+    VendorRegistered,
+)
 from kernel.programs import programs
 
 #: extensions whose fields the parties' ``details`` use (declared in every package)
@@ -22,15 +32,15 @@ CLASSIFICATION_EXTENSION = (
 )
 CERTIFICATION_SCHEME = "civic-diversity-certification"
 
-ORGANISATION_EVENTS = frozenset(
+ORGANISATION_EVENTS: frozenset[type[Event]] = frozenset(
     {
-        "agencies.AgencyRegistered.v1",
-        "vendors.VendorRegistered.v1",
-        "vendors.VendorProfileUpdated.v1",
-        "vendors.CertificationAdded.v1",
-        "vendors.CertificationVerified.v1",
-        "vendors.CertificationRejected.v1",
-        "vendors.CertificationExpired.v1",
+        AgencyRegistered,
+        VendorRegistered,
+        VendorProfileUpdated,
+        CertificationAdded,
+        CertificationVerified,
+        CertificationRejected,
+        CertificationExpired,
     }
 )
 
@@ -39,13 +49,13 @@ def org_id_of(data: dict[str, Any]) -> str:
     return data.get("agency_id") or data["vendor_id"]
 
 
-def evolve(tag: str, data: dict[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
+def evolve(event: Event, data: dict[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
     """The organisation's public facts after one of ``ORGANISATION_EVENTS``."""
     facts = dict(facts or {})
-    match tag:
-        case "agencies.AgencyRegistered.v1":
+    match event:
+        case AgencyRegistered():
             facts.update(name=data["name"], region=data.get("jurisdiction") or None)
-        case "vendors.VendorRegistered.v1" | "vendors.VendorProfileUpdated.v1":
+        case VendorRegistered() | VendorProfileUpdated():
             if data.get("legal_name"):
                 facts["name"] = data["legal_name"]
             if data.get("address"):
@@ -53,7 +63,7 @@ def evolve(tag: str, data: dict[str, Any], facts: dict[str, Any] | None) -> dict
                 facts["region"] = data["address"]["state"]
             if data.get("employees") is not None:
                 facts["employees"] = data["employees"]
-        case "vendors.CertificationAdded.v1":
+        case CertificationAdded():
             certs = dict(facts.get("certifications", {}))
             certs[data["cert_id"]] = {
                 "program": data["program"],
@@ -62,13 +72,13 @@ def evolve(tag: str, data: dict[str, Any], facts: dict[str, Any] | None) -> dict
             }
             facts["certifications"] = certs
         case (
-            "vendors.CertificationVerified.v1"
-            | "vendors.CertificationRejected.v1"
-            | "vendors.CertificationExpired.v1"
+            CertificationVerified()
+            | CertificationRejected()
+            | CertificationExpired()
         ):
             certs = dict(facts.get("certifications", {}))
             if data["cert_id"] in certs:
-                status = tag.split(".")[1].removeprefix("Certification").lower()
+                status = type(event).__name__.removeprefix("Certification").lower()
                 certs[data["cert_id"]] = {**certs[data["cert_id"]], "status": status}
                 facts["certifications"] = certs
     return facts

@@ -7,6 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from events.base import Event
+from events.contracts import ContractOpened
+from events.payments import PaymentStarted
+from projections.base import types_of
 from projections.ocds import organisations
 from projections.ocds.contracting import (
     AWARD_EVENTS,
@@ -35,12 +39,12 @@ class OcdsProjection:
         "ocds_organisations",
         "ocds_references",
     )
-    types: frozenset[str] | None = (
-        organisations.ORGANISATION_EVENTS
-        | TENDER_EVENTS
-        | AWARD_EVENTS
-        | CONTRACT_EVENTS
-        | PAYMENT_EVENTS
+    types: frozenset[str] | None = types_of(
+        *organisations.ORGANISATION_EVENTS,
+        *TENDER_EVENTS,
+        *AWARD_EVENTS,
+        *CONTRACT_EVENTS,
+        *PAYMENT_EVENTS,
     )
 
     def __init__(self, ocid_prefix: str) -> None:
@@ -53,22 +57,23 @@ class OcdsProjection:
         await work.flush()
 
     async def _apply(self, work: Workspace, recorded: RecordedEvent) -> None:
-        tag = recorded.type
-        data: dict[str, Any] = msgspec.to_builtins(recorded.event)
-        if tag in organisations.ORGANISATION_EVENTS:
+        event = recorded.event
+        kind = type(event)
+        data: dict[str, Any] = msgspec.to_builtins(event)
+        if kind in organisations.ORGANISATION_EVENTS:
             org_id = organisations.org_id_of(data)
             await work.load_organisations([org_id])
-            work.set_organisation(org_id, organisations.evolve(tag, data, work.orgs.get(org_id)))
+            work.set_organisation(org_id, organisations.evolve(event, data, work.orgs.get(org_id)))
             return
         when = timestamp(recorded.metadata.occurred_at)
-        found = await self._ocid_of(work, tag, data)
+        found = await self._ocid_of(work, event, data)
         if found is None:
             return
         ocid, payment = found
         process = await work.process(ocid)
-        if process is None and tag in TENDER_EVENTS:
+        if process is None and kind in TENDER_EVENTS:
             process = work.add_process(Process(ocid=ocid, solicitation_id=data["solicitation_id"]))
-        if process is None or (not process.published and tag not in TENDER_EVENTS):
+        if process is None or (not process.published and kind not in TENDER_EVENTS):
             return  # nothing happens publicly in a process before it is published
         await work.load_organisations(
             [
@@ -84,14 +89,14 @@ class OcdsProjection:
             return organisations.reference(org_id, work.orgs.get(org_id))
 
         change: Change | None
-        if tag in TENDER_EVENTS:
-            change = tender_change(tag, data, process, when, refs)
-        elif tag in AWARD_EVENTS:
-            change = award_change(tag, data, process, when, refs)
-        elif tag in CONTRACT_EVENTS:
-            change = contract_change(tag, data, process, when, refs)
+        if kind in TENDER_EVENTS:
+            change = tender_change(event, data, process, when, refs)
+        elif kind in AWARD_EVENTS:
+            change = award_change(event, data, process, when, refs)
+        elif kind in CONTRACT_EVENTS:
+            change = contract_change(event, data, process, when, refs)
         else:
-            change = payment_change(tag, data, payment, process, when, refs, recorded.event_id)
+            change = payment_change(event, data, payment, process, when, refs, recorded.event_id)
         if change is not None:
             release = build_release(
                 process, change, event_id=recorded.event_id, date=when, facts=work.orgs
@@ -100,10 +105,10 @@ class OcdsProjection:
             work.add_release(release, recorded.metadata.occurred_at, position)
 
     async def _ocid_of(
-        self, work: Workspace, tag: str, data: dict[str, Any]
+        self, work: Workspace, event: Event, data: dict[str, Any]
     ) -> tuple[str, dict[str, Any]] | None:
         """The process an event belongs to, and what is known of its payment."""
-        if tag == "payments.PaymentStarted.v1":
+        if isinstance(event, PaymentStarted):
             contract = await work.reference(f"contract:{data['contract_id']}")
             if contract is not None:
                 facts = {k: data[k] for k in ("contract_id", "agency_id", "vendor_id")}
@@ -111,10 +116,10 @@ class OcdsProjection:
             return None  # a payment is public once it succeeded
         if "solicitation_id" in data:
             ocid = ocid_for(self.ocid_prefix, data["solicitation_id"])
-            if tag == "contracts.ContractOpened.v1":
+            if isinstance(event, ContractOpened):
                 work.set_reference(f"contract:{data['contract_id']}", ocid)
             return ocid, {}
-        if tag in CONTRACT_EVENTS:
+        if type(event) in CONTRACT_EVENTS:
             contract = await work.reference(f"contract:{data['contract_id']}")
             return (contract[0], {}) if contract else None
         return await work.reference(f"payment:{data['payment_id']}")

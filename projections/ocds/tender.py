@@ -10,6 +10,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from events import awards as awards_events
+from events import solicitations as solicitations_events
+from events.base import Event
+from events.solicitations import (
+    AddendumPublished,
+    QuestionAnswered,
+    SolicitationAwarded,
+    SolicitationCancelled,
+    SolicitationCreated,
+    SolicitationOpened,
+    SolicitationPublished,
+    SolicitationUpdated,
+)
 from projections.ocds.process import Change, Process, Refs
 from projections.ocds.values import timestamp, value
 
@@ -31,7 +44,7 @@ _NAICS_GOODS = {"31", "32", "33", "42", "44", "45"}
 # NIGP classes 900-999 are services, among them 912-914 construction (works).
 _NIGP_WORKS = range(912, 915)
 
-DRAFT_EVENTS = ("solicitations.SolicitationCreated.v1", "solicitations.SolicitationUpdated.v1")
+DRAFT_EVENTS: tuple[type[Event], ...] = (SolicitationCreated, SolicitationUpdated)
 
 
 def scheme_of(code: str) -> str | None:
@@ -236,25 +249,25 @@ def _status(status: str, process: Process, extra: dict[str, Any] | None = None) 
 
 
 def tender_change(
-    tag: str, data: dict[str, Any], process: Process, when: str, refs: Refs
+    event: Event, data: dict[str, Any], process: Process, when: str, refs: Refs
 ) -> Change | None:
     """The public change a solicitation event makes, if any."""
-    if tag in DRAFT_EVENTS:
+    if isinstance(event, DRAFT_EVENTS):
         if not process.published:
             process.draft = {**process.draft, **data}
         return None
-    if tag == "solicitations.SolicitationPublished.v1":
+    if isinstance(event, SolicitationPublished):
         return None if process.published else _published(data, process, when, refs)
     if not process.published:
         return None  # a draft's life (even its cancellation) is not public
-    match tag:
-        case "solicitations.AddendumPublished.v1":
+    match event:
+        case AddendumPublished():
             return _addendum(data, process, when)
-        case "solicitations.QuestionAnswered.v1":
+        case QuestionAnswered():
             return _answered(data, process, when)
-        case "solicitations.SolicitationOpened.v1":
+        case SolicitationOpened():
             return _opened(data, process, when, refs)
-        case "solicitations.SolicitationCancelled.v1":
+        case SolicitationCancelled():
             cancelled = timestamp(data.get("cancelled_at") or when)
             return _status(
                 "cancelled",
@@ -265,23 +278,23 @@ def tender_change(
                     ]
                 },
             )
-        case "solicitations.SolicitationAwarded.v1":
+        case SolicitationAwarded():
             return _status("complete", process)
-        case "solicitations.SolicitationUnsuccessful.v1" | "awards.SolicitationUnsuccessful.v1":
+        case solicitations_events.SolicitationUnsuccessful() | awards_events.SolicitationUnsuccessful():
             return _status("unsuccessful", process)
     return None
 
 
-TENDER_EVENTS = frozenset(
+TENDER_EVENTS: frozenset[type[Event]] = frozenset(
     {
         *DRAFT_EVENTS,
-        "solicitations.SolicitationPublished.v1",
-        "solicitations.AddendumPublished.v1",
-        "solicitations.QuestionAnswered.v1",
-        "solicitations.SolicitationOpened.v1",
-        "solicitations.SolicitationCancelled.v1",
-        "solicitations.SolicitationAwarded.v1",
-        "solicitations.SolicitationUnsuccessful.v1",
-        "awards.SolicitationUnsuccessful.v1",
+        SolicitationPublished,
+        AddendumPublished,
+        QuestionAnswered,
+        SolicitationOpened,
+        SolicitationCancelled,
+        SolicitationAwarded,
+        solicitations_events.SolicitationUnsuccessful,
+        awards_events.SolicitationUnsuccessful,
     }
 )

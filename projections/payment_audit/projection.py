@@ -159,14 +159,18 @@ async def _link(conn: Any, event: Any) -> None:
                 event.vendor_id)
 
 
+#: the events whose time is when an invoice was received
+_RECEIVED = sorted(types_of(InvoiceSubmitted, InvoiceResubmitted))
+
+
 async def _timeliness(conn: Any, event: Any, link: Any) -> None:
     """Rows of the prompt-payment report: when the invoice came in, was due and was paid."""
     match event:
         case PaymentStarted():
             received_at = await conn.fetchval(
                 "SELECT occurred_at FROM payment_audit_entries WHERE invoice_id = $1 AND"
-                " event_type IN ('invoices.InvoiceSubmitted.v1', 'invoices.InvoiceResubmitted.v1')"
-                " ORDER BY seq DESC LIMIT 1", event.invoice_id)
+                " event_type = ANY($2::text[]) ORDER BY seq DESC LIMIT 1",
+                event.invoice_id, _RECEIVED)
             await conn.execute(
                 "INSERT INTO payment_audit_timeliness (payment_id, agency_id, invoice_id,"
                 " received_at, due_date, currency) VALUES ($1, $2, $3, $4, $5, $6)"

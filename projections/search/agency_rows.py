@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from events.agencies import AgencyRegistered
+from events.base import Event
 from infra.eventstore import RecordedEvent
 from projections.statements import Statement, fields
 
@@ -19,6 +21,6 @@ def registered(r: RecordedEvent) -> list[Statement]:
     return [(_AGENCY, (fields(r).agency_id, *r.position, fields(r).name))]
 
 
-HANDLERS: dict[str, Callable[[RecordedEvent], list[Statement]]] = {
-    "agencies.AgencyRegistered.v1": registered,
+HANDLERS: dict[type[Event], Callable[[RecordedEvent], list[Statement]]] = {
+    AgencyRegistered: registered,
 }

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from infra.eventstore import RecordedEvent
+from projections.base import types_of
 from projections.search import agency_rows, solicitation_rows, vendor_rows
 from projections.statements import Statement, execute_in_order
 
@@ -20,7 +21,7 @@ _STATEMENTS = {**agency_rows.HANDLERS, **vendor_rows.HANDLERS}
 class SearchProjection:
     name = "search"
     tables: Sequence[str] = ("search_agencies", "search_solicitations", "search_vendors", "search_vendor_certifications")
-    types: frozenset[str] | None = frozenset({*_STATEMENTS, *solicitation_rows.EVOLVE})
+    types: frozenset[str] | None = types_of(*_STATEMENTS, *solicitation_rows.EVOLVE)
 
     async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
         # Solicitation rows never depend on vendor or agency rows (and the reverse), so the
@@ -32,7 +33,7 @@ class SearchProjection:
 def statements_for(events: Sequence[RecordedEvent]) -> list[Statement]:
     found: list[Statement] = []
     for recorded in events:
-        handler = _STATEMENTS.get(recorded.type)
+        handler = _STATEMENTS.get(type(recorded.event))
         if handler is not None:
             found.extend(handler(recorded))
     return found

@@ -16,6 +16,19 @@ from typing import Any
 
 import asyncpg
 
+from events.base import Event
+from events.solicitations import (
+    AddendumPublished,
+    SolicitationAwarded,
+    SolicitationCancelled,
+    SolicitationClosed,
+    SolicitationCreated,
+    SolicitationOpened,
+    SolicitationPublished,
+    SolicitationUnderEvaluation,
+    SolicitationUnsuccessful,
+    SolicitationUpdated,
+)
 from infra.eventstore import Position, RecordedEvent
 from projections.search.commodities import commodity_text, prefixes
 from projections.statements import fields
@@ -81,17 +94,17 @@ def _stage(name: str) -> Callable[[SolicitationRow | None, Any, Position], Solic
     return evolve
 
 
-EVOLVE: dict[str, Callable[[SolicitationRow | None, Any, Position], SolicitationRow | None]] = {
-    "solicitations.SolicitationCreated.v1": _created,
-    "solicitations.SolicitationUpdated.v1": _updated,
-    "solicitations.SolicitationPublished.v1": _published,
-    "solicitations.AddendumPublished.v1": _addendum,
-    "solicitations.SolicitationClosed.v1": _stage("closed"),
-    "solicitations.SolicitationOpened.v1": _stage("closed"),
-    "solicitations.SolicitationUnderEvaluation.v1": _stage("evaluation"),
-    "solicitations.SolicitationAwarded.v1": _stage("awarded"),
-    "solicitations.SolicitationUnsuccessful.v1": _stage("unsuccessful"),
-    "solicitations.SolicitationCancelled.v1": _stage("cancelled"),
+EVOLVE: dict[type[Event], Callable[[SolicitationRow | None, Any, Position], SolicitationRow | None]] = {
+    SolicitationCreated: _created,
+    SolicitationUpdated: _updated,
+    SolicitationPublished: _published,
+    AddendumPublished: _addendum,
+    SolicitationClosed: _stage("closed"),
+    SolicitationOpened: _stage("closed"),
+    SolicitationUnderEvaluation: _stage("evaluation"),
+    SolicitationAwarded: _stage("awarded"),
+    SolicitationUnsuccessful: _stage("unsuccessful"),
+    SolicitationCancelled: _stage("cancelled"),
 }
 
 _COLUMNS = ("solicitation_id, agency_id, kind, title, description, commodity_codes, commodity_prefixes,"
@@ -137,7 +150,7 @@ def _from_record(r: asyncpg.Record) -> SolicitationRow:
 
 async def apply(conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
     """Fold the solicitation events of a batch onto their rows and write each row once."""
-    mine = [r for r in events if r.type in EVOLVE]
+    mine = [r for r in events if type(r.event) in EVOLVE]
     if not mine:
         return
     ids = sorted({fields(r).solicitation_id for r in mine})
@@ -149,7 +162,7 @@ async def apply(conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> No
         row = rows[sid]
         if row is not None and recorded.position <= row.position:
             continue  # already folded in: a replay
-        new = EVOLVE[recorded.type](row, recorded.event, recorded.position)
+        new = EVOLVE[type(recorded.event)](row, recorded.event, recorded.position)
         if new is not row:
             rows[sid] = new
             changed.add(sid)

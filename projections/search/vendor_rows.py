@@ -10,6 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from events.base import Event
+from events.vendors import (
+    CertificationAdded,
+    CertificationExpired,
+    CertificationRejected,
+    CertificationVerified,
+    VendorApproved,
+    VendorFlaggedExcluded,
+    VendorProfileUpdated,
+    VendorRegistered,
+    VendorRegistrationExpired,
+    VendorRejected,
+    VendorRenewed,
+    VendorSubmitted,
+)
 from infra.eventstore import RecordedEvent
 from projections.search.commodities import prefixes
 from projections.statements import Statement
@@ -117,17 +132,17 @@ def cert_expired(r: RecordedEvent) -> list[Statement]:
     return [(_CERT_CHANGE, (e.vendor_id, *r.position, e.cert_id, None, r.metadata.occurred_at.date(), False))]
 
 
-HANDLERS: dict[str, Callable[[RecordedEvent], list[Statement]]] = {
-    "vendors.VendorRegistered.v1": registered,
-    "vendors.VendorProfileUpdated.v1": profile_updated,
-    "vendors.VendorSubmitted.v1": status("submitted"),
-    "vendors.VendorApproved.v1": status("approved"),
-    "vendors.VendorRenewed.v1": status("approved"),
-    "vendors.VendorRejected.v1": status("rejected"),
-    "vendors.VendorRegistrationExpired.v1": status("expired"),
-    "vendors.VendorFlaggedExcluded.v1": excluded,
-    "vendors.CertificationAdded.v1": cert_added,
-    "vendors.CertificationVerified.v1": cert_verified,
-    "vendors.CertificationRejected.v1": cert_rejected,
-    "vendors.CertificationExpired.v1": cert_expired,
+HANDLERS: dict[type[Event], Callable[[RecordedEvent], list[Statement]]] = {
+    VendorRegistered: registered,
+    VendorProfileUpdated: profile_updated,
+    VendorSubmitted: status("submitted"),
+    VendorApproved: status("approved"),
+    VendorRenewed: status("approved"),
+    VendorRejected: status("rejected"),
+    VendorRegistrationExpired: status("expired"),
+    VendorFlaggedExcluded: excluded,
+    CertificationAdded: cert_added,
+    CertificationVerified: cert_verified,
+    CertificationRejected: cert_rejected,
+    CertificationExpired: cert_expired,
 }

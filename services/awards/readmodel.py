@@ -15,7 +15,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from events.base import Money
+from events.awards import AwardRecommended, ProtestFiled
+from events.base import Money, tag_of
 from events.bids import BidUnsealed
 from events.solicitations import (
     SolicitationCancelled,
@@ -155,7 +156,7 @@ async def solicitation_of_award(conn: Any, award_id: str) -> str:
     """Awards are found in the store itself (indexed in 0300_awards_evaluation_inputs.sql)."""
     found = await conn.fetchval(
         "SELECT data->>'solicitation_id' FROM events"
-        " WHERE type = 'awards.AwardRecommended.v1' AND data->>'award_id' = $1 LIMIT 1", award_id)
+        f" WHERE type = '{tag_of(AwardRecommended)}' AND data->>'award_id' = $1 LIMIT 1", award_id)
     if found is None:
         raise NotFound(f"award {award_id} not found")
     return found
@@ -164,7 +165,7 @@ async def solicitation_of_award(conn: Any, award_id: str) -> str:
 async def solicitation_of_protest(conn: Any, protest_id: str) -> str:
     found = await conn.fetchval(
         "SELECT data->>'solicitation_id' FROM events"
-        " WHERE type = 'awards.ProtestFiled.v1' AND data->>'protest_id' = $1 LIMIT 1", protest_id)
+        f" WHERE type = '{tag_of(ProtestFiled)}' AND data->>'protest_id' = $1 LIMIT 1", protest_id)
     if found is None:
         raise NotFound(f"protest {protest_id} not found")
     return found

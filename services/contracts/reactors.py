@@ -1,4 +1,4 @@
-"""Opens the contract of a final award: a reactor on ``awards.AwardFinalized.v1``.
+"""Opens the contract of a final award: a reactor on ``AwardFinalized``.
 
 The command id derives from the award event's id and the contract id from the award, so
 a redelivered event opens nothing more.

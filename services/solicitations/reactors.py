@@ -1,7 +1,7 @@
 """The solicitations service's reactors.
 
-- Its status follows the award decision (events of the awards context, matched by tag so
-  this service does not depend on the awards package).
+- Its status follows the award decision (events of the awards context, matched by class
+  from ``events.awards``, so this service does not depend on the awards package).
 - Delivering notices. The notice list is the projection's; sending is I/O, so a reactor
   does it once the projection has recorded the publication's notices. The transport is an
   interface: the log sender writes one line per notice (an email sender plugs in here).
@@ -12,36 +12,36 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from events.awards import AwardFinalized, EvaluationStarted, SolicitationUnsuccessful
 from events.base import tag_of
 from events.solicitations import AddendumPublished, SolicitationCancelled, SolicitationPublished
 from infra.eventstore import Position, RecordedEvent
 from kernel.context import SYSTEM_ACTOR
+from projections.base import types_of
 from services.solicitations.commands import RecordAward, RecordUnsuccessful, StartEvaluation
 from services.solicitations.deciders.solicitation import SOLICITATION
 from services.solicitations.readmodel.notices import NOTICES_PROJECTION
 
-EVALUATION_STARTED = "awards.EvaluationStarted.v1"
-AWARD_FINALIZED = "awards.AwardFinalized.v1"
-UNSUCCESSFUL = "awards.SolicitationUnsuccessful.v1"
-
 
 class FollowAwards:
     name = "solicitations.follow_awards"
-    types: frozenset[str] | None = frozenset({EVALUATION_STARTED, AWARD_FINALIZED, UNSUCCESSFUL})
+    types: frozenset[str] | None = types_of(EvaluationStarted, AwardFinalized, SolicitationUnsuccessful)
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic
 
     async def react(self, recorded: RecordedEvent) -> None:
-        event: Any = recorded.event
-        command: Any
-        if recorded.type == EVALUATION_STARTED:
-            command = StartEvaluation()
-        elif recorded.type == AWARD_FINALIZED:
-            value = getattr(event, "value", None)
-            command = RecordAward(award_id=event.award_id, vendor_id=getattr(event, "vendor_id", ""), value=value)
-        else:
-            command = RecordUnsuccessful(reason=getattr(event, "reason", ""))
+        event = recorded.event
+        command: StartEvaluation | RecordAward | RecordUnsuccessful
+        match event:
+            case EvaluationStarted():
+                command = StartEvaluation()
+            case AwardFinalized():
+                command = RecordAward(award_id=event.award_id, vendor_id=event.vendor_id, value=event.value)
+            case SolicitationUnsuccessful():
+                command = RecordUnsuccessful(reason=event.reason)
+            case _:
+                return
         await self.civic.executor.execute(SOLICITATION, event.solicitation_id, command, SYSTEM_ACTOR,
                                           command_id=f"{self.name}:{recorded.event_id}",
                                           causation_id=recorded.event_id)

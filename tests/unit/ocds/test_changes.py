@@ -8,7 +8,7 @@ import msgspec
 
 from events import contracts, solicitations
 from events.base import Money
-from projections.ocds.contracting import contract_change
+from projections.ocds.contracting import CONTRACT_EVENTS, contract_change
 from projections.ocds.process import Process
 from projections.ocds.releases import build_release
 from projections.ocds.tender import category_of, main_category, scheme_of, tender_change
@@ -22,11 +22,10 @@ def refs(org_id: str) -> dict:
 
 
 def change(event, process):
-    tag = event.__struct_config__.tag
     data = msgspec.to_builtins(event)
-    if tag.startswith("contracts."):
-        return contract_change(tag, data, process, WHEN, refs)
-    return tender_change(tag, data, process, WHEN, refs)
+    if type(event) in CONTRACT_EVENTS:
+        return contract_change(event, data, process, WHEN, refs)
+    return tender_change(event, data, process, WHEN, refs)
 
 
 def created(**overrides):

@@ -15,7 +15,7 @@ AT = datetime(2026, 1, 5, tzinfo=UTC)
 def _facts(*events):
     facts = None
     for event in events:
-        facts = evolve(event.__struct_config__.tag, msgspec.to_builtins(event), facts)
+        facts = evolve(event, msgspec.to_builtins(event), facts)
     return facts
 
 

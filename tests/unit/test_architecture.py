@@ -1,0 +1,64 @@
+"""Rules of the layout that hold for every context, checked over the source tree."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+#: product code outside the event contracts (tests may pin stored tags)
+PRODUCT = ("services", "projections", "infra", "kernel")
+TAG = re.compile(r"\b[a-z_]+\.[A-Z][A-Za-z0-9]*\.v\d+\b")
+IO_LIBRARIES = ("litestar", "asyncpg", "nats", "stripe", "httpx")
+
+
+def _sources(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (ROOT / package).rglob("*.py"))
+
+
+def _strings(tree: ast.AST) -> list[ast.Constant]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_no_event_tag_literal_outside_events():
+    """Subscriptions and dispatch name event classes: a renamed or removed event is a
+    failing import, never a string that silently matches nothing."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {TAG.search(node.value)[0]}"
+        for path in _sources(*PRODUCT)
+        for node in _strings(ast.parse(path.read_text(), str(path)))
+        if TAG.search(node.value)
+    ]
+    assert not found, "event tags written as strings:\n" + "\n".join(found)
+
+
+def _deciders() -> list[str]:
+    paths = [*(ROOT / "services").glob("*/decider.py"), *(ROOT / "services").glob("*/deciders/*.py")]
+    return sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        for p in paths
+        if p.name != "__init__.py"
+    )
+
+
+def test_importing_a_decider_loads_no_io_library():
+    """A decider is pure: importing it in a fresh interpreter loads none of the I/O
+    libraries (nor, through package ``__init__`` files, any wiring)."""
+    deciders = _deciders()
+    assert deciders, "no decider found"
+    script = (
+        "import importlib, sys\n"
+        "importlib.import_module(sys.argv[1])\n"
+        f"print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & {set(IO_LIBRARIES)!r})))\n"
+    )
+    offending = {}
+    for decider in deciders:  # one interpreter each: an earlier import must not hide a later one
+        loaded = subprocess.run(
+            [sys.executable, "-c", script, decider], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+        if loaded:
+            offending[decider] = loaded
+    assert not offending, f"deciders that load I/O libraries: {offending}"
