@@ -13,9 +13,9 @@ import asyncpg
 from infra import bus, db
 from infra.clock import Clock, DevClock
 from infra.components import Component, discover
-from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.migrate import migrate
+from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
 from infra.runner import Runner
 from infra.scheduler import Scheduler
@@ -32,7 +32,7 @@ class Civic:
         self,
         settings: Settings,
         pool: asyncpg.Pool,
-        store: EventStore,
+        store: PostgresEventStore,
         clock: Clock,
         executor: Executor,
         components: Sequence[Component],
@@ -112,7 +112,7 @@ async def open_civic(settings: Settings, *, with_nats: bool = True, run_migratio
             await migrate(conn)
     clock: Clock = DevClock(pool) if settings.dev_clock else Clock()
     await clock.refresh()
-    store = EventStore(pool)
+    store = PostgresEventStore(pool)
     civic = Civic(
         settings=settings,
         pool=pool,

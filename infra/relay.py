@@ -37,7 +37,8 @@ from infra.bus import (
     envelope_of,
     subject_for,
 )
-from infra.eventstore import START, EventStore, Position, RawEvent
+from infra.eventstore import START, Position, RawEvent
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 
 log = logging.getLogger("civic.relay")
@@ -54,7 +55,7 @@ class Relay:
     def __init__(
         self,
         settings: Settings,
-        store: EventStore,
+        store: PostgresEventStore,
         nc: NATS,
         *,
         batch_size: int = 2000,

@@ -28,7 +28,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.db import UNAVAILABLE
-from infra.eventstore import START, EventStore, Position, RawEvent, RecordedEvent
+from infra.eventstore import START, Position, RawEvent, RecordedEvent
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from kernel.errors import DomainError
 from projections.base import Projection, Reactor
@@ -60,7 +61,7 @@ class Runner:
     def __init__(
         self,
         handler: Projection | Reactor,
-        store: EventStore,
+        store: PostgresEventStore,
         settings: Settings,
         *,
         batch_size: int = 500,

@@ -15,8 +15,8 @@ from infra.bench.figures import rate
 from infra.bench.scratch import scratch
 from infra.bench.workload import agency_event, in_parallel, metadata
 from infra.clock import Clock
-from infra.eventstore import EventStore
 from infra.executor import Executor
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from kernel.context import Actor
 from services.agencies.commands import RegisterAgency
@@ -31,11 +31,11 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
         pool = await db.create_pool(own.database_url, min_size=writers, max_size=writers)
         try:
             result["insert_ceiling_per_s"] = await _plain_inserts(pool, count, writers)
-            result["append_per_s"] = await _single_appends(EventStore(pool), count, writers)
-            result["command_path_per_s"] = await _commands(EventStore(pool), count, writers)
+            result["append_per_s"] = await _single_appends(PostgresEventStore(pool), count, writers)
+            result["command_path_per_s"] = await _commands(PostgresEventStore(pool), count, writers)
             batched = count * 5
             result["batched_events"] = batched
-            result["batched_append_per_s"] = await _batched_appends(EventStore(pool), batched, writers)
+            result["batched_append_per_s"] = await _batched_appends(PostgresEventStore(pool), batched, writers)
         finally:
             await pool.close()
         result["eventsourcing_per_s"] = await _eventsourcing(own.database_url, count, writers)
@@ -62,7 +62,7 @@ def _payload() -> str:
     return msgspec.json.encode(agency_event(0)).decode()
 
 
-async def _single_appends(store: EventStore, count: int, writers: int) -> float:
+async def _single_appends(store: PostgresEventStore, count: int, writers: int) -> float:
     meta = metadata()
     run_id = uuid.uuid4().hex[:6]
 
@@ -72,7 +72,7 @@ async def _single_appends(store: EventStore, count: int, writers: int) -> float:
     return await rate(count, lambda: in_parallel(writers, count, append))
 
 
-async def _commands(store: EventStore, count: int, writers: int) -> float:
+async def _commands(store: PostgresEventStore, count: int, writers: int) -> float:
     """The whole write path of a command: idempotency check, load, decide, append."""
     executor = Executor(store, Clock())
     admin = Actor(sub="bench", role="admin")
@@ -87,7 +87,7 @@ async def _commands(store: EventStore, count: int, writers: int) -> float:
     return await rate(count, lambda: in_parallel(writers, count, command))
 
 
-async def _batched_appends(store: EventStore, count: int, writers: int) -> float:
+async def _batched_appends(store: PostgresEventStore, count: int, writers: int) -> float:
     meta = metadata()
     run_id = uuid.uuid4().hex[:6]
 

@@ -9,7 +9,7 @@ from infra import db
 from infra.bench.figures import rate
 from infra.bench.scratch import scratch
 from infra.bench.workload import all_visible, fill
-from infra.eventstore import EventStore
+from infra.postgres_store import PostgresEventStore
 from infra.runner import Runner
 from infra.settings import Settings
 from projections.activity.projection import ActivityProjection
@@ -20,7 +20,7 @@ async def run(settings: Settings, *, count: int) -> dict[str, Any]:
     async with scratch(settings, "rebuild") as own:
         pool = await db.create_pool(own.database_url)
         try:
-            store = EventStore(pool)
+            store = PostgresEventStore(pool)
             await fill(store, count)
             await all_visible(store, count)
             await pool.execute("VACUUM ANALYZE events")

@@ -10,7 +10,8 @@ from infra import bus, db
 from infra.bench.figures import rate
 from infra.bench.scratch import scratch
 from infra.bench.workload import fill
-from infra.eventstore import START, EventStore, RawEvent
+from infra.eventstore import START, RawEvent
+from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
 from infra.settings import Settings
 
@@ -21,7 +22,7 @@ async def run(settings: Settings, *, count: int) -> dict[str, Any]:
         pool = await db.create_pool(own.database_url)
         nc = await bus.connect(own.nats_url)
         try:
-            store = EventStore(pool)
+            store = PostgresEventStore(pool)
             await fill(store, count)
             raws = await _all(store, count)
             js = nc.jetstream()
@@ -40,7 +41,7 @@ async def run(settings: Settings, *, count: int) -> dict[str, Any]:
     return result
 
 
-async def _all(store: EventStore, count: int) -> list[RawEvent]:
+async def _all(store: PostgresEventStore, count: int) -> list[RawEvent]:
     raws: list[RawEvent] = []
     while len(raws) < count:
         batch = await store.read_all_raw(raws[-1].position if raws else START, 10000)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from events.agencies import AgencyRegistered
 from events.base import Metadata
-from infra.eventstore import EventStore
+from infra.postgres_store import PostgresEventStore
 
 
 def agency_event(i: int) -> AgencyRegistered:
@@ -31,7 +31,7 @@ async def in_parallel(workers: int, total: int, work: Callable[[int], Awaitable[
     await asyncio.gather(*(worker() for _ in range(workers)))
 
 
-async def fill(store: EventStore, count: int, *, per_append: int = 1000, workers: int = 4) -> None:
+async def fill(store: PostgresEventStore, count: int, *, per_append: int = 1000, workers: int = 4) -> None:
     """Store ``count`` events quickly (batched appends on new streams)."""
     meta = metadata()
 
@@ -43,7 +43,7 @@ async def fill(store: EventStore, count: int, *, per_append: int = 1000, workers
     await in_parallel(workers, -(-count // per_append), append)
 
 
-async def all_visible(store: EventStore, count: int, *, timeout_s: float = 120) -> None:
+async def all_visible(store: PostgresEventStore, count: int, *, timeout_s: float = 120) -> None:
     """Wait until readers of the global order see ``count`` events: they stop below the
     oldest transaction running anywhere on the server."""
     query = "SELECT count(*) FROM events WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from infra import db
-from infra.eventstore import EventStore
 from infra.http.auth import mint_token
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from tests.reliability.processes import CivicProcess, own_api
 from tests.support import unique
@@ -31,10 +31,10 @@ async def http(api_server: CivicProcess) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="module")
-async def api_store(api_server: CivicProcess) -> AsyncIterator[EventStore]:
+async def api_store(api_server: CivicProcess) -> AsyncIterator[PostgresEventStore]:
     """The event store the API process writes to."""
     pool = await db.create_pool(api_server.settings.database_url, min_size=1, max_size=4)
-    yield EventStore(pool)
+    yield PostgresEventStore(pool)
     await pool.close()
 
 

@@ -14,8 +14,8 @@ import stripe
 from events.base import Metadata, Money
 from events.contracts import ContractActivated, ContractOpened
 from infra import db
-from infra.eventstore import EventStore
 from infra.http.auth import mint_token
+from infra.postgres_store import PostgresEventStore
 from tests.reliability.servers import OwnNats
 from tests.reliability.stack import own_stack
 from tests.support import eventually, unique
@@ -28,7 +28,7 @@ def _headers(settings, role: str, **claims) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(settings, role=role, sub=unique(role), **claims)}"}
 
 
-async def _active_contract(store: EventStore, agency: str, vendor: str, value: int) -> str:
+async def _active_contract(store: PostgresEventStore, agency: str, vendor: str, value: int) -> str:
     contract_id = unique("ct")
     now = datetime.now(UTC)
     await store.append(f"contract-{contract_id}", 0, [
@@ -64,7 +64,7 @@ async def test_racing_approvals_start_exactly_one_payment(server_settings, tmp_p
                     registered = await http.post(f"{API}/agencies", headers=_headers(settings, "admin"), json={
                         "agency_id": agency, "name": "City Works", "jurisdiction": "US-OR-Portland"})
                     assert registered.status_code == 201, registered.text
-                    contract_id = await _active_contract(EventStore(pool), agency, vendor, 10_000_000)
+                    contract_id = await _active_contract(PostgresEventStore(pool), agency, vendor, 10_000_000)
                     finance = _headers(settings, "finance", agency=agency)
                     outcomes = {}
                     for shared_key in (False, True):

@@ -1,5 +1,7 @@
-"""The event store on a real PostgreSQL: atomic appends, optimistic concurrency,
-idempotency, reading in batches, gap-free tailing, migrations and immutability."""
+"""The event store's contract, run over every implementation (PostgreSQL and in memory),
+as pyeventsourcing runs one persistence suite over every store: atomic appends,
+optimistic concurrency, idempotency, transactions, reading in batches and gap-free
+tailing. Then what only PostgreSQL has: migrations and immutability."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import pytest
 
 from infra import db
 from infra.eventstore import START, EventStore, event_ids_for
+from infra.memory_store import InMemoryEventStore
+from infra.postgres_store import PostgresEventStore
 from infra.migrate import migrate, migration_files
 from kernel.context import Actor
 from kernel.errors import Conflict
@@ -21,15 +25,23 @@ from tests.support import create_database, drop_database, unique
 
 
 @pytest.fixture
-async def store(isolated):
+async def pg_store(isolated):
     settings = await isolated()
     pool = await db.create_pool(settings.database_url, min_size=2, max_size=40)
-    yield EventStore(pool)
+    yield PostgresEventStore(pool)
     await pool.close()
 
 
+@pytest.fixture(params=["postgres", "memory"])
+def store(request):
+    """Each implementation of the contract in turn."""
+    if request.param == "memory":
+        return InMemoryEventStore()
+    return request.getfixturevalue("pg_store")
+
+
 async def _count(store: EventStore) -> int:
-    return await store.pool.fetchval("SELECT count(*) FROM events")
+    return await store.count_after(START)
 
 
 async def test_wrong_expected_version_is_a_conflict_and_writes_nothing(store):
@@ -104,6 +116,40 @@ async def test_a_repeated_command_id_executes_once(isolated):
         await civic.close()
 
 
+async def test_appends_in_a_transaction_commit_together_or_not_at_all(store):
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await store.append("t-a", 0, [Noted(n=1)], meta(), conn=tx)
+            await store.append("t-b", 0, [Noted(n=2)], meta(), conn=tx)
+            assert [e.event.n for e in await store.read_stream("t-a", conn=tx)] == [1]
+            raise RuntimeError("the request failed after both appends")
+    assert await store.read_stream("t-a") == [] and await store.read_stream("t-b") == []
+    assert await _count(store) == 0
+
+    async with store.transaction() as tx:
+        await store.append("t-a", 0, [Noted(n=1)], meta(), conn=tx)
+        assert await store.stream_version("t-a", conn=tx) == 1
+        assert await store.stream_version("t-a") == 0, "an open transaction's append is not seen"
+        assert await store.read_all() == []
+        await store.append("t-b", 0, [Noted(n=2)], meta(), conn=tx)
+    await all_visible(store, 2)
+    assert [e.stream_id for e in await store.read_all()] == ["t-a", "t-b"]
+
+
+async def test_a_transaction_fails_whole_when_another_writer_moved_its_stream(store):
+    await store.append("t-c", 0, [Noted(n=1)], meta())
+    with pytest.raises(Conflict):
+        async with store.transaction() as tx:
+            await store.append("t-d", 0, [Noted(n=2)], meta(), conn=tx)
+            # Another writer (another request) appends at the same version meanwhile.
+            other = asyncio.create_task(store.append("t-c", 1, [Noted(n=3)], meta()))
+            await asyncio.sleep(0.05)
+            await store.append("t-c", 1, [Noted(n=4)], meta(), conn=tx)
+    await other
+    assert [e.event.n for e in await store.read_stream("t-c")] == [1, 3]
+    assert await store.read_stream("t-d") == []
+
+
 async def test_reading_a_stream_and_the_global_order_in_batches(store):
     await append_notes(store, 250, streams=7, per_append=3)
     await all_visible(store, 250)
@@ -134,7 +180,7 @@ async def test_a_tailing_reader_sees_every_event_exactly_once_under_concurrent_w
 
     async def writer(w: int) -> None:
         for r in range(rounds):
-            async with store.pool.acquire() as conn, conn.transaction():
+            async with store.transaction() as conn:
                 first = await store.append(f"w{w}", None, [Noted(n=r)], meta(), conn=conn)
                 if w % 3 == 0:
                     # Held open: others take later positions and commit meanwhile; this
@@ -177,7 +223,8 @@ async def test_a_tailing_reader_sees_every_event_exactly_once_under_concurrent_w
     )
 
 
-async def test_events_refuse_update_delete_and_truncate(store):
+async def test_events_refuse_update_delete_and_truncate(pg_store):
+    store = pg_store
     await store.append("fixed", 0, [Noted(n=1)], meta())
     for statement in ("UPDATE events SET type = 'x'", "DELETE FROM events", "TRUNCATE events"):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):

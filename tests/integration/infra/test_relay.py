@@ -15,7 +15,8 @@ from nats.js.errors import APIError
 
 from infra import bus, db
 from infra.bus import Publisher
-from infra.eventstore import START, EventStore
+from infra.eventstore import START
+from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
 from tests.integration.infra.support import (
     all_visible,
@@ -35,12 +36,12 @@ async def wired(isolated):
     pool = await db.create_pool(settings.database_url)
     nc = await bus.connect(settings.nats_url)
     await bus.ensure_stream(nc.jetstream(), settings.stream_name, settings.subject_prefix)
-    yield settings, EventStore(pool), nc
+    yield settings, PostgresEventStore(pool), nc
     await nc.close()
     await pool.close()
 
 
-async def _all_visible(store: EventStore, count: int) -> list | None:
+async def _all_visible(store: PostgresEventStore, count: int) -> list | None:
     raws = await store.read_all_raw(START, count + 1)
     return raws if len(raws) == count else None
 
@@ -63,7 +64,7 @@ async def _has(js, stream: str, total: int) -> bool:
     return await _stream_count(js, stream) >= total
 
 
-async def _assert_stream_is_the_store(js, settings, store: EventStore) -> None:
+async def _assert_stream_is_the_store(js, settings, store: PostgresEventStore) -> None:
     msgs = await stream_messages(js, settings.stream_name)
     assert msg_ids(msgs) == await store_order(store), "stream differs from the store's order"
     found = positions(msgs)
@@ -150,7 +151,7 @@ async def test_killed_relay_process_is_resumed_without_loss_or_duplicate(wired):
 async def test_relay_survives_a_nats_restart(isolated, own_nats):
     settings = (await isolated()).with_(nats_url=own_nats.url)
     pool = await db.create_pool(settings.database_url)
-    store = EventStore(pool)
+    store = PostgresEventStore(pool)
     nc = await bus.connect(own_nats.url)
     stop = asyncio.Event()
     relay = Relay(settings, store, nc, batch_size=100, publish_timeout_s=1.0)

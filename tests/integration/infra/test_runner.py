@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 
 from infra import bus, db
-from infra.eventstore import START, EventStore, Position
+from infra.eventstore import START, Position
+from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
 from infra.runner import Runner
 from tests.integration.infra.support import NotesProjection, all_visible, append_notes, store_order
@@ -23,7 +24,7 @@ async def wired(isolated):
     pool = await db.create_pool(settings.database_url)
     nc = await bus.connect(settings.nats_url)
     await bus.ensure_stream(nc.jetstream(), settings.stream_name, settings.subject_prefix)
-    yield settings, EventStore(pool), nc
+    yield settings, PostgresEventStore(pool), nc
     await nc.close()
     await pool.close()
 
@@ -54,12 +55,12 @@ async def _consumer_exists(js, stream: str, durable: str) -> bool:
     return True
 
 
-async def _visible(store: EventStore, count: int):
+async def _visible(store: PostgresEventStore, count: int):
     raws = await store.read_all_raw(START, count + 1)
     return raws if len(raws) == count else None
 
 
-async def _last_stored(store: EventStore) -> Position:
+async def _last_stored(store: PostgresEventStore) -> Position:
     """The last event stored, whether or not readers may see it yet (``head`` stops
     below transactions still running anywhere on the server)."""
     row = await store.pool.fetchrow(
@@ -68,7 +69,7 @@ async def _last_stored(store: EventStore) -> Position:
     return Position(row["tx"], row["position"]) if row else START
 
 
-async def _caught_up(runner: Runner, store: EventStore) -> bool:
+async def _caught_up(runner: Runner, store: PostgresEventStore) -> bool:
     last = await _last_stored(store)
     return last != START and await runner.checkpoint() == last
 
