@@ -259,7 +259,7 @@ class InvoiceController(Controller):
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
             acting_for=acting_for)
-        outcome = await submission.submit(civic, actor, command, command_id)
+        outcome = await submission.submit(civic.executor, actor, command, command_id)
         return _invoice_out(outcome.state, outcome.version)
 
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
@@ -317,7 +317,7 @@ class InvoiceController(Controller):
                                   service_period=_period(data.service_period),
                                   acting_for=await vendors_of(civic, actor))
         outcome = await submission.resubmit(
-            civic, actor, invoice_id, command,
+            civic.executor, actor, invoice_id, command,
             scoped_command_id(idempotency_key, actor.sub, f"invoices.resubmit:{invoice_id}"))
         return _invoice_out(outcome.state, outcome.version)
 

@@ -18,6 +18,7 @@ from kernel.context import Actor
 from kernel.errors import Conflict, NotFound
 from services.payments.commands import (
     ClaimInvoiceNumber,
+    ContractTerms,
     InvoiceAgainstContract,
     ResubmitInvoice,
     SubmitInvoice,
@@ -27,10 +28,10 @@ from services.payments.deciders.ledger import LEDGER, NUMBERS, number_key
 from services.payments.readmodel.terms import contract_terms
 
 if TYPE_CHECKING:
-    from infra.container import Civic
-    from infra.executor import Outcome
+    from infra.executor import Executor, Outcome
 
 T = TypeVar("T")
+TermsLookup = Callable[[Any, str], Awaitable[ContractTerms | None]]
 ATTEMPTS = 8
 
 
@@ -38,10 +39,10 @@ def _sub_id(command_id: str | None, part: str) -> str | None:
     return f"{command_id}:{part}" if command_id else None
 
 
-async def _retrying(civic: Civic, work: Callable[[Any], Awaitable[T]]) -> T:
+async def _retrying(executor: Executor, work: Callable[[Any], Awaitable[T]]) -> T:
     for attempt in range(ATTEMPTS):
         try:
-            async with civic.pool.acquire() as conn, conn.transaction():
+            async with executor.store.transaction() as conn:
                 return await work(conn)
         except Conflict as exc:
             if exc.code != "version_conflict" or attempt == ATTEMPTS - 1:
@@ -49,44 +50,45 @@ async def _retrying(civic: Civic, work: Callable[[Any], Awaitable[T]]) -> T:
     raise AssertionError("unreachable")
 
 
-async def submit(civic: Civic, actor: Actor, command: SubmitInvoice,
+async def submit(executor: Executor, actor: Actor, command: SubmitInvoice,
                  command_id: str | None) -> Outcome[Invoice]:
     async def work(conn: Any) -> Outcome[Invoice]:
-        outcome = await civic.executor.execute(INVOICE, command.invoice_id, command, actor,
+        outcome = await executor.execute(INVOICE, command.invoice_id, command, actor,
                                                command_id=command_id, conn=conn)
         if outcome.events:
             contract = command.contract
-            await civic.executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
+            await executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
                 contract_id=contract.contract_id, invoice_id=command.invoice_id,
                 amount=Money(amount=command.total, currency=command.currency),
                 contract_value=contract.value), actor, command_id=_sub_id(command_id, "ledger"),
                 conn=conn)
-            await civic.executor.execute(NUMBERS, number_key(contract.vendor_id, command.number),
+            await executor.execute(NUMBERS, number_key(contract.vendor_id, command.number),
                                          ClaimInvoiceNumber(vendor_id=contract.vendor_id,
                                                             number=command.number,
                                                             invoice_id=command.invoice_id),
                                          actor, command_id=_sub_id(command_id, "number"), conn=conn)
         return outcome
 
-    return await _retrying(civic, work)
+    return await _retrying(executor, work)
 
 
-async def resubmit(civic: Civic, actor: Actor, invoice_id: str, command: ResubmitInvoice,
-                   command_id: str | None) -> Outcome[Invoice]:
+async def resubmit(executor: Executor, actor: Actor, invoice_id: str, command: ResubmitInvoice,
+                   command_id: str | None, terms: TermsLookup = contract_terms) -> Outcome[Invoice]:
+    """``terms``: the contract's terms as of now (the payments read model by default)."""
     async def work(conn: Any) -> Outcome[Invoice]:
-        invoice, _ = await civic.executor.load(INVOICE, invoice_id, conn=conn)
-        contract = await contract_terms(conn, invoice.contract_id)
+        invoice, _ = await executor.load(INVOICE, invoice_id, conn=conn)
+        contract = await terms(conn, invoice.contract_id)
         if contract is None:
             raise NotFound(f"contract {invoice.contract_id} not found")
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             INVOICE, invoice_id, msgspec.structs.replace(command, contract=contract), actor,
             command_id=command_id, conn=conn)
         if outcome.events:
-            await civic.executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
+            await executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(
                 contract_id=contract.contract_id, invoice_id=invoice_id,
                 amount=Money(amount=command.total, currency=contract.value.currency),
                 contract_value=contract.value), actor, command_id=_sub_id(command_id, "ledger"),
                 conn=conn)
         return outcome
 
-    return await _retrying(civic, work)
+    return await _retrying(executor, work)

@@ -52,7 +52,7 @@ async def test_concurrent_submissions_never_overdraw_and_the_read_model_rebuilds
                 service_period=ServicePeriod(start=date(2026, 1, 1), end=date(2026, 1, 31)),
                 acting_for=("v1",))
             try:
-                await submission.submit(civic, VENDOR, command, None)
+                await submission.submit(civic.executor, VENDOR, command, None)
                 return "ok"
             except Conflict as exc:
                 return exc.details["remaining"]["amount"]
