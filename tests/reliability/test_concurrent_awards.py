@@ -15,9 +15,9 @@ from tests.e2e.awards.test_award_flow_http import (
     _evaluation_ready,
     _recommend,
 )
-from tests.e2e.awards.upstream import opened_solicitation
 from tests.reliability import processes
 from tests.support import eventually
+from tests.upstream import opened_solicitation
 
 CONCURRENT = 100
 API = "/api/v1"

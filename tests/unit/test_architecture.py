@@ -62,3 +62,18 @@ def test_importing_a_decider_loads_no_io_library():
         if loaded:
             offending[decider] = loaded
     assert not offending, f"deciders that load I/O libraries: {offending}"
+
+
+def test_integration_tests_do_not_use_end_to_end_helpers():
+    """Each tier's helpers stay in it; what several tiers share lives in ``tests/`` itself."""
+    found = []
+    for path in _sources("tests/integration"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in names if n.startswith("tests.e2e")]
+    assert not found, "integration tests importing end-to-end helpers:\n" + "\n".join(found)

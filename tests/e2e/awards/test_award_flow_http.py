@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from tests.e2e.awards.upstream import approved_vendor, exclude, opened_solicitation
 from tests.support import eventually, unique
+from tests.upstream import approved_vendor, exclude, opened_solicitation
 
 API = "/api/v1"
 TEN_DAYS = 10 * 86400  # longer than five business days, whatever the weekday

@@ -16,8 +16,8 @@ from services.awards.commands import (
 from services.awards.decider import EVALUATION
 from services.awards.facts import evaluator_cleared
 from services.awards.inputs import BidFacts, Criterion, SolicitationFacts
-from tests.e2e.awards.upstream import usd
 from tests.support import unique
+from tests.upstream import usd
 
 
 async def test_concurrent_scores_are_all_recorded(civic):

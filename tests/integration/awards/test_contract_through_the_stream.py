@@ -25,8 +25,8 @@ from services.awards.readmodel import EvaluationInputsProjection, solicitation_f
 from services.contracts.decider import CONTRACT
 from services.contracts.ids import contract_id_for
 from services.contracts.reactors import ContractOpener
-from tests.e2e.awards.upstream import opened_solicitation, usd
 from tests.support import eventually, unique
+from tests.upstream import opened_solicitation, usd
 
 
 async def _final_award(civic, agency_id: str) -> AwardFinalized:

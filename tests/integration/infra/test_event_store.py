@@ -14,8 +14,8 @@ import pytest
 from infra import db
 from infra.eventstore import START, EventStore, event_ids_for
 from infra.memory_store import InMemoryEventStore
-from infra.postgres_store import PostgresEventStore
 from infra.migrate import migrate, migration_files
+from infra.postgres_store import PostgresEventStore
 from kernel.context import Actor
 from kernel.errors import Conflict
 from services.agencies.commands import RegisterAgency

@@ -1,5 +1,5 @@
-"""Upstream facts for award tests: an opened solicitation with unsealed bids, and vendors,
-appended as the solicitations and vendors contexts record them."""
+"""Upstream facts for award tests (integration and end-to-end): an opened solicitation with
+unsealed bids, and vendors, appended as the solicitations and vendors contexts record them."""
 
 from __future__ import annotations
 
