@@ -47,7 +47,6 @@ class Civic:
         self.relay: Relay | None = None
         self.runners: list[Runner] = []
         self.scheduler: Scheduler | None = None
-        self.extras: dict[str, Any] = {}
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[Any]] = []
 

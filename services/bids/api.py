@@ -103,12 +103,12 @@ def _out(bid: Bid, facts: SolicitationFacts, version: int, content: BidContent |
 
 
 def _owner_content(civic: Civic, bid: Bid) -> BidContent:
-    return vault_for(civic).unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
+    return vault_for(civic.settings).unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
                                    vendor_id=bid.vendor_id)
 
 
 def _seal(civic: Civic, content: BidContent, bid_id: str, solicitation_id: str, vendor_id: str) -> str:
-    return vault_for(civic).seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
+    return vault_for(civic.settings).seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
 
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)

@@ -28,7 +28,7 @@ class UnsealOnOpening:
         event = recorded.event
         assert isinstance(event, SolicitationOpened)
         civic = self.civic
-        vault = vault_for(civic)
+        vault = vault_for(civic.settings)
         facts = await load_facts(civic.store, event.solicitation_id)
         for entry in event.tabulation:
             bid, _ = await civic.executor.load(BID, entry.bid_id)

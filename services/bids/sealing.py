@@ -10,6 +10,7 @@ the service decrypts for the bidding vendor (its own bid) and at the opening.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -78,9 +79,11 @@ class BidVault:
         return _decode_content.decode(plain)
 
 
-def vault_for(civic: object) -> BidVault:
-    """The process's vault (one per container)."""
-    extras = civic.extras  # type: ignore[attr-defined]
-    if "bid_vault" not in extras:
-        extras["bid_vault"] = BidVault(master_key(civic.settings))  # type: ignore[attr-defined]
-    return extras["bid_vault"]
+def vault_for(settings: Settings) -> BidVault:
+    """The vault of the configured master key (one per key: it holds no other state)."""
+    return _vault(master_key(settings))
+
+
+@functools.cache
+def _vault(key: bytes) -> BidVault:
+    return BidVault(key)

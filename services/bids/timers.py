@@ -17,7 +17,7 @@ from services.solicitations.deciders.solicitation import SOLICITATION, is_due_fo
 
 async def tabulate(civic: Any, solicitation_id: str, latest_addendum: int) -> list[TabulationEntry]:
     """The active bids, unsealed, in the order they were received."""
-    vault = vault_for(civic)
+    vault = vault_for(civic.settings)
     now = civic.clock.now()
     entries = []
     for bid in await bids_of_solicitation(civic.store, solicitation_id):

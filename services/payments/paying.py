@@ -9,6 +9,7 @@ confirms the recorded intent again, which Stripe refuses to charge twice.
 from __future__ import annotations
 
 import uuid
+import weakref
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -26,16 +27,20 @@ from services.payments.prompt_payment import interest_owed
 if TYPE_CHECKING:
     from infra.container import Civic
 
-GATEWAY = "payments.gateway"
 NO_FUNDING = "the agency has no funding source configured; set one and retry"
 
 
+#: one gateway per container (it keeps Stripe's HTTP connections), made on first use
+_GATEWAYS: weakref.WeakKeyDictionary[Civic, PaymentGateway] = weakref.WeakKeyDictionary()
+
+
 def gateway_of(civic: Civic) -> PaymentGateway:
-    """The process's gateway, made from the settings on first use (tests may replace it)."""
-    if GATEWAY not in civic.extras:
-        civic.extras[GATEWAY] = gateway_for(civic.settings.stripe_api_key,
-                                            civic.settings.stripe_api_base)
-    return civic.extras[GATEWAY]
+    """The container's gateway, made from its settings on first use."""
+    gateway = _GATEWAYS.get(civic)
+    if gateway is None:
+        gateway = _GATEWAYS[civic] = gateway_for(civic.settings.stripe_api_key,
+                                                 civic.settings.stripe_api_base)
+    return gateway
 
 
 def _metadata(payment: Payment | InvoiceApproved, payment_id: str) -> dict[str, str]:

@@ -63,10 +63,6 @@ class LogSender:
                  notice["submission_deadline"].isoformat())
 
 
-def sender_for(civic: Any) -> NoticeSender:
-    return civic.extras.setdefault("notice_sender", LogSender())
-
-
 class NoticeNotReady(TimeoutError):
     """The notices projection has not reached this publication yet: retried later."""
 
@@ -76,8 +72,9 @@ class DeliverNotices:
     types: frozenset[str] | None = frozenset(
         {tag_of(SolicitationPublished), tag_of(AddendumPublished), tag_of(SolicitationCancelled)})
 
-    def __init__(self, civic: Any) -> None:
+    def __init__(self, civic: Any, sender: NoticeSender | None = None) -> None:
         self.civic = civic
+        self.sender = sender or LogSender()
 
     async def react(self, recorded: RecordedEvent) -> None:
         pool = self.civic.pool
@@ -88,10 +85,9 @@ class DeliverNotices:
             raise NoticeNotReady(f"notices of {recorded.event_id} not projected yet")
         event = recorded.event
         assert isinstance(event, SolicitationPublished | AddendumPublished | SolicitationCancelled)
-        sender = sender_for(self.civic)
         # Claim each notice before sending: a redelivery never sends it twice.
         claimed = await pool.fetch(
             "UPDATE solicitation_notices SET sent_at = $2 WHERE solicitation_id = $1 AND sent_at IS NULL"
             " RETURNING *", event.solicitation_id, self.civic.clock.now())
         for notice in claimed:
-            await sender.send(dict(notice))
+            await self.sender.send(dict(notice))
