@@ -40,6 +40,7 @@ migrate: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy events services projections
 
 clean:
 	rm -rf $(VENV) .civic

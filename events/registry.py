@@ -16,8 +16,8 @@ from events.upcasting import UPCASTERS, upcast
 _SKIP = {"base", "registry", "upcasting"}
 
 
-def _all_subclasses(cls: type) -> list[type]:
-    found = []
+def _all_subclasses(cls: type[Event]) -> list[type[Event]]:
+    found: list[type[Event]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_all_subclasses(sub))
@@ -32,7 +32,7 @@ def event_types() -> dict[str, type[Event]]:
             importlib.import_module(f"events.{info.name}")
     types: dict[str, type[Event]] = {}
     for cls in _all_subclasses(Event):
-        tag = cls.__struct_config__.tag
+        tag = cls.__struct_config__.tag  # None for a base without a tag
         if isinstance(tag, str) and "." in tag:  # contract tags are "<context>.<Name>.v<N>"
             if tag in types and types[tag] is not cls:
                 raise RuntimeError(f"event tag {tag} is defined twice")

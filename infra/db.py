@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 import asyncpg
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    #: a connection of its own or one lent by a pool: what every query function takes
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+else:
+    Connection = asyncpg.Connection
 
 # Errors of the database server or the connection to it, not of the statement: the
 # caller may retry later (HTTP answers 503, runners keep the event for the next round).
@@ -20,13 +30,13 @@ UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def _init_connection(conn: Connection) -> None:
     # JSON travels as text: msgspec encodes and decodes it far faster than asyncpg's json.
     for name in ("json", "jsonb"):
         await conn.set_type_codec(name, encoder=str, decoder=str, schema="pg_catalog", format="text")
 
 
-async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool[asyncpg.Record]:
     return await asyncpg.create_pool(
         dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
     )

@@ -21,6 +21,7 @@ import msgspec
 
 from events.base import Event, Metadata, schema_version_of, tag_of
 from events.registry import encode_event
+from infra.db import Connection
 from infra.eventstore import (
     START,
     AppendResult,
@@ -80,7 +81,7 @@ class PostgresEventStore:
         self.pool = pool
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A connection inside a transaction: pass it as ``conn=`` to join it."""
         async with self.pool.acquire() as conn, conn.transaction():
             yield conn
@@ -94,7 +95,7 @@ class PostgresEventStore:
         *,
         event_ids: Sequence[str] | None = None,
         timers: Sequence[Timer] = (),
-        conn: asyncpg.Connection | None = None,
+        conn: Connection | None = None,
     ) -> AppendResult:
         """Append atomically after ``expected_version`` (``None``: after whatever is there).
 
@@ -114,7 +115,7 @@ class PostgresEventStore:
 
     async def _append(
         self,
-        conn: asyncpg.Connection,
+        conn: Connection,
         stream_id: str,
         expected_version: int | None,
         events: Sequence[Event],
@@ -154,7 +155,7 @@ class PostgresEventStore:
 
     @staticmethod
     async def _insert(
-        conn: asyncpg.Connection,
+        conn: Connection,
         stream_id: str,
         expected: int,
         events: Sequence[Event],
@@ -190,11 +191,11 @@ class PostgresEventStore:
         return [r["version"] for r in rows]
 
     @staticmethod
-    async def _already_stored(conn: asyncpg.Connection, ids: list[str]) -> bool:
+    async def _already_stored(conn: Connection, ids: list[str]) -> bool:
         return bool(await conn.fetchval("SELECT 1 FROM events WHERE event_id = $1::uuid", ids[0]))
 
     async def _already_appended(
-        self, conn: asyncpg.Connection, stream_id: str, ids: list[str]
+        self, conn: Connection, stream_id: str, ids: list[str]
     ) -> AppendResult:
         rows = await conn.fetch(
             "SELECT stream_id, version FROM events WHERE event_id = ANY($1::uuid[])", ids
@@ -203,14 +204,14 @@ class PostgresEventStore:
             raise Conflict("these event ids belong to another append", code="duplicate_event")
         return AppendResult(stream_id, max(r["version"] for r in rows), ids, duplicate=True)
 
-    async def stream_version(self, stream_id: str, *, conn: asyncpg.Connection | None = None) -> int:
+    async def stream_version(self, stream_id: str, *, conn: Connection | None = None) -> int:
         query = "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1"
         if conn is not None:
             return await conn.fetchval(query, stream_id)
         return await self.pool.fetchval(query, stream_id)
 
     async def read_stream(
-        self, stream_id: str, *, after_version: int = 0, conn: asyncpg.Connection | None = None
+        self, stream_id: str, *, after_version: int = 0, conn: Connection | None = None
     ) -> list[RecordedEvent]:
         query = (
             f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version"

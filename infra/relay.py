@@ -37,6 +37,7 @@ from infra.bus import (
     envelope_of,
     subject_for,
 )
+from infra.db import Connection
 from infra.eventstore import START, Position, RawEvent
 from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
@@ -101,7 +102,7 @@ class Relay:
                 log.warning("relay: NATS unavailable (%s); retrying", exc)
                 await _sleep_or_stop(stop, 0.5)
 
-    async def _acquire_lock(self, stop: asyncio.Event) -> asyncpg.Connection | None:
+    async def _acquire_lock(self, stop: asyncio.Event) -> Connection | None:
         key = _lock_key(self.settings.stream_name)
         while not stop.is_set():
             conn = await asyncpg.connect(self.settings.database_url)
@@ -116,7 +117,7 @@ class Relay:
             await _sleep_or_stop(stop, self.lock_retry_s)
         return None
 
-    async def _publish_loop(self, stop: asyncio.Event, lock_conn: asyncpg.Connection) -> None:
+    async def _publish_loop(self, stop: asyncio.Event, lock_conn: Connection) -> None:
         last, last_id = await self._resume_point()
         saved_at, unsaved = 0.0, False
         # Set after the stream refused our tail check although we had just read its tail:
@@ -252,7 +253,7 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
     await _wait(stop, seconds)
 
 
-async def _close_quietly(conn: asyncpg.Connection) -> None:
+async def _close_quietly(conn: Connection) -> None:
     try:
         async with asyncio.timeout(2):
             await conn.close()

@@ -27,7 +27,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
-from infra.db import UNAVAILABLE
+from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
 from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
@@ -41,7 +41,7 @@ FETCH_WAIT_S = 0.25
 #: how long the follow-up pull may wait for the messages the first one said are pending
 MORE_WAIT_S = 0.05
 
-_TRANSIENT = (
+_TRANSIENT: tuple[type[BaseException], ...] = (
     *UNAVAILABLE,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.DeadlockDetectedError,
@@ -79,7 +79,7 @@ class Runner:
 
     # -- the checkpoint transaction -------------------------------------------------
 
-    async def _lock_checkpoint(self, conn: asyncpg.Connection) -> Position:
+    async def _lock_checkpoint(self, conn: Connection) -> Position:
         # One round trip: the no-op update takes the row lock and returns the row.
         row = await conn.fetchrow(
             "INSERT INTO projection_checkpoints AS c (name) VALUES ($1)"
@@ -87,9 +87,10 @@ class Runner:
             " RETURNING c.transaction_id::text::bigint AS tx, c.position",
             self.name,
         )
+        assert row is not None  # an upsert with RETURNING always returns its row
         return Position(row["tx"], row["position"])
 
-    async def _save_checkpoint(self, conn: asyncpg.Connection, cursor: Position) -> None:
+    async def _save_checkpoint(self, conn: Connection, cursor: Position) -> None:
         await conn.execute(
             "UPDATE projection_checkpoints SET transaction_id = $2::text::xid8, position = $3,"
             " updated_at = now() WHERE name = $1",
@@ -105,7 +106,7 @@ class Runner:
         )
         return Position(row["tx"], row["position"]) if row else START
 
-    async def _read_between(self, conn: asyncpg.Connection, after: Position, before: Position) -> list[RawEvent]:
+    async def _read_between(self, conn: Connection, after: Position, before: Position) -> list[RawEvent]:
         """Stored events strictly between two positions: the gap a message revealed."""
         found: list[RawEvent] = []
         cursor = after
@@ -119,7 +120,7 @@ class Runner:
                 return found
             cursor = batch[-1].position
 
-    async def _apply(self, conn: asyncpg.Connection, raws: Sequence[RawEvent], *, guarded: bool = True) -> None:
+    async def _apply(self, conn: Connection, raws: Sequence[RawEvent], *, guarded: bool = True) -> None:
         """Apply what the handler reads; park what it cannot decode or apply.
 
         ``guarded``: inside a savepoint, so that a failing batch is retried event by event
@@ -172,7 +173,7 @@ class Runner:
         self.applied += len(events)
 
     async def _park(
-        self, conn: asyncpg.Connection, event_id: str | None, position: str | None, type_: str | None,
+        self, conn: Connection, event_id: str | None, position: str | None, type_: str | None,
         exc: BaseException, payload: str | None,
     ) -> None:
         log.error("%s: parked event %s (%s): %s", self.name, event_id, type_, exc)
@@ -358,7 +359,8 @@ class Runner:
                         log.exception("%s: unexpected error", self.name)
                     else:
                         log.warning("%s: %s; retrying", self.name, exc)
-                    sub = await _unsubscribe(sub)
+                    await _unsubscribe(sub)
+                    sub = None
                     await _sleep_or_stop(stop, 1.0)
         finally:
             # A pull subscription left behind would hold up draining the connection.

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from infra.db import Connection
+
 if TYPE_CHECKING:
-    import asyncpg
 
     from infra.eventstore import RecordedEvent
 
@@ -28,7 +29,7 @@ class Projection(Protocol):
     #: event tags it reads; ``None`` for all
     types: frozenset[str] | None
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None: ...
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None: ...
 
 
 @runtime_checkable

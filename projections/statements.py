@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-import asyncpg
+from infra.db import Connection
 
 if TYPE_CHECKING:
     from events.base import Event
@@ -24,7 +24,7 @@ Statement = tuple[str, tuple[Any, ...]]
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 
 
-async def execute_in_order(conn: asyncpg.Connection, statements: Iterable[Statement]) -> None:
+async def execute_in_order(conn: Connection, statements: Iterable[Statement]) -> None:
     for sql, group in groupby(statements, key=lambda s: s[0]):
         rows = [args for _, args in group]
         if len(rows) == 1:
@@ -48,7 +48,7 @@ class Bulk:
     row: Callable[[RecordedEvent], tuple[Any, ...]]
 
 
-async def apply_in_runs(conn: asyncpg.Connection, events: Iterable[RecordedEvent],
+async def apply_in_runs(conn: Connection, events: Iterable[RecordedEvent],
                         handlers: Mapping[type[Event], Bulk]) -> None:
     for event_type, run in groupby(events, key=lambda r: type(r.event)):
         handler = handlers.get(event_type)

@@ -15,6 +15,7 @@ from typing import Any
 
 import jwt
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
@@ -93,7 +94,7 @@ def decode_token(settings: Settings, token: str) -> Actor:
 class BearerAuthMiddleware(AbstractMiddleware):
     """Puts the caller's ``Actor`` (or ``None``) in ``scope["user"]``; guards decide."""
 
-    scopes = {"http", "websocket"}  # type: ignore[assignment]
+    scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["user"] = None

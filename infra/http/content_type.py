@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from litestar.enums import RequestEncodingType
+from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import HTTPException
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
@@ -37,7 +37,7 @@ def _parses_json(handler: object) -> bool:
 
 
 class JsonBodyMiddleware(AbstractMiddleware):
-    scopes = {"http"}  # type: ignore[assignment]
+    scopes = {ScopeType.HTTP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") in BODY_METHODS:

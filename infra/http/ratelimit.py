@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
@@ -92,7 +93,7 @@ def client_keys(scope: Scope) -> list[str]:
 class RateLimitMiddleware(AbstractMiddleware):
     """Answers 429 once a client's write budget for the last minute is spent."""
 
-    scopes = {"http"}  # type: ignore[assignment]
+    scopes = {ScopeType.HTTP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") in WRITE_METHODS:

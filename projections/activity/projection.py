@@ -24,8 +24,8 @@ COPY_FROM = 500
 
 class ActivityProjection:
     name = "activity"
-    tables = ("activity_log",)
-    types = None  # every event is activity
+    tables: Sequence[str] = ("activity_log",)
+    types: frozenset[str] | None = None  # every event is activity
 
     async def apply(self, conn: Any, events: Sequence[Any]) -> None:
         rows = [_row(e) for e in events]

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import asyncpg
 import msgspec
 
+from infra.db import Connection
 from projections.search.sql import Params
 
 GROUPS = ("program", "agency", "category", "month")
@@ -53,7 +53,7 @@ def whole_months(start: date, end: date) -> tuple[date, date] | None:
     return (first, after) if first < after else None
 
 
-async def spend(conn: asyncpg.Connection, scope: Scope) -> Sums:
+async def spend(conn: Connection, scope: Scope) -> Sums:
     p = Params()
     currency = p(scope.currency)
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
@@ -82,7 +82,7 @@ BUCKETS = ("unnest(programs || '{_all}'::text[] || CASE WHEN cardinality(program
            " THEN '{_any}'::text[] ELSE '{}'::text[] END)")
 
 
-async def awards(conn: asyncpg.Connection, scope: Scope) -> Sums:
+async def awards(conn: Connection, scope: Scope) -> Sums:
     p = Params()
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
     group = _group_sql(scope.group_by, "awarded_on", "category", "agency_id")
@@ -94,7 +94,7 @@ async def awards(conn: asyncpg.Connection, scope: Scope) -> Sums:
     return {(agency_id, grp, program): amount for agency_id, grp, program, amount in rows}
 
 
-async def bids(conn: asyncpg.Connection, scope: Scope) -> tuple[Sums, Sums]:
+async def bids(conn: Connection, scope: Scope) -> tuple[Sums, Sums]:
     """Bids (not withdrawn) received in the period, and how many of them won an award."""
     p = Params()
     agency = f" AND agency_id = {p(scope.agency)}" if scope.agency else ""
@@ -120,7 +120,7 @@ def _months(start: date, end: date) -> list[tuple[str, date, date]]:
     return found
 
 
-async def certified_vendors(conn: asyncpg.Connection, scope: Scope) -> Sums | None:
+async def certified_vendors(conn: Connection, scope: Scope) -> Sums | None:
     """Vendors approved and certified (verified, valid) on at least one day of the period — or
     of each month, or per commodity category they registered. Vendors register with the
     marketplace, not with an agency, so there is no count per agency (``None``)."""
@@ -148,7 +148,7 @@ async def certified_vendors(conn: asyncpg.Connection, scope: Scope) -> Sums | No
     return {("", group, program): len(found) for (group, program), found in vendors.items()}
 
 
-async def goals(conn: asyncpg.Connection, agency: str | None) -> dict[str, tuple[str | None, dict[str, float]]]:
+async def goals(conn: Connection, agency: str | None) -> dict[str, tuple[str | None, dict[str, float]]]:
     """agency -> (name, program -> goal percent)."""
     rows = await conn.fetch(
         "SELECT agency_id, name, goals::text AS goals FROM diversity_agencies"

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
 from projections.diversity import activity_rows, reference_rows
@@ -22,5 +21,5 @@ class DiversityProjection:
               "diversity_payments", "diversity_refunds", "diversity_spend_daily", "diversity_spend_monthly")
     types: frozenset[str] | None = types_of(*HANDLERS)
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         await apply_in_runs(conn, events, HANDLERS)

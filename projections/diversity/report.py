@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import asyncpg
 import msgspec
 
+from infra.db import Connection
 from kernel.programs import programs
 from projections.diversity import figures
 from projections.diversity.figures import ALL, ANY, Scope, Sums
@@ -103,7 +103,7 @@ def _goal(program: str, group: str, scope: Scope, weights: dict[str, dict[str, i
     return round(weighted / sum(by_agency.values()), 2)
 
 
-async def build_report(conn: asyncpg.Connection, scope: Scope) -> DiversityReport:
+async def build_report(conn: Connection, scope: Scope) -> DiversityReport:
     spend = await figures.spend(conn, scope)
     awards = await figures.awards(conn, scope)
     bids, wins = await figures.bids(conn, scope)

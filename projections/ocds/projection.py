@@ -10,6 +10,7 @@ import msgspec
 from events.base import Event
 from events.contracts import ContractOpened
 from events.payments import PaymentStarted
+from infra.db import Connection
 from projections.base import types_of
 from projections.ocds import organisations
 from projections.ocds.contracting import (
@@ -26,7 +27,6 @@ from projections.ocds.values import timestamp
 from projections.ocds.workspace import Workspace
 
 if TYPE_CHECKING:
-    import asyncpg
 
     from infra.eventstore import RecordedEvent
 
@@ -50,7 +50,7 @@ class OcdsProjection:
     def __init__(self, ocid_prefix: str) -> None:
         self.ocid_prefix = ocid_prefix
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         work = Workspace(conn)
         for recorded in events:
             await self._apply(work, recorded)

@@ -8,6 +8,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from infra.db import Connection
+
 _decode = msgspec.json.Decoder().decode
 
 
@@ -17,7 +19,7 @@ class Page(msgspec.Struct, frozen=True):
 
 
 async def release_page(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: Connection | asyncpg.Pool,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -41,7 +43,7 @@ Key = tuple[datetime, int, int]
 
 
 async def releases_after(
-    conn: asyncpg.Connection, after: Key | None, limit: int
+    conn: Connection, after: Key | None, limit: int
 ) -> list[tuple[Key, Any]]:
     """The next ``limit`` releases of the whole feed after ``after`` (keyset order), each
     with its key: for reading the feed through, without offsets that grow with it."""
@@ -56,7 +58,7 @@ async def releases_after(
 
 
 async def release(
-    conn: asyncpg.Connection | asyncpg.Pool, release_id: str
+    conn: Connection | asyncpg.Pool, release_id: str
 ) -> dict[str, Any] | None:
     text = await conn.fetchval(
         "SELECT release::text FROM ocds_releases WHERE release_id = $1", release_id
@@ -64,7 +66,7 @@ async def release(
     return _decode(text) if text is not None else None
 
 
-async def releases_of(conn: asyncpg.Connection | asyncpg.Pool, ocid: str) -> list[dict[str, Any]]:
+async def releases_of(conn: Connection | asyncpg.Pool, ocid: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         "SELECT release::text AS release FROM ocds_releases WHERE ocid = $1 ORDER BY date, tx, pos",
         ocid,
@@ -73,7 +75,7 @@ async def releases_of(conn: asyncpg.Connection | asyncpg.Pool, ocid: str) -> lis
 
 
 async def ocid_page(
-    conn: asyncpg.Connection | asyncpg.Pool, *, page: int = 1, per_page: int = 50
+    conn: Connection | asyncpg.Pool, *, page: int = 1, per_page: int = 50
 ) -> Page:
     """Public processes in the order they went public."""
     rows = await conn.fetch(
@@ -86,7 +88,7 @@ async def ocid_page(
 
 
 async def releases_by_ocid(
-    conn: asyncpg.Connection | asyncpg.Pool, ocids: list[str]
+    conn: Connection | asyncpg.Pool, ocids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     rows = await conn.fetch(
         "SELECT ocid, release::text AS release FROM ocds_releases WHERE ocid = ANY($1::text[])"

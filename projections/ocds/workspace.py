@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 import msgspec
 
+from infra.db import Connection
 from projections.ocds.process import Process, decode_process, encode_process
 
 _encode = msgspec.json.Encoder().encode
 
 
 class Workspace:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.processes: dict[str, Process] = {}
         self.orgs: dict[str, dict[str, Any]] = {}

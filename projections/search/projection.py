@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
 from projections.search import agency_rows, solicitation_rows, vendor_rows
@@ -23,7 +22,7 @@ class SearchProjection:
     tables: Sequence[str] = ("search_agencies", "search_solicitations", "search_vendors", "search_vendor_certifications")
     types: frozenset[str] | None = types_of(*_STATEMENTS, *solicitation_rows.EVOLVE)
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         # Solicitation rows never depend on vendor or agency rows (and the reverse), so the
         # two parts of a batch may be written one after the other.
         await solicitation_rows.apply(conn, events)

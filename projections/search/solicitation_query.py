@@ -13,6 +13,7 @@ import asyncpg
 import msgspec
 
 from events.base import Money
+from infra.db import Connection
 from kernel.errors import field_error
 from projections.search import cursor
 from projections.search.commodities import digits
@@ -265,7 +266,7 @@ _FACETS = """(SELECT json_agg(json_build_array(facet, value, n, label)) FROM (
     UNION ALL SELECT 'set_aside', set_aside, count(*), NULL FROM matched GROUP BY set_aside) f)"""
 
 
-async def search_solicitations(conn: asyncpg.Connection, search: SolicitationSearch) -> SolicitationResults:
+async def search_solicitations(conn: Connection, search: SolicitationSearch) -> SolicitationResults:
     """One statement: the matches (kept once when facets are asked for, so the page and the
     counts read the index and the rows a single time), the page, and the facet counts."""
     validate(search)
@@ -341,7 +342,7 @@ def _facet_counts(raw: str | None) -> tuple[dict[str, list[FacetCount]], int]:
     return facets, total
 
 
-async def _check_words(conn: asyncpg.Connection, text: str) -> None:
+async def _check_words(conn: Connection, text: str) -> None:
     """Nothing matched: say so plainly when the words are too common to search for."""
     if await conn.fetchval("SELECT numnode(websearch_to_tsquery('english', $1)) = 0", text):
         raise field_error("q", "only very common words; add a more specific one")

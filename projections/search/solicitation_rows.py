@@ -29,6 +29,7 @@ from events.solicitations import (
     SolicitationUnsuccessful,
     SolicitationUpdated,
 )
+from infra.db import Connection
 from infra.eventstore import Position, RecordedEvent
 from projections.search.commodities import commodity_text, prefixes
 from projections.statements import fields
@@ -148,7 +149,7 @@ def _from_record(r: asyncpg.Record) -> SolicitationRow:
     )
 
 
-async def apply(conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+async def apply(conn: Connection, events: Sequence[RecordedEvent]) -> None:
     """Fold the solicitation events of a batch onto their rows and write each row once."""
     mine = [r for r in events if type(r.event) in EVOLVE]
     if not mine:

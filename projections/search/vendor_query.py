@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import asyncpg
 import msgspec
 
+from infra.db import Connection
 from kernel.errors import field_error
 from kernel.programs import check_program
 from projections.search import cursor
@@ -98,7 +98,7 @@ def _status_sql(now: str) -> str:
             " THEN 'expired' ELSE v.status END")
 
 
-async def search_vendors(conn: asyncpg.Connection, search: VendorSearch, now: datetime) -> VendorResults:
+async def search_vendors(conn: Connection, search: VendorSearch, now: datetime) -> VendorResults:
     statuses = _allowed_statuses(search)
     for program in search.program:
         check_program(program, "program")

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from events.awards import AwardRecommended, ProtestFiled
@@ -24,6 +23,7 @@ from events.solicitations import (
     SolicitationOpened,
     SolicitationUpdated,
 )
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from kernel.errors import NotFound
 from projections.base import types_of
@@ -85,7 +85,7 @@ class EvaluationInputsProjection:
     types: frozenset[str] | None = types_of(SolicitationCreated, SolicitationUpdated, SolicitationOpened,
                      SolicitationCancelled, BidUnsealed)
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:  # in order: an update must follow its creation
             statement = _statement(recorded.event)
             if statement is not None:

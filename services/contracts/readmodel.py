@@ -14,6 +14,7 @@ from events.contracts import (
     ContractOpened,
     ContractTerminated,
 )
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
 
@@ -50,7 +51,7 @@ class ContractRegisterProjection:
     types: frozenset[str] | None = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
                      ContractTerminated)
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:
             statement = _statement(recorded.event)
             if statement is not None:

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from litestar import Litestar
@@ -91,4 +91,6 @@ async def _load_into(civic: Civic, seed: int, scale: Scale) -> None:
 
 def _asgi_client(app: Litestar) -> httpx.AsyncClient:
     """A client that calls the app in this process, without a socket."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://demo", timeout=60)
+    # Litestar types the ASGI messages precisely, httpx as plain mappings: the same protocol.
+    asgi = cast("Callable[..., Awaitable[None]]", app)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://demo", timeout=60)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from events.vendors import (
     CertificationAdded,
     CertificationExpired,
@@ -22,6 +20,7 @@ from events.vendors import (
     VendorRenewed,
     VendorSubmitted,
 )
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
 from services.vendors.matching import name_key, tax_key
@@ -125,7 +124,7 @@ class VendorStandingProjection:
         CertificationVerified, CertificationRejected, CertificationExpired, ExclusionRecorded,
     )
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:
             for sql, args in _statement(recorded):
                 await conn.execute(sql, *args)
