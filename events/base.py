@@ -38,7 +38,10 @@ class Metadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 
 
 def tag_of(cls: type[Event]) -> str:
-    return cls.__struct_config__.tag  # type: ignore[return-value]
+    tag = cls.__struct_config__.tag
+    if not isinstance(tag, str):
+        raise TypeError(f"{cls.__name__} is not a tagged event")
+    return tag
 
 
 def schema_version_of(tag: str) -> int:

@@ -74,7 +74,15 @@ class Runner:
         self.settings = settings
         self.batch_size = batch_size
         self.idle_catch_up_s = idle_catch_up_s
-        self.is_reactor = isinstance(handler, Reactor) and not isinstance(handler, Projection)
+        #: exactly one of the two is set
+        self.reactor: Reactor | None = None
+        self.projection: Projection | None = None
+        if isinstance(handler, Reactor) and not isinstance(handler, Projection):
+            self.reactor = handler
+        else:
+            assert isinstance(handler, Projection)
+            self.projection = handler
+        self.is_reactor = self.reactor is not None
         self.applied = 0
 
     # -- the checkpoint transaction -------------------------------------------------
@@ -138,17 +146,19 @@ class Runner:
                 await self._park(conn, raw.event_id, str(raw.position), raw.type, exc, raw.data)
         if not events:
             return
-        if self.is_reactor:
+        if self.reactor is not None:
             for event in events:
                 try:
-                    await self.handler.react(event)  # type: ignore[union-attr]
+                    await self.reactor.react(event)
                 except DomainError as exc:
                     await self._park(conn, event.event_id, str(event.position), event.type, exc, None)
             self.applied += len(events)
             return
+        projection = self.projection
+        assert projection is not None
         if not guarded:
             try:
-                await self.handler.apply(conn, events)  # type: ignore[union-attr]
+                await projection.apply(conn, events)
             except Exception as exc:
                 if is_transient(exc):
                     raise
@@ -157,7 +167,7 @@ class Runner:
             return
         try:
             async with conn.transaction():
-                await self.handler.apply(conn, events)  # type: ignore[union-attr]
+                await projection.apply(conn, events)
         except Exception as exc:
             if is_transient(exc):
                 raise
@@ -165,7 +175,7 @@ class Runner:
             for event in events:
                 try:
                     async with conn.transaction():
-                        await self.handler.apply(conn, [event])  # type: ignore[union-attr]
+                        await projection.apply(conn, [event])
                 except Exception as single:
                     if is_transient(single):
                         raise
@@ -219,13 +229,14 @@ class Runner:
         Readers keep seeing the old model until the rebuilt one commits; live appliers
         wait on the checkpoint row and then carry on from the rebuilt checkpoint.
         """
-        if self.is_reactor:
+        if self.projection is None:
             raise ValueError(f"{self.name} is a reactor; reactors are not rebuilt")
+        projection = self.projection
         total_events = await self.pool.fetchval("SELECT count(*) FROM events")
         done = 0
         async with self.pool.acquire() as conn, conn.transaction():
             await self._lock_checkpoint(conn)
-            tables = ", ".join(self.handler.tables)  # type: ignore[union-attr]
+            tables = ", ".join(projection.tables)
             if tables:
                 await conn.execute(f"TRUNCATE {tables}")
             await conn.execute("DELETE FROM parked_events WHERE projection = $1", self.name)

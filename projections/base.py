@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from infra.db import Connection
+from events.base import Event, tag_of
 
 if TYPE_CHECKING:
-
+    from infra.db import Connection
     from infra.eventstore import RecordedEvent
 
 
@@ -40,6 +40,7 @@ class Reactor(Protocol):
     async def react(self, event: RecordedEvent) -> None: ...
 
 
-def types_of(*event_classes: type) -> frozenset[str]:
-    """The tags of the given event classes, for ``types``."""
-    return frozenset(cls.__struct_config__.tag for cls in event_classes)  # type: ignore[attr-defined]
+def types_of(*event_classes: type[Event]) -> frozenset[str]:
+    """The tags of the given event classes, for ``types``: subscribing by class makes a
+    renamed or removed event a failing import rather than a tag that matches nothing."""
+    return frozenset(tag_of(cls) for cls in event_classes)

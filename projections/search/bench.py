@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 
 from events.agencies import AgencyRegistered
-from events.base import Event, Metadata, Money
+from events.base import Event, Metadata, Money, tag_of
 from events.solicitations import (
     SolicitationAwarded,
     SolicitationClosed,
@@ -138,9 +138,9 @@ def recorded(events: Iterator[Event], batch: int) -> Iterator[list[RecordedEvent
     meta = Metadata(occurred_at=NOW, actor="bench")
     chunk: list[RecordedEvent] = []
     for n, event in enumerate(events, start=1):
-        tag = event.__struct_config__.tag
+        tag = tag_of(type(event))
         chunk.append(RecordedEvent(event_id=str(uuid.UUID(int=n)), stream_id="bench", version=n,
-                                   position=Position(1, n), type=tag, event=event,  # type: ignore[arg-type]
+                                   position=Position(1, n), type=tag, event=event,
                                    metadata=meta, recorded_at=NOW))
         if len(chunk) >= batch:
             yield chunk

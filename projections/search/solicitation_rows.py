@@ -168,7 +168,8 @@ async def apply(conn: Connection, events: Sequence[RecordedEvent]) -> None:
             rows[sid] = new
             changed.add(sid)
     if changed:
-        await conn.execute(_SAVE, *_columns([rows[sid] for sid in sorted(changed)]))  # type: ignore[misc]
+        saved = [row for sid in sorted(changed) if (row := rows[sid]) is not None]
+        await conn.execute(_SAVE, *_columns(saved))
 
 
 def _columns(rows: list[SolicitationRow]) -> list[list[Any]]:

@@ -43,7 +43,9 @@ class ContractOpener:
         self.civic = civic
 
     async def react(self, event: RecordedEvent) -> None:
-        command = open_contract_command(event.event)  # type: ignore[arg-type]
+        if not isinstance(event.event, AwardFinalized):
+            return
+        command = open_contract_command(event.event)
         await self.civic.executor.execute_retrying(
             CONTRACT, command.contract_id, command, SYSTEM_ACTOR,
             command_id=f"{self.name}:{event.event_id}", causation_id=event.event_id,
