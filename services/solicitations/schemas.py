@@ -312,11 +312,11 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
     )
 
 
-_Code = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9.\-]{2,20}$")]
+_FollowedCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9.\-]{2,20}$")]
 
 
 class FollowIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    commodity_code: _Code
+    commodity_code: _FollowedCode
     vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
 
 
