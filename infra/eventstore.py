@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import msgspec
 
@@ -103,6 +103,7 @@ def encode_metadata(metadata: Metadata) -> str:
     return _metadata_encoder.encode(metadata).decode()
 
 
+@runtime_checkable  # Litestar checks injected dependencies against their annotation
 class EventStore(Protocol):
     """Appends with optimistic concurrency and reads a stream or the global order.
 

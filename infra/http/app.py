@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from asyncpg import Pool
 from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -15,8 +16,11 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from infra import embedded
+from infra.clock import Clock
 from infra.components import discover
 from infra.container import Civic, open_civic
+from infra.eventstore import EventStore
+from infra.executor import Executor
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
 from infra.http.content_type import JsonBodyMiddleware
 from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
@@ -27,6 +31,42 @@ from infra.settings import Settings
 log = logging.getLogger("civic.http")
 
 API_PREFIX = "/api/v1"
+
+
+def _civic(state: State) -> Civic:
+    civic: Civic = state.civic
+    return civic
+
+
+def provide_executor(state: State) -> Executor:
+    return _civic(state).executor
+
+
+def provide_store(state: State) -> EventStore:
+    return _civic(state).store
+
+
+def provide_pool(state: State) -> Pool:
+    return _civic(state).pool
+
+
+def provide_clock(state: State) -> Clock:
+    return _civic(state).clock
+
+
+def provide_settings(state: State) -> Settings:
+    return _civic(state).settings
+
+
+#: what a controller may ask for by name: the executor, the event store, the clock, the
+#: settings, and the pool for its own context's read model (``Civic`` itself is not offered)
+CORE_DEPENDENCIES: dict[str, Provide] = {
+    "executor": Provide(provide_executor, sync_to_thread=False),
+    "store": Provide(provide_store, sync_to_thread=False),
+    "pool": Provide(provide_pool, sync_to_thread=False),
+    "clock": Provide(provide_clock, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+}
 
 
 def create_app(
@@ -55,8 +95,6 @@ def create_app(
         finally:
             await civic.close()
 
-    def provide_civic(state: State) -> Civic:
-        return state.civic
 
     api = Router(
         path=API_PREFIX,
@@ -66,7 +104,7 @@ def create_app(
         ],
     )
     dependencies: dict[str, Provide] = {
-        "civic": Provide(provide_civic, sync_to_thread=False),
+        **CORE_DEPENDENCIES,
         "actor": Provide(provide_actor),
         "maybe_actor": Provide(provide_maybe_actor),
     }

@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Response
 
@@ -32,7 +34,16 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", tags=["system"], summary="The database and NATS are reachable",
+def _provide_civic(state: State) -> Civic:
+    civic: Civic = state.civic
+    return civic
+
+
+#: the container itself, for the composition root's own routes only (readiness, dev clock)
+_CONTAINER = {"civic": Provide(_provide_civic, sync_to_thread=False)}
+
+
+@get("/ready", tags=["system"], summary="The database and NATS are reachable", dependencies=_CONTAINER,
      responses={503: ResponseSpec(data_container=Readiness, description="not ready",
                                   generate_examples=False)})
 async def ready(civic: Civic) -> Response[Readiness]:
@@ -71,6 +82,7 @@ class DevClockController(Controller):
     path = "/dev/clock"
     tags = ["dev"]
     guards = [requires("admin")]
+    dependencies = _CONTAINER
 
     @get(summary="Current time of the development clock")
     async def read(self, civic: Civic) -> ClockState:

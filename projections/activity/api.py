@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from infra.container import Civic
 from infra.eventstore import Position
 from infra.http.auth import requires
 from infra.http.errors import error_responses
@@ -67,14 +67,14 @@ class ActivityController(Controller):
          "its type, who caused it in which role, and when. Page with `after`.",
          responses=error_responses(401, 403, 422))
     async def list(
-        self, civic: Civic,
+        self, pool: Pool,
         stream: Annotated[str | None, Parameter(required=False, max_length=300)] = None,
         agency: Annotated[str | None, Parameter(required=False, max_length=200)] = None,
         after: Annotated[str | None, Parameter(required=False, max_length=60)] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> ActivityPage:
         cursor = _after(after)
-        rows = await civic.pool.fetch(_SELECT, stream, agency, str(cursor.transaction_id),
+        rows = await pool.fetch(_SELECT, stream, agency, str(cursor.transaction_id),
                                       cursor.position, limit)
         items = [
             Activity(position=str(Position(r["tx"], r["position"])),

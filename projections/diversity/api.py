@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+from asyncpg import Pool
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 
-from infra.container import Civic
+from infra.clock import Clock
 from infra.http.auth import requires
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -29,10 +30,11 @@ ToParam = Annotated[date | None, Parameter(query="to", required=False, descripti
 CurrencyParam = Annotated[str, Parameter(pattern=r"^[A-Z]{3}$", description="figures in this currency")]
 
 
-async def _scope(civic: Civic, actor: Actor, agency: str | None, start: date | None, end: date | None,
+async def _scope(pool: Pool, clock: Clock, actor: Actor, agency: str | None, start: date | None,
+                 end: date | None,
                  group_by: str, currency: str) -> Scope:
-    await civic.clock.refresh()
-    today = civic.clock.now().date()
+    await clock.refresh()
+    today = clock.now().date()
     start = start or today.replace(month=1, day=1)
     end = end or today
     if start > end:
@@ -42,7 +44,7 @@ async def _scope(civic: Civic, actor: Actor, agency: str | None, start: date | N
     if group_by not in GROUPS:
         raise field_error("group_by", f"one of {', '.join(GROUPS)}")
     covered = report_agency(actor, agency)
-    if covered is not None and not await civic.pool.fetchval(
+    if covered is not None and not await pool.fetchval(
             "SELECT EXISTS (SELECT 1 FROM diversity_agencies WHERE agency_id = $1)", covered):
         raise NotFound(f"agency {covered} not found")
     return Scope(start=start, end=end, currency=currency, group_by=group_by, agency=covered)
@@ -67,15 +69,15 @@ class DiversityReportController(Controller):
          "commodity category or month. `Accept: text/csv` or `format=csv` returns the same rows as CSV.",
          responses=error_responses(401, 403, 404, 422))
     async def report(
-        self, civic: Civic, actor: Actor, request: Request[Any, Any, Any],
+        self, pool: Pool, clock: Clock, actor: Actor, request: Request[Any, Any, Any],
         agency: AgencyParam = None, start: FromParam = None, end: ToParam = None,
         group_by: Annotated[str, Parameter(description="program, agency, category or month")] = "program",
         currency: CurrencyParam = "USD",
         fmt: Annotated[str | None, Parameter(query="format", required=False, description="json or csv")] = None,
     ) -> Response[DiversityReport]:
         as_csv = _wants_csv(request, fmt)
-        scope = await _scope(civic, actor, agency, start, end, group_by, currency)
-        async with civic.pool.acquire() as conn:
+        scope = await _scope(pool, clock, actor, agency, start, end, group_by, currency)
+        async with pool.acquire() as conn:
             report = await build_report(conn, scope)
         if as_csv:
             name = f"supplier-diversity-{report.agency or 'all'}-{scope.start}-{scope.end}.csv"
@@ -87,9 +89,9 @@ class DiversityReportController(Controller):
          description="Utilization against goal by program, as SVG.",
          responses=error_responses(401, 403, 404, 422))
     async def chart(
-        self, civic: Civic, actor: Actor, agency: AgencyParam = None, start: FromParam = None,
+        self, pool: Pool, clock: Clock, actor: Actor, agency: AgencyParam = None, start: FromParam = None,
         end: ToParam = None, currency: CurrencyParam = "USD",
     ) -> str:
-        scope = await _scope(civic, actor, agency, start, end, "program", currency)
-        async with civic.pool.acquire() as conn:
+        scope = await _scope(pool, clock, actor, agency, start, end, "program", currency)
+        async with pool.acquire() as conn:
             return render_chart(await build_report(conn, scope))

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+from asyncpg import Pool
 from litestar import Controller, MediaType, Request, get
 from litestar.params import Parameter
 
-from infra.container import Civic
 from infra.http.errors import error_responses
 from kernel.errors import NotFound, field_error
 from projections.ocds import packages, queries
@@ -40,7 +40,7 @@ class OcdsController(Controller):
     )
     async def releases(
         self,
-        civic: Civic,
+        pool: Pool,
         request: Request[Any, Any, Any],
         since: Since = None,
         until: Until = None,
@@ -53,7 +53,7 @@ class OcdsController(Controller):
         if since and until and until <= since:
             raise field_error("until", "must be after since")
         found = await queries.release_page(
-            civic.pool, since=since, until=until, page=page, per_page=per_page
+            pool, since=since, until=until, page=page, per_page=per_page
         )
         if not found.items:
             raise NotFound("no releases on this page", code="no_releases")
@@ -68,9 +68,9 @@ class OcdsController(Controller):
         responses=error_responses(404),
     )
     async def release(
-        self, civic: Civic, request: Request[Any, Any, Any], release_id: str
+        self, pool: Pool, request: Request[Any, Any, Any], release_id: str
     ) -> dict[str, Any]:
-        found = await queries.release(civic.pool, release_id)
+        found = await queries.release(pool, release_id)
         if found is None:
             raise NotFound(f"release {release_id} not found")
         return packages.release_package(str(request.url), [found])
@@ -84,15 +84,15 @@ class OcdsController(Controller):
     )
     async def records(
         self,
-        civic: Civic,
+        pool: Pool,
         request: Request[Any, Any, Any],
         page: Page = 1,
         per_page: RecordsPerPage = 50,
     ) -> dict[str, Any]:
-        found = await queries.ocid_page(civic.pool, page=page, per_page=per_page)
+        found = await queries.ocid_page(pool, page=page, per_page=per_page)
         if not found.items:
             raise NotFound("no records on this page", code="no_records")
-        by_ocid = await queries.releases_by_ocid(civic.pool, found.items)
+        by_ocid = await queries.releases_by_ocid(pool, found.items)
         records = [packages.record(ocid, by_ocid[ocid]) for ocid in found.items]
         return packages.record_package(
             str(request.url), records, next_uri=_next_uri(request, page) if found.more else None
@@ -105,9 +105,9 @@ class OcdsController(Controller):
         responses=error_responses(404),
     )
     async def record(
-        self, civic: Civic, request: Request[Any, Any, Any], ocid: str
+        self, pool: Pool, request: Request[Any, Any, Any], ocid: str
     ) -> dict[str, Any]:
-        releases = await queries.releases_of(civic.pool, ocid)
+        releases = await queries.releases_of(pool, ocid)
         if not releases:
             raise NotFound(f"no contracting process {ocid}")
         return packages.record_package(str(request.url), [packages.record(ocid, releases)])

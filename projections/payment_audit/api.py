@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Stream
 
 from events.base import Money
-from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -125,7 +125,7 @@ class PaymentAuditController(Controller):
 
     @get("/payments/audit", summary="The audit trail of money events, filtered and paged",
          responses=error_responses(401, 403, 422))
-    async def page(self, civic: Civic, actor: Actor, agency: Id = None, contract: Id = None,
+    async def page(self, pool: Pool, actor: Actor, agency: Id = None, contract: Id = None,
                    vendor: Id = None, invoice: Id = None, payment: Id = None,
                    since: Annotated[datetime | None, Parameter(query="from")] = None,
                    until: Annotated[datetime | None, Parameter(query="to")] = None,
@@ -133,13 +133,13 @@ class PaymentAuditController(Controller):
         _window(since, until)
         filters = Filters(agency=_agency_for(actor, agency), contract=contract, vendor=vendor,
                           invoice=invoice, payment=payment, since=since, until=until)
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             rows, total = await audit_page(conn, filters, limit=limit, offset=offset)
         return AuditPage(items=[_entry(r) for r in rows], total=total, limit=limit, offset=offset)
 
     @get("/payments/audit/export", summary="The filtered audit trail as CSV",
          responses=error_responses(401, 403, 422), media_type="text/csv")
-    async def export(self, civic: Civic, actor: Actor, agency: Id = None, contract: Id = None,
+    async def export(self, pool: Pool, actor: Actor, agency: Id = None, contract: Id = None,
                      vendor: Id = None, invoice: Id = None, payment: Id = None,
                      since: Annotated[datetime | None, Parameter(query="from")] = None,
                      until: Annotated[datetime | None, Parameter(query="to")] = None) -> Stream:
@@ -151,7 +151,7 @@ class PaymentAuditController(Controller):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(CSV_COLUMNS)
-            async with civic.pool.acquire() as conn, conn.transaction():
+            async with pool.acquire() as conn, conn.transaction():
                 async for row in audit_rows(conn, filters):
                     writer.writerow([_csv_value(row[c]) for c in CSV_COLUMNS])
                     if buffer.tell() > 64 * 1024:
@@ -163,10 +163,10 @@ class PaymentAuditController(Controller):
 
     @get("/payments/audit/verify", summary="Recompute an agency's hash chain; report the first broken link",
          responses=error_responses(401, 403, 422))
-    async def verify(self, civic: Civic, actor: Actor, agency: Id = None) -> Verification:
+    async def verify(self, pool: Pool, actor: Actor, agency: Id = None) -> Verification:
         agency_id = _agency_for(actor, agency, required=True)
         assert agency_id is not None
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             count, broken, head = await verify_chain(conn, agency_id)
         return Verification(agency_id=agency_id, entries=count, valid=broken is None,
                             first_broken=broken, head_hash=head)
@@ -179,13 +179,13 @@ class PromptPaymentReportController(Controller):
     @get("/reports/prompt-payment",
          summary="Prompt-payment compliance: payments on time, average days to pay, interest paid",
          responses=error_responses(401, 403, 422))
-    async def report(self, civic: Civic, actor: Actor, agency: Id = None,
+    async def report(self, pool: Pool, actor: Actor, agency: Id = None,
                      since: Annotated[datetime | None, Parameter(query="from")] = None,
                      until: Annotated[datetime | None, Parameter(query="to")] = None) -> PromptPaymentReport:
         _window(since, until)
         agency_id = _agency_for(actor, agency, required=True)
         assert agency_id is not None
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             rows = await prompt_payment_summary(conn, agency_id, since, until)
         by_currency = [CurrencyCompliance(
             currency=r["currency"], payments=r["paid"], paid_on_time=r["on_time"],

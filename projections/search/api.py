@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from asyncpg import Pool
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from infra.container import Civic
+from infra.clock import Clock
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from projections.search.solicitation_query import (
@@ -42,7 +43,7 @@ class SearchController(Controller):
          "Anyone sees published solicitations; a buyer also sees the own agency's drafts.",
          responses=error_responses(401, 422))
     async def solicitations(
-        self, civic: Civic, maybe_actor: Actor | None,
+        self, pool: Pool, clock: Clock, maybe_actor: Actor | None,
         q: Text = None,
         status: Annotated[list[str] | None, Parameter(
             required=False, description="open, closing, closed, awarded, unsuccessful, cancelled, draft")] = None,
@@ -63,7 +64,7 @@ class SearchController(Controller):
         cursor: Cursor = None,
         facets: bool = True,
     ) -> SolicitationResults:
-        await civic.clock.refresh()
+        await clock.refresh()
         drafts_of = None
         if maybe_actor is not None and maybe_actor.role == "buyer" and maybe_actor.agency:
             drafts_of = maybe_actor.agency
@@ -72,9 +73,9 @@ class SearchController(Controller):
             agency=_many(agency), commodity=_many(commodity), type=tuple(k.upper() for k in _many(kind)),
             set_aside=_many(set_aside), value_min=value_min, value_max=value_max, currency=currency,
             deadline_from=deadline_from, deadline_to=deadline_to, sort=sort, limit=limit,
-            cursor=cursor, facets=facets, drafts_of=drafts_of, now=civic.clock.now(),
+            cursor=cursor, facets=facets, drafts_of=drafts_of, now=clock.now(),
         )
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             return await search_solicitations(conn, search)
 
     @get("/vendors", summary="Search the vendor directory",
@@ -83,7 +84,7 @@ class SearchController(Controller):
          "agency staff may list every status.",
          responses=error_responses(401, 422))
     async def vendors(
-        self, civic: Civic, maybe_actor: Actor | None,
+        self, pool: Pool, clock: Clock, maybe_actor: Actor | None,
         q: Text = None,
         commodity: Many = None,
         program: Annotated[list[str] | None, Parameter(
@@ -96,13 +97,13 @@ class SearchController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> VendorResults:
-        await civic.clock.refresh()
-        now = civic.clock.now()
+        await clock.refresh()
+        now = clock.now()
         search = VendorSearch(
             q=(q or "").strip() or None, commodity=_many(commodity), program=_many(program),
             state=(region or "").strip() or None, city=(city or "").strip() or None,
             zip=(zip_code or "").strip() or None, status=_many(status), limit=limit, cursor=cursor,
             staff=maybe_actor is not None and maybe_actor.role in STAFF, today=now.date(),
         )
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             return await search_vendors(conn, search, now)

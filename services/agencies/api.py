@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get, post, put
 
 from events.agencies import DiversityGoal
-from infra.container import Civic
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
@@ -85,7 +85,7 @@ class AgencyController(Controller):
 
     @post(guards=[requires("admin")], summary="Register an agency",
           responses=error_responses(401, 403, 409, 422))
-    async def register(self, civic: Civic, actor: Actor, data: AgencyIn,
+    async def register(self, executor: Executor, actor: Actor, data: AgencyIn,
                        idempotency_key: IdempotencyKey = None) -> AgencyOut:
         agency_id = data.agency_id or new_id("ag")
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"}
@@ -96,21 +96,21 @@ class AgencyController(Controller):
         if data.late_interest_annual_rate is None:
             fields["late_interest_annual_rate"] = terms.annual_rate
         command = RegisterAgency(agency_id=agency_id, **fields)
-        outcome = await civic.executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
+        outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
         return _out(outcome.state, outcome.version)
 
     @get("/{agency_id:str}", summary="Read an agency", guards=[requires(
         "admin", "buyer", "finance", "auditor", "evaluator")], responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, agency_id: str) -> AgencyOut:
-        state, version = await civic.executor.load(AGENCY, agency_id)
+    async def read(self, executor: Executor, agency_id: str) -> AgencyOut:
+        state, version = await executor.load(AGENCY, agency_id)
         if not state.exists:
             raise NotFound(f"agency {agency_id} not found")
         return _out(state, version)
 
     @put("/{agency_id:str}/goals", guards=[requires("admin")], summary="Set diversity goals",
          responses=error_responses(401, 403, 404, 422))
-    async def set_goals(self, civic: Civic, actor: Actor, agency_id: str, data: GoalsIn,
+    async def set_goals(self, executor: Executor, actor: Actor, agency_id: str, data: GoalsIn,
                         idempotency_key: IdempotencyKey = None) -> AgencyOut:
-        outcome = await civic.executor.execute(AGENCY, agency_id, SetGoals(goals=[g.goal() for g in data.goals]), actor,
+        outcome = await executor.execute(AGENCY, agency_id, SetGoals(goals=[g.goal() for g in data.goals]), actor,
                                                command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.goals"))
         return _out(outcome.state, outcome.version)

@@ -7,11 +7,13 @@ from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from events.base import Money
-from infra.container import Civic
+from infra.clock import Clock
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
@@ -139,8 +141,8 @@ def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
     return scoped_command_id(key, actor.sub, f"awards.{route}")
 
 
-async def _load(civic: Civic, solicitation_id: str) -> tuple[Evaluation, int]:
-    return await civic.executor.load(EVALUATION, solicitation_id)
+async def _load(executor: Executor, solicitation_id: str) -> tuple[Evaluation, int]:
+    return await executor.load(EVALUATION, solicitation_id)
 
 
 class EvaluationController(Controller):
@@ -152,11 +154,12 @@ class EvaluationController(Controller):
     @post("/{solicitation_id:str}/evaluators", guards=[requires("buyer", "admin")],
           summary="Appoint an evaluator (role evaluator, same agency)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def appoint(self, civic: Civic, actor: Actor, solicitation_id: str, data: EvaluatorIn,
+    async def appoint(self, executor: Executor, pool: Pool, actor: Actor, solicitation_id: str,
+                      data: EvaluatorIn,
                       idempotency_key: IdempotencyKey = None) -> EvaluationOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id, AppointEvaluator(solicitation=facts, evaluator=data.evaluator),
             actor, command_id=_command_id(idempotency_key, actor, "evaluators"))
         return evaluation_out(outcome.state, outcome.version, facts, actor)
@@ -164,11 +167,12 @@ class EvaluationController(Controller):
     @post("/{solicitation_id:str}/coi-declarations", guards=[requires("evaluator")],
           summary="Declare conflicts of interest with the named bidders (before seeing any bid)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def declare(self, civic: Civic, actor: Actor, solicitation_id: str, data: DeclarationIn,
+    async def declare(self, executor: Executor, pool: Pool, actor: Actor, solicitation_id: str,
+                      data: DeclarationIn,
                       idempotency_key: IdempotencyKey = None) -> DeclarationOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             DeclareConflicts(solicitation=facts, bidders=data.bidders, conflicts=data.conflicts,
                              statement=data.statement),
@@ -181,15 +185,16 @@ class EvaluationController(Controller):
     @post("/{solicitation_id:str}/scores/finalize", guards=[requires("buyer", "admin")],
           status_code=200, summary="Finalise the consensus scores and rank the bids",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def finalize_scores(self, civic: Civic, actor: Actor, solicitation_id: str,
+    async def finalize_scores(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
+                              solicitation_id: str,
                               data: FinalizeScoresIn | None = None,
                               idempotency_key: IdempotencyKey = None) -> EvaluationOut:
-        now = civic.clock.now()
-        async with civic.pool.acquire() as conn:
+        now = clock.now()
+        async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
             vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
         rules = tuple(data.tie_break_rules) if data and data.tie_break_rules else TIE_BREAK_RULES
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             FinalizeScores(solicitation=facts, vendors=vendors, seed=secrets.token_hex(8),
                            tie_break_rules=rules),
@@ -200,24 +205,26 @@ class EvaluationController(Controller):
          guards=[requires("buyer", "admin", "auditor", "evaluator")],
          summary="The evaluation: bids, reviews, scores, tabulation, ranking and awards",
          responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, actor: Actor, solicitation_id: str) -> EvaluationOut:
-        async with civic.pool.acquire() as conn:
+    async def read(self, executor: Executor, pool: Pool, actor: Actor,
+                   solicitation_id: str) -> EvaluationOut:
+        async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
-        state, version = await _load(civic, solicitation_id)
+        state, version = await _load(executor, solicitation_id)
         return evaluation_out(state, version, facts, actor)
 
     @post("/{solicitation_id:str}/award-recommendation", guards=[requires("buyer", "admin")],
           summary="Recommend an award and publish the notice of intent (opens the protest window)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def recommend(self, civic: Civic, actor: Actor, solicitation_id: str,
+    async def recommend(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
+                        solicitation_id: str,
                         data: RecommendationIn, idempotency_key: IdempotencyKey = None) -> AwardOut:
-        now = civic.clock.now()
-        async with civic.pool.acquire() as conn:
+        now = clock.now()
+        async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
             vendors = await vendors_facts(conn, facts.bidders, facts.agency_id, now)
         command_id = _command_id(idempotency_key, actor, "recommend")
         award_id = id_for_command("aw", command_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             RecommendAward(
                 solicitation=facts, award_id=award_id, rationale=data.rationale,
@@ -226,7 +233,7 @@ class EvaluationController(Controller):
                 requires_receipt=data.requires_receipt,
                 protest_window_business_days=data.protest_window_business_days
                 or SETTINGS.protest_window_business_days,
-                rules=await process_rules(civic.executor, solicitation_id)),
+                rules=await process_rules(executor, solicitation_id)),
             actor, command_id=command_id)
         return award_out(outcome.state, outcome.state.awards[award_id], actor)
 
@@ -240,11 +247,12 @@ class BidEvaluationController(Controller):
     @post("/{bid_id:str}/responsiveness", guards=[requires("buyer", "evaluator")],
           summary="Record the responsiveness and responsibility review of a bid",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def review(self, civic: Civic, actor: Actor, bid_id: str, data: ResponsivenessIn,
+    async def review(self, executor: Executor, pool: Pool, actor: Actor, bid_id: str,
+                     data: ResponsivenessIn,
                      idempotency_key: IdempotencyKey = None) -> ReviewOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             facts = await require_bid_solicitation(conn, bid_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordResponsiveness(solicitation=facts, bid_id=bid_id, responsive=data.responsive,
                                  responsible=data.responsible, reason=data.reason),
@@ -257,13 +265,13 @@ class BidEvaluationController(Controller):
     @post("/{bid_id:str}/scores", guards=[requires("evaluator")],
           summary="Score a responsive bid on the solicitation's criteria, with comments",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def score(self, civic: Civic, actor: Actor, bid_id: str, data: ScoresIn,
+    async def score(self, executor: Executor, pool: Pool, actor: Actor, bid_id: str, data: ScoresIn,
                     idempotency_key: IdempotencyKey = None) -> BidScoresOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             facts = await require_bid_solicitation(conn, bid_id)
         scores = [CriterionScore(criterion_id=s.criterion_id, score=s.score, comment=s.comment)
                   for s in data.scores]
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordScores(solicitation=facts, bid_id=bid_id, scores=scores),
             actor, command_id=_command_id(idempotency_key, actor, "scores"))
@@ -277,11 +285,11 @@ class AwardController(Controller):
 
     @get(summary="The awards of a solicitation (notices of intent are public)",
          responses=error_responses(422))
-    async def index(self, civic: Civic, maybe_actor: Actor | None,
+    async def index(self, executor: Executor, pool: Pool, maybe_actor: Actor | None,
                     solicitation_id: Annotated[str, Parameter(min_length=1, max_length=200)]) -> list[AwardOut]:
-        state, _ = await _load(civic, solicitation_id)
+        state, _ = await _load(executor, solicitation_id)
         if maybe_actor is not None:
-            async with civic.pool.acquire() as conn:
+            async with pool.acquire() as conn:
                 protesters = [p.filed.vendor_id for p in state.protests.values()]
                 maybe_actor = await acting_for(conn, maybe_actor, protesters)
         return [award_out(state, award, maybe_actor) for award in state.awards.values()]
@@ -289,29 +297,31 @@ class AwardController(Controller):
     @get("/{award_id:str}", summary="An award: the notice, the scores it rests on, its status",
          description="The notice of intent is public; protests are shown to the issuing agency "
          "and to the bidder who filed them.", responses=error_responses(404))
-    async def read(self, civic: Civic, maybe_actor: Actor | None, award_id: str) -> AwardOut:
+    async def read(self, executor: Executor, pool: Pool, maybe_actor: Actor | None,
+                   award_id: str) -> AwardOut:
         # Never hold a pooled connection while loading the stream: the load takes another one.
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-        state, _ = await _load(civic, solicitation_id)
+        state, _ = await _load(executor, solicitation_id)
         if maybe_actor is not None:
             protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
-            async with civic.pool.acquire() as conn:
+            async with pool.acquire() as conn:
                 maybe_actor = await acting_for(conn, maybe_actor, protesters)
         return award_out(state, state.awards[award_id], maybe_actor)
 
     @post("/{award_id:str}/protests", guards=[requires("vendor")],
           summary="Protest a notice of intent to award (bidders, during the protest window)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def protest(self, civic: Civic, actor: Actor, award_id: str, data: ProtestIn,
+    async def protest(self, executor: Executor, pool: Pool, actor: Actor, award_id: str,
+                      data: ProtestIn,
                       idempotency_key: IdempotencyKey = None) -> ProtestOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
             facts = await require_solicitation(conn, solicitation_id)
             actor = await acting_for(conn, actor, facts.bidders)
         command_id = _command_id(idempotency_key, actor, "protest")
         protest_id = id_for_command("pr", command_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             FileProtest(solicitation=facts, award_id=award_id, protest_id=protest_id,
                         grounds=data.grounds),
@@ -321,20 +331,21 @@ class AwardController(Controller):
     @post("/{award_id:str}/finalize", guards=[requires("buyer", "admin")], status_code=200,
           summary="Make the award final (after the protest window, with no pending protest)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def finalize(self, civic: Civic, actor: Actor, award_id: str,
+    async def finalize(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
+                       award_id: str,
                        data: FinalizeAwardIn | None = None,
                        idempotency_key: IdempotencyKey = None) -> AwardOut:
-        now = civic.clock.now()
-        async with civic.pool.acquire() as conn:
+        now = clock.now()
+        async with pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-        state, _ = await _load(civic, solicitation_id)
+        state, _ = await _load(executor, solicitation_id)
         award = state.awards.get(award_id)
         if award is None:
             raise NotFound(f"award {award_id} not found")
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             vendor = await vendor_facts(conn, award.vendor_id, state.agency_id, now)
             facts = await require_solicitation(conn, solicitation_id)
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             FinalizeAward(award_id=award_id, vendor=vendor, solicitation_cancelled=facts.cancelled,
                           rationale=data.rationale if data else ""),
@@ -351,16 +362,17 @@ class ProtestController(Controller):
           summary="Decide a protest: dismissed, sustained (cancel the award or re-evaluate), "
           "withdrawn (also by the protesting bidder)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def decide(self, civic: Civic, actor: Actor, protest_id: str, data: DecisionIn,
+    async def decide(self, executor: Executor, pool: Pool, actor: Actor, protest_id: str,
+                     data: DecisionIn,
                      idempotency_key: IdempotencyKey = None) -> ProtestOut:
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             solicitation_id = await solicitation_of_protest(conn, protest_id)
-        state, _ = await _load(civic, solicitation_id)
+        state, _ = await _load(executor, solicitation_id)
         protest = state.protests.get(protest_id)
         if protest is not None:
-            async with civic.pool.acquire() as conn:
+            async with pool.acquire() as conn:
                 actor = await acting_for(conn, actor, [protest.filed.vendor_id])
-        outcome = await civic.executor.execute_retrying(
+        outcome = await executor.execute_retrying(
             EVALUATION, solicitation_id,
             DecideProtest(protest_id=protest_id, outcome=data.outcome, reason=data.reason,
                           remedy=data.remedy),

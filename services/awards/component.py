@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from infra.components import Component
+from infra.executor import Executor
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
 from services.awards.api import (
@@ -17,13 +16,10 @@ from services.awards.commands import CloseProtestWindow
 from services.awards.decider import EVALUATION, PROTEST_WINDOW_TIMER
 from services.awards.readmodel import EvaluationInputsProjection
 
-if TYPE_CHECKING:
-    from infra.container import Civic
 
-
-def _timer_handlers(civic: Civic) -> dict:
+def _timer_handlers(executor: Executor) -> dict:
     async def close_protest_window(timer: Timer) -> None:
-        await civic.executor.execute_retrying(
+        await executor.execute_retrying(
             EVALUATION, timer.payload["solicitation_id"],
             CloseProtestWindow(award_id=timer.payload["award_id"]), SYSTEM_ACTOR,
             command_id=timer.timer_id)
@@ -35,5 +31,5 @@ COMPONENT = Component(
     name="awards",
     route_handlers=[EvaluationController, BidEvaluationController, AwardController, ProtestController],
     projections=lambda civic: [EvaluationInputsProjection()],
-    timer_handlers=_timer_handlers,
+    timer_handlers=lambda civic: _timer_handlers(civic.executor),
 )

@@ -8,12 +8,15 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get, post, put
 
 from events.base import Money
 from events.bids import Attestations, CriterionResponse
 from events.solicitations import DocumentRef
-from infra.container import Civic
+from infra.clock import Clock
+from infra.eventstore import EventStore
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
@@ -29,7 +32,7 @@ from services.bids.commands import (
 )
 from services.bids.decider import BID, Bid, bid_id_for
 from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
-from services.bids.sealing import vault_for
+from services.bids.sealing import BidVault
 from services.bids.solicitation_facts import SolicitationFacts, load_facts
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
@@ -102,13 +105,14 @@ def _out(bid: Bid, facts: SolicitationFacts, version: int, content: BidContent |
     )
 
 
-def _owner_content(civic: Civic, bid: Bid) -> BidContent:
-    return vault_for(civic.settings).unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
+def _owner_content(vault: BidVault, bid: Bid) -> BidContent:
+    return vault.unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=bid.solicitation_id,
                                    vendor_id=bid.vendor_id)
 
 
-def _seal(civic: Civic, content: BidContent, bid_id: str, solicitation_id: str, vendor_id: str) -> str:
-    return vault_for(civic.settings).seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
+def _seal(vault: BidVault, content: BidContent, bid_id: str, solicitation_id: str,
+          vendor_id: str) -> str:
+    return vault.seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
 
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -120,32 +124,34 @@ class SolicitationBidsController(Controller):
 
     @post(guards=[requires("vendor")], summary="Submit a sealed bid (until the submission deadline)",
           responses=_WRITE_ERRORS)
-    async def submit(self, civic: Civic, actor: Actor, solicitation_id: str, data: BidIn,
+    async def submit(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                     vault: BidVault, actor: Actor, solicitation_id: str, data: BidIn,
                      idempotency_key: IdempotencyKey = None) -> BidOut:
-        facts = await load_facts(civic.store, solicitation_id)
+        facts = await load_facts(store, solicitation_id)
         if not facts.exists or facts.status == "draft":
             raise NotFound(f"solicitation {solicitation_id} not found")
-        vendor_id = await acting_vendor(civic.pool, actor, data.vendor_id)
-        vendor = await vendor_facts(civic.pool, vendor_id, civic.clock.now(), facts)
+        vendor_id = await acting_vendor(pool, actor, data.vendor_id)
+        vendor = await vendor_facts(pool, vendor_id, clock.now(), facts)
         bid_id = bid_id_for(solicitation_id, vendor_id)
         content = _content(data)
         command = SubmitBid(facts=facts, bid_id=bid_id, solicitation_id=solicitation_id, vendor=vendor,
-                            content=content, sealed=_seal(civic, content, bid_id, solicitation_id, vendor_id),
+                            content=content, sealed=_seal(vault, content, bid_id, solicitation_id, vendor_id),
                             acknowledged_addendum=data.acknowledged_addendum)
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             BID, bid_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "bids.submit"))
-        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+        return _out(outcome.state, facts, outcome.version, _owner_content(vault, outcome.state))
 
 
-async def _own_bid(civic: Civic, actor: Actor, bid_id: str) -> tuple[Bid, SolicitationFacts]:
-    bid, _ = await civic.executor.load(BID, bid_id)
-    if not bid.exists or not await is_vendor_user(civic.pool, actor, bid.vendor_id):
+async def _own_bid(executor: Executor, pool: Pool, store: EventStore, actor: Actor,
+                   bid_id: str) -> tuple[Bid, SolicitationFacts]:
+    bid, _ = await executor.load(BID, bid_id)
+    if not bid.exists or not await is_vendor_user(pool, actor, bid.vendor_id):
         raise NotFound(f"bid {bid_id} not found")
-    return bid, await load_facts(civic.store, bid.solicitation_id)
+    return bid, await load_facts(store, bid.solicitation_id)
 
 
-async def _may_read_opened(civic: Civic, actor: Actor, facts: SolicitationFacts) -> bool:
+async def _may_read_opened(executor: Executor, actor: Actor, facts: SolicitationFacts) -> bool:
     """Once the solicitation is opened: oversight, the agency's buyers, and evaluators
     appointed to it who declared no conflict of interest."""
     if actor.role in ("admin", "auditor"):
@@ -153,7 +159,7 @@ async def _may_read_opened(civic: Civic, actor: Actor, facts: SolicitationFacts)
     if actor.agency != facts.agency_id:
         return False
     if actor.role == "evaluator":
-        return await evaluator_cleared(civic.executor, facts.solicitation_id, actor)
+        return await evaluator_cleared(executor, facts.solicitation_id, actor)
     return actor.role == "buyer"
 
 
@@ -163,54 +169,58 @@ class BidController(Controller):
 
     @put("/{bid_id:str}", guards=[requires("vendor")], summary="Replace your bid (until the deadline)",
          responses=_WRITE_ERRORS)
-    async def replace(self, civic: Civic, actor: Actor, bid_id: str, data: BidReplaceIn,
+    async def replace(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                      vault: BidVault, actor: Actor, bid_id: str, data: BidReplaceIn,
                       idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(civic, actor, bid_id)
-        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
+        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
         content = _content(data)
         command = ReplaceBid(facts=facts, vendor=vendor, content=content,
-                             sealed=_seal(civic, content, bid_id, bid.solicitation_id, bid.vendor_id),
+                             sealed=_seal(vault, content, bid_id, bid.solicitation_id, bid.vendor_id),
                              acknowledged_addendum=data.acknowledged_addendum)
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             BID, bid_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "bids.replace"))
-        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+        return _out(outcome.state, facts, outcome.version, _owner_content(vault, outcome.state))
 
     @post("/{bid_id:str}/withdraw", guards=[requires("vendor")], status_code=200,
           summary="Withdraw your bid (until the deadline)", responses=_WRITE_ERRORS)
-    async def withdraw(self, civic: Civic, actor: Actor, bid_id: str,
+    async def withdraw(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                       actor: Actor, bid_id: str,
                        idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(civic, actor, bid_id)
-        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
-        outcome = await civic.executor.execute(
+        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
+        outcome = await executor.execute(
             BID, bid_id, WithdrawBid(facts=facts, vendor=vendor), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "bids.withdraw"))
         return _out(outcome.state, facts, outcome.version, None)
 
     @post("/{bid_id:str}/acknowledge-addendum", guards=[requires("vendor")], status_code=200,
           summary="Acknowledge the latest addendum so that the bid counts", responses=_WRITE_ERRORS)
-    async def acknowledge(self, civic: Civic, actor: Actor, bid_id: str, data: AcknowledgeIn,
+    async def acknowledge(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                          vault: BidVault, actor: Actor, bid_id: str, data: AcknowledgeIn,
                           idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(civic, actor, bid_id)
-        vendor = await vendor_facts(civic.pool, bid.vendor_id, civic.clock.now(), facts)
-        outcome = await civic.executor.execute(
+        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
+        outcome = await executor.execute(
             BID, bid_id, AcknowledgeAddendum(facts=facts, vendor=vendor, number=data.number), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "bids.acknowledge"))
-        return _out(outcome.state, facts, outcome.version, _owner_content(civic, outcome.state))
+        return _out(outcome.state, facts, outcome.version, _owner_content(vault, outcome.state))
 
     @get("/{bid_id:str}", guards=[requires("vendor", "buyer", "evaluator", "auditor", "admin")],
          summary="Read a bid: its vendor at any time; agency staff after the opening",
          responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, actor: Actor, bid_id: str) -> BidOut:
-        bid, version = await civic.executor.load(BID, bid_id)
+    async def read(self, executor: Executor, pool: Pool, store: EventStore, vault: BidVault,
+                   actor: Actor, bid_id: str) -> BidOut:
+        bid, version = await executor.load(BID, bid_id)
         missing = NotFound(f"bid {bid_id} not found")
         if not bid.exists:
             raise missing
-        facts = await load_facts(civic.store, bid.solicitation_id)
-        if await is_vendor_user(civic.pool, actor, bid.vendor_id):
-            content = None if bid.status == "withdrawn" else _owner_content(civic, bid)
+        facts = await load_facts(store, bid.solicitation_id)
+        if await is_vendor_user(pool, actor, bid.vendor_id):
+            content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
             return _out(bid, facts, version, content)
         # Before the opening the bid is sealed: say nothing, not even that it exists.
-        if bid.unsealed is None or not await _may_read_opened(civic, actor, facts):
+        if bid.unsealed is None or not await _may_read_opened(executor, actor, facts):
             raise missing
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,

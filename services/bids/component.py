@@ -1,14 +1,27 @@
 """What the bids context contributes to the composition root."""
 
+from litestar.datastructures import State
+from litestar.di import Provide
+
 from infra.components import Component
 from services.bids.api import BidController, SolicitationBidsController
 from services.bids.reactors import UnsealOnOpening
+from services.bids.sealing import BidVault, vault_for
 from services.bids.timers import open_handler
 from services.solicitations.deciders.solicitation import OPEN_TIMER
+
+
+def provide_vault(state: State) -> BidVault:
+    """The vault of the container's master key, for the routes that seal and unseal bids."""
+    return vault_for(state.civic.settings)
+
 
 COMPONENT = Component(
     name="bids",
     route_handlers=[SolicitationBidsController, BidController],
     reactors=lambda civic: [UnsealOnOpening(civic)],
-    timer_handlers=lambda civic: {OPEN_TIMER: open_handler(civic)},
+    timer_handlers=lambda civic: {
+        OPEN_TIMER: open_handler(civic.executor, civic.pool, civic.clock, civic.store, civic.settings)
+    },
+    dependencies={"vault": Provide(provide_vault, sync_to_thread=False)},
 )

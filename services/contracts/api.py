@@ -6,11 +6,12 @@ from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
 from events.base import Money
-from infra.container import Civic
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
@@ -74,11 +75,11 @@ class CompleteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
 
 
-async def _as_party(civic: Civic, actor: Actor, contract_id: str) -> Actor:
+async def _as_party(executor: Executor, pool: Pool, actor: Actor, contract_id: str) -> Actor:
     """The caller, as a user of the contracted vendor when they are one."""
-    state, _ = await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+    state, _ = await executor.load_existing(CONTRACT, contract_id, "contract")
     assert state.opened is not None
-    async with civic.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         return await acting_for(conn, actor, [state.opened.vendor_id])
 
 
@@ -93,10 +94,11 @@ class ContractController(Controller):
     path = "/contracts"
     tags = ["contracts"]
 
-    async def _run(self, civic: Civic, actor: Actor, contract_id: str, command: object,
+    async def _run(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                   command: object,
                    key: str | None, route: str) -> ContractOut:
-        actor = await _as_party(civic, actor, contract_id)
-        outcome = await civic.executor.execute_retrying(CONTRACT, contract_id, command, actor,
+        actor = await _as_party(executor, pool, actor, contract_id)
+        outcome = await executor.execute_retrying(CONTRACT, contract_id, command, actor,
                                                command_id=_command_id(key, actor, route))
         return contract_out(outcome.state, outcome.version, actor)
 
@@ -105,7 +107,7 @@ class ContractController(Controller):
          "admins and auditors may filter by agency or vendor.",
          responses=error_responses(401, 403, 422))
     async def index(
-        self, civic: Civic, actor: Actor,
+        self, pool: Pool, actor: Actor,
         agency_id: str | None = None, vendor_id: str | None = None, award_id: str | None = None,
         status: Literal["pending", "active", "completed", "terminated"] | None = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
@@ -113,7 +115,7 @@ class ContractController(Controller):
     ) -> list[ContractSummary]:
         vendor_ids = [vendor_id] if vendor_id is not None else None
         if actor.role == "vendor":
-            async with civic.pool.acquire() as conn:
+            async with pool.acquire() as conn:
                 mine = sorted(await vendors_of(conn, actor))
             if vendor_id is not None and vendor_id not in mine:
                 raise Forbidden("vendors see their own contracts", code="not_a_party")
@@ -122,7 +124,7 @@ class ContractController(Controller):
             if agency_id not in (None, actor.agency):
                 raise Forbidden("buyers see their agency's contracts", code="not_a_party")
             agency_id = actor.agency or ""
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             rows = await list_contracts(conn, agency_id=agency_id, vendor_ids=vendor_ids,
                                         award_id=award_id, status=status, limit=limit, offset=offset)
         return [ContractSummary(
@@ -133,47 +135,50 @@ class ContractController(Controller):
 
     @get("/{contract_id:str}", guards=[requires(*_PARTIES)], summary="Read a contract",
          responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, actor: Actor, contract_id: str) -> ContractOut:
-        actor = await _as_party(civic, actor, contract_id)
-        state, version = await civic.executor.load_existing(CONTRACT, contract_id, "contract")
+    async def read(self, executor: Executor, pool: Pool, actor: Actor,
+                   contract_id: str) -> ContractOut:
+        actor = await _as_party(executor, pool, actor, contract_id)
+        state, version = await executor.load_existing(CONTRACT, contract_id, "contract")
         return contract_out(state, version, actor)
 
     @post("/{contract_id:str}/sign", guards=[requires("buyer", "vendor")], status_code=200,
           summary="Sign as the buyer or the vendor; with both signatures the contract is active",
           responses=error_responses(401, 403, 404, 409))
-    async def sign(self, civic: Civic, actor: Actor, contract_id: str,
+    async def sign(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
                    idempotency_key: IdempotencyKey = None) -> ContractOut:
-        return await self._run(civic, actor, contract_id, SignContract(), idempotency_key, "sign")
+        return await self._run(executor, pool, actor, contract_id, SignContract(), idempotency_key, "sign")
 
     @post("/{contract_id:str}/modifications", guards=[requires("buyer", "admin")],
           summary="Amend value or end date (numbered, with reason)",
           description="An amendment moving the value by more than the contract's approval share "
           "of the original value waits for an admin's approval.",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def modify(self, civic: Civic, actor: Actor, contract_id: str, data: ModificationIn,
+    async def modify(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                     data: ModificationIn,
                      idempotency_key: IdempotencyKey = None) -> ContractOut:
         command = ModifyContract(kind=data.kind, reason=data.reason, value=data.value,
                                  end_date=data.end_date)
-        return await self._run(civic, actor, contract_id, command, idempotency_key, "modify")
+        return await self._run(executor, pool, actor, contract_id, command, idempotency_key, "modify")
 
     @post("/{contract_id:str}/modifications/{number:int}/approval", guards=[requires("admin")],
           status_code=200, summary="Approve or reject an amendment awaiting approval",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def approve(self, civic: Civic, actor: Actor, contract_id: str, number: int,
+    async def approve(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                      number: int,
                       data: ApprovalIn, idempotency_key: IdempotencyKey = None) -> ContractOut:
         command = (ApproveModification(number=number) if data.approve
                    else RejectModification(number=number, reason=data.reason))
-        return await self._run(civic, actor, contract_id, command, idempotency_key, "approval")
+        return await self._run(executor, pool, actor, contract_id, command, idempotency_key, "approval")
 
     @post("/{contract_id:str}/performance-ratings", guards=[requires("buyer")],
           summary="Rate the vendor's performance (1-5 each); the vendor sees it and may respond",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def rate(self, civic: Civic, actor: Actor, contract_id: str, data: RatingIn,
+    async def rate(self, executor: Executor, actor: Actor, contract_id: str, data: RatingIn,
                    idempotency_key: IdempotencyKey = None) -> RatingOut:
         command_id = _command_id(idempotency_key, actor, "rate")
         rating_id = id_for_command("rt", command_id)
-        await civic.executor.load_existing(CONTRACT, contract_id, "contract")
-        outcome = await civic.executor.execute_retrying(
+        await executor.load_existing(CONTRACT, contract_id, "contract")
+        outcome = await executor.execute_retrying(
             CONTRACT, contract_id,
             RatePerformance(rating_id=rating_id, quality=data.quality, timeliness=data.timeliness,
                             cost_control=data.cost_control, communication=data.communication,
@@ -183,10 +188,11 @@ class ContractController(Controller):
     @post("/{contract_id:str}/performance-ratings/{rating_id:str}/response",
           guards=[requires("vendor")], summary="The vendor's response to a performance rating",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def respond(self, civic: Civic, actor: Actor, contract_id: str, rating_id: str,
+    async def respond(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                      rating_id: str,
                       data: ResponseIn, idempotency_key: IdempotencyKey = None) -> RatingOut:
-        actor = await _as_party(civic, actor, contract_id)
-        outcome = await civic.executor.execute_retrying(
+        actor = await _as_party(executor, pool, actor, contract_id)
+        outcome = await executor.execute_retrying(
             CONTRACT, contract_id, RespondToRating(rating_id=rating_id, response=data.response),
             actor, command_id=_command_id(idempotency_key, actor, "respond"))
         require_access(outcome.state, actor)
@@ -195,16 +201,17 @@ class ContractController(Controller):
     @post("/{contract_id:str}/complete", guards=[requires("buyer", "admin")], status_code=200,
           summary="Record that an active contract was completed",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def complete(self, civic: Civic, actor: Actor, contract_id: str,
+    async def complete(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
                        data: CompleteIn | None = None,
                        idempotency_key: IdempotencyKey = None) -> ContractOut:
         command = CompleteContract(reason=data.reason if data else "")
-        return await self._run(civic, actor, contract_id, command, idempotency_key, "complete")
+        return await self._run(executor, pool, actor, contract_id, command, idempotency_key, "complete")
 
     @post("/{contract_id:str}/terminate", guards=[requires("buyer", "admin")], status_code=200,
           summary="Terminate a pending or active contract, with the reason",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def terminate(self, civic: Civic, actor: Actor, contract_id: str, data: EndIn,
+    async def terminate(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                        data: EndIn,
                         idempotency_key: IdempotencyKey = None) -> ContractOut:
-        return await self._run(civic, actor, contract_id, TerminateContract(reason=data.reason),
+        return await self._run(executor, pool, actor, contract_id, TerminateContract(reason=data.reason),
                                idempotency_key, "terminate")

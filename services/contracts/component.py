@@ -11,5 +11,5 @@ COMPONENT = Component(
     route_handlers=[ContractController],
     projections=lambda civic: [ContractRegisterProjection()],
     reactors=lambda civic: [ContractOpener(civic)],
-    timer_handlers=timer_handlers,
+    timer_handlers=lambda civic: timer_handlers(civic.executor),
 )

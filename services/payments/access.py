@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from asyncpg import Pool
+
 from kernel.context import Actor
 
 if TYPE_CHECKING:
-    from infra.container import Civic
+    pass
 
 
-async def vendors_of(civic: Civic, actor: Actor) -> tuple[str, ...]:
+async def vendors_of(pool: Pool, actor: Actor) -> tuple[str, ...]:
     """The vendors a vendor-role caller acts for: the token's claim and its memberships."""
     if actor.role != "vendor":
         return ()
@@ -19,7 +21,7 @@ async def vendors_of(civic: Civic, actor: Actor) -> tuple[str, ...]:
         from services.vendors.facts import vendors_of_user
     except ImportError:  # vendor onboarding not installed: the token's claim alone
         return tuple(sorted(found))
-    async with civic.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         found.update(await vendors_of_user(conn, actor.sub))
     return tuple(sorted(v for v in found if v))
 
@@ -31,9 +33,9 @@ def agency_scope(actor: Actor) -> str | None:
     return actor.agency or ""  # staff without an agency see nothing
 
 
-async def can_see(civic: Civic, actor: Actor, record: Any) -> bool:
+async def can_see(pool: Pool, actor: Actor, record: Any) -> bool:
     """A vendor sees its own; agency staff see their agency's; admins and auditors see all."""
     if actor.role == "vendor":
-        return record.vendor_id in await vendors_of(civic, actor)
+        return record.vendor_id in await vendors_of(pool, actor)
     scope = agency_scope(actor)
     return scope is None or scope == record.agency_id

@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get, post, put
 from litestar.params import Parameter
 
 from events.base import Money
 from events.invoices import InvoiceLine, ServicePeriod
-from infra.container import Civic
+from infra.clock import Clock
+from infra.eventstore import EventStore
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
@@ -33,6 +36,7 @@ from services.payments.commands import (
 from services.payments.deciders.funding import FUNDING, SetFundingSource
 from services.payments.deciders.invoice import INVOICE, Invoice
 from services.payments.deciders.payment import PAYMENT, Payment
+from services.payments.gateway import PaymentGateway
 from services.payments.readmodel.invoices import list_invoices, payments_of_invoice
 from services.payments.readmodel.terms import agency_terms, contract_terms
 
@@ -232,9 +236,10 @@ def _derived_id(prefix: str, command_id: str | None) -> str:
     return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
 
 
-async def _visible_invoice(civic: Civic, actor: Actor, invoice_id: str) -> tuple[Invoice, int]:
-    state, version = await civic.executor.load(INVOICE, invoice_id)
-    if not state.exists or not await can_see(civic, actor, state):
+async def _visible_invoice(executor: Executor, pool: Pool, actor: Actor,
+                           invoice_id: str) -> tuple[Invoice, int]:
+    state, version = await executor.load(INVOICE, invoice_id)
+    if not state.exists or not await can_see(pool, actor, state):
         raise NotFound(f"invoice {invoice_id} not found")
     return state, version
 
@@ -245,10 +250,11 @@ class InvoiceController(Controller):
     @post("/contracts/{contract_id:str}/invoices", guards=[requires("vendor")],
           summary="Submit an invoice against an active contract of the caller's vendor",
           responses=error_responses(400, 401, 403, 404, 409, 422))
-    async def submit(self, civic: Civic, actor: Actor, contract_id: str, data: InvoiceIn,
+    async def submit(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
+                     data: InvoiceIn,
                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
-        acting_for = await vendors_of(civic, actor)
-        async with civic.pool.acquire() as conn:
+        acting_for = await vendors_of(pool, actor)
+        async with pool.acquire() as conn:
             contract = await contract_terms(conn, contract_id)
             if contract is None or contract.vendor_id not in acting_for:
                 raise NotFound(f"contract {contract_id} not found")
@@ -259,32 +265,33 @@ class InvoiceController(Controller):
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
             acting_for=acting_for)
-        outcome = await submission.submit(civic.executor, actor, command, command_id)
+        outcome = await submission.submit(executor, actor, command, command_id)
         return _invoice_out(outcome.state, outcome.version)
 
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
          responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, actor: Actor, invoice_id: str) -> InvoiceOut:
-        invoice = _invoice_out(*await _visible_invoice(civic, actor, invoice_id))
-        async with civic.pool.acquire() as conn:
+    async def read(self, executor: Executor, pool: Pool, actor: Actor,
+                   invoice_id: str) -> InvoiceOut:
+        invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id))
+        async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
         return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows])
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",
          responses=error_responses(401, 403, 422))
-    async def list(self, civic: Civic, actor: Actor,
+    async def list(self, pool: Pool, clock: Clock, actor: Actor,
                    status: Annotated[str | None, Parameter(query="status", pattern="^(" + "|".join(STATUSES) + ")$")] = None,
                    overdue: Annotated[bool, Parameter(query="overdue")] = False,
                    contract: Annotated[str | None, Parameter(query="contract", max_length=100)] = None,
                    vendor: Annotated[str | None, Parameter(query="vendor", max_length=100)] = None,
                    limit: Annotated[int, Parameter(query="limit", ge=1, le=200)] = 50,
                    offset: Annotated[int, Parameter(query="offset", ge=0, le=1_000_000)] = 0) -> InvoicePage:
-        today = civic.clock.now().date()
-        vendor_ids = await vendors_of(civic, actor) if actor.role == "vendor" else None
+        today = clock.now().date()
+        vendor_ids = await vendors_of(pool, actor) if actor.role == "vendor" else None
         if vendor is not None:
             vendor_ids = tuple(v for v in (vendor_ids if vendor_ids is not None else (vendor,)) if v == vendor)
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             rows, total = await list_invoices(
                 conn, agency_id=None if actor.role == "vendor" else agency_scope(actor),
                 vendor_ids=vendor_ids, status=status, overdue_on=today if overdue else None,
@@ -295,60 +302,63 @@ class InvoiceController(Controller):
     @post("/invoices/{invoice_id:str}/accept", guards=[requires("finance")], status_code=200,
           summary="Accept an invoice as proper (starts the prompt-payment clock)",
           responses=error_responses(400, 401, 403, 404, 409))
-    async def accept(self, civic: Civic, actor: Actor, invoice_id: str,
+    async def accept(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
                      idempotency_key: IdempotencyKey = None) -> InvoiceOut:
-        return await self._run(civic, actor, invoice_id, AcceptInvoice(), idempotency_key, "accept")
+        return await self._run(executor, pool, actor, invoice_id, AcceptInvoice(), idempotency_key, "accept")
 
     @post("/invoices/{invoice_id:str}/dispute", guards=[requires("finance")], status_code=200,
           summary="Dispute an invoice with a reason; the vendor may correct and resubmit",
           responses=error_responses(400, 401, 403, 404, 409, 422))
-    async def dispute(self, civic: Civic, actor: Actor, invoice_id: str, data: DisputeIn,
+    async def dispute(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
+                      data: DisputeIn,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
-        return await self._run(civic, actor, invoice_id, DisputeInvoice(reason=data.reason),
+        return await self._run(executor, pool, actor, invoice_id, DisputeInvoice(reason=data.reason),
                                idempotency_key, "dispute")
 
     @post("/invoices/{invoice_id:str}/resubmit", guards=[requires("vendor")], status_code=200,
           summary="Resubmit a corrected invoice after a dispute",
           responses=error_responses(400, 401, 403, 404, 409, 422))
-    async def resubmit(self, civic: Civic, actor: Actor, invoice_id: str, data: ResubmitIn,
+    async def resubmit(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
+                       data: ResubmitIn,
                        idempotency_key: IdempotencyKey = None) -> InvoiceOut:
-        await _visible_invoice(civic, actor, invoice_id)
+        await _visible_invoice(executor, pool, actor, invoice_id)
         command = ResubmitInvoice(lines=_lines(data.lines), total=data.total,
                                   service_period=_period(data.service_period),
-                                  acting_for=await vendors_of(civic, actor))
+                                  acting_for=await vendors_of(pool, actor))
         outcome = await submission.resubmit(
-            civic.executor, actor, invoice_id, command,
+            executor, actor, invoice_id, command,
             scoped_command_id(idempotency_key, actor.sub, f"invoices.resubmit:{invoice_id}"))
         return _invoice_out(outcome.state, outcome.version)
 
     @post("/invoices/{invoice_id:str}/receipt", guards=[requires("buyer", "finance")],
           status_code=200, summary="Confirm the goods or services were received (three-way match)",
           responses=error_responses(400, 401, 403, 404, 409, 422))
-    async def receipt(self, civic: Civic, actor: Actor, invoice_id: str,
+    async def receipt(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
                       data: ReceiptIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command = ConfirmReceipt(note=data.note if data else "")
-        return await self._run(civic, actor, invoice_id, command, idempotency_key, "receipt")
+        return await self._run(executor, pool, actor, invoice_id, command, idempotency_key, "receipt")
 
     @post("/invoices/{invoice_id:str}/approve", guards=[requires("finance")], status_code=200,
           summary="Approve an invoice (or part of it) for payment; the payment starts through Stripe",
           responses=error_responses(400, 401, 403, 404, 409, 422))
-    async def approve(self, civic: Civic, actor: Actor, invoice_id: str,
+    async def approve(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
         command = ApproveInvoice(payment_id=_derived_id("pay", command_id),
                                  amount=data.amount if data else None)
-        return await self._run(civic, actor, invoice_id, command, idempotency_key, "approve",
+        return await self._run(executor, pool, actor, invoice_id, command, idempotency_key, "approve",
                                command_id=command_id)
 
-    async def _run(self, civic: Civic, actor: Actor, invoice_id: str, command: object,
+    async def _run(self, executor: Executor, pool: Pool, actor: Actor, invoice_id: str,
+                   command: object,
                    idempotency_key: str | None, route: str, *,
                    command_id: str | None = None) -> InvoiceOut:
-        await _visible_invoice(civic, actor, invoice_id)
+        await _visible_invoice(executor, pool, actor, invoice_id)
         command_id = command_id or scoped_command_id(idempotency_key, actor.sub,
                                                      f"invoices.{route}:{invoice_id}")
-        outcome = await civic.executor.execute(INVOICE, invoice_id, command, actor,
+        outcome = await executor.execute(INVOICE, invoice_id, command, actor,
                                                command_id=command_id)
         return _invoice_out(outcome.state, outcome.version)
 
@@ -368,9 +378,10 @@ def _summary(row: Any, today: date) -> InvoiceSummary:
                      and row["status"] != "disputed"))
 
 
-async def _visible_payment(civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
-    state, version = await civic.executor.load(PAYMENT, payment_id)
-    if not state.exists or not await can_see(civic, actor, state):
+async def _visible_payment(executor: Executor, pool: Pool, actor: Actor,
+                           payment_id: str) -> PaymentOut:
+    state, version = await executor.load(PAYMENT, payment_id)
+    if not state.exists or not await can_see(pool, actor, state):
         raise NotFound(f"payment {payment_id} not found")
     return _payment_out(state, version)
 
@@ -381,37 +392,40 @@ class PaymentController(Controller):
     @get("/payments/{payment_id:str}", guards=[requires(*INVOICE_READERS)],
          summary="Read a payment and what Stripe reported about it",
          responses=error_responses(401, 403, 404))
-    async def read(self, civic: Civic, actor: Actor, payment_id: str) -> PaymentOut:
-        return await _visible_payment(civic, actor, payment_id)
+    async def read(self, executor: Executor, pool: Pool, actor: Actor,
+                   payment_id: str) -> PaymentOut:
+        return await _visible_payment(executor, pool, actor, payment_id)
 
     @post("/payments/{payment_id:str}/retry", guards=[requires("finance")], status_code=200,
           summary="Retry a failed payment with a new PaymentIntent",
           responses=error_responses(400, 401, 403, 404, 409, 503))
-    async def retry(self, civic: Civic, actor: Actor, payment_id: str,
+    async def retry(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                    gateway: PaymentGateway, actor: Actor, payment_id: str,
                     idempotency_key: IdempotencyKey = None) -> PaymentOut:
         state = await paying.retry_payment(
-            civic, actor, payment_id,
+            executor, clock, store, gateway, actor, payment_id,
             command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.retry:{payment_id}"))
-        return await _visible_payment(civic, actor, state.payment_id)
+        return await _visible_payment(executor, pool, actor, state.payment_id)
 
     @post("/payments/{payment_id:str}/refund", guards=[requires("finance")], status_code=200,
           summary="Refund all or part of a paid payment",
           responses=error_responses(400, 401, 403, 404, 409, 422, 503))
-    async def refund(self, civic: Civic, actor: Actor, payment_id: str,
+    async def refund(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                     gateway: PaymentGateway, actor: Actor, payment_id: str,
                      data: RefundIn | None = None,
                      idempotency_key: IdempotencyKey = None) -> PaymentOut:
         body = data or RefundIn()
         state = await paying.refund_payment(
-            civic, actor, payment_id, body.amount, body.reason,
+            executor, clock, store, gateway, actor, payment_id, body.amount, body.reason,
             command_id=scoped_command_id(idempotency_key, actor.sub, f"payments.refund:{payment_id}"))
-        return await _visible_payment(civic, actor, state.payment_id)
+        return await _visible_payment(executor, pool, actor, state.payment_id)
 
     @put("/payments/funding-sources/{agency_id:str}", guards=[requires("finance", "admin")],
          summary="Set the Stripe payment method an agency pays its vendors from",
          responses=error_responses(400, 401, 403, 422))
-    async def set_funding(self, civic: Civic, actor: Actor, agency_id: str,
+    async def set_funding(self, executor: Executor, actor: Actor, agency_id: str,
                           data: FundingIn) -> FundingOut:
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             FUNDING, agency_id, SetFundingSource(agency_id=agency_id,
                                                  payment_method=data.payment_method), actor)
         return FundingOut(agency_id=agency_id, payment_method=outcome.state.payment_method)

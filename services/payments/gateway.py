@@ -14,7 +14,7 @@ offered by localstripe; see docs/payments.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 import stripe
@@ -49,6 +49,7 @@ class RefundState(msgspec.Struct, frozen=True, kw_only=True):
     amount: int
 
 
+@runtime_checkable  # Litestar checks injected dependencies against their annotation
 class PaymentGateway(Protocol):
     """What the payments service needs from a payment provider."""
 

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from events.base import Money
 from events.invoices import InvoiceApproved
-from infra.eventstore import event_ids_for
+from infra.clock import Clock
+from infra.eventstore import EventStore, event_ids_for
+from infra.executor import Executor
 from kernel.context import SYSTEM_ACTOR, Actor, Context
 from kernel.errors import Invalid
 from services.payments.commands import RecordFailure, RecordRefund, RetryPayment, StartPayment
@@ -49,32 +51,32 @@ def _metadata(payment: Payment | InvoiceApproved, payment_id: str) -> dict[str, 
             "vendor_id": payment.vendor_id}
 
 
-async def _today(civic: Civic) -> date:
+async def _today(clock: Clock) -> date:
     """The clock's date, re-read so a worker process sees the shared development clock."""
-    await civic.clock.refresh()
-    return civic.clock.now().date()
+    await clock.refresh()
+    return clock.now().date()
 
 
-async def _funding(civic: Civic, gateway: PaymentGateway, agency_id: str) -> str | None:
-    source, _ = await civic.executor.load(FUNDING, agency_id)
+async def _funding(executor: Executor, gateway: PaymentGateway, agency_id: str) -> str | None:
+    source, _ = await executor.load(FUNDING, agency_id)
     return source.payment_method or await gateway.default_funding()
 
 
-async def start_payment(civic: Civic, approved: InvoiceApproved, *, command_id: str,
-                        causation_id: str | None = None) -> Payment:
+async def start_payment(executor: Executor, clock: Clock, gateway: PaymentGateway,
+                        approved: InvoiceApproved, *,
+                        command_id: str, causation_id: str | None = None) -> Payment:
     """Create, record and confirm the payment an approval asks for (safe to repeat)."""
-    gateway = gateway_of(civic)
-    state, _ = await civic.executor.load(PAYMENT, approved.payment_id)
+    state, _ = await executor.load(PAYMENT, approved.payment_id)
     if not state.exists:
-        interest = interest_owed(approved.amount, approved.due_date, await _today(civic),
+        interest = interest_owed(approved.amount, approved.due_date, await _today(clock),
                                  approved.late_interest_annual_rate)
         intent = await gateway.create_intent(
             amount=Money(amount=approved.amount.amount + interest.amount,
                          currency=approved.amount.currency),
-            payment_method=await _funding(civic, gateway, approved.agency_id),
+            payment_method=await _funding(executor, gateway, approved.agency_id),
             metadata=_metadata(approved, approved.payment_id),
             idempotency_key=f"{approved.payment_id}:1")
-        outcome = await civic.executor.execute(PAYMENT, approved.payment_id, StartPayment(
+        outcome = await executor.execute(PAYMENT, approved.payment_id, StartPayment(
             payment_id=approved.payment_id, invoice_id=approved.invoice_id,
             contract_id=approved.contract_id, agency_id=approved.agency_id,
             vendor_id=approved.vendor_id, amount=approved.amount, interest=interest,
@@ -82,75 +84,75 @@ async def start_payment(civic: Civic, approved: InvoiceApproved, *, command_id: 
             late_interest_annual_rate=approved.late_interest_annual_rate,
         ), SYSTEM_ACTOR, command_id=command_id, causation_id=causation_id)
         state = outcome.state
-    await _confirm(civic, gateway, state)
+    await _confirm(executor, gateway, state)
     return state
 
 
-async def _confirm(civic: Civic, gateway: PaymentGateway, state: Payment) -> None:
+async def _confirm(executor: Executor, gateway: PaymentGateway, state: Payment) -> None:
     if state.status != "processing":
         return
     intent = await gateway.retrieve_intent(state.current_intent)
     if intent.status == "requires_confirmation":
         await gateway.confirm_intent(intent.intent_id, idempotency_key=f"{intent.intent_id}:confirm")
     elif intent.status == "requires_payment_method" and not intent.error:
-        await civic.executor.execute(
+        await executor.execute(
             PAYMENT, state.payment_id,
             RecordFailure(stripe_payment_intent=intent.intent_id, reason=NO_FUNDING),
             SYSTEM_ACTOR, command_id=f"payments.no_funding:{intent.intent_id}")
 
 
-async def _repeated(civic: Civic, command_id: str | None) -> bool:
+async def _repeated(store: EventStore, command_id: str | None) -> bool:
     """This request (same Idempotency-Key) was already carried out: answer, call nobody."""
-    return command_id is not None and await civic.store.find(event_ids_for(command_id, 1)[0]) is not None
+    return command_id is not None and await store.find(event_ids_for(command_id, 1)[0]) is not None
 
 
-async def retry_payment(civic: Civic, actor: Actor, payment_id: str, *,
+async def retry_payment(executor: Executor, clock: Clock, store: EventStore,
+                        gateway: PaymentGateway, actor: Actor, payment_id: str, *,
                         command_id: str | None) -> Payment:
     """Finance retries a failed payment with a new PaymentIntent (interest brought up to date)."""
-    gateway = gateway_of(civic)
-    state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
-    if await _repeated(civic, command_id):
+    state, _ = await executor.load_existing(PAYMENT, payment_id, "payment")
+    if await _repeated(store, command_id):
         return state
     if state.status == "processing" and state.agency_id == actor.agency and actor.role == "finance":
         # Stripe was unreachable when this attempt was to be confirmed: finish it.
         intent = await gateway.retrieve_intent(state.current_intent)
         if intent.status == "requires_confirmation":
-            await _confirm(civic, gateway, state)
+            await _confirm(executor, gateway, state)
             return state
     assert state.amount is not None and state.due_date is not None
-    interest = interest_owed(state.amount, state.due_date, await _today(civic),
+    interest = interest_owed(state.amount, state.due_date, await _today(clock),
                              state.late_interest_annual_rate)
     attempt = state.attempt + 1
     # Decide first with a placeholder: who may retry and when is refused before Stripe is called.
     check = RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent="pending")
-    PAYMENT.decide(check, state, Context(now=civic.clock.now(), actor=actor))
+    PAYMENT.decide(check, state, Context(now=clock.now(), actor=actor))
     intent = await gateway.create_intent(
         amount=Money(amount=state.amount.amount + interest.amount, currency=state.amount.currency),
-        payment_method=await _funding(civic, gateway, state.agency_id),
+        payment_method=await _funding(executor, gateway, state.agency_id),
         metadata=_metadata(state, payment_id), idempotency_key=f"{payment_id}:{attempt}")
-    outcome = await civic.executor.execute(
+    outcome = await executor.execute(
         PAYMENT, payment_id,
         RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent=intent.intent_id),
         actor, command_id=command_id)
-    await _confirm(civic, gateway, outcome.state)
+    await _confirm(executor, gateway, outcome.state)
     return outcome.state
 
 
-async def refund_payment(civic: Civic, actor: Actor, payment_id: str, amount: int | None,
-                         reason: str, *, command_id: str | None) -> Payment:
+async def refund_payment(executor: Executor, clock: Clock, store: EventStore,
+                         gateway: PaymentGateway, actor: Actor, payment_id: str,
+                         amount: int | None, reason: str, *, command_id: str | None) -> Payment:
     """Finance returns some or all of a paid payment to the agency."""
-    gateway = gateway_of(civic)
-    state, _ = await civic.executor.load_existing(PAYMENT, payment_id, "payment")
-    if await _repeated(civic, command_id):
+    state, _ = await executor.load_existing(PAYMENT, payment_id, "payment")
+    if await _repeated(store, command_id):
         return state
     amount = state.refundable if amount is None else amount
     check = RecordRefund(refund_id="", amount=amount, reason=reason)
-    if not PAYMENT.decide(check, state, Context(now=civic.clock.now(), actor=actor)):
+    if not PAYMENT.decide(check, state, Context(now=clock.now(), actor=actor)):
         raise Invalid("nothing to refund")
     key = f"{payment_id}:refund:{command_id or uuid.uuid4().hex}"
     refund = await gateway.refund(state.current_intent, amount, idempotency_key=key,
                                   metadata=_metadata(state, payment_id))
-    outcome = await civic.executor.execute(
+    outcome = await executor.execute(
         PAYMENT, payment_id, RecordRefund(refund_id=refund.refund_id, amount=refund.amount,
                                           reason=reason), actor, command_id=command_id)
     return outcome.state

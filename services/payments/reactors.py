@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from events.invoices import InvoiceApproved
 from kernel.errors import Unavailable
 from projections.base import types_of
-from services.payments.paying import start_payment
+from services.payments.paying import gateway_of, start_payment
 
 if TYPE_CHECKING:
     from infra.container import Civic
@@ -26,7 +26,7 @@ class PaymentStarter:
 
     async def react(self, event: Any) -> None:
         try:
-            await start_payment(self.civic, event.event, command_id=f"{self.name}:{event.event_id}",
+            await start_payment(self.civic.executor, self.civic.clock, gateway_of(self.civic), event.event, command_id=f"{self.name}:{event.event_id}",
                                 causation_id=event.event_id)
         except Unavailable as exc:
             raise ProviderDown(exc.message) from exc

@@ -13,20 +13,23 @@ from typing import Any
 
 import msgspec
 import stripe
+from asyncpg import Pool
 from litestar import Request, post
 from litestar.status_codes import HTTP_200_OK
 
 from events.base import Metadata
 from events.payments import StripeEventReceived
-from infra.container import Civic
-from infra.eventstore import event_ids_for
+from infra.clock import Clock
+from infra.eventstore import EventStore, event_ids_for
+from infra.executor import Executor
 from infra.http.errors import error_responses
+from infra.settings import Settings
 from infra.stripe_server import LOCAL_WEBHOOK_SECRET
 from kernel.context import Actor
 from kernel.errors import Conflict, DomainError, Invalid, Unavailable
 from services.payments.commands import RecordDispute, RecordFailure, RecordRefund, RecordSuccess
 from services.payments.deciders.payment import PAYMENT
-from services.payments.paying import gateway_of
+from services.payments.gateway import PaymentGateway
 
 log = logging.getLogger("civic.payments.webhook")
 
@@ -45,11 +48,11 @@ class WebhookReceipt(msgspec.Struct, frozen=True, kw_only=True):
     payment_id: str | None = None
 
 
-def webhook_secret(civic: Civic) -> str:
-    secret = civic.settings.stripe_webhook_secret
+def webhook_secret(settings: Settings) -> str:
+    secret = settings.stripe_webhook_secret
     if secret:
         return secret
-    if civic.settings.stripe_api_key is None:  # development against localstripe
+    if settings.stripe_api_key is None:  # development against localstripe
         return LOCAL_WEBHOOK_SECRET
     raise Unavailable("the Stripe webhook secret is not configured")
 
@@ -113,36 +116,38 @@ def _outcome(event: Any) -> tuple[str, Any] | None:
     return None
 
 
-async def _payment_of(civic: Civic, intent_id: str, metadata: dict[str, Any]) -> str | None:
+async def _payment_of(pool: Pool, gateway: PaymentGateway, intent_id: str,
+                      metadata: dict[str, Any]) -> str | None:
     """Our payment id: from the intent's metadata, our read model, or else Stripe itself
     (a dispute or refund carries only the intent's id)."""
     if metadata.get("payment_id"):
         return str(metadata["payment_id"])
-    found = await civic.pool.fetchval(
+    found = await pool.fetchval(
         "SELECT payment_id FROM payments_payments WHERE stripe_payment_intent = $1", intent_id)
     if found:
         return found
     try:
-        intent = await gateway_of(civic).retrieve_intent(intent_id)
+        intent = await gateway.retrieve_intent(intent_id)
     except Exception:  # noqa: BLE001 - unknown to Stripe or unreachable: recorded unmatched
         log.warning("payment intent %s could not be looked up at Stripe", intent_id)
         return None
     return intent.metadata.get("payment_id")
 
 
-async def process(civic: Civic, event: Any) -> WebhookReceipt:
+async def process(executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                  gateway: PaymentGateway, event: Any) -> WebhookReceipt:
     """Record a verified Stripe event and the outcome it reports, exactly once."""
     outcome = _outcome(event)
     obj = event["data"]["object"]
     payment_id = None
     if outcome is not None:
-        payment_id = await _payment_of(civic, outcome[0], dict(obj.get("metadata") or {}))
-    async with civic.pool.acquire() as conn, conn.transaction():
+        payment_id = await _payment_of(pool, gateway, outcome[0], dict(obj.get("metadata") or {}))
+    async with store.transaction() as conn:
         received = StripeEventReceived(
             stripe_event_id=event["id"], event_type=event["type"], object_id=str(obj.get("id", "")),
-            payment_id=payment_id, received_at=civic.clock.now())
+            payment_id=payment_id, received_at=clock.now())
         command_id = f"stripe:{event['id']}"
-        result = await civic.store.append(
+        result = await store.append(
             f"stripe-event-{event['id']}", 0, [received],
             Metadata(occurred_at=received.received_at, command_id=command_id,
                      actor=STRIPE_ACTOR.sub, actor_role=STRIPE_ACTOR.role),
@@ -150,10 +155,10 @@ async def process(civic: Civic, event: Any) -> WebhookReceipt:
         if result.duplicate:
             return WebhookReceipt(received=True, duplicate=True, payment_id=payment_id)
         if outcome is not None and payment_id is not None:
-            state, _ = await civic.executor.load(PAYMENT, payment_id, conn=conn)
+            state, _ = await executor.load(PAYMENT, payment_id, conn=conn)
             if state.exists:
                 try:
-                    await civic.executor.execute(PAYMENT, payment_id, outcome[1], STRIPE_ACTOR,
+                    await executor.execute(PAYMENT, payment_id, outcome[1], STRIPE_ACTOR,
                                                  command_id=f"{command_id}:outcome", conn=conn,
                                                  causation_id=result.event_ids[0])
                 except (Conflict, Invalid) as exc:
@@ -167,10 +172,12 @@ async def process(civic: Civic, event: Any) -> WebhookReceipt:
 @post("/webhooks/stripe", tags=["payments"], status_code=HTTP_200_OK, security=[{}],
       summary="Stripe webhook endpoint (signed by Stripe; no bearer token)",
       responses=error_responses(400, 503))
-async def stripe_webhook(civic: Civic, request: Request[Any, Any, Any]) -> WebhookReceipt:
+async def stripe_webhook(executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                         settings: Settings, gateway: PaymentGateway,
+                         request: Request[Any, Any, Any]) -> WebhookReceipt:
     payload = await request.body()
-    event = verify(payload, request.headers.get("stripe-signature"), webhook_secret(civic))
-    receipt = await process(civic, event)
+    event = verify(payload, request.headers.get("stripe-signature"), webhook_secret(settings))
+    receipt = await process(executor, pool, clock, store, gateway, event)
     log.info("stripe event %s (%s) recorded%s", event["id"], event["type"],
              " again: ignored" if receipt.duplicate else "")
     return receipt

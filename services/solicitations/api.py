@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from asyncpg import Pool
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
 
 from events.solicitations import SplittingSuspected, TabulationEntry
-from infra.container import Civic
+from infra.clock import Clock
+from infra.eventstore import EventStore
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
@@ -69,39 +72,42 @@ def _warning(event: SplittingSuspected) -> str:
             f"the {event.threshold.replace('_', ' ')} threshold of {fmt(event.threshold_value)}")
 
 
-async def _load_visible(civic: Civic, solicitation_id: str, actor: Actor | None) -> tuple[Solicitation, int]:
-    state, version = await civic.executor.load(SOLICITATION, solicitation_id)
+async def _load_visible(executor: Executor, solicitation_id: str,
+                        actor: Actor | None) -> tuple[Solicitation, int]:
+    state, version = await executor.load(SOLICITATION, solicitation_id)
     if not state.exists or (state.status == "draft" and not may_see_draft(actor, state)):
         raise NotFound(f"solicitation {solicitation_id} not found")
     return state, version
 
 
-async def _bids_received(civic: Civic, state: Solicitation, actor: Actor | None) -> bool | None:
+async def _bids_received(clock: Clock, store: EventStore, state: Solicitation,
+                         actor: Actor | None) -> bool | None:
     """Agency staff and oversight learn whether bids exist, and only after the deadline."""
     if not (is_agency_staff(actor, state) or is_oversight(actor)) or state.status == "draft":
         return None
-    if civic.clock.now() < state.t.submission_deadline:
+    if clock.now() < state.t.submission_deadline:
         return None
-    return any(b.active for b in await bids_of_solicitation(civic.store, state.solicitation_id))
+    return any(b.active for b in await bids_of_solicitation(store, state.solicitation_id))
 
 
-async def _my_bids(civic: Civic, state: Solicitation, actor: Actor | None) -> list[MyBid] | None:
+async def _my_bids(executor: Executor, pool: Pool, state: Solicitation,
+                   actor: Actor | None) -> list[MyBid] | None:
     if actor is None or actor.role != "vendor":
         return None
-    async with civic.pool.acquire() as conn:
+    async with pool.acquire() as conn:
         vendor_ids = await vendors_of_user(conn, actor.sub)
     mine = []
     for vendor_id in vendor_ids:
-        bid, _ = await civic.executor.load(BID, bid_id_for(state.solicitation_id, vendor_id))
+        bid, _ = await executor.load(BID, bid_id_for(state.solicitation_id, vendor_id))
         if bid.exists:
             mine.append(MyBid(bid_id=bid.bid_id, vendor_id=vendor_id, status=bid.status))
     return mine
 
 
-async def _evaluator_cleared(civic: Civic, state: Solicitation, actor: Actor | None) -> bool:
+async def _evaluator_cleared(executor: Executor, state: Solicitation, actor: Actor | None) -> bool:
     if actor is None or actor.role != "evaluator" or not state.opened or not is_agency_staff(actor, state):
         return False
-    return await evaluator_cleared(civic.executor, state.solicitation_id, actor)
+    return await evaluator_cleared(executor, state.solicitation_id, actor)
 
 
 class SolicitationController(Controller):
@@ -110,41 +116,44 @@ class SolicitationController(Controller):
 
     @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency",
           responses=_WRITE_ERRORS)
-    async def create(self, civic: Civic, actor: Actor, data: SolicitationIn,
+    async def create(self, executor: Executor, store: EventStore, actor: Actor,
+                     data: SolicitationIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         if not actor.agency:
             raise Forbidden("your token names no agency", code="no_agency")
-        registered = await agency_jurisdiction(civic.store, actor.agency)
+        registered = await agency_jurisdiction(store, actor.agency)
         if registered is None:
             raise field_error("agency", f"agency {actor.agency} is not registered")
         jurisdiction, time_zone = registered
         solicitation_id = data.solicitation_id or new_id("sol")
         command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency,
                                      jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.create"))
         return view(outcome.state, outcome.version, actor)
 
     @patch("/{solicitation_id:str}", guards=[requires("buyer")], summary="Edit a draft solicitation",
            responses=_WRITE_ERRORS)
-    async def update(self, civic: Civic, actor: Actor, solicitation_id: str, data: SolicitationPatchIn,
+    async def update(self, executor: Executor, actor: Actor, solicitation_id: str,
+                     data: SolicitationPatchIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        await _load_visible(civic, solicitation_id, actor)
-        outcome = await civic.executor.execute(
+        await _load_visible(executor, solicitation_id, actor)
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, UpdateSolicitation(patch=patch_from(data)), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.update"))
         return view(outcome.state, outcome.version, actor)
 
     @post("/{solicitation_id:str}/publish", guards=[requires("buyer")], status_code=200,
           summary="Publish: checks method by value, open period and splitting", responses=_WRITE_ERRORS)
-    async def publish(self, civic: Civic, actor: Actor, solicitation_id: str,
+    async def publish(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
+                      solicitation_id: str,
                       idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        state, _ = await _load_visible(civic, solicitation_id, actor)
+        state, _ = await _load_visible(executor, solicitation_id, actor)
         pack = rules.pack(state.jurisdiction)
         window = pack.splitting_window_days if pack else 90
-        recent = await recent_publications(civic.pool, state.agency_id, civic.clock.now(), window)
-        outcome = await civic.executor.execute(
+        recent = await recent_publications(pool, state.agency_id, clock.now(), window)
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, PublishSolicitation(recent=recent), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.publish"))
         warnings = [_warning(e) for e in outcome.events if isinstance(e, SplittingSuspected)]
@@ -152,14 +161,15 @@ class SolicitationController(Controller):
 
     @post("/{solicitation_id:str}/addenda", guards=[requires("buyer")], summary="Publish an addendum",
           responses=_WRITE_ERRORS)
-    async def addendum(self, civic: Civic, actor: Actor, solicitation_id: str, data: AddendumIn,
+    async def addendum(self, executor: Executor, actor: Actor, solicitation_id: str,
+                       data: AddendumIn,
                        idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        await _load_visible(civic, solicitation_id, actor)
+        await _load_visible(executor, solicitation_id, actor)
         command = PublishAddendum(summary=data.summary, changes=data.changes,
                                   submission_deadline=utc(data.submission_deadline),
                                   questions_deadline=utc(data.questions_deadline), opening_time=utc(data.opening_time),
                                   documents=list(data.documents))
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.addendum"))
         return view(outcome.state, outcome.version, actor)
@@ -167,11 +177,11 @@ class SolicitationController(Controller):
     @post("/{solicitation_id:str}/questions", guards=[requires("vendor")],
           summary="Ask a question (until the questions deadline); the asker stays anonymous",
           responses=_WRITE_ERRORS)
-    async def ask(self, civic: Civic, actor: Actor, solicitation_id: str, data: QuestionIn,
+    async def ask(self, executor: Executor, actor: Actor, solicitation_id: str, data: QuestionIn,
                   idempotency_key: IdempotencyKey = None) -> QuestionOut:
-        await _load_visible(civic, solicitation_id, actor)
+        await _load_visible(executor, solicitation_id, actor)
         question_id = new_id("q")
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, AskQuestion(question_id=question_id, question=data.question), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.ask"))
         asked = next((q for q in outcome.state.questions if q.question_id == question_id),
@@ -182,10 +192,10 @@ class SolicitationController(Controller):
     @post("/{solicitation_id:str}/questions/{question_id:str}/answer", guards=[requires("buyer")],
           status_code=200, summary="Publish the answer to a question, for all vendors",
           responses=_WRITE_ERRORS)
-    async def answer(self, civic: Civic, actor: Actor, solicitation_id: str, question_id: str,
+    async def answer(self, executor: Executor, actor: Actor, solicitation_id: str, question_id: str,
                      data: AnswerIn, idempotency_key: IdempotencyKey = None) -> QuestionOut:
-        await _load_visible(civic, solicitation_id, actor)
-        outcome = await civic.executor.execute(
+        await _load_visible(executor, solicitation_id, actor)
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, AnswerQuestion(question_id=question_id, answer=data.answer), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.answer"))
         q = next(q for q in outcome.state.questions if q.question_id == question_id)
@@ -195,40 +205,42 @@ class SolicitationController(Controller):
     @post("/{solicitation_id:str}/cancel", guards=[requires("buyer")], status_code=200,
           summary="Cancel a solicitation (before a decision); its bids are never opened",
           responses=_WRITE_ERRORS)
-    async def cancel(self, civic: Civic, actor: Actor, solicitation_id: str, data: CancelIn,
+    async def cancel(self, executor: Executor, actor: Actor, solicitation_id: str, data: CancelIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        await _load_visible(civic, solicitation_id, actor)
-        outcome = await civic.executor.execute(
+        await _load_visible(executor, solicitation_id, actor)
+        outcome = await executor.execute(
             SOLICITATION, solicitation_id, CancelSolicitation(reason=data.reason), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.cancel"))
         return view(outcome.state, outcome.version, actor)
 
     @get("/{solicitation_id:str}", summary="Read a solicitation (what you see depends on your role)",
          responses=error_responses(401, 404))
-    async def read(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
-        state, version = await _load_visible(civic, solicitation_id, maybe_actor)
-        return view(state, version, maybe_actor, bids_received=await _bids_received(civic, state, maybe_actor),
-                    my_bids=await _my_bids(civic, state, maybe_actor),
-                    evaluator_cleared=await _evaluator_cleared(civic, state, maybe_actor))
+    async def read(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                   maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
+        state, version = await _load_visible(executor, solicitation_id, maybe_actor)
+        return view(state, version, maybe_actor, bids_received=await _bids_received(clock, store, state, maybe_actor),
+                    my_bids=await _my_bids(executor, pool, state, maybe_actor),
+                    evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
 
     @get("/{solicitation_id:str}/compliance",
          summary="The compliance record: each rule applied, its pack, row and citation, required and used values "
                  "(public once published; drafts to the agency's buyers and oversight)",
          responses=error_responses(404))
-    async def compliance(self, civic: Civic, maybe_actor: Actor | None, solicitation_id: str) -> ComplianceOut:
-        state, _ = await _load_visible(civic, solicitation_id, maybe_actor)
-        return compliance_view(state, await award_rules_applied(civic.executor, solicitation_id))
+    async def compliance(self, executor: Executor, maybe_actor: Actor | None,
+                         solicitation_id: str) -> ComplianceOut:
+        state, _ = await _load_visible(executor, solicitation_id, maybe_actor)
+        return compliance_view(state, await award_rules_applied(executor, solicitation_id))
 
     @get("/{solicitation_id:str}/tabulation",
          summary="The bid tabulation, after the opening (public for an ITB)",
          responses=error_responses(401, 403, 404, 409))
-    async def tabulation(self, civic: Civic, maybe_actor: Actor | None,
+    async def tabulation(self, executor: Executor, maybe_actor: Actor | None,
                          solicitation_id: str) -> list[TabulationEntry]:
-        state, _ = await _load_visible(civic, solicitation_id, maybe_actor)
+        state, _ = await _load_visible(executor, solicitation_id, maybe_actor)
         if not state.opened:
             raise Conflict(f"bids stay sealed until the opening at {state.t.opening_time.isoformat()}",
                            code="sealed")
-        cleared = await _evaluator_cleared(civic, state, maybe_actor)
+        cleared = await _evaluator_cleared(executor, state, maybe_actor)
         if not may_see_tabulation(maybe_actor, state, evaluator_cleared=cleared):
             if maybe_actor is None:
                 raise Unauthenticated("the tabulation of this solicitation is not public; sign in")
@@ -252,25 +264,27 @@ class FollowController(Controller):
     guards = [requires("vendor")]
 
     @get(summary="Commodity codes you follow", responses=error_responses(401, 403, 422))
-    async def list_follows(self, civic: Civic, actor: Actor, vendor_id: VendorParam = None) -> FollowsOut:
-        vendor = await acting_vendor(civic.pool, actor, vendor_id)
-        state, _ = await civic.executor.load(FOLLOWS, vendor)
+    async def list_follows(self, executor: Executor, pool: Pool, actor: Actor,
+                           vendor_id: VendorParam = None) -> FollowsOut:
+        vendor = await acting_vendor(pool, actor, vendor_id)
+        state, _ = await executor.load(FOLLOWS, vendor)
         return FollowsOut(vendor_id=vendor, commodity_codes=sorted(state.codes))
 
     @post(summary="Follow a commodity code: publications with it become notices for you",
           responses=error_responses(401, 403, 422))
-    async def follow(self, civic: Civic, actor: Actor, data: FollowIn) -> FollowsOut:
-        vendor = await acting_vendor(civic.pool, actor, data.vendor_id)
-        outcome = await civic.executor.execute(FOLLOWS, vendor, Follow(vendor_id=vendor,
+    async def follow(self, executor: Executor, pool: Pool, actor: Actor,
+                     data: FollowIn) -> FollowsOut:
+        vendor = await acting_vendor(pool, actor, data.vendor_id)
+        outcome = await executor.execute(FOLLOWS, vendor, Follow(vendor_id=vendor,
                                                commodity_code=data.commodity_code), actor)
         return FollowsOut(vendor_id=vendor, commodity_codes=sorted(outcome.state.codes))
 
     @delete("/{commodity_code:str}", status_code=200, summary="Stop following a commodity code",
             responses=error_responses(401, 403, 404, 422))
-    async def unfollow(self, civic: Civic, actor: Actor, commodity_code: str,
+    async def unfollow(self, executor: Executor, pool: Pool, actor: Actor, commodity_code: str,
                        vendor_id: VendorParam = None) -> FollowsOut:
-        vendor = await acting_vendor(civic.pool, actor, vendor_id)
-        outcome = await civic.executor.execute(FOLLOWS, vendor, Unfollow(vendor_id=vendor,
+        vendor = await acting_vendor(pool, actor, vendor_id)
+        outcome = await executor.execute(FOLLOWS, vendor, Unfollow(vendor_id=vendor,
                                                commodity_code=commodity_code), actor)
         return FollowsOut(vendor_id=vendor, commodity_codes=sorted(outcome.state.codes))
 
@@ -280,11 +294,11 @@ class FollowController(Controller):
      "cancellations of them or of solicitations you bid on, newest first",
      responses=error_responses(401, 403, 422))
 async def list_notices(
-    civic: Civic, actor: Actor, vendor_id: VendorParam = None,
+    pool: Pool, actor: Actor, vendor_id: VendorParam = None,
     limit: Annotated[int, Parameter(ge=1, le=200)] = 50, offset: Annotated[int, Parameter(ge=0)] = 0,
 ) -> list[NoticeOut]:
-    vendor = await acting_vendor(civic.pool, actor, vendor_id)
-    async with civic.pool.acquire() as conn:
+    vendor = await acting_vendor(pool, actor, vendor_id)
+    async with pool.acquire() as conn:
         rows = await notices_of(conn, [vendor], limit, offset)
     return [NoticeOut(id=r["notice_id"], kind=r["kind"], addendum_number=r["addendum_number"], vendor_id=r["vendor_id"], solicitation_id=r["solicitation_id"],
                       agency_id=r["agency_id"], title=r["title"], solicitation_type=r["solicitation_type"],

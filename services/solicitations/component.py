@@ -17,5 +17,5 @@ COMPONENT = Component(
     route_handlers=[SolicitationController, criteria_library, FollowController, list_notices],
     projections=lambda civic: [NoticesProjection()],
     reactors=lambda civic: [FollowAwards(civic), DeliverNotices(civic)],
-    timer_handlers=lambda civic: {CLOSE_TIMER: close_handler(civic)},
+    timer_handlers=lambda civic: {CLOSE_TIMER: close_handler(civic.executor)},
 )

@@ -9,13 +9,14 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, Request, get, patch, post
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import Parameter
 
-from infra.container import Civic
-from infra.eventstore import event_ids_for
-from infra.executor import Outcome
+from infra.clock import Clock
+from infra.eventstore import EventStore, event_ids_for
+from infra.executor import Executor, Outcome
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
@@ -83,24 +84,25 @@ class VendorController(Controller):
     path = "/vendors"
     tags = ["vendors"]
 
-    async def _run(self, civic: Civic, actor: Actor, vendor_id: str, command: Any,
+    async def _run(self, executor: Executor, actor: Actor, vendor_id: str, command: Any,
                    key: str | None, route: str) -> Outcome[Vendor]:
-        return await civic.executor.execute(VENDOR, vendor_id, command, actor,
+        return await executor.execute(VENDOR, vendor_id, command, actor,
                                             command_id=scoped_command_id(key, actor.sub, route))
 
-    async def _full(self, civic: Civic, actor: Actor, vendor_id: str, command: Any,
+    async def _full(self, executor: Executor, actor: Actor, vendor_id: str, command: Any,
                     key: str | None, route: str) -> VendorOut:
-        outcome = await self._run(civic, actor, vendor_id, command, key, route)
+        outcome = await self._run(executor, actor, vendor_id, command, key, route)
         return vendor_out(outcome.state, outcome.version)
 
     @post(guards=[requires("vendor")], summary="Register a business (the caller becomes its owner)",
           responses=error_responses(401, 403, 409, 422))
-    async def register(self, civic: Civic, actor: Actor, data: VendorIn,
+    async def register(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+                       actor: Actor, data: VendorIn,
                        idempotency_key: IdempotencyKey = None) -> VendorOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, "vendors.register")
         vendor_id = data.vendor_id or _vendor_id_for(command_id)
-        if command_id is not None and await civic.store.find(event_ids_for(command_id, 1)[0]):
-            state, version = await civic.executor.load(VENDOR, vendor_id)
+        if command_id is not None and await store.find(event_ids_for(command_id, 1)[0]):
+            state, version = await executor.load(VENDOR, vendor_id)
             return vendor_out(state, version)
         command = RegisterVendor(
             vendor_id=vendor_id, legal_name=data.legal_name, dba=data.dba, tax_id=data.tax_id,
@@ -108,14 +110,15 @@ class VendorController(Controller):
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
             local_agencies=data.local_agencies,
         )
-        outcome = await register_vendor(civic, actor, command, command_id)
+        outcome = await register_vendor(executor, pool, clock, actor, command, command_id)
         return vendor_out(outcome.state, outcome.version)
 
     @get("/{vendor_id:str}", summary="Read a vendor: the whole record for its users and admins, "
          "the public profile for everyone else", security=[{}, {"BearerToken": []}],
          responses=error_responses(401, 404))
-    async def read(self, civic: Civic, maybe_actor: Actor | None, vendor_id: str) -> VendorOut | PublicVendorOut:
-        state, version = await civic.executor.load_existing(VENDOR, vendor_id, "vendor")
+    async def read(self, executor: Executor, maybe_actor: Actor | None,
+                   vendor_id: str) -> VendorOut | PublicVendorOut:
+        state, version = await executor.load_existing(VENDOR, vendor_id, "vendor")
         if sees_everything(state, maybe_actor):
             return vendor_out(state, version)
         if state.status not in _PUBLIC_STATUSES:
@@ -124,59 +127,60 @@ class VendorController(Controller):
 
     @patch("/{vendor_id:str}", guards=[_VENDOR_WRITE], summary="Change the profile (each change is an event)",
            responses=error_responses(401, 403, 404, 409, 422))
-    async def update(self, civic: Civic, actor: Actor, vendor_id: str, data: VendorPatch,
+    async def update(self, executor: Executor, actor: Actor, vendor_id: str, data: VendorPatch,
                      idempotency_key: IdempotencyKey = None) -> VendorOut:
-        state, _ = await civic.executor.load_existing(VENDOR, vendor_id, "vendor")
+        state, _ = await executor.load_existing(VENDOR, vendor_id, "vendor")
         agencies = data.local_agencies if data.local_agencies is not None else list(state.local_agencies)
         command = UpdateProfile(
             legal_name=data.legal_name, dba=data.dba,
             address=data.address.to_event() if data.address else None,
             contacts=[c.to_event() for c in data.contacts] if data.contacts is not None else None,
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
-            local_agencies=data.local_agencies, localities=await localities(civic, agencies),
+            local_agencies=data.local_agencies, localities=await localities(executor, agencies),
         )
-        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.update")
+        return await self._full(executor, actor, vendor_id, command, idempotency_key, "vendors.update")
 
     @post("/{vendor_id:str}/submit", guards=[_VENDOR_WRITE], status_code=200,
           summary="Submit the registration for review", responses=error_responses(401, 403, 404, 409, 422))
-    async def submit(self, civic: Civic, actor: Actor, vendor_id: str,
+    async def submit(self, executor: Executor, actor: Actor, vendor_id: str,
                      idempotency_key: IdempotencyKey = None) -> VendorOut:
-        return await self._full(civic, actor, vendor_id, SubmitVendor(), idempotency_key, "vendors.submit")
+        return await self._full(executor, actor, vendor_id, SubmitVendor(), idempotency_key, "vendors.submit")
 
     @post("/{vendor_id:str}/approve", guards=[_ADMIN], status_code=200,
           summary="Approve a submitted registration", responses=error_responses(401, 403, 404, 409))
-    async def approve(self, civic: Civic, actor: Actor, vendor_id: str,
+    async def approve(self, executor: Executor, actor: Actor, vendor_id: str,
                       idempotency_key: IdempotencyKey = None) -> VendorOut:
         command = ApproveVendor(registration_days=vendor_settings().registration_days)
-        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.approve")
+        return await self._full(executor, actor, vendor_id, command, idempotency_key, "vendors.approve")
 
     @post("/{vendor_id:str}/reject", guards=[_ADMIN], status_code=200,
           summary="Reject a submitted registration, with a reason",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def reject(self, civic: Civic, actor: Actor, vendor_id: str, data: ReasonIn,
+    async def reject(self, executor: Executor, actor: Actor, vendor_id: str, data: ReasonIn,
                      idempotency_key: IdempotencyKey = None) -> VendorOut:
-        return await self._full(civic, actor, vendor_id, RejectVendor(reason=data.reason), idempotency_key,
+        return await self._full(executor, actor, vendor_id, RejectVendor(reason=data.reason), idempotency_key,
                                 "vendors.reject")
 
     @post("/{vendor_id:str}/renew", guards=[_VENDOR_WRITE], status_code=200,
           summary="Renew the registration (from 90 days before it expires, or after)",
           responses=error_responses(401, 403, 404, 409))
-    async def renew(self, civic: Civic, actor: Actor, vendor_id: str,
+    async def renew(self, executor: Executor, actor: Actor, vendor_id: str,
                     idempotency_key: IdempotencyKey = None) -> VendorOut:
         command = RenewVendor(registration_days=vendor_settings().registration_days)
-        return await self._full(civic, actor, vendor_id, command, idempotency_key, "vendors.renew")
+        return await self._full(executor, actor, vendor_id, command, idempotency_key, "vendors.renew")
 
     @post("/{vendor_id:str}/users", guards=[_VENDOR_WRITE], summary="Invite a colleague to act for the vendor",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def invite(self, civic: Civic, actor: Actor, vendor_id: str, data: InviteIn,
+    async def invite(self, executor: Executor, actor: Actor, vendor_id: str, data: InviteIn,
                      idempotency_key: IdempotencyKey = None) -> VendorOut:
-        return await self._full(civic, actor, vendor_id, InviteUser(user=data.user), idempotency_key,
+        return await self._full(executor, actor, vendor_id, InviteUser(user=data.user), idempotency_key,
                                 "vendors.invite")
 
     @post("/{vendor_id:str}/certifications", guards=[_VENDOR_WRITE],
           summary="Add a diversity certification (pending until an admin verifies it)",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def add_certification(self, civic: Civic, actor: Actor, vendor_id: str, data: CertificationIn,
+    async def add_certification(self, executor: Executor, actor: Actor, vendor_id: str,
+                                data: CertificationIn,
                                 idempotency_key: IdempotencyKey = None) -> CertificationOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"vendors.certify:{vendor_id}")
         cert_id = data.cert_id or (
@@ -186,32 +190,34 @@ class VendorController(Controller):
             effective_date=data.effective_date, expiry_date=data.expiry_date,
             documents=[d.to_event() for d in data.documents],
         )
-        outcome = await self._run(civic, actor, vendor_id, command, idempotency_key, f"vendors.certify:{vendor_id}")
+        outcome = await self._run(executor, actor, vendor_id, command, idempotency_key, f"vendors.certify:{vendor_id}")
         return certification_out(vendor_id, outcome.state.certification(cert_id))
 
     @post("/{vendor_id:str}/certifications/{cert_id:str}/verify", guards=[_ADMIN], status_code=200,
           summary="Verify a pending certification", responses=error_responses(401, 403, 404, 409))
-    async def verify_certification(self, civic: Civic, actor: Actor, vendor_id: str, cert_id: str,
+    async def verify_certification(self, executor: Executor, actor: Actor, vendor_id: str,
+                                   cert_id: str,
                                    idempotency_key: IdempotencyKey = None) -> CertificationOut:
-        outcome = await self._run(civic, actor, vendor_id, VerifyCertification(cert_id=cert_id),
+        outcome = await self._run(executor, actor, vendor_id, VerifyCertification(cert_id=cert_id),
                                   idempotency_key, f"vendors.verify:{vendor_id}:{cert_id}")
         return certification_out(vendor_id, outcome.state.certification(cert_id))
 
     @post("/{vendor_id:str}/certifications/{cert_id:str}/reject", guards=[_ADMIN], status_code=200,
           summary="Reject a pending certification, with a reason",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def reject_certification(self, civic: Civic, actor: Actor, vendor_id: str, cert_id: str,
+    async def reject_certification(self, executor: Executor, actor: Actor, vendor_id: str,
+                                   cert_id: str,
                                    data: ReasonIn, idempotency_key: IdempotencyKey = None) -> CertificationOut:
         command = RejectCertification(cert_id=cert_id, reason=data.reason)
-        outcome = await self._run(civic, actor, vendor_id, command, idempotency_key,
+        outcome = await self._run(executor, actor, vendor_id, command, idempotency_key,
                                   f"vendors.reject_certification:{vendor_id}:{cert_id}")
         return certification_out(vendor_id, outcome.state.certification(cert_id))
 
     @get("/{vendor_id:str}/history", guards=[_VENDOR_WRITE],
          summary="Every event of the vendor, for its users and admins",
          responses=error_responses(401, 403, 404))
-    async def history(self, civic: Civic, actor: Actor, vendor_id: str) -> History:
-        recorded = await civic.store.read_stream(VENDOR.stream_id(vendor_id))
+    async def history(self, store: EventStore, actor: Actor, vendor_id: str) -> History:
+        recorded = await store.read_stream(VENDOR.stream_id(vendor_id))
         if not recorded:
             raise NotFound(f"vendor {vendor_id} not found")
         if not sees_everything(VENDOR.fold(r.event for r in recorded), actor):
@@ -245,12 +251,12 @@ class ExclusionController(Controller):
     guards = [requires("admin")]
 
     @post(summary="Record an exclusion (debarment)", responses=error_responses(401, 403, 409, 422))
-    async def record(self, civic: Civic, actor: Actor, data: ExclusionIn,
+    async def record(self, executor: Executor, actor: Actor, data: ExclusionIn,
                      idempotency_key: IdempotencyKey = None) -> ExclusionOut:
         command = RecordExclusion(
             exclusion_id=exclusion_id_for(data.name, data.tax_id, data.from_date), name=data.name,
             tax_id=data.tax_id, reason=data.reason, from_date=data.from_date, to_date=data.to_date)
-        outcome = await civic.executor.execute(
+        outcome = await executor.execute(
             EXCLUSION, command.exclusion_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "exclusions.record"))
         entry = outcome.state.entry
@@ -260,7 +266,7 @@ class ExclusionController(Controller):
     @post("/import", status_code=200, summary="Import exclusions from CSV: a report of accepted and "
           "rejected rows (line number and reason); a rejected row stores nothing",
           responses=error_responses(401, 403, 413, 415, 422), operation_class=_CsvUpload)
-    async def import_csv(self, civic: Civic, actor: Actor, request: Request) -> ImportReport:
+    async def import_csv(self, executor: Executor, actor: Actor, request: Request) -> ImportReport:
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type not in _CSV_TYPES:
             raise _UnsupportedMediaType("send the file as text/csv")
@@ -272,7 +278,7 @@ class ExclusionController(Controller):
         accepted: list[AcceptedRow] = []
         for row in parsed:
             try:
-                await civic.executor.execute(EXCLUSION, row.command.exclusion_id, row.command, actor)
+                await executor.execute(EXCLUSION, row.command.exclusion_id, row.command, actor)
             except (Conflict, Invalid) as exc:
                 field = exc.details[0]["field"] if isinstance(exc.details, list) and exc.details else None
                 reason = "already on the exclusion list" if isinstance(exc, Conflict) else exc.message
@@ -283,14 +289,14 @@ class ExclusionController(Controller):
 
     @get(summary="The exclusion list, newest first", responses=error_responses(401, 403, 422))
     async def list_entries(
-        self, civic: Civic,
+        self, pool: Pool,
         name: Annotated[str | None, Parameter(max_length=300, description="part of the name")] = None,
         tax_id: Annotated[str | None, Parameter(max_length=20)] = None,
         active_on: Annotated[date | None, Parameter(description="only entries in force on this day")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> ExclusionPage:
-        items, total = await list_exclusions(civic.pool, name=name, tax_id=tax_id, active_on=active_on,
+        items, total = await list_exclusions(pool, name=name, tax_id=tax_id, active_on=active_on,
                                              limit=limit, offset=offset)
         return ExclusionPage(items=items, total=total, limit=limit, offset=offset)
 

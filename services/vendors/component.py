@@ -11,5 +11,5 @@ COMPONENT = Component(
     route_handlers=[VendorController, ExclusionController],
     projections=lambda civic: [VendorStandingProjection()],
     reactors=lambda civic: [ExclusionFlagger(civic)],
-    timer_handlers=timer_handlers,
+    timer_handlers=lambda civic: timer_handlers(civic.executor),
 )

@@ -8,9 +8,10 @@ so two registrations with one EIN cannot both succeed and a refused one holds no
 from __future__ import annotations
 
 import msgspec
+from asyncpg import Pool
 
-from infra.container import Civic
-from infra.executor import Outcome
+from infra.clock import Clock
+from infra.executor import Executor, Outcome
 from kernel.context import Actor
 from kernel.errors import Conflict
 from services.agencies.decider import AGENCY
@@ -21,35 +22,36 @@ from services.vendors.facts import matching_exclusions
 from services.vendors.matching import tax_key
 
 
-async def localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:
+async def localities(executor: Executor, agency_ids: list[str] | None) -> dict[str, Locality]:
     """The named agencies that exist, with where their local businesses are."""
     found: dict[str, Locality] = {}
     for agency_id in dict.fromkeys(agency_ids or []):
-        agency, version = await civic.executor.load(AGENCY, agency_id)
+        agency, version = await executor.load(AGENCY, agency_id)
         if version:
             found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
                                         zip_prefixes=agency.local_zip_prefixes)
     return found
 
 
-async def register_vendor(civic: Civic, actor: Actor, command: RegisterVendor,
+async def register_vendor(executor: Executor, pool: Pool, clock: Clock, actor: Actor,
+                          command: RegisterVendor,
                           command_id: str | None) -> Outcome[Vendor]:
-    command = msgspec.structs.replace(command, localities=await localities(civic, command.local_agencies))
+    command = msgspec.structs.replace(command, localities=await localities(executor, command.local_agencies))
     check_registration(command)  # refuse bad input before anything is read or claimed
-    hits = await matching_exclusions(civic.pool, command.tax_id, command.legal_name, civic.clock.now().date())
+    hits = await matching_exclusions(pool, command.tax_id, command.legal_name, clock.now().date())
     command = msgspec.structs.replace(command, exclusion_hits=[
         ExclusionHit(exclusion_id=h.exclusion_id, reason=h.reason) for h in hits])
     claim_key = tax_key(command.tax_id) or ""
-    async with civic.pool.acquire() as conn, conn.transaction():
-        claim, claim_version = await civic.executor.load(TAX_ID, claim_key, conn=conn)
+    async with pool.acquire() as conn, conn.transaction():
+        claim, claim_version = await executor.load(TAX_ID, claim_key, conn=conn)
         holder_rejected = False
         if claim.holder is not None and claim.holder != command.vendor_id:
-            holder, _ = await civic.executor.load(VENDOR, claim.holder, conn=conn)
+            holder, _ = await executor.load(VENDOR, claim.holder, conn=conn)
             holder_rejected = holder.status == "rejected"
         claim_command = ClaimTaxId(tax_id=command.tax_id, vendor_id=command.vendor_id,
                                    holder_rejected=holder_rejected)
         try:
-            await civic.executor.execute(TAX_ID, claim_key, claim_command, actor, expected_version=claim_version,
+            await executor.execute(TAX_ID, claim_key, claim_command, actor, expected_version=claim_version,
                                          conn=conn, command_id=f"{command_id}:taxid" if command_id else None)
         except Conflict as exc:
             if exc.code != "version_conflict":
@@ -57,5 +59,5 @@ async def register_vendor(civic: Civic, actor: Actor, command: RegisterVendor,
             # a concurrent registration claimed this EIN first
             raise Conflict("another registration with this tax id is in progress", code="duplicate_tax_id",
                            details=[{"field": "tax_id", "message": "already registered"}]) from exc
-        return await civic.executor.execute(VENDOR, command.vendor_id, command, actor, command_id=command_id,
+        return await executor.execute(VENDOR, command.vendor_id, command, actor, command_id=command_id,
                                             conn=conn)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from infra.container import Civic
+from infra.executor import Executor
 from infra.scheduler import TimerHandler
 from kernel.context import SYSTEM_ACTOR
 from kernel.timers import Timer
@@ -16,13 +16,13 @@ def _vendor_id(timer: Timer) -> str:
     return timer.stream_id.removeprefix(f"{VENDOR.stream_prefix}-")
 
 
-def timer_handlers(civic: Civic) -> Mapping[str, TimerHandler]:
+def timer_handlers(executor: Executor) -> Mapping[str, TimerHandler]:
     async def expire_registration(timer: Timer) -> None:
-        await civic.executor.execute(VENDOR, _vendor_id(timer), ExpireRegistration(), SYSTEM_ACTOR,
+        await executor.execute(VENDOR, _vendor_id(timer), ExpireRegistration(), SYSTEM_ACTOR,
                                      command_id=timer.timer_id)
 
     async def expire_certification(timer: Timer) -> None:
-        await civic.executor.execute(VENDOR, _vendor_id(timer),
+        await executor.execute(VENDOR, _vendor_id(timer),
                                      ExpireCertification(cert_id=str(timer.payload["cert_id"])),
                                      SYSTEM_ACTOR, command_id=timer.timer_id)
 

@@ -77,3 +77,18 @@ def test_integration_tests_do_not_use_end_to_end_helpers():
                 continue
             found += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in names if n.startswith("tests.e2e")]
     assert not found, "integration tests importing end-to-end helpers:\n" + "\n".join(found)
+
+
+def test_controllers_receive_narrow_dependencies_not_the_container():
+    """Routes ask for the executor, the store, the clock, the pool of their own read model
+    or a dependency their component provides, never for the whole container."""
+    found = []
+    for path in _sources("services", "projections"):
+        if path.name != "api.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args.args + node.args.kwonlyargs
+                found += [f"{path.relative_to(ROOT)}:{node.lineno}: {node.name}({a.arg})"
+                          for a in args if a.arg == "civic"]
+    assert not found, "routes given the container:\n" + "\n".join(found)

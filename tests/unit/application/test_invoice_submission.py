@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from services.payments.deciders.invoice import INVOICE
 
 from events.base import Money
 from events.invoices import (
@@ -29,6 +28,7 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
+from services.payments.deciders.invoice import INVOICE
 from tests.unit.application.memory import executor_at
 
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
