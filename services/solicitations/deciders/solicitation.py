@@ -297,6 +297,10 @@ def _require_system(ctx: Context) -> None:
 def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
     match command:
         case CreateSolicitation():
+            if not ctx.actor.agency:
+                raise Forbidden("your token names no agency", code="no_agency")
+            if command.jurisdiction is None:
+                raise field_error("agency", f"agency {command.agency_id} is not registered")
             if state.exists:
                 raise Conflict(f"solicitation {command.solicitation_id} already exists", code="duplicate")
             if ctx.actor.role != "buyer" or ctx.actor.agency != command.agency_id:
