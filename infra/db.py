@@ -11,8 +11,11 @@ if TYPE_CHECKING:
 
     #: a connection of its own or one lent by a pool: what every query function takes
     Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    #: what a read-only query may run on: a connection, or the pool (one statement each)
+    Queryable: TypeAlias = Connection | asyncpg.Pool[asyncpg.Record]
 else:
     Connection = asyncpg.Connection
+    Queryable = asyncpg.Connection | asyncpg.Pool
 
 # Errors of the database server or the connection to it, not of the statement: the
 # caller may retry later (HTTP answers 503, runners keep the event for the next round).

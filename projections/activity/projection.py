@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from infra.db import Connection
+
 _INSERT = """
 INSERT INTO activity_log (transaction_id, position, event_id, stream_id, version, type, actor,
                           actor_role, agency, command_id, correlation_id, occurred_at, recorded_at)
@@ -27,7 +29,7 @@ class ActivityProjection:
     tables: Sequence[str] = ("activity_log",)
     types: frozenset[str] | None = None  # every event is activity
 
-    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[Any]) -> None:
         rows = [_row(e) for e in events]
         if not rows:
             return

@@ -28,6 +28,7 @@ from events.payments import (
     PaymentStarted,
     PaymentSucceeded,
 )
+from infra.db import Connection
 from kernel.money import fmt
 from projections.base import types_of
 from projections.payment_audit.chain import GENESIS, entry_hash
@@ -106,7 +107,7 @@ class PaymentAuditProjection:
                      PaymentSucceeded, PaymentFailed, PaymentRefunded, PaymentDisputed,
                      FundingSourceSet)
 
-    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[Any]) -> None:
         for recorded in events:
             event = recorded.event
             await _link(conn, event)
@@ -137,14 +138,14 @@ class PaymentAuditProjection:
                 " $8, $9, $10, $11, $12, $13, $14, $15, $16)", *entry.values())
 
 
-async def _parties(conn: Any, fact: Fact) -> Any:
+async def _parties(conn: Connection, fact: Fact) -> Any:
     if fact.kind == "agency":
         return {"agency_id": fact.key, "contract_id": None, "invoice_id": None, "vendor_id": None}
     return await conn.fetchrow(
         "SELECT * FROM payment_audit_links WHERE kind = $1 AND id = $2", fact.kind, fact.key)
 
 
-async def _link(conn: Any, event: Any) -> None:
+async def _link(conn: Connection, event: Any) -> None:
     match event:
         case InvoiceSubmitted():
             await conn.execute(
@@ -163,7 +164,7 @@ async def _link(conn: Any, event: Any) -> None:
 _RECEIVED = sorted(types_of(InvoiceSubmitted, InvoiceResubmitted))
 
 
-async def _timeliness(conn: Any, event: Any, link: Any) -> None:
+async def _timeliness(conn: Connection, event: Any, link: Any) -> None:
     """Rows of the prompt-payment report: when the invoice came in, was due and was paid."""
     match event:
         case PaymentStarted():

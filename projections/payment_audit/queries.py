@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from infra.db import Connection
 from projections.payment_audit.chain import BrokenLink, first_broken
 
 
@@ -36,7 +37,7 @@ class Filters:
         return f"WHERE {' AND '.join(self.where)}" if self.where else ""
 
 
-async def audit_page(conn: Any, filters: Filters, *, limit: int, offset: int) -> tuple[list[Any], int]:
+async def audit_page(conn: Connection, filters: Filters, *, limit: int, offset: int) -> tuple[list[Any], int]:
     total = await conn.fetchval(f"SELECT count(*) FROM payment_audit_entries {filters.clause}",
                                 *filters.args)
     rows = await conn.fetch(
@@ -46,7 +47,7 @@ async def audit_page(conn: Any, filters: Filters, *, limit: int, offset: int) ->
     return rows, total
 
 
-async def audit_rows(conn: Any, filters: Filters) -> Any:
+async def audit_rows(conn: Connection, filters: Filters) -> Any:
     """Every matching entry in order, streamed (for the CSV export)."""
     async for row in conn.cursor(
             f"SELECT * FROM payment_audit_entries {filters.clause} ORDER BY occurred_at, agency_id, seq",
@@ -54,7 +55,7 @@ async def audit_rows(conn: Any, filters: Filters) -> Any:
         yield row
 
 
-async def verify_chain(conn: Any, agency_id: str) -> tuple[int, BrokenLink | None, str | None]:
+async def verify_chain(conn: Connection, agency_id: str) -> tuple[int, BrokenLink | None, str | None]:
     """(entries checked, the first broken link or None, the head hash)."""
     rows = await conn.fetch(
         "SELECT * FROM payment_audit_entries WHERE agency_id = $1 ORDER BY seq", agency_id)
@@ -62,7 +63,7 @@ async def verify_chain(conn: Any, agency_id: str) -> tuple[int, BrokenLink | Non
     return len(entries), first_broken(entries), entries[-1]["hash"] if entries else None
 
 
-async def prompt_payment_summary(conn: Any, agency_id: str, since: datetime | None,
+async def prompt_payment_summary(conn: Connection, agency_id: str, since: datetime | None,
                                  until: datetime | None) -> Any:
     return await conn.fetch(
         "SELECT currency, count(*) AS paid,"

@@ -32,6 +32,7 @@ from events.solicitations import (
 from infra import db
 from infra.bench.figures import percentile
 from infra.bench.scratch import scratch
+from infra.db import Connection
 from infra.eventstore import Position, RecordedEvent
 from infra.settings import Settings
 from projections.search.commodities import descriptions
@@ -127,7 +128,7 @@ def solicitation_events(count: int, agencies: int, seed: int) -> Iterator[Event]
                 yield SolicitationAwarded(solicitation_id=sid)
 
 
-async def settle(conn: Any) -> None:
+async def settle(conn: Connection) -> None:
     """Write out what loading dirtied before timing, so the figures are of steady state."""
     with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
         await conn.execute("CHECKPOINT")
@@ -149,7 +150,7 @@ def recorded(events: Iterator[Event], batch: int) -> Iterator[list[RecordedEvent
         yield chunk
 
 
-async def load(conn: Any, projection: Any, events: Iterator[Event], batch: int = 20_000,
+async def load(conn: Connection, projection: Any, events: Iterator[Event], batch: int = 20_000,
                progress: Any = None) -> int:
     """Apply the events in batches, one short transaction each (as the runner does)."""
     done = 0
@@ -180,7 +181,7 @@ def _typical_queries(count: int, agencies: int, seed: int) -> list[SolicitationS
     return found
 
 
-async def measure(conn: Any, queries: list[SolicitationSearch]) -> tuple[list[float], list[float], float]:
+async def measure(conn: Connection, queries: list[SolicitationSearch]) -> tuple[list[float], list[float], float]:
     plain, faceted, hits = [], [], []
     for query in queries[:20]:  # warm the caches
         await search_solicitations(conn, query)

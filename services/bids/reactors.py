@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from events.base import tag_of
 from events.solicitations import SolicitationOpened
@@ -14,6 +14,9 @@ from services.bids.decider import BID
 from services.bids.sealing import vault_for
 from services.bids.solicitation_facts import load_facts
 
+if TYPE_CHECKING:
+    from infra.container import Civic
+
 
 class UnsealOnOpening:
     """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
@@ -21,7 +24,7 @@ class UnsealOnOpening:
     name = "bids.unseal"
     types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
 
-    def __init__(self, civic: Any) -> None:
+    def __init__(self, civic: Civic) -> None:
         self.civic = civic
 
     async def react(self, recorded: RecordedEvent) -> None:

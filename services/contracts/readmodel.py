@@ -59,7 +59,7 @@ class ContractRegisterProjection:
 
 
 async def list_contracts(
-    conn: Any, *, agency_id: str | None = None, vendor_ids: list[str] | None = None,
+    conn: Connection, *, agency_id: str | None = None, vendor_ids: list[str] | None = None,
     award_id: str | None = None, status: str | None = None, limit: int = 100, offset: int = 0,
 ) -> list[asyncpg.Record]:
     return await conn.fetch(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import msgspec
 
 from events.base import Money
+from infra.db import Connection
 from kernel.context import Actor
 from kernel.errors import Conflict, NotFound
 from services.payments.commands import (
@@ -52,7 +53,7 @@ async def _retrying(executor: Executor, work: Callable[[Any], Awaitable[T]]) -> 
 
 async def submit(executor: Executor, actor: Actor, command: SubmitInvoice,
                  command_id: str | None) -> Outcome[Invoice]:
-    async def work(conn: Any) -> Outcome[Invoice]:
+    async def work(conn: Connection) -> Outcome[Invoice]:
         outcome = await executor.execute(INVOICE, command.invoice_id, command, actor,
                                                command_id=command_id, conn=conn)
         if outcome.events:
@@ -75,7 +76,7 @@ async def submit(executor: Executor, actor: Actor, command: SubmitInvoice,
 async def resubmit(executor: Executor, actor: Actor, invoice_id: str, command: ResubmitInvoice,
                    command_id: str | None, terms: TermsLookup = contract_terms) -> Outcome[Invoice]:
     """``terms``: the contract's terms as of now (the payments read model by default)."""
-    async def work(conn: Any) -> Outcome[Invoice]:
+    async def work(conn: Connection) -> Outcome[Invoice]:
         invoice, _ = await executor.load(INVOICE, invoice_id, conn=conn)
         contract = await terms(conn, invoice.contract_id)
         if contract is None:

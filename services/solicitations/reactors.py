@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from events.awards import AwardFinalized, EvaluationStarted, SolicitationUnsuccessful
 from events.base import tag_of
@@ -22,12 +22,15 @@ from services.solicitations.commands import RecordAward, RecordUnsuccessful, Sta
 from services.solicitations.deciders.solicitation import SOLICITATION
 from services.solicitations.readmodel.notices import NOTICES_PROJECTION
 
+if TYPE_CHECKING:
+    from infra.container import Civic
+
 
 class FollowAwards:
     name = "solicitations.follow_awards"
     types: frozenset[str] | None = types_of(EvaluationStarted, AwardFinalized, SolicitationUnsuccessful)
 
-    def __init__(self, civic: Any) -> None:
+    def __init__(self, civic: Civic) -> None:
         self.civic = civic
 
     async def react(self, recorded: RecordedEvent) -> None:
@@ -72,7 +75,7 @@ class DeliverNotices:
     types: frozenset[str] | None = frozenset(
         {tag_of(SolicitationPublished), tag_of(AddendumPublished), tag_of(SolicitationCancelled)})
 
-    def __init__(self, civic: Any, sender: NoticeSender | None = None) -> None:
+    def __init__(self, civic: Civic, sender: NoticeSender | None = None) -> None:
         self.civic = civic
         self.sender = sender or LogSender()
 

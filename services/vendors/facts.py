@@ -8,10 +8,10 @@ event. Nothing here exposes a tax id.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import msgspec
 
+from infra.db import Connection, Queryable
 from services.vendors.matching import name_key, tax_key
 
 
@@ -70,7 +70,7 @@ def _day(at: datetime) -> date:
 
 
 async def matching_exclusions(
-    conn: Any, tax_id: str | None, legal_name: str, on: date
+    conn: Queryable, tax_id: str | None, legal_name: str, on: date
 ) -> list[ExclusionMatch]:
     """Entries in force on ``on`` naming this tax id or this (normalised) legal name."""
     rows = await conn.fetch(
@@ -82,7 +82,7 @@ async def matching_exclusions(
     return [ExclusionMatch(exclusion_id=r["exclusion_id"], reason=r["reason"]) for r in rows]
 
 
-async def vendor_standing(conn: Any, vendor_id: str, at: datetime) -> VendorStanding | None:
+async def vendor_standing(conn: Connection, vendor_id: str, at: datetime) -> VendorStanding | None:
     """The vendor's standing at ``at``, or ``None`` for an unknown vendor."""
     row = await conn.fetchrow("SELECT * FROM vendor_standing WHERE vendor_id = $1", vendor_id)
     if row is None:
@@ -117,7 +117,7 @@ async def vendor_standing(conn: Any, vendor_id: str, at: datetime) -> VendorStan
     )
 
 
-async def vendors_of_user(conn: Any, sub: str) -> list[str]:
+async def vendors_of_user(conn: Connection, sub: str) -> list[str]:
     """The vendors a token subject may act for (owner or invited colleague)."""
     rows = await conn.fetch(
         "SELECT vendor_id FROM vendor_standing_users WHERE sub = $1 ORDER BY vendor_id", sub)
@@ -135,7 +135,7 @@ class ExclusionRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def list_exclusions(
-    conn: Any, *, name: str | None = None, tax_id: str | None = None, active_on: date | None = None,
+    conn: Queryable, *, name: str | None = None, tax_id: str | None = None, active_on: date | None = None,
     limit: int = 100, offset: int = 0,
 ) -> tuple[list[ExclusionRow], int]:
     """A page of the exclusion list and the total matching the filters."""

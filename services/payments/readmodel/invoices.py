@@ -20,6 +20,7 @@ from events.payments import (
     PaymentStarted,
     PaymentSucceeded,
 )
+from infra.db import Connection
 from projections.base import types_of
 
 
@@ -30,7 +31,7 @@ class InvoiceListProjection:
                      InvoiceApproved, PaymentStarted, PaymentRetried, PaymentSucceeded,
                      PaymentFailed, PaymentRefunded)
 
-    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[Any]) -> None:
         for recorded in events:
             at = recorded.metadata.occurred_at
             match recorded.event:
@@ -103,7 +104,7 @@ class InvoiceListProjection:
 
 
 async def list_invoices(
-    conn: Any, *, agency_id: str | None, vendor_ids: Sequence[str] | None, status: str | None,
+    conn: Connection, *, agency_id: str | None, vendor_ids: Sequence[str] | None, status: str | None,
     overdue_on: date | None, contract_id: str | None, limit: int, offset: int,
 ) -> tuple[list[Any], int]:
     """Invoices visible to the caller (one agency, some vendors, or all), newest first.
@@ -135,10 +136,10 @@ async def list_invoices(
     return rows, total
 
 
-async def payments_of_invoice(conn: Any, invoice_id: str) -> list[Any]:
+async def payments_of_invoice(conn: Connection, invoice_id: str) -> list[Any]:
     return await conn.fetch(
         "SELECT * FROM payments_payments WHERE invoice_id = $1 ORDER BY started_at", invoice_id)
 
 
-async def all_payments(conn: Any) -> list[Any]:
+async def all_payments(conn: Connection) -> list[Any]:
     return await conn.fetch("SELECT * FROM payments_payments ORDER BY started_at")

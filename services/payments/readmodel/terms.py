@@ -19,6 +19,7 @@ from events.contracts import (
     ContractOpened,
     ContractTerminated,
 )
+from infra.db import Connection
 from projections.base import types_of
 from services.payments.commands import AgencyTerms, ContractTerms
 
@@ -29,7 +30,7 @@ class PaymentTermsProjection:
     types: frozenset[str] | None = types_of(ContractOpened, ContractActivated, ContractModified, ContractCompleted,
                      ContractTerminated, AgencyRegistered)
 
-    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[Any]) -> None:
         for recorded in events:
             match recorded.event:
                 case ContractOpened() as e:
@@ -62,17 +63,17 @@ class PaymentTermsProjection:
                         e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate, e.time_zone)
 
 
-async def _status(conn: Any, contract_id: str, status: str) -> None:
+async def _status(conn: Connection, contract_id: str, status: str) -> None:
     await conn.execute("UPDATE payments_contracts SET status = $2 WHERE contract_id = $1",
                        contract_id, status)
 
 
-async def _end(conn: Any, contract_id: str, end_date: date) -> None:
+async def _end(conn: Connection, contract_id: str, end_date: date) -> None:
     await conn.execute("UPDATE payments_contracts SET end_date = $2 WHERE contract_id = $1",
                        contract_id, end_date)
 
 
-async def contract_terms(conn: Any, contract_id: str) -> ContractTerms | None:
+async def contract_terms(conn: Connection, contract_id: str) -> ContractTerms | None:
     row = await conn.fetchrow("SELECT * FROM payments_contracts WHERE contract_id = $1", contract_id)
     if row is None:
         return None
@@ -83,7 +84,7 @@ async def contract_terms(conn: Any, contract_id: str) -> ContractTerms | None:
         end_date=row["end_date"])
 
 
-async def agency_terms(conn: Any, agency_id: str) -> AgencyTerms:
+async def agency_terms(conn: Connection, agency_id: str) -> AgencyTerms:
     """The agency's prompt-payment terms; the statutory defaults when it set none."""
     row = await conn.fetchrow("SELECT * FROM payments_agency_terms WHERE agency_id = $1", agency_id)
     if row is None:

@@ -17,6 +17,7 @@ from events.solicitations import (
     SolicitationCancelled,
     SolicitationPublished,
 )
+from infra.db import Connection
 from projections.base import types_of
 
 NOTICES_PROJECTION = "solicitations.notices"
@@ -57,7 +58,7 @@ class NoticesProjection:
     types: frozenset[str] | None = types_of(CommodityFollowed, CommodityUnfollowed, SolicitationPublished,
                                             AddendumPublished, SolicitationCancelled, BidSubmitted)
 
-    async def apply(self, conn: Any, events: Sequence[Any]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[Any]) -> None:
         for recorded in events:
             event = recorded.event
             match event:
@@ -99,7 +100,7 @@ class NoticesProjection:
                         event.cancelled_at or recorded.metadata.occurred_at, "cancelled", None)
 
 
-async def notices_of(conn: Any, vendor_ids: Sequence[str], limit: int, offset: int) -> list[Any]:
+async def notices_of(conn: Connection, vendor_ids: Sequence[str], limit: int, offset: int) -> list[Any]:
     return await conn.fetch(
         "SELECT notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type, matched_codes,"
         " submission_deadline, published_at, sent_at, kind, addendum_number FROM solicitation_notices"
