@@ -23,6 +23,7 @@ import msgspec
 
 from events.base import Event, Metadata
 from events.registry import decode_event
+from kernel.errors import Conflict
 from kernel.timers import Timer
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1b7c36-3c59-4d5e-9d53-7e0d2a4f6a10")
@@ -97,6 +98,23 @@ class AppendResult:
 def event_ids_for(command_id: str, count: int) -> list[str]:
     """Deterministic event ids of a command: re-sending it can never append twice."""
     return [str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{command_id}:{i}")) for i in range(count)]
+
+
+def ids_for_append(events: Sequence[Event], event_ids: Sequence[str] | None) -> list[str]:
+    """The ids of an append's events: those given (one per event) or fresh ones."""
+    ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
+    if len(ids) != len(events):
+        raise ValueError("one event id per event")
+    return ids
+
+
+def version_conflict(stream_id: str, expected: int, actual: int) -> Conflict:
+    """What an append after the wrong version raises (HTTP 409 with both versions)."""
+    return Conflict(
+        f"stream {stream_id} is at version {actual}, not {expected}",
+        code="version_conflict",
+        details={"expected_version": expected, "actual_version": actual},
+    )
 
 
 def encode_metadata(metadata: Metadata) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import itertools
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +28,8 @@ from infra.eventstore import (
     RawEvent,
     RecordedEvent,
     encode_metadata,
+    ids_for_append,
+    version_conflict,
 )
 from kernel.errors import Conflict
 from kernel.timers import Timer
@@ -84,9 +85,7 @@ class InMemoryEventStore:
     ) -> AppendResult:
         if not events:
             return AppendResult(stream_id, expected_version or 0, [])
-        ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
-        if len(ids) != len(events):
-            raise ValueError("one event id per event")
+        ids = ids_for_append(events, event_ids)
         tx = conn or MemoryTransaction()
         repeated = self._already_appended(tx, stream_id, ids)
         if repeated is not None:
@@ -94,11 +93,7 @@ class InMemoryEventStore:
         actual = self._version(stream_id, tx)
         expected = actual if expected_version is None else expected_version
         if expected != actual:
-            raise Conflict(
-                f"stream {stream_id} is at version {actual}, not {expected}",
-                code="version_conflict",
-                details={"expected_version": expected, "actual_version": actual},
-            )
+            raise version_conflict(stream_id, expected, actual)
         if tx.transaction_id is None:
             tx.transaction_id = next(self._transaction_ids)
             self._open[tx.transaction_id] = tx
@@ -145,11 +140,7 @@ class InMemoryEventStore:
             for stream_id, version in tx.based_on.items():
                 actual = self._committed_version(stream_id)
                 if actual != version:
-                    raise Conflict(
-                        f"stream {stream_id} is at version {actual}, not {version}",
-                        code="version_conflict",
-                        details={"expected_version": version, "actual_version": actual},
-                    )
+                    raise version_conflict(stream_id, version, actual)
             if any(e.event_id in self._by_id for e in tx.events):
                 raise Conflict("these event ids belong to another append", code="duplicate_event")
             for raw in tx.events:

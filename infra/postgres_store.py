@@ -12,7 +12,6 @@ position already read: no event is ever skipped, and no global lock is taken.
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -29,6 +28,8 @@ from infra.eventstore import (
     RawEvent,
     RecordedEvent,
     encode_metadata,
+    ids_for_append,
+    version_conflict,
 )
 from kernel.errors import Conflict
 from kernel.timers import Timer
@@ -105,9 +106,7 @@ class PostgresEventStore:
         """
         if not events:
             return AppendResult(stream_id, expected_version or 0, [])
-        ids = list(event_ids) if event_ids is not None else [str(uuid.uuid4()) for _ in events]
-        if len(ids) != len(events):
-            raise ValueError("one event id per event")
+        ids = ids_for_append(events, event_ids)
         if conn is not None:
             return await self._append(conn, stream_id, expected_version, events, metadata, ids, timers)
         async with self.pool.acquire() as own:
@@ -146,11 +145,7 @@ class PostgresEventStore:
                 return await self._already_appended(conn, stream_id, ids)
             if expected_version is not None:
                 actual = await self.stream_version(stream_id, conn=conn)
-                raise Conflict(
-                    f"stream {stream_id} is at version {actual}, not {expected_version}",
-                    code="version_conflict",
-                    details={"expected_version": expected_version, "actual_version": actual},
-                )
+                raise version_conflict(stream_id, expected_version, actual)
         raise Conflict(f"stream {stream_id} is too busy to append to", code="version_conflict")
 
     @staticmethod
