@@ -81,7 +81,8 @@ def priced_lines(lines: list[LineIn], currency: str) -> list[InvoiceLine]:
             raise field_error(f"lines[{i}].description", "must not be blank")
         if not line.quantity.is_finite() or not Decimal(0) < line.quantity <= MAX_QUANTITY:
             raise field_error(f"lines[{i}].quantity", "must be a positive number")
-        if line.quantity.as_tuple().exponent < -4:  # type: ignore[operator]
+        exponent = line.quantity.as_tuple().exponent  # an int: the quantity is finite
+        if isinstance(exponent, int) and exponent < -4:
             raise field_error(f"lines[{i}].quantity", "at most four decimal places")
         if line.unit_price <= 0:
             raise field_error(f"lines[{i}].unit_price", "must be a positive number of minor units")
