@@ -17,7 +17,7 @@ from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from kernel.errors import NotFound
 from kernel.money import fmt
 from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.decider import BID, bid_id_for
@@ -55,8 +55,8 @@ from services.solicitations.schemas import (
     is_agency_staff,
     is_oversight,
     may_see_draft,
-    may_see_tabulation,
     patch_from,
+    tabulation_for,
     terms_from,
     utc,
     view,
@@ -233,16 +233,8 @@ class SolicitationController(Controller):
     async def tabulation(self, executor: Executor, maybe_actor: Actor | None,
                          solicitation_id: str) -> list[TabulationEntry]:
         state, _ = await _load_visible(executor, solicitation_id, maybe_actor)
-        if not state.opened:
-            raise Conflict(f"bids stay sealed until the opening at {state.t.opening_time.isoformat()}",
-                           code="sealed")
         cleared = await _evaluator_cleared(executor, state, maybe_actor)
-        if not may_see_tabulation(maybe_actor, state, evaluator_cleared=cleared):
-            if maybe_actor is None:
-                raise Unauthenticated("the tabulation of this solicitation is not public; sign in")
-            raise Forbidden("the tabulation of this solicitation is for the agency and oversight",
-                            code="not_public")
-        return list(state.tabulation)
+        return tabulation_for(maybe_actor, state, evaluator_cleared=cleared)
 
 
 @get("/criteria-library", tags=["solicitations"], summary="Reusable evaluation criteria, AI-system criteria included")

@@ -12,7 +12,7 @@ from events.compliance import RuleApplied
 from events.solicitations import Criterion, DocumentRef, TabulationEntry
 from kernel.calendar import local
 from kernel.context import Actor
-from kernel.errors import field_error
+from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
 from services.solicitations import rules
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
@@ -275,6 +275,22 @@ def may_see_tabulation(actor: Actor | None, state: Solicitation, *, evaluator_cl
     if not is_agency_staff(actor, state) or actor is None:
         return False
     return actor.role == "buyer" or evaluator_cleared
+
+
+def tabulation_for(actor: Actor | None, state: Solicitation, *,
+                   evaluator_cleared: bool = False) -> list[TabulationEntry]:
+    """The bid tabulation as ``actor`` may read it: refused while the bids are sealed
+    (409), to an anonymous caller when it is not public (401), to anyone else not allowed
+    to see it (403)."""
+    if not state.opened:
+        raise Conflict(f"bids stay sealed until the opening at {state.t.opening_time.isoformat()}",
+                       code="sealed")
+    if not may_see_tabulation(actor, state, evaluator_cleared=evaluator_cleared):
+        if actor is None:
+            raise Unauthenticated("the tabulation of this solicitation is not public; sign in")
+        raise Forbidden("the tabulation of this solicitation is for the agency and oversight",
+                        code="not_public")
+    return list(state.tabulation)
 
 
 def may_see_draft(actor: Actor | None, state: Solicitation) -> bool:
