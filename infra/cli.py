@@ -22,6 +22,7 @@ EXTERNAL_COMMANDS = {
     "bench": ("infra.bench.cli", "measure throughput and latency against the configured servers"),
     "demo": ("services.demo.cli", "generate a realistic demo marketplace through the command path"),
     "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
+    "mail": ("services.notifications.cli", "read the mail the embedded SMTP server kept (list | show ID)"),
     "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),
 }
 
@@ -74,7 +75,8 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, scheduler: bool) -> int:
+async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, scheduler: bool,
+                   senders: bool | None = None) -> int:
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -84,7 +86,7 @@ async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, sche
     if civic is None:
         return 0
     civic.start_workers(relay=relay, runners=runners, scheduler=scheduler,
-                        only=getattr(args, "names", None) or None)
+                        only=getattr(args, "names", None) or None, senders=senders)
     await stop.wait()
     await civic.close()
     return 0
@@ -197,6 +199,9 @@ async def status_report(settings: Settings) -> dict[str, Any]:
             report["projections"][handler.name] = {
                 "checkpoint": str(checkpoint), "lag": await civic.store.count_after(checkpoint),
                 "parked": parked.get(handler.name, 0)}
+        for component in civic.components:
+            if component.status is not None:
+                report[component.name] = dict(await component.status(civic))
     finally:
         await civic.close()
     return report
@@ -215,6 +220,10 @@ async def _status(args: argparse.Namespace) -> int:
             print(f"relay: at {report['relay']['position']}, lag {report['relay']['lag']}")
         for name, p in report["projections"].items():
             print(f"{name:24} checkpoint {p['checkpoint']:>20}  lag {p['lag']:>8}  parked {p['parked']}")
+        known = {"events", "head", "stream", "relay", "projections"}
+        for name, figures in report.items():
+            if name not in known:
+                print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
     return 0
 
 
@@ -249,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     project = sub.add_parser("project", help="run only projection runners and reactors")
     project.add_argument("names", nargs="*", help="which (default: all)")
     sub.add_parser("scheduler", help="run only the timer scheduler")
+    sub.add_parser("mailer", help="run only the senders (email and webhook outboxes)")
 
     for name, (module, help_text) in EXTERNAL_COMMANDS.items():
         ext = sub.add_parser(name, help=help_text)
@@ -286,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_workers(args, relay=False, runners=True, scheduler=False))
         case "scheduler":
             return asyncio.run(_workers(args, relay=False, runners=False, scheduler=True))
+        case "mailer":
+            return asyncio.run(_workers(args, relay=False, runners=False, scheduler=False, senders=True))
     return 2
 
 

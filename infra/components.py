@@ -7,9 +7,10 @@ Every package under ``services/`` and ``projections/`` may define ``COMPONENT`` 
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,10 @@ def _no_timers(civic: Civic) -> dict[str, Any]:
     return {}
 
 
+#: a long-running task of a component (a sender): runs until the event is set
+Worker = Callable[["asyncio.Event"], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Component:
     name: str
@@ -36,6 +41,10 @@ class Component:
     projections: Callable[[Civic], Sequence[Projection]] = _none
     reactors: Callable[[Civic], Sequence[Reactor]] = _none
     timer_handlers: Callable[[Civic], Mapping[str, TimerHandler]] = _no_timers
+    #: long-running tasks (delivery to the outside world), by name
+    workers: Callable[[Civic], Mapping[str, Worker]] = _no_timers
+    #: what ``civic status`` shows of this component (e.g. an outbox's depth)
+    status: Callable[[Civic], Awaitable[Mapping[str, Any]]] | None = None
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 

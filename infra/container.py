@@ -68,9 +68,10 @@ class Civic:
 
     def start_workers(
         self, *, relay: bool = True, runners: bool = True, scheduler: bool = True,
-        only: Sequence[str] | None = None,
+        only: Sequence[str] | None = None, senders: bool | None = None,
     ) -> None:
-        """Run the relay, projection runners and scheduler as tasks of this process."""
+        """Run the relay, projection runners, scheduler and the components' workers
+        (senders; with the runners unless told) as tasks of this process."""
         self._stop.clear()
         if relay and self.nc is not None:
             self.relay = Relay(self.settings, self.store, self.nc)
@@ -85,6 +86,10 @@ class Civic:
                 self._tasks.append(asyncio.create_task(runner.run(self.nc, self._stop), name=handler.name))
         if scheduler and self.scheduler is not None:
             self._tasks.append(asyncio.create_task(self.scheduler.run(self._stop), name="scheduler"))
+        if senders if senders is not None else (relay and runners and scheduler and not only):
+            for component in self.components:
+                for name, worker in component.workers(self).items():
+                    self._tasks.append(asyncio.create_task(worker(self._stop), name=name))
 
     async def stop_workers(self) -> None:
         self._stop.set()

@@ -1,4 +1,4 @@
-"""``civic bench append|relay|rebuild|e2e [--json]``.
+"""``civic bench append|relay|rebuild|e2e|search|diversity|notify [--json]``.
 
 Each benchmark makes its own database on the configured server and its own stream, and
 measures the raw ceiling it is compared with in the same run.
@@ -13,7 +13,7 @@ from infra.settings import Settings
 
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
-READ_MODELS = ("search", "diversity")
+READ_MODELS = ("search", "diversity", "notify")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "(default: everything in one civic serve)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
     parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
+    parser.add_argument("--vendors", type=int, default=10_000, help="notify: vendors following the code")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -63,5 +64,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from projections.diversity import bench as diversity_bench
 
                 result = await diversity_bench.run(settings, payments=args.payments)
+            case "notify":
+                from services.notifications import bench as notify_bench
+
+                result = await notify_bench.run(settings, vendors=args.vendors)
         report(result, args.json)
     return 0

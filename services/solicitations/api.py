@@ -291,4 +291,4 @@ async def list_notices(
     return [NoticeOut(id=r["notice_id"], kind=r["kind"], addendum_number=r["addendum_number"], vendor_id=r["vendor_id"], solicitation_id=r["solicitation_id"],
                       agency_id=r["agency_id"], title=r["title"], solicitation_type=r["solicitation_type"],
                       matched_codes=list(r["matched_codes"]), submission_deadline=r["submission_deadline"],
-                      published_at=r["published_at"], sent_at=r["sent_at"]) for r in rows]
+                      published_at=r["published_at"]) for r in rows]

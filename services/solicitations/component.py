@@ -8,7 +8,7 @@ from services.solicitations.api import (
     list_notices,
 )
 from services.solicitations.deciders.solicitation import CLOSE_TIMER
-from services.solicitations.reactors import DeliverNotices, FollowAwards
+from services.solicitations.reactors import FollowAwards
 from services.solicitations.readmodel.notices import NoticesProjection
 from services.solicitations.timers import close_handler
 
@@ -16,6 +16,6 @@ COMPONENT = Component(
     name="solicitations",
     route_handlers=[SolicitationController, criteria_library, FollowController, list_notices],
     projections=lambda civic: [NoticesProjection()],
-    reactors=lambda civic: [FollowAwards(civic), DeliverNotices(civic)],
+    reactors=lambda civic: [FollowAwards(civic)],
     timer_handlers=lambda civic: {CLOSE_TIMER: close_handler(civic.executor)},
 )

@@ -3,11 +3,12 @@ period rules (protest, standstill) that apply to one process, with their citatio
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
+from kernel import calendar
 from services.solicitations import rules
 from services.solicitations.deciders.solicitation import SOLICITATION
 
@@ -97,3 +98,16 @@ async def process_rules(executor: Any, solicitation_id: str) -> ProcessRules | N
     if not state.exists:
         return None
     return rules_for(solicitation_id, state.jurisdiction, state.time_zone, federally_funded=state.t.federally_funded)
+
+
+def business_days_before(moment: datetime, days: int, jurisdiction: str) -> datetime:
+    """The same local time ``days`` business days before ``moment``, in the holiday
+    calendar and zone of ``jurisdiction``'s rule pack (reminders before a deadline)."""
+    time_zone = default_time_zone(jurisdiction)
+    holidays = calendar.holiday_calendar(rules_for("", jurisdiction, time_zone).holiday_calendar)
+    at, left = calendar.local(moment, time_zone), days
+    while left > 0:
+        at -= timedelta(days=1)
+        if holidays.is_business_day(at.date()):
+            left -= 1
+    return at.astimezone(UTC)

@@ -354,4 +354,3 @@ class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
     matched_codes: list[str]
     submission_deadline: datetime
     published_at: datetime
-    sent_at: datetime | None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from events.vendors import Address, Contact, DocumentRef
+from kernel.email import EMAIL
 from kernel.errors import field_error
 
 EIN = re.compile(r"^\d{2}-\d{7}$")
@@ -19,7 +20,6 @@ _UNISSUED_EIN_PREFIXES = frozenset({"00", "07", "08", "09", "17", "18", "19", "2
 ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 NIGP = re.compile(r"^\d{5}$")
 UNSPSC = re.compile(r"^\d{8}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{7,25}$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")

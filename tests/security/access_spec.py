@@ -32,6 +32,8 @@ class Access:
 PUBLIC = Access(roles=ALL_ROLES, public=True)
 # No bearer token needed, but the body must carry Stripe's signature: unsigned -> 400.
 STRIPE_SIGNED = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset({400}))
+# No bearer token needed; the path carries a signed token, so a made-up one is not found.
+UNSUBSCRIBE_LINK = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset({404}))
 
 
 def roles(*names: str) -> Access:
@@ -98,6 +100,17 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/follows"): roles("vendor"),
     ("DELETE", "/api/v1/follows/{commodity_code:str}"): roles("vendor"),
     ("GET", "/api/v1/notices"): roles("vendor"),
+    # notification preferences are everyone's own; the unsubscribe link is its own credential
+    # (a signed token: a random one is 404); webhooks belong to an agency admin or a vendor
+    ("GET", "/api/v1/me/notification-preferences"): roles(*ALL_ROLES),
+    ("PUT", "/api/v1/me/notification-preferences"): roles(*ALL_ROLES),
+    ("GET", "/api/v1/unsubscribe/{token:str}"): UNSUBSCRIBE_LINK,
+    ("POST", "/api/v1/unsubscribe/{token:str}"): UNSUBSCRIBE_LINK,
+    ("POST", "/api/v1/webhook-subscriptions"): roles("admin", "vendor"),
+    ("GET", "/api/v1/webhook-subscriptions"): roles("admin", "vendor"),
+    ("DELETE", "/api/v1/webhook-subscriptions/{subscription_id:str}"): roles("admin", "vendor"),
+    ("GET", "/api/v1/webhook-subscriptions/{subscription_id:str}/deliveries"): roles("admin", "vendor"),
+    ("POST", "/api/v1/webhook-subscriptions/{subscription_id:str}/replay"): roles("admin", "vendor"),
     # evaluation and award: the agency's buyers run it, evaluators score, bidders protest
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/evaluators"): roles("buyer", "admin"),
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/coi-declarations"): roles("evaluator"),

@@ -103,6 +103,6 @@ class NoticesProjection:
 async def notices_of(conn: Connection, vendor_ids: Sequence[str], limit: int, offset: int) -> list[Any]:
     return await conn.fetch(
         "SELECT notice_id, vendor_id, solicitation_id, agency_id, title, solicitation_type, matched_codes,"
-        " submission_deadline, published_at, sent_at, kind, addendum_number FROM solicitation_notices"
+        " submission_deadline, published_at, kind, addendum_number FROM solicitation_notices"
         " WHERE vendor_id = ANY($1::text[]) ORDER BY published_at DESC, notice_id LIMIT $2 OFFSET $3",
         list(vendor_ids), limit, offset)

@@ -1,0 +1,1 @@
+"""Notifications: email (instant, digest, reminders) and signed webhooks, through one outbox."""

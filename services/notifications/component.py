@@ -1,0 +1,19 @@
+"""What the notifications context contributes to the composition root."""
+
+from infra.components import Component
+from services.notifications.api import (
+    PreferencesController,
+    UnsubscribeController,
+    WebhookController,
+)
+from services.notifications.readmodel import OutboxProjection
+from services.notifications.senders import workers
+from services.notifications.status import outbox_status
+
+COMPONENT = Component(
+    name="notifications",
+    route_handlers=[PreferencesController, UnsubscribeController, WebhookController],
+    projections=lambda civic: [OutboxProjection()],
+    workers=workers,
+    status=outbox_status,
+)
