@@ -43,7 +43,7 @@ async def test_a_follower_is_mailed_a_new_opportunity_with_agency_link_and_unsub
     path = unsubscribe[unsubscribe.index("/api/v1/"):]
 
     shown = await client.get(path)
-    assert shown.status_code == 200 and shown.json() == {"kind": "opportunity", "unsubscribed": False}
+    assert shown.status_code == 200 and shown.json() == {"kind": "opportunity", "unsubscribed": False}, shown.text
     # RFC 8058: the mail client POSTs a form, without a token.
     done = await client.post(path, content=b"List-Unsubscribe=One-Click",
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
