@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,15 @@ def _no_timers(civic: Civic) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class PeriodicJob:
+    """Work the scheduler process repeats every ``interval_s`` (safe in two processes)."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
 class Component:
     name: str
     #: Litestar controllers and route handlers, mounted under /api/v1
@@ -36,6 +45,9 @@ class Component:
     projections: Callable[[Civic], Sequence[Projection]] = _none
     reactors: Callable[[Civic], Sequence[Reactor]] = _none
     timer_handlers: Callable[[Civic], Mapping[str, TimerHandler]] = _no_timers
+    periodic: Callable[[Civic], Sequence[PeriodicJob]] = _none
+    #: outboxes to watch: name -> SQL given ``$1`` = now, returning (depth, oldest age in seconds)
+    outboxes: Mapping[str, str] = field(default_factory=dict)
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 
