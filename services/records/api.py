@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Response
 
 from infra.clock import Clock
-from infra.db import Pool
 from infra.http.auth import requires
 from infra.http.errors import error_responses
 from infra.settings import Settings
