@@ -35,6 +35,8 @@ class Metadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     actor: str | None = None
     actor_role: str | None = None
     agency: str | None = None
+    #: W3C trace context of the command that caused the event (absent when tracing is off)
+    traceparent: str | None = None
 
 
 def tag_of(cls: type[Event]) -> str:

@@ -24,6 +24,8 @@ EXTERNAL_COMMANDS = {
     "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
     "mail": ("services.notifications.cli", "read the mail the embedded SMTP server kept (list | show ID)"),
     "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),
+    "verify": ("services.records.chain_cli", "walk the hash chain of every event and checkpoint"),
+    "records": ("services.records.cli", "records bundles (civic records verify BUNDLE)"),
 }
 
 
@@ -70,8 +72,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     host, port = args.host or settings.host, args.port or settings.port
     settings = with_local_stripe(settings, host=host, port=port)
-    app = create_app(settings, workers=not args.api_only, on_ready=on_ready)
-    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
+    from infra.observability.logs import uvicorn_log_config
+
+    app = create_app(settings, workers=not args.api_only, on_ready=on_ready,
+                     metrics_port=_metrics_port(settings, "serve"))
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on",
+                log_config=uvicorn_log_config(settings.log_format))
     return 0
 
 
@@ -86,10 +92,19 @@ async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, sche
     if civic is None:
         return 0
     civic.start_workers(relay=relay, runners=runners, scheduler=scheduler,
-                        only=getattr(args, "names", None) or None, senders=senders)
+                        only=getattr(args, "names", None) or None, senders=senders,
+                        metrics_port=_metrics_port(civic.settings, args.command))
     await stop.wait()
     await civic.close()
     return 0
+
+
+#: where each kind of process serves GET /metrics unless CIVIC_METRICS_PORT says otherwise
+METRICS_PORTS = {"serve": 9464, "relay": 9465, "project": 9466, "scheduler": 9467}
+
+
+def _metrics_port(settings: Settings, command: str) -> int:
+    return settings.metrics_port or METRICS_PORTS[command]
 
 
 async def _open_when_reachable(settings: Settings, stop: asyncio.Event) -> Any:
@@ -227,6 +242,26 @@ async def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _backup_or_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from infra.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            out = await backup(_settings().database_url, Path(args.out))
+            print(f"backed up to {out} ({out.stat().st_size:,} bytes)")
+        else:
+            await restore(Path(args.file), args.into, rebuild_read_models=args.rebuild_read_models)
+            print(f"restored {args.file} into the new database; start the workers to publish"
+                  " the store into the (new, empty) stream" + (" and rebuild every read model"
+                                                               if args.rebuild_read_models else ""))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="civic", description="Civic Marketplace")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -254,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="stream positions, projection lag, parked events")
     status.add_argument("--json", action="store_true")
 
+    backup = sub.add_parser("backup", help="a consistent dump of the marketplace's database")
+    backup.add_argument("--out", required=True, help="the backup file to write")
+    restore = sub.add_parser("restore", help="restore a backup into another (empty) database")
+    restore.add_argument("file")
+    restore.add_argument("--into", required=True, metavar="DATABASE_URL")
+    restore.add_argument("--rebuild-read-models", action="store_true",
+                         help="empty every read model so that the runners rebuild it from the store")
+
     sub.add_parser("relay", help="run only the relay (store -> JetStream)")
     project = sub.add_parser("project", help="run only projection runners and reactors")
     project.add_argument("names", nargs="*", help="which (default: all)")
@@ -271,8 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from infra.observability import logs, tracing
+
     args = build_parser().parse_args(argv)
+    logs.configure(Settings.from_env().log_format)
+    tracing.configure(f"civic-{args.command}")
     if getattr(args, "_missing", False):
         print(f"civic {args.command}: not available in this build", file=sys.stderr)
         return 2
@@ -290,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_rebuild(args))
         case "status":
             return asyncio.run(_status(args))
+        case "backup" | "restore":
+            return asyncio.run(_backup_or_restore(args))
         case "relay":
             return asyncio.run(_workers(args, relay=True, runners=False, scheduler=False))
         case "project":

@@ -34,6 +34,15 @@ Worker = Callable[["asyncio.Event"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class PeriodicJob:
+    """Work the scheduler process repeats every ``interval_s`` (safe in two processes)."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
 class Component:
     name: str
     #: Litestar controllers and route handlers, mounted under /api/v1
@@ -45,6 +54,9 @@ class Component:
     workers: Callable[[Civic], Mapping[str, Worker]] = _no_timers
     #: what ``civic status`` shows of this component (e.g. an outbox's depth)
     status: Callable[[Civic], Awaitable[Mapping[str, Any]]] | None = None
+    periodic: Callable[[Civic], Sequence[PeriodicJob]] = _none
+    #: outboxes to watch: name -> SQL given ``$1`` = now, returning (depth, oldest age in seconds)
+    outboxes: Mapping[str, str] = field(default_factory=dict)
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 

@@ -12,7 +12,7 @@ import asyncpg
 
 from infra import bus, db
 from infra.clock import Clock, DevClock
-from infra.components import Component, discover
+from infra.components import Component, PeriodicJob, discover
 from infra.executor import Executor
 from infra.migrate import migrate
 from infra.postgres_store import PostgresEventStore
@@ -68,10 +68,11 @@ class Civic:
 
     def start_workers(
         self, *, relay: bool = True, runners: bool = True, scheduler: bool = True,
-        only: Sequence[str] | None = None, senders: bool | None = None,
+        only: Sequence[str] | None = None, senders: bool | None = None, metrics_port: int = 0,
     ) -> None:
         """Run the relay, projection runners, scheduler and the components' workers
-        (senders; with the runners unless told) as tasks of this process."""
+        (senders; with the runners unless told) as tasks of this process (and, with a
+        ``metrics_port``, its ``GET /metrics``)."""
         self._stop.clear()
         if relay and self.nc is not None:
             self.relay = Relay(self.settings, self.store, self.nc)
@@ -86,10 +87,28 @@ class Civic:
                 self._tasks.append(asyncio.create_task(runner.run(self.nc, self._stop), name=handler.name))
         if scheduler and self.scheduler is not None:
             self._tasks.append(asyncio.create_task(self.scheduler.run(self._stop), name="scheduler"))
+            for job in (j for c in self.components for j in c.periodic(self)):
+                self._tasks.append(asyncio.create_task(self._repeat(job), name=job.name))
         if senders if senders is not None else (relay and runners and scheduler and not only):
             for component in self.components:
                 for name, worker in component.workers(self).items():
                     self._tasks.append(asyncio.create_task(worker(self._stop), name=name))
+        if metrics_port:
+            from infra.observability.metrics import run_metrics
+
+            self._tasks.append(asyncio.create_task(run_metrics(
+                self, self._stop, port=metrics_port, relay=relay and self.relay is not None,
+                runners=[r.name for r in self.runners], timers=scheduler), name="metrics"))
+
+    async def _repeat(self, job: PeriodicJob) -> None:
+        while not self._stop.is_set():
+            try:
+                await job.run()
+            except Exception as exc:  # noqa: BLE001 - the database may be restarting
+                log.warning("%s: %s", job.name, exc)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(job.interval_s):
+                    await self._stop.wait()
 
     async def stop_workers(self) -> None:
         self._stop.set()

@@ -155,8 +155,12 @@ class EventStore(Protocol):
     async def stream_version(self, stream_id: str, *, conn: Any = None) -> int: ...
 
     async def read_stream(
-        self, stream_id: str, *, after_version: int = 0, conn: Any = None
-    ) -> list[RecordedEvent]: ...
+        self, stream_id: str, *, after_version: int = 0, conn: Any = None,
+        until: datetime | None = None,
+    ) -> list[RecordedEvent]:
+        """The stream in version order; with ``until``, the prefix of events that had
+        happened by then (occurred-at not after it)."""
+        ...
 
     async def read_all_raw(
         self, after: Position = START, limit: int = 1000, *, conn: Any = None

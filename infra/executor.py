@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from events.base import Event, Metadata
 from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
+from infra.observability import tracing
+from infra.observability.metrics import COMMANDS, command_outcome
 from kernel.context import Actor, Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, NotFound
@@ -32,14 +35,17 @@ class Executor:
         self.clock = clock
         self.on_append = on_append
 
-    async def load(self, decider: Decider[S, Any], aggregate_id: str, *, conn: Any = None) -> tuple[S, int]:
-        """The aggregate's current state and version (0 when it has no events)."""
-        recorded = await self.store.read_stream(decider.stream_id(aggregate_id), conn=conn)
+    async def load(self, decider: Decider[S, Any], aggregate_id: str, *, conn: Any = None,
+                   as_of: datetime | None = None) -> tuple[S, int]:
+        """The aggregate's current state and version (0 when it has no events); with
+        ``as_of``, its state and version as they stood at that moment."""
+        recorded = await self.store.read_stream(decider.stream_id(aggregate_id), conn=conn, until=as_of)
         state = decider.fold(r.event for r in recorded)
         return state, (recorded[-1].version if recorded else 0)
 
-    async def load_existing(self, decider: Decider[S, Any], aggregate_id: str, what: str) -> tuple[S, int]:
-        state, version = await self.load(decider, aggregate_id)
+    async def load_existing(self, decider: Decider[S, Any], aggregate_id: str, what: str, *,
+                            as_of: datetime | None = None) -> tuple[S, int]:
+        state, version = await self.load(decider, aggregate_id, as_of=as_of)
         if version == 0:
             raise NotFound(f"{what} {aggregate_id} not found")
         return state, version
@@ -62,6 +68,32 @@ class Executor:
         With ``conn`` (a connection inside a transaction), the append joins that
         transaction, so commands on several aggregates commit or fail together.
         """
+        kind = type(command).__name__
+        try:
+            with tracing.span(f"command {kind}", attributes={"civic.stream_id": decider.stream_id(aggregate_id)}):
+                outcome = await self._execute(decider, aggregate_id, command, actor, command_id=command_id,
+                                          expected_version=expected_version, causation_id=causation_id,
+                                          correlation_id=correlation_id, conn=conn)
+        except BaseException as exc:
+            COMMANDS.labels(kind, command_outcome(exc)).inc()
+            raise
+        COMMANDS.labels(kind, command_outcome(None, duplicate=outcome.duplicate,
+                                              appended=bool(outcome.events))).inc()
+        return outcome
+
+    async def _execute(
+        self,
+        decider: Decider[S, Any],
+        aggregate_id: str,
+        command: Any,
+        actor: Actor,
+        *,
+        command_id: str | None,
+        expected_version: int | None,
+        causation_id: str | None,
+        correlation_id: str | None,
+        conn: Any,
+    ) -> Outcome[S]:
         stream_id = decider.stream_id(aggregate_id)
         if command_id is not None:
             first = await self.store.find(event_ids_for(command_id, 1)[0])
@@ -89,6 +121,7 @@ class Executor:
             actor=actor.sub,
             actor_role=actor.role,
             agency=actor.agency,
+            traceparent=tracing.traceparent(),
         )
         timers = [t for e in new_events for t in decider.timers(e)]
         result = await self.store.append(

@@ -160,10 +160,15 @@ class InMemoryEventStore:
         return self._version(stream_id, conn)
 
     async def read_stream(
-        self, stream_id: str, *, after_version: int = 0, conn: MemoryTransaction | None = None
+        self, stream_id: str, *, after_version: int = 0, conn: MemoryTransaction | None = None,
+        until: datetime | None = None,
     ) -> list[RecordedEvent]:
         stream = [*self._streams.get(stream_id, []), *(conn.pending(stream_id) if conn else [])]
-        return [raw.decode() for raw in stream if raw.version > after_version]
+        found = [raw.decode() for raw in stream]
+        if until is not None:  # the prefix of events that had happened by then
+            cut = next((i for i, e in enumerate(found) if e.metadata.occurred_at > until), len(found))
+            found = found[:cut]
+        return [e for e in found if e.version > after_version]
 
     def _visible(self) -> list[RawEvent]:
         """The committed events a reader of the global order may see now."""

@@ -12,7 +12,9 @@ position already read: no event is ever skipped, and no global lock is taken.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -31,6 +33,8 @@ from infra.eventstore import (
     ids_for_append,
     version_conflict,
 )
+from infra.observability import tracing
+from infra.observability.metrics import APPEND_LATENCY, EVENTS_APPENDED
 from kernel.errors import Conflict
 from kernel.timers import Timer
 
@@ -39,19 +43,41 @@ _COLUMNS = (
     " version, type, data, metadata, recorded_at"
 )
 
+# Both appends compute the hash chain in the statement (``event_hash``, migration 1100):
+# the previous event's hash is read with the version check, and a batch chains its own
+# events in order. The table's trigger fills the chain only for rows inserted otherwise.
 _APPEND_ONE = """
-INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
-SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
+                    recorded_at, prev_hash, hash)
+SELECT $3::uuid, $1, $2 + 1, $4, $5, v.data, v.meta, $8, v.at, p.hash,
+       event_hash(p.hash, $3::uuid, $1, $2 + 1, $4, $5, v.data, v.meta, $8, v.at)
+FROM (SELECT $6::jsonb AS data, $7::jsonb AS meta, clock_timestamp() AS at) v
+LEFT JOIN events p ON p.stream_id = $1 AND p.version = $2
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
 RETURNING version
 """
 
 _APPEND_MANY = """
-INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
-SELECT e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
-FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
-     WITH ORDINALITY AS e(event_id, type, schema_version, data, ord)
-WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+WITH RECURSIVE e AS (
+    SELECT event_id, type, schema_version, data::jsonb AS data, ord::integer AS ord
+    FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
+         WITH ORDINALITY AS u(event_id, type, schema_version, data, ord)
+), v AS (
+    SELECT $7::jsonb AS meta, clock_timestamp() AS at
+), chain AS (
+    SELECT 0 AS ord, NULL::uuid AS event_id, NULL::text AS type, NULL::smallint AS schema_version,
+           NULL::jsonb AS data, NULL::bytea AS prev_hash,
+           (SELECT hash FROM events WHERE stream_id = $1 AND version = $2) AS hash
+    UNION ALL
+    SELECT e.ord, e.event_id, e.type, e.schema_version, e.data, c.hash,
+           event_hash(c.hash, e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data, v.meta, $8, v.at)
+    FROM chain c JOIN e ON e.ord = c.ord + 1 CROSS JOIN v
+)
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
+                    recorded_at, prev_hash, hash)
+SELECT c.event_id, $1, $2 + c.ord, c.type, c.schema_version, c.data, v.meta, $8, v.at, c.prev_hash, c.hash
+FROM chain c CROSS JOIN v
+WHERE c.ord > 0 AND coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
 RETURNING version
 """
 
@@ -76,6 +102,10 @@ def _raw(row: asyncpg.Record) -> RawEvent:
 
 
 class PostgresEventStore:
+    #: the append statements (a benchmark swaps in the ones without the hash chain)
+    append_one_sql = _APPEND_ONE
+    append_many_sql = _APPEND_MANY
+
     """The system of record (see ``infra.eventstore.EventStore`` for the contract)."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
@@ -107,10 +137,17 @@ class PostgresEventStore:
         if not events:
             return AppendResult(stream_id, expected_version or 0, [])
         ids = ids_for_append(events, event_ids)
-        if conn is not None:
-            return await self._append(conn, stream_id, expected_version, events, metadata, ids, timers)
-        async with self.pool.acquire() as own:
-            return await self._append(own, stream_id, expected_version, events, metadata, ids, timers)
+        started = time.perf_counter()
+        with tracing.span("append", attributes={"civic.stream_id": stream_id, "civic.events": len(events)}):
+            if conn is not None:
+                result = await self._append(conn, stream_id, expected_version, events, metadata, ids, timers)
+            else:
+                async with self.pool.acquire() as own:
+                    result = await self._append(own, stream_id, expected_version, events, metadata, ids, timers)
+        APPEND_LATENCY.observe(time.perf_counter() - started)
+        if not result.duplicate:
+            EVENTS_APPENDED.inc(len(events))
+        return result
 
     async def _append(
         self,
@@ -148,8 +185,8 @@ class PostgresEventStore:
                 raise version_conflict(stream_id, expected_version, actual)
         raise Conflict(f"stream {stream_id} is too busy to append to", code="version_conflict")
 
-    @staticmethod
     async def _insert(
+        self,
         conn: Connection,
         stream_id: str,
         expected: int,
@@ -161,7 +198,7 @@ class PostgresEventStore:
         tags = [tag_of(type(e)) for e in events]
         if len(events) == 1:
             row = await conn.fetchrow(
-                _APPEND_ONE,
+                self.append_one_sql,
                 stream_id,
                 expected,
                 ids[0],
@@ -173,7 +210,7 @@ class PostgresEventStore:
             )
             return [row["version"]] if row else []
         rows = await conn.fetch(
-            _APPEND_MANY,
+            self.append_many_sql,
             stream_id,
             expected,
             ids,
@@ -206,12 +243,20 @@ class PostgresEventStore:
         return await self.pool.fetchval(query, stream_id)
 
     async def read_stream(
-        self, stream_id: str, *, after_version: int = 0, conn: Connection | None = None
+        self, stream_id: str, *, after_version: int = 0, conn: Connection | None = None,
+        until: datetime | None = None,
     ) -> list[RecordedEvent]:
-        query = (
-            f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version"
-        )
-        rows = await (conn or self.pool).fetch(query, stream_id, after_version)
+        """The stream's events in version order; with ``until``, only those that had
+        happened by then (the stream as it stood at that moment)."""
+        if until is None:
+            query = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version"
+            rows = await (conn or self.pool).fetch(query, stream_id, after_version)
+        else:
+            # A prefix of the stream: the first event after ``until`` ends it.
+            query = (f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2"
+                     " AND version < coalesce((SELECT min(version) FROM events WHERE stream_id = $1"
+                     " AND occurred_at > $3), 2147483647) ORDER BY version")
+            rows = await (conn or self.pool).fetch(query, stream_id, after_version, until)
         return [_raw(r).decode() for r in rows]
 
     async def read_all_raw(

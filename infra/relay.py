@@ -24,9 +24,11 @@ import time
 import zlib
 
 import asyncpg
+import msgspec
 from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
 from nats.js.errors import APIError, NotFoundError
+from opentelemetry.trace import SpanKind
 
 from infra.bus import (
     HEADER_POSITION,
@@ -39,6 +41,8 @@ from infra.bus import (
 )
 from infra.db import Connection
 from infra.eventstore import START, Position, RawEvent
+from infra.observability import tracing
+from infra.observability.metrics import RELAY_PUBLISHED
 from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 
@@ -147,6 +151,7 @@ class Relay:
             trust_tail = False
             last, last_id = batch[-1].position, batch[-1].event_id
             self.published += len(batch)
+            RELAY_PUBLISHED.inc(len(batch))
             # Informational only (the stream is authoritative): not worth a write per batch.
             unsaved = True
             if time.monotonic() - saved_at >= CHECKPOINT_EVERY_S:
@@ -162,6 +167,7 @@ class Relay:
         messages = []
         prev_text = str(prev)
         prefix = self.settings.subject_prefix
+        spans = []
         for raw in batch:
             position = str(raw.position)
             headers = {
@@ -172,9 +178,18 @@ class Relay:
             }
             if prev_id is not None:
                 headers["Nats-Expected-Last-Msg-Id"] = prev_id
+            if tracing.enabled():
+                span = tracing.start_span(f"publish {raw.type}", parent=_traceparent_of(raw),
+                                          kind=SpanKind.PRODUCER, attributes={"civic.event_id": raw.event_id})
+                headers.update(tracing.headers_of(span))
+                spans.append(span)
             messages.append((subject_for(prefix, raw.type), envelope_of(raw, prev_text), headers))
             prev_id, prev_text = raw.event_id, position
-        await self.publisher.publish(messages, self.publish_timeout_s)
+        try:
+            await self.publisher.publish(messages, self.publish_timeout_s)
+        finally:
+            for span in spans:
+                span.end()
 
     async def _resume_point(self) -> tuple[Position, str | None]:
         """Where to carry on: after the stream's last event (its position and id)."""
@@ -232,6 +247,20 @@ class Relay:
             str(last.transaction_id),
             last.position,
         )
+
+
+class _Traced(msgspec.Struct):
+    traceparent: str | None = None
+
+
+_traced = msgspec.json.Decoder(_Traced)
+
+
+def _traceparent_of(raw: RawEvent) -> str | None:
+    try:
+        return _traced.decode(raw.metadata).traceparent
+    except msgspec.DecodeError:
+        return None
 
 
 def _wrong_last_msg_id(exc: BaseException) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import traceback
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
@@ -25,10 +26,13 @@ import asyncpg
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry.trace import SpanKind
 
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
+from infra.observability import tracing
+from infra.observability.metrics import RUNNER_APPLIED, RUNNER_APPLY_LATENCY
 from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from kernel.errors import DomainError
@@ -84,6 +88,8 @@ class Runner:
             self.projection = handler
         self.is_reactor = self.reactor is not None
         self.applied = 0
+        #: event id -> the traceparent its message carried (the relay's publish span)
+        self._message_parents: dict[str, str] = {}
 
     # -- the checkpoint transaction -------------------------------------------------
 
@@ -146,6 +152,24 @@ class Runner:
                 await self._park(conn, raw.event_id, str(raw.position), raw.type, exc, raw.data)
         if not events:
             return
+        spans = self._start_spans(events)
+        try:
+            await self._apply_decoded(conn, events, guarded=guarded)
+        finally:
+            for span in spans:
+                span.end()
+
+    def _start_spans(self, events: Sequence[RecordedEvent]) -> list[Any]:
+        if not tracing.enabled():
+            return []
+        return [tracing.start_span(
+            f"apply {self.name}", kind=SpanKind.CONSUMER,
+            parent=self._message_parents.get(e.event_id) or e.metadata.traceparent,
+            attributes={"civic.event_id": e.event_id, "civic.event_type": e.type})
+            for e in events]
+
+    async def _apply_decoded(self, conn: Connection, events: list[RecordedEvent], *,
+                             guarded: bool) -> None:
         if self.reactor is not None:
             for event in events:
                 try:
@@ -153,6 +177,7 @@ class Runner:
                 except DomainError as exc:
                     await self._park(conn, event.event_id, str(event.position), event.type, exc, None)
             self.applied += len(events)
+            RUNNER_APPLIED.labels(self.name).inc(len(events))
             return
         projection = self.projection
         assert projection is not None
@@ -164,6 +189,7 @@ class Runner:
                     raise
                 raise _BatchFailed from exc
             self.applied += len(events)
+            RUNNER_APPLIED.labels(self.name).inc(len(events))
             return
         try:
             async with conn.transaction():
@@ -181,6 +207,7 @@ class Runner:
                         raise
                     await self._park(conn, event.event_id, str(event.position), event.type, single, None)
         self.applied += len(events)
+        RUNNER_APPLIED.labels(self.name).inc(len(events))
 
     async def _park(
         self, conn: Connection, event_id: str | None, position: str | None, type_: str | None,
@@ -215,13 +242,16 @@ class Runner:
         return total
 
     async def _catch_up_batch(self, *, guarded: bool) -> int:
+        started = time.perf_counter()
         async with self.pool.acquire() as conn, conn.transaction():
             cursor = await self._lock_checkpoint(conn)
             batch = await self.store.read_all_raw(cursor, self.batch_size, conn=conn)
             if batch:
                 await self._apply(conn, batch, guarded=guarded)
                 await self._save_checkpoint(conn, batch[-1].position)
-            return len(batch)
+        if batch:
+            RUNNER_APPLY_LATENCY.labels(self.name).observe(time.perf_counter() - started)
+        return len(batch)
 
     async def rebuild(self, progress: Callable[[int, int], Any] | None = None, *, batch_size: int = 5000) -> int:
         """Empty the read model and replay the whole store into it, in one transaction.
@@ -283,10 +313,12 @@ class Runner:
         if await self._skip_unwanted(msgs):
             await _ack_all(msgs, self.name)
             return
+        started = time.perf_counter()
         try:
             poison = await self._apply_messages(msgs, guarded=False)
         except _BatchFailed:
             poison = await self._apply_messages(msgs, guarded=True)
+        RUNNER_APPLY_LATENCY.labels(self.name).observe(time.perf_counter() - started)
         for msg in msgs:
             try:
                 if msg in poison:
@@ -322,8 +354,13 @@ class Runner:
                     cursor = position
                     continue
                 to_apply.append(raw)
+                if "traceparent" in headers:
+                    self._message_parents[raw.event_id] = headers["traceparent"]
                 cursor = position
-            await self._apply(conn, to_apply, guarded=guarded)
+            try:
+                await self._apply(conn, to_apply, guarded=guarded)
+            finally:
+                self._message_parents.clear()
             await self._save_checkpoint(conn, cursor)
         return poison
 

@@ -34,6 +34,12 @@ class Settings:
     stripe_api_base: str | None = None
     bid_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     rate_limit_per_minute: int = 600
+    #: where a worker process serves GET /metrics (0: nowhere); loopback unless told otherwise
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 0
+    metrics_token: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    #: "json": one JSON object per log line; anything else: human-readable lines
+    log_format: str = "text"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,6 +63,10 @@ class Settings:
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
             bid_key=env.get("CIVIC_BID_KEY") or None,
             rate_limit_per_minute=int(env.get("CIVIC_RATE_LIMIT_PER_MINUTE", "600")),
+            metrics_host=env.get("CIVIC_METRICS_HOST", "127.0.0.1"),
+            metrics_port=int(env.get("CIVIC_METRICS_PORT", "0")),
+            metrics_token=env.get("CIVIC_METRICS_TOKEN") or None,
+            log_format=env.get("CIVIC_LOG_FORMAT", "text").strip().lower(),
         )
 
     def with_(self, **changes: Any) -> Settings:

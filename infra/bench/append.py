@@ -5,7 +5,9 @@ batched appends."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,18 +33,56 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
         pool = await db.create_pool(own.database_url, min_size=writers, max_size=writers)
         try:
             result["insert_ceiling_per_s"] = await _plain_inserts(pool, count, writers)
+            # The hash chain's cost: the same appends with the statements of before it.
+            async with _chain_disabled(pool):
+                result["append_unchained_per_s"] = await _single_appends(UnchainedStore(pool), count, writers)
             result["append_per_s"] = await _single_appends(PostgresEventStore(pool), count, writers)
             result["command_path_per_s"] = await _commands(PostgresEventStore(pool), count, writers)
             batched = count * 5
             result["batched_events"] = batched
+            async with _chain_disabled(pool):
+                result["batched_unchained_per_s"] = await _batched_appends(UnchainedStore(pool), batched, writers)
             result["batched_append_per_s"] = await _batched_appends(PostgresEventStore(pool), batched, writers)
         finally:
             await pool.close()
         result["eventsourcing_per_s"] = await _eventsourcing(own.database_url, count, writers)
     result["append_vs_insert"] = result["append_per_s"] / result["insert_ceiling_per_s"]
+    result["chained_vs_unchained"] = result["append_per_s"] / result["append_unchained_per_s"]
+    result["batched_chained_vs_unchained"] = (
+        result["batched_append_per_s"] / result["batched_unchained_per_s"])
     if result["eventsourcing_per_s"]:
         result["append_vs_eventsourcing"] = result["append_per_s"] / result["eventsourcing_per_s"]
     return result
+
+
+class UnchainedStore(PostgresEventStore):
+    """The store's appends as they were before the hash chain."""
+
+    append_one_sql = """
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8
+WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+RETURNING version
+"""
+    append_many_sql = """
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
+SELECT e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data::jsonb, $7::jsonb, $8
+FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
+     WITH ORDINALITY AS e(event_id, type, schema_version, data, ord)
+WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+RETURNING version
+"""
+
+
+@contextlib.asynccontextmanager
+async def _chain_disabled(pool: Any) -> AsyncIterator[None]:
+    """The store as it was before the hash chain (the chain columns are then left empty)."""
+    await pool.execute("ALTER TABLE events DISABLE TRIGGER events_chain;"
+                       " ALTER TABLE events ALTER COLUMN hash DROP NOT NULL")
+    try:
+        yield
+    finally:
+        await pool.execute("ALTER TABLE events ENABLE TRIGGER events_chain")
 
 
 async def _plain_inserts(pool: Any, count: int, writers: int) -> float:

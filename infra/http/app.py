@@ -24,6 +24,7 @@ from infra.executor import Executor
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
 from infra.http.content_type import JsonBodyMiddleware
 from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
+from infra.http.observe import ObserveMiddleware
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
@@ -74,9 +75,11 @@ def create_app(
     *,
     workers: bool = False,
     on_ready: Any = None,
+    metrics_port: int = 0,
 ) -> Litestar:
     """The marketplace's HTTP app. With ``workers``, the relay, runners and scheduler run
-    in the same process (``civic serve``, end-to-end tests)."""
+    in the same process (``civic serve``, end-to-end tests). With ``metrics_port``, the
+    process serves ``GET /metrics`` there (never on the API's own port)."""
     settings = settings or Settings.from_env()
     components = discover()
 
@@ -87,7 +90,9 @@ def create_app(
         app.state.civic = civic
         app.state.settings = resolved
         if workers:
-            civic.start_workers()
+            civic.start_workers(metrics_port=metrics_port)
+        elif metrics_port:
+            civic.start_workers(relay=False, runners=False, scheduler=False, metrics_port=metrics_port)
         if on_ready is not None:
             await on_ready(civic)
         try:
@@ -114,7 +119,7 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
-        middleware=[RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
+        middleware=[ObserveMiddleware, RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings}),

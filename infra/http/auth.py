@@ -20,6 +20,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
 
+from infra.observability import context as log_context
 from infra.settings import Settings
 from kernel.context import ROLES, Actor
 from kernel.errors import Forbidden, Unauthenticated
@@ -105,7 +106,11 @@ class BearerAuthMiddleware(AbstractMiddleware):
                 raise Unauthenticated("expected 'Authorization: Bearer <token>'", code="invalid_token")
             settings: Settings = scope["app"].state.settings
             scope["user"] = decode_token(settings, token.strip())
-        await self.app(scope, receive, send)
+        if scope["user"] is None:
+            await self.app(scope, receive, send)
+            return
+        with log_context.bound(actor=scope["user"].sub):  # log lines name the caller
+            await self.app(scope, receive, send)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from litestar.params import Parameter
+
+from kernel.errors import field_error
 
 IdempotencyKey = Annotated[
     str | None,
@@ -13,6 +16,22 @@ IdempotencyKey = Annotated[
               description="Repeat a request safely: the same key returns the first outcome "
               "and appends nothing more"),
 ]
+
+
+AsOf = Annotated[
+    datetime | None,
+    Parameter(query="as_of", required=False,
+              description="Read the record as it stood at this moment (ISO 8601 with a time zone):"
+              " folded from the events that had happened by then, shown as the caller's role"
+              " saw it then"),
+]
+
+
+def as_of_instant(as_of: datetime | None) -> datetime | None:
+    """``as_of`` checked: an instant needs its time zone."""
+    if as_of is not None and as_of.tzinfo is None:
+        raise field_error("as_of", "needs a time zone (e.g. 2026-03-01T12:00:00Z)")
+    return as_of
 
 
 def new_id(prefix: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -15,7 +15,7 @@ from events.base import Money
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -141,8 +141,9 @@ def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
     return scoped_command_id(key, actor.sub, f"awards.{route}")
 
 
-async def _load(executor: Executor, solicitation_id: str) -> tuple[Evaluation, int]:
-    return await executor.load(EVALUATION, solicitation_id)
+async def _load(executor: Executor, solicitation_id: str, *,
+                as_of: datetime | None = None) -> tuple[Evaluation, int]:
+    return await executor.load(EVALUATION, solicitation_id, as_of=as_of)
 
 
 class EvaluationController(Controller):
@@ -296,13 +297,15 @@ class AwardController(Controller):
 
     @get("/{award_id:str}", summary="An award: the notice, the scores it rests on, its status",
          description="The notice of intent is public; protests are shown to the issuing agency "
-         "and to the bidder who filed them.", responses=error_responses(404))
+         "and to the bidder who filed them.", responses=error_responses(404, 422))
     async def read(self, executor: Executor, pool: Pool, maybe_actor: Actor | None,
-                   award_id: str) -> AwardOut:
+                   award_id: str, as_of: AsOf = None) -> AwardOut:
         # Never hold a pooled connection while loading the stream: the load takes another one.
         async with pool.acquire() as conn:
             solicitation_id = await solicitation_of_award(conn, award_id)
-        state, _ = await _load(executor, solicitation_id)
+        state, _ = await _load(executor, solicitation_id, as_of=as_of_instant(as_of))
+        if award_id not in state.awards:  # not yet recommended at that moment
+            raise NotFound(f"award {award_id} not found")
         if maybe_actor is not None:
             protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
             async with pool.acquire() as conn:

@@ -18,7 +18,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -208,14 +208,17 @@ class BidController(Controller):
 
     @get("/{bid_id:str}", guards=[requires("vendor", "buyer", "evaluator", "auditor", "admin")],
          summary="Read a bid: its vendor at any time; agency staff after the opening",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 422))
     async def read(self, executor: Executor, pool: Pool, store: EventStore, vault: BidVault,
-                   actor: Actor, bid_id: str) -> BidOut:
-        bid, version = await executor.load(BID, bid_id)
+                   actor: Actor, bid_id: str, as_of: AsOf = None) -> BidOut:
+        # As of a moment, the bid and its solicitation as they stood then: a bid sealed
+        # then (no opening yet) is sealed in the answer.
+        at = as_of_instant(as_of)
+        bid, version = await executor.load(BID, bid_id, as_of=at)
         missing = NotFound(f"bid {bid_id} not found")
         if not bid.exists:
             raise missing
-        facts = await load_facts(store, bid.solicitation_id)
+        facts = await load_facts(store, bid.solicitation_id, until=at)
         if await is_vendor_user(pool, actor, bid.vendor_id):
             content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
             return _out(bid, facts, version, content)

@@ -89,6 +89,7 @@ def fold(events: list[Event]) -> SolicitationFacts:
     return facts
 
 
-async def load_facts(store: object, solicitation_id: str, *, conn: object = None) -> SolicitationFacts:
-    recorded = await store.read_stream(f"{STREAM_PREFIX}-{solicitation_id}", conn=conn)  # type: ignore[attr-defined]
+async def load_facts(store: object, solicitation_id: str, *, conn: object = None,
+                     until: datetime | None = None) -> SolicitationFacts:
+    recorded = await store.read_stream(f"{STREAM_PREFIX}-{solicitation_id}", conn=conn, until=until)  # type: ignore[attr-defined]
     return fold([r.event for r in recorded])

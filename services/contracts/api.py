@@ -13,7 +13,7 @@ from litestar.params import Parameter
 from events.base import Money
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden
@@ -134,11 +134,12 @@ class ContractController(Controller):
             start_date=r["start_date"], end_date=r["end_date"], status=r["status"]) for r in rows]
 
     @get("/{contract_id:str}", guards=[requires(*_PARTIES)], summary="Read a contract",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 422))
     async def read(self, executor: Executor, pool: Pool, actor: Actor,
-                   contract_id: str) -> ContractOut:
+                   contract_id: str, as_of: AsOf = None) -> ContractOut:
         actor = await _as_party(executor, pool, actor, contract_id)
-        state, version = await executor.load_existing(CONTRACT, contract_id, "contract")
+        state, version = await executor.load_existing(CONTRACT, contract_id, "contract",
+                                                      as_of=as_of_instant(as_of))
         return contract_out(state, version, actor)
 
     @post("/{contract_id:str}/sign", guards=[requires("buyer", "vendor")], status_code=200,

@@ -18,7 +18,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -237,8 +237,8 @@ def _derived_id(prefix: str, command_id: str | None) -> str:
 
 
 async def _visible_invoice(executor: Executor, pool: Pool, actor: Actor,
-                           invoice_id: str) -> tuple[Invoice, int]:
-    state, version = await executor.load(INVOICE, invoice_id)
+                           invoice_id: str, *, as_of: datetime | None = None) -> tuple[Invoice, int]:
+    state, version = await executor.load(INVOICE, invoice_id, as_of=as_of)
     if not state.exists or not await can_see(pool, actor, state):
         raise NotFound(f"invoice {invoice_id} not found")
     return state, version
@@ -269,10 +269,13 @@ class InvoiceController(Controller):
         return _invoice_out(outcome.state, outcome.version)
 
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 422))
     async def read(self, executor: Executor, pool: Pool, actor: Actor,
-                   invoice_id: str) -> InvoiceOut:
-        invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id))
+                   invoice_id: str, as_of: AsOf = None) -> InvoiceOut:
+        invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id,
+                                                       as_of=as_of_instant(as_of)))
+        if as_of is not None:  # the invoice's own record then; its payments are read live
+            return invoice
         async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
         return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows])

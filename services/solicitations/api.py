@@ -3,6 +3,7 @@ role-aware view."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from asyncpg import Pool
@@ -14,7 +15,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -73,8 +74,8 @@ def _warning(event: SplittingSuspected) -> str:
 
 
 async def _load_visible(executor: Executor, solicitation_id: str,
-                        actor: Actor | None) -> tuple[Solicitation, int]:
-    state, version = await executor.load(SOLICITATION, solicitation_id)
+                        actor: Actor | None, *, as_of: datetime | None = None) -> tuple[Solicitation, int]:
+    state, version = await executor.load(SOLICITATION, solicitation_id, as_of=as_of)
     if not state.exists or (state.status == "draft" and not may_see_draft(actor, state)):
         raise NotFound(f"solicitation {solicitation_id} not found")
     return state, version
@@ -210,10 +211,12 @@ class SolicitationController(Controller):
         return view(outcome.state, outcome.version, actor)
 
     @get("/{solicitation_id:str}", summary="Read a solicitation (what you see depends on your role)",
-         responses=error_responses(401, 404))
+         responses=error_responses(401, 404, 422))
     async def read(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
-                   maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
-        state, version = await _load_visible(executor, solicitation_id, maybe_actor)
+                   maybe_actor: Actor | None, solicitation_id: str, as_of: AsOf = None) -> SolicitationOut:
+        state, version = await _load_visible(executor, solicitation_id, maybe_actor, as_of=as_of_instant(as_of))
+        if as_of is not None:  # the record then; what other contexts know now is left out
+            return view(state, version, maybe_actor)
         return view(state, version, maybe_actor, bids_received=await _bids_received(clock, store, state, maybe_actor),
                     my_bids=await _my_bids(executor, pool, state, maybe_actor),
                     evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))

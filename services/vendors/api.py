@@ -18,7 +18,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
 from infra.executor import Executor, Outcome
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, field_error
@@ -115,10 +115,11 @@ class VendorController(Controller):
 
     @get("/{vendor_id:str}", summary="Read a vendor: the whole record for its users and admins, "
          "the public profile for everyone else", security=[{}, {"BearerToken": []}],
-         responses=error_responses(401, 404))
+         responses=error_responses(401, 404, 422))
     async def read(self, executor: Executor, maybe_actor: Actor | None,
-                   vendor_id: str) -> VendorOut | PublicVendorOut:
-        state, version = await executor.load_existing(VENDOR, vendor_id, "vendor")
+                   vendor_id: str, as_of: AsOf = None) -> VendorOut | PublicVendorOut:
+        state, version = await executor.load_existing(VENDOR, vendor_id, "vendor",
+                                                      as_of=as_of_instant(as_of))
         if sees_everything(state, maybe_actor):
             return vendor_out(state, version)
         if state.status not in _PUBLIC_STATUSES:

@@ -162,6 +162,10 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/bids/{bid_id:str}/withdraw"): roles("vendor"),
     ("POST", "/api/v1/bids/{bid_id:str}/acknowledge-addendum"): roles("vendor"),
     ("GET", "/api/v1/bids/{bid_id:str}"): roles(*BID_READERS),
+    # records: proof of what the record said
+    ("GET", "/api/v1/records/verify"): roles("auditor", "admin"),
+    ("GET", "/api/v1/records/public-key"): PUBLIC,
+    ("GET", "/api/v1/records/processes/{solicitation_id:str}/bundle"): roles("auditor", "admin", "buyer"),
     # open data and search: public by design (drafts and sealed content never enter them)
     ("GET", "/api/v1/ocds/records"): PUBLIC,
     ("GET", "/api/v1/ocds/records/{ocid:str}"): PUBLIC,

@@ -6,16 +6,23 @@ import contextlib
 import logging
 from collections.abc import Iterator
 
+from infra.observability.logs import formatter
+
 
 class _Capture(logging.Handler):
+    """Every record rendered in each format a deployment can choose (text and JSON)."""
+
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.formatters = [formatter("text"), formatter("json")]
         self.lines: list[str] = []
+        self.json_lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         # format() renders the arguments, the traceback and the stack: all a log shows.
-        self.lines.append(self.format(record))
+        text, as_json = (f.format(record) for f in self.formatters)
+        self.lines += [text, as_json]
+        self.json_lines.append(as_json)
 
 
 class CapturedLogs:
@@ -23,11 +30,16 @@ class CapturedLogs:
         self._handler = handler
 
     @property
+    def json_lines(self) -> list[str]:
+        """The lines as ``CIVIC_LOG_FORMAT=json`` prints them."""
+        return list(self._handler.json_lines)
+
+    @property
     def text(self) -> str:
         return "\n".join(self._handler.lines)
 
     def __len__(self) -> int:
-        return len(self._handler.lines)
+        return len(self._handler.json_lines)
 
     def assert_never_contains(self, *secrets: str) -> None:
         for secret in secrets:

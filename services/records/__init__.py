@@ -1,0 +1,1 @@
+"""Records: the hash chain over every event, checkpoints, as-of proof and records bundles."""

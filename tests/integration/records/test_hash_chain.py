@@ -1,0 +1,111 @@
+"""The hash chain over every event: computed at append, verified by walking the chains,
+and a change made directly in PostgreSQL is named by verification."""
+
+from __future__ import annotations
+
+from infra import cli
+from infra.container import open_civic
+from kernel.context import Actor
+from services.agencies.commands import RegisterAgency, SetGoals
+from services.agencies.decider import AGENCY
+from services.records import chain_cli
+from services.records.chain import take_checkpoint, verify
+from tests.integration.infra.support import all_visible
+
+ADMIN = Actor(sub="admin-1", role="admin")
+
+
+async def _tamper(pool, stream_id: str, version: int, sql_set: str) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("ALTER TABLE events DISABLE TRIGGER events_no_update")
+        await conn.execute(f"UPDATE events SET {sql_set} WHERE stream_id = $1 AND version = $2",
+                           stream_id, version)
+        await conn.execute("ALTER TABLE events ENABLE TRIGGER events_no_update")
+
+
+async def test_each_event_links_to_the_previous_of_its_stream(isolated):
+    civic = await open_civic(await isolated(), with_nats=False)
+    try:
+        await civic.executor.execute(AGENCY, "ag-1", RegisterAgency(
+            agency_id="ag-1", name="Parks", jurisdiction="City"), ADMIN)
+        await civic.executor.execute(AGENCY, "ag-1", SetGoals(goals=[]), ADMIN)
+        rows = await civic.pool.fetch(
+            "SELECT version, prev_hash, hash FROM events WHERE stream_id = 'agency-ag-1' ORDER BY version")
+        assert [r["version"] for r in rows] == [1, 2]
+        assert rows[0]["prev_hash"] is None and len(rows[0]["hash"]) == 32
+        assert rows[1]["prev_hash"] == rows[0]["hash"] != rows[1]["hash"]
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn)
+        assert report.valid and report.events == 2
+    finally:
+        await civic.close()
+
+
+async def test_verification_names_the_event_altered_in_postgresql(isolated):
+    settings = await isolated()
+    civic = await open_civic(settings, with_nats=False)
+    try:
+        for i in range(3):
+            await civic.executor.execute(AGENCY, f"ag-{i}", RegisterAgency(
+                agency_id=f"ag-{i}", name="Parks", jurisdiction="City"), ADMIN)
+            await civic.executor.execute(AGENCY, f"ag-{i}", SetGoals(goals=[]), ADMIN)
+        await all_visible(civic.store, 6)
+        assert await take_checkpoint(civic.pool) == 6
+        assert await take_checkpoint(civic.pool) == 0  # nothing new to seal
+        target = await civic.pool.fetchval(
+            "SELECT event_id::text FROM events WHERE stream_id = 'agency-ag-1' AND version = 1")
+
+        await _tamper(civic.pool, "agency-ag-1", 1, "data = jsonb_set(data, '{name}', '\"Forged\"')")
+
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn)
+            one = await verify(conn, "agency-ag-1")
+            other = await verify(conn, "agency-ag-2")
+        assert not report.valid
+        assert report.first_broken is not None and report.first_broken.event_id == target
+        assert report.first_broken.reason == "its content does not match its hash"
+        assert one.first_broken is not None and one.first_broken.event_id == target
+        assert other.valid
+
+        # Recomputing the forged event's own hash moves the break to the next event's link.
+        await _tamper(civic.pool, "agency-ag-1", 1, "hash = event_hash(prev_hash, event_id, stream_id,"
+                      " version, type, schema_version, data, metadata, occurred_at, recorded_at)")
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn, "agency-ag-1")
+        assert report.first_broken is not None and report.first_broken.version == 2
+        assert report.first_broken.reason == "it does not link to the previous event of its stream"
+        # ... and the checkpoint that sealed the original hash no longer matches.
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn)
+        assert report.first_broken_checkpoint is not None and report.first_broken_checkpoint.seq == 1
+        assert report.first_broken_checkpoint.reason == "the events it sealed no longer match it"
+
+        # The command line says the same and exits 1.
+        args = cli.build_parser().parse_args(["verify", "--stream", "agency-ag-1"])
+        assert await chain_cli.run(args, settings) == 1
+        args = cli.build_parser().parse_args(["verify", "--stream", "agency-ag-2"])
+        assert await chain_cli.run(args, settings) == 0
+    finally:
+        await civic.close()
+
+
+async def test_a_batch_chains_its_own_events_and_a_direct_insert_is_chained_by_the_trigger(isolated):
+    from infra.bench.workload import agency_event, metadata
+
+    civic = await open_civic(await isolated(), with_nats=False)
+    try:
+        await civic.store.append("agency-batch", 0, [agency_event(0)], metadata())
+        await civic.store.append("agency-batch", 1, [agency_event(i) for i in range(1, 4)], metadata())
+        await civic.pool.execute(
+            "INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata,"
+            " occurred_at) VALUES (gen_random_uuid(), 'agency-batch', 5, 'future.Thing.v1', 1, $1, $2, now())",
+            '{"type": "future.Thing.v1"}', '{"occurred_at": "2030-01-01T00:00:00Z"}')
+        rows = await civic.pool.fetch(
+            "SELECT prev_hash, hash FROM events WHERE stream_id = 'agency-batch' ORDER BY version")
+        assert len(rows) == 5 and rows[0]["prev_hash"] is None
+        assert all(rows[i]["prev_hash"] == rows[i - 1]["hash"] for i in range(1, 5))
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn, "agency-batch")
+        assert report.valid and report.events == 5, report
+    finally:
+        await civic.close()
