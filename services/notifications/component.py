@@ -16,4 +16,7 @@ COMPONENT = Component(
     projections=lambda civic: [OutboxProjection()],
     workers=workers,
     status=outbox_status,
+    # mail not yet accepted by the SMTP server (``civic status`` shows the same)
+    outboxes={"mail": "SELECT count(*), extract(epoch FROM $1::timestamptz - min(created_at))"
+              " FROM notify_outbox WHERE status = 'pending'"},
 )

@@ -14,9 +14,6 @@ from services.solicitations.timers import close_handler
 
 COMPONENT = Component(
     name="solicitations",
-    # notices projected but not yet handed to the sender
-    outboxes={"solicitation_notices": "SELECT count(*), extract(epoch FROM $1::timestamptz - min(published_at))"
-              " FROM solicitation_notices WHERE sent_at IS NULL"},
     route_handlers=[SolicitationController, criteria_library, FollowController, list_notices],
     projections=lambda civic: [NoticesProjection()],
     reactors=lambda civic: [FollowAwards(civic)],
