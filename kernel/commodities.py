@@ -1,4 +1,4 @@
-"""Commodity codes (UNSPSC and NIGP): their searchable descriptions and their prefixes.
+"""Commodity codes (UNSPSC and NIGP): their descriptions, their prefixes and their levels.
 
 Descriptions come from ``data/commodity_codes.csv`` so that a search for "janitorial"
 finds a solicitation coded 47131700 whose own text never says so. An eight-digit code is
