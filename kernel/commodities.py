@@ -56,3 +56,48 @@ def prefixes(codes: Iterable[str]) -> list[str]:
         plain = digits(code)
         found.update(plain[:n] for n in range(2, len(plain) + 1))
     return sorted(found)
+
+
+# -- how close two codes are ----------------------------------------------------------
+
+#: how close two codes are: the same code, the same family (UNSPSC family, NIGP class),
+#: or the same segment (UNSPSC only)
+EXACT, FAMILY, SEGMENT, NONE = 1.0, 0.6, 0.3, 0.0
+
+
+def plain(code: str) -> str:
+    return digits(code).upper()
+
+
+def family(code: str) -> str:
+    return f"u{plain(code)[:4]}" if scheme_of(code) == "unspsc" else f"n{plain(code)[:3]}"
+
+
+def segment(code: str) -> str | None:
+    return f"u{plain(code)[:2]}" if scheme_of(code) == "unspsc" else None
+
+
+def keys(codes: Iterable[str]) -> set[str]:
+    """Every level of every code, as index keys: ``c:<code>``, ``f:<family>``, ``s:<segment>``."""
+    found: set[str] = set()
+    for code in codes:
+        found.add(f"c:{plain(code)}")
+        found.add(f"f:{family(code)}")
+        if (seg := segment(code)) is not None:
+            found.add(f"s:{seg}")
+    return found
+
+
+def closeness(wanted: Iterable[str], offered: Iterable[str]) -> tuple[float, str]:
+    """The best match between two lists of codes, and a reason a person can read."""
+    offered = list(offered)
+    best, reason = NONE, ""
+    for code in wanted:
+        for other in offered:
+            if plain(code) == plain(other):
+                return EXACT, f"commodity code {code}"
+            if family(code) == family(other) and best < FAMILY:
+                best, reason = FAMILY, f"same family as {code} ({other})"
+            elif segment(code) is not None and segment(code) == segment(other) and best < SEGMENT:
+                best, reason = SEGMENT, f"same segment as {code} ({other})"
+    return best, reason
