@@ -112,5 +112,12 @@ def model_folder() -> Path:
 
 @cache
 def encoder() -> Encoder:
-    """The process's one encoder (loading the weights takes about a second)."""
+    """The process's one encoder (loading the weights takes about a second).
+
+    BLAS runs on one thread: the matrices of one text are small, and a thread pool's
+    hand-offs cost more than they save, worst of all on a machine busy with other work.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
     return Encoder(model_folder())

@@ -30,21 +30,23 @@ class Model:
     semantic: bool
 
 
+# What a vendor does decides relevance (codes and text, 0.75 together); past work, place
+# and programs order the relevant ones but cannot lift an unrelated vendor above them.
 SEMANTIC = Model("civic-match", "1", {
-    "commodity_code": 0.30,
-    "text_similarity": 0.30,
+    "commodity_code": 0.25,
+    "text_similarity": 0.40,
     "shared_words": 0.10,
     "past_work": 0.10,
-    "location": 0.10,
+    "location": 0.05,
     "set_aside": 0.05,
     "past_performance": 0.05,
 }, semantic=True)
 
 LEXICAL = Model("civic-match-lexical", "1", {
-    "commodity_code": 0.30,
-    "shared_words": 0.40,
+    "commodity_code": 0.25,
+    "shared_words": 0.50,
     "past_work": 0.10,
-    "location": 0.10,
+    "location": 0.05,
     "set_aside": 0.05,
     "past_performance": 0.05,
 }, semantic=False)

@@ -83,5 +83,5 @@ def test_past_work_and_performance_count_in_the_same_family() -> None:
 
 def test_the_lexical_baseline_has_no_text_similarity_part() -> None:
     found = parts(vendor(), solicitation(), model=LEXICAL)
-    assert "text_similarity" not in found and found["shared_words"].weight == 0.4
+    assert "text_similarity" not in found and found["shared_words"].weight == 0.5
     assert sum(LEXICAL.weights.values()) == pytest.approx(1.0) == sum(SEMANTIC.weights.values())
