@@ -14,7 +14,7 @@ from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import Forbidden, NotFound, NotYetVisible
+from kernel.errors import Forbidden, NotFound
 from kernel.programs import check_program
 from services.assistance import ranking, scoring
 from services.assistance.assistant import Assistant
@@ -33,6 +33,8 @@ from services.assistance.schemas import (
     ReviewOut,
     Suggestions,
 )
+from services.solicitations.facts import solicitation_facts
+from services.vendors.facts import vendor_standing
 
 Limit = Annotated[int, Parameter(ge=1, le=100, description="how many suggestions (1-100)")]
 PathId = Annotated[str, Parameter(min_length=1, max_length=100)]
@@ -44,26 +46,38 @@ def provide_assistant(state: State) -> Assistant:
     return state["assistant"]
 
 
-async def _vendor_user(civic: Civic, assistant: Assistant, actor: Actor, vendor_id: str) -> None:
+async def _vendor_user(civic: Civic, actor: Actor, vendor_id: str) -> None:
     """Only the vendor's own users (and admins) see or answer its suggestions."""
+    await civic.clock.refresh()
     async with civic.pool.acquire() as conn:
-        users = await assistant.vendor_users(conn, vendor_id)
-    if users is None:
-        raise NotYetVisible(f"vendor {vendor_id} is not in the matching model yet; retry shortly") \
-            if actor.role == "admin" or actor.vendor == vendor_id else NotFound(f"vendor {vendor_id} not found")
-    if actor.role != "admin" and actor.sub not in users:
+        standing = await vendor_standing(conn, vendor_id, civic.clock.now())
+    if standing is None:
+        raise NotFound(f"vendor {vendor_id} not found")
+    if actor.role != "admin" and actor.sub not in standing.users:
         raise Forbidden("you do not act for this vendor", code="not_vendor_user")
 
 
-async def _buyer_agency(civic: Civic, assistant: Assistant, actor: Actor, solicitation_id: str) -> str:
+async def _buyer_agency(civic: Civic, actor: Actor, solicitation_id: str) -> str:
     """The solicitation's agency; buyers reach only their own agency's solicitations."""
     async with civic.pool.acquire() as conn:
-        agency = await assistant.solicitation_agency(conn, solicitation_id)
-    if agency is None:
+        facts = await solicitation_facts(conn, solicitation_id)
+    if not facts.exists:
         raise NotFound(f"solicitation {solicitation_id} not found")
-    if actor.role in ("buyer", "evaluator") and actor.agency != agency:
+    if actor.role in ("buyer", "evaluator") and actor.agency != facts.agency_id:
         raise Forbidden("this solicitation belongs to another agency", code="other_agency")
-    return agency
+    return facts.agency_id
+
+
+async def _invitable(civic: Civic, vendor_ids: list[str]) -> frozenset[str]:
+    """Approved vendors not excluded today, as the vendors context says now."""
+    now = civic.clock.now()
+    found = set()
+    async with civic.pool.acquire() as conn:
+        for vendor_id in dict.fromkeys(vendor_ids):
+            standing = await vendor_standing(conn, vendor_id, now)
+            if standing is not None and standing.status == "approved" and not standing.excluded:
+                found.add(vendor_id)
+    return frozenset(found)
 
 
 class OpportunitiesController(Controller):
@@ -78,7 +92,7 @@ class OpportunitiesController(Controller):
          responses=error_responses(401, 403, 404, 409, 422))
     async def opportunities(self, civic: Civic, assistant: Assistant, actor: Actor, vendor_id: PathId,
                             limit: Limit = 20) -> Suggestions:
-        await _vendor_user(civic, assistant, actor, vendor_id)
+        await _vendor_user(civic, actor, vendor_id)
         await civic.clock.refresh()
         async with civic.pool.acquire() as conn:
             ranked = await ranking.opportunities(conn, assistant.indexes, vendor_id, civic.clock.now(), limit=limit)
@@ -92,9 +106,9 @@ class OpportunitiesController(Controller):
     async def not_relevant(self, civic: Civic, assistant: Assistant, actor: Actor, vendor_id: PathId,
                            solicitation_id: PathId, data: NotRelevantIn,
                            idempotency_key: IdempotencyKey = None) -> NotRelevantOut:
-        await _vendor_user(civic, assistant, actor, vendor_id)
+        await _vendor_user(civic, actor, vendor_id)
         async with civic.pool.acquire() as conn:
-            if await assistant.solicitation_agency(conn, solicitation_id) is None:
+            if not (await solicitation_facts(conn, solicitation_id)).exists:
                 raise NotFound(f"solicitation {solicitation_id} not found")
         outcome = await civic.executor.execute(
             FEEDBACK, vendor_id, DismissOpportunity(vendor_id=vendor_id, solicitation_id=solicitation_id,
@@ -122,7 +136,7 @@ class SolicitationAssistanceController(Controller):
         local: Annotated[bool, Parameter(description="only vendors local to the agency")] = False,
         limit: Limit = 20,
     ) -> Suggestions:
-        agency = await _buyer_agency(civic, assistant, actor, solicitation_id)
+        agency = await _buyer_agency(civic, actor, solicitation_id)
         if program is not None:
             check_program(program, "program")
         await civic.clock.refresh()
@@ -142,9 +156,8 @@ class SolicitationAssistanceController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def invite(self, civic: Civic, assistant: Assistant, actor: Actor, solicitation_id: PathId,
                      data: InvitationsIn, idempotency_key: IdempotencyKey = None) -> InvitationsOut:
-        agency = await _buyer_agency(civic, assistant, actor, solicitation_id)
-        async with civic.pool.acquire() as conn:
-            invitable = await assistant.invitable(conn, list(data.vendor_ids))
+        agency = await _buyer_agency(civic, actor, solicitation_id)
+        invitable = await _invitable(civic, list(data.vendor_ids))
         before, _ = await civic.executor.load(OUTREACH, solicitation_id)
         outcome = await civic.executor.execute(
             OUTREACH, solicitation_id,
@@ -163,7 +176,7 @@ class SolicitationAssistanceController(Controller):
          responses=error_responses(401, 403, 404, 422))
     async def similar(self, civic: Civic, assistant: Assistant, actor: Actor, solicitation_id: PathId,
                       limit: Annotated[int, Parameter(ge=1, le=50)] = 10) -> Suggestions:
-        agency = await _buyer_agency(civic, assistant, actor, solicitation_id)
+        agency = await _buyer_agency(civic, actor, solicitation_id)
         await civic.clock.refresh()
         async with civic.pool.acquire() as conn:
             ranked = await ranking.similar_purchases(conn, assistant.indexes, solicitation_id,
@@ -177,7 +190,7 @@ class SolicitationAssistanceController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def review(self, civic: Civic, assistant: Assistant, actor: Actor, solicitation_id: PathId,
                      data: ReviewIn, idempotency_key: IdempotencyKey = None) -> ReviewOut:
-        agency = await _buyer_agency(civic, assistant, actor, solicitation_id)
+        agency = await _buyer_agency(civic, actor, solicitation_id)
         shown, version = await civic.executor.load(SUGGESTIONS, data.suggestion_id)
         if version == 0:
             raise NotFound(f"suggestions {data.suggestion_id} not found")
@@ -195,7 +208,7 @@ class SolicitationAssistanceController(Controller):
          responses=error_responses(401, 403, 404, 422))
     async def record(self, civic: Civic, assistant: Assistant, actor: Actor,
                      solicitation_id: PathId) -> AssistanceRecord:
-        await _buyer_agency(civic, assistant, actor, solicitation_id)
+        await _buyer_agency(civic, actor, solicitation_id)
         async with civic.pool.acquire() as conn:
             return await assistance_record(conn, solicitation_id)
 

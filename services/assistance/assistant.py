@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from events.assistance import SuggestedItem
@@ -35,18 +34,6 @@ class Assistant:
             filters=filters or {}, items=ranked.items), actor)
         return Suggestions(suggestion_id=suggestion_id, model=model.name, model_version=model.version,
                            inputs_hash=ranked.inputs_hash, items=items_out(ranked))
-
-    async def solicitation_agency(self, conn: asyncpg.Connection, solicitation_id: str) -> str | None:
-        return await conn.fetchval("SELECT agency_id FROM assist_solicitations WHERE solicitation_id = $1",
-                                   solicitation_id)
-
-    async def vendor_users(self, conn: asyncpg.Connection, vendor_id: str) -> list[str] | None:
-        return await conn.fetchval("SELECT users FROM assist_vendors WHERE vendor_id = $1", vendor_id)
-
-    async def invitable(self, conn: asyncpg.Connection, vendor_ids: list[str]) -> frozenset[str]:
-        rows = await conn.fetch("SELECT vendor_id FROM assist_vendors WHERE vendor_id = ANY($1)"
-                                " AND status = 'approved' AND NOT excluded", vendor_ids)
-        return frozenset(r["vendor_id"] for r in rows)
 
 
 def items_out(ranked: Ranked) -> list[Suggestion]:

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from events.assistance import SuggestedItem
 from kernel.commodities import commodity_text
-from kernel.errors import NotFound, NotYetVisible
+from kernel.errors import NotYetVisible
 from services.assistance import scoring
 from services.assistance.embedding import DIMENSIONS
 from services.assistance.index import Index, Indexes
@@ -204,7 +204,7 @@ async def suggested_vendors(conn: asyncpg.Connection, indexes: Indexes, solicita
     await indexes.refresh(conn)
     rows = await solicitation_rows(conn, [solicitation_id])
     if solicitation_id not in rows:
-        raise NotFound(f"solicitation {solicitation_id} not found")
+        raise NotYetVisible(f"solicitation {solicitation_id} is not in the matching model yet; retry shortly")
     row = rows[solicitation_id]
     side = _solicitation_side(row)
     today = now.date()
@@ -246,7 +246,7 @@ async def similar_purchases(conn: asyncpg.Connection, indexes: Indexes, solicita
     await indexes.refresh(conn)
     rows = await solicitation_rows(conn, [solicitation_id])
     if solicitation_id not in rows:
-        raise NotFound(f"solicitation {solicitation_id} not found")
+        raise NotYetVisible(f"solicitation {solicitation_id} is not in the matching model yet; retry shortly")
     row = rows[solicitation_id]
     side = _solicitation_side(row)
     index = indexes.solicitations
