@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).parent / "data" / "commodity_codes.csv"
@@ -23,15 +23,23 @@ def descriptions() -> dict[tuple[str, str], str]:
         return {(row["scheme"], row["code"]): row["description"] for row in csv.DictReader(fh)}
 
 
+@lru_cache(maxsize=65536)
 def digits(code: str) -> str:
     return "".join(ch for ch in code if ch.isalnum())
 
 
+@lru_cache(maxsize=65536)
 def scheme_of(code: str) -> str:
     return "unspsc" if len(digits(code)) == 8 and digits(code).isdigit() else "nigp"
 
 
 def describe(code: str) -> list[str]:
+    """Descriptions of the code and of every broader group it belongs to."""
+    return list(_described(code))
+
+
+@lru_cache(maxsize=65536)
+def _described(code: str) -> tuple[str, ...]:
     """Descriptions of the code and of every broader group it belongs to."""
     plain = digits(code)
     scheme = scheme_of(code)
@@ -42,11 +50,11 @@ def describe(code: str) -> list[str]:
         text = table.get((scheme, plain[:length])) if length <= len(plain) else None
         if text and text not in found:
             found.append(text)
-    return found
+    return tuple(found)
 
 
 def commodity_text(codes: Iterable[str]) -> str:
-    return " ".join(text for code in codes for text in describe(code))
+    return " ".join(text for code in codes for text in _described(code))
 
 
 def prefixes(codes: Iterable[str]) -> list[str]:
@@ -65,14 +73,17 @@ def prefixes(codes: Iterable[str]) -> list[str]:
 EXACT, FAMILY, SEGMENT, NONE = 1.0, 0.6, 0.3, 0.0
 
 
+@lru_cache(maxsize=65536)
 def plain(code: str) -> str:
     return digits(code).upper()
 
 
+@lru_cache(maxsize=65536)
 def family(code: str) -> str:
     return f"u{plain(code)[:4]}" if scheme_of(code) == "unspsc" else f"n{plain(code)[:3]}"
 
 
+@lru_cache(maxsize=65536)
 def segment(code: str) -> str | None:
     return f"u{plain(code)[:2]}" if scheme_of(code) == "unspsc" else None
 
@@ -90,7 +101,11 @@ def keys(codes: Iterable[str]) -> set[str]:
 
 def closeness(wanted: Iterable[str], offered: Iterable[str]) -> tuple[float, str]:
     """The best match between two lists of codes, and a reason a person can read."""
-    offered = list(offered)
+    return _closeness(tuple(wanted), tuple(offered))
+
+
+@lru_cache(maxsize=65536)
+def _closeness(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float, str]:
     best, reason = NONE, ""
     for code in wanted:
         for other in offered:

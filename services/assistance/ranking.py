@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,12 +24,12 @@ from kernel.commodities import commodity_text
 from kernel.errors import NotYetVisible
 from services.assistance import scoring
 from services.assistance.embedding import DIMENSIONS
-from services.assistance.index import Index, Indexes
+from services.assistance.index import Indexes
 from services.assistance.scoring import Model, SolicitationSide, VendorSide
 from services.assistance.text import solicitation_text, vendor_text, words
 
 #: how many candidates the coarse pass keeps for the exact pass
-CANDIDATES = 200
+CANDIDATES = 100
 #: similar purchases look back this far
 SIMILAR_WINDOW = timedelta(days=730)
 _OPEN = "published"
@@ -59,28 +58,25 @@ def _vector(blob: bytes | None) -> NDArray[np.float32]:
     return np.frombuffer(blob, dtype="<f4")
 
 
-def _coarse(index: Index, query: NDArray[np.float32], codes: Sequence[str], eligible: NDArray[np.bool_],
+def _coarse(cosines: NDArray[np.float32], closeness: NDArray[np.float32], eligible: NDArray[np.bool_],
             model: Model, limit: int = CANDIDATES) -> list[int]:
-    if not len(index):
-        return []
+    """The rows worth scoring exactly: all eligible ones for the lexical model, else the best
+    ``limit`` by text and codes alone."""
     if not model.semantic:
         return [int(i) for i in np.flatnonzero(eligible)]
-    text = np.clip((index.cosines(query) - scoring.COSINE_FLOOR)
-                   / (scoring.COSINE_FULL - scoring.COSINE_FLOOR), 0.0, 1.0)
-    score = model.weights["text_similarity"] * text
-    score += model.weights["commodity_code"] * index.code_closeness(codes)
+    text = np.clip((cosines - scoring.COSINE_FLOOR) / (scoring.COSINE_FULL - scoring.COSINE_FLOOR), 0.0, 1.0)
+    score = model.weights["text_similarity"] * text + model.weights["commodity_code"] * closeness
     score = np.where(eligible, score, -1.0)
     take = min(limit, int(eligible.sum()))
     if take <= 0:
         return []
-    top = np.argpartition(-score, take - 1)[:take]
-    return [int(i) for i in top]
+    return [int(i) for i in np.argpartition(-score, take - 1)[:take]]
 
 
 # -- the details the exact pass needs --------------------------------------------------
 
 _VENDOR_DETAILS = """
-SELECT v.vendor_id, v.legal_name, v.capability, v.commodity_codes, v.local_agencies, v.state,
+SELECT v.vendor_id, v.seq, v.legal_name, v.capability, v.commodity_codes, v.local_agencies, v.state,
        coalesce(array(SELECT c.program || '|' || c.effective_date || '|' || c.expiry_date
                       FROM assist_vendor_certs c WHERE c.vendor_id = v.vendor_id
                       AND c.status = 'verified'), '{}') AS certs
@@ -96,7 +92,7 @@ FROM assist_contracts c JOIN assist_solicitations s USING (solicitation_id) WHER
 """
 
 _SOLICITATION_DETAILS = """
-SELECT s.solicitation_id, s.agency_id, s.title, s.description, s.commodity_codes, s.set_aside,
+SELECT s.solicitation_id, s.seq, s.agency_id, s.title, s.description, s.commodity_codes, s.set_aside,
        s.submission_deadline, s.status, s.solicitation_type, s.estimated_amount, s.currency,
        s.published_at, s.embedding, coalesce(a.jurisdiction, '') AS jurisdiction, coalesce(a.name, '') AS agency
 FROM assist_solicitations s LEFT JOIN assist_agencies a USING (agency_id)
@@ -104,7 +100,7 @@ WHERE s.solicitation_id = ANY($1)
 """
 
 
-async def vendor_sides(conn: asyncpg.Connection, vendor_ids: list[str]) -> dict[str, VendorSide]:
+async def vendor_sides(conn: asyncpg.Connection, indexes: Indexes, vendor_ids: list[str]) -> dict[str, VendorSide]:
     rows = await conn.fetch(_VENDOR_DETAILS, vendor_ids)
     history: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"bid": [], "won": [], "rated": []})
     for h in await conn.fetch(_VENDOR_HISTORY, vendor_ids):
@@ -121,19 +117,19 @@ async def vendor_sides(conn: asyncpg.Connection, vendor_ids: list[str]) -> dict[
         mine = history[r["vendor_id"]]
         sides[r["vendor_id"]] = VendorSide(
             vendor_id=r["vendor_id"], commodity_codes=tuple(r["commodity_codes"]),
-            words=frozenset(words(vendor_text(r["legal_name"], r["capability"],
-                                              [commodity_text(r["commodity_codes"])]))),
+            words=indexes.words.get(r["vendor_id"], r["seq"], lambda r=r: frozenset(words(vendor_text(
+                r["legal_name"], r["capability"], [commodity_text(r["commodity_codes"])])))),
             local_agencies=frozenset(r["local_agencies"]), state=r["state"], certifications=tuple(certs),
             bid_codes=tuple(mine["bid"]), won_codes=tuple(mine["won"]), ratings=tuple(mine["rated"]))
     return sides
 
 
-def _solicitation_side(r: asyncpg.Record) -> SolicitationSide:
+def _solicitation_side(indexes: Indexes, r: asyncpg.Record) -> SolicitationSide:
     return SolicitationSide(
         solicitation_id=r["solicitation_id"], agency_id=r["agency_id"],
         agency_state=_state_of(r["jurisdiction"]), commodity_codes=tuple(r["commodity_codes"]),
-        words=frozenset(words(solicitation_text(r["title"], r["description"],
-                                                [commodity_text(r["commodity_codes"])]))),
+        words=indexes.words.get(r["solicitation_id"], r["seq"], lambda: frozenset(words(solicitation_text(
+            r["title"], r["description"], [commodity_text(r["commodity_codes"])])))),
         set_aside_program=_program(r["set_aside"]),
         deadline=r["submission_deadline"].date() if r["submission_deadline"] else None)
 
@@ -148,7 +144,8 @@ async def solicitation_rows(conn: asyncpg.Connection, ids: list[str]) -> dict[st
     return {r["solicitation_id"]: r for r in await conn.fetch(_SOLICITATION_DETAILS, ids)}
 
 
-def _ordered(scored: list[tuple[str, list[Any]]], limit: int, kinds: dict[str, str] | None = None) -> list[SuggestedItem]:
+def _ordered(scored: list[tuple[str, list[Any]]], limit: int,
+             kinds: dict[str, str] | None = None) -> list[SuggestedItem]:
     ranked = sorted(scored, key=lambda s: (-scoring.total(s[1]), s[0]))[:limit]
     return [SuggestedItem(item_id=item_id, rank=rank, score=scoring.total(parts), parts=parts,
                           kind=(kinds or {}).get(item_id, ""))
@@ -166,29 +163,29 @@ async def opportunities(conn: asyncpg.Connection, indexes: Indexes, vendor_id: s
     vendor_row = indexes.vendors.row_of.get(vendor_id)
     if vendor_row is None:
         raise NotYetVisible(f"vendor {vendor_id} is not in the matching model yet; retry shortly")
-    sides = await vendor_sides(conn, [vendor_id])
-    vendor = sides[vendor_id]
-    dismissed = {r["solicitation_id"] for r in await conn.fetch(
-        "SELECT solicitation_id FROM assist_dismissals WHERE vendor_id = $1", vendor_id)}
+    vendor = (await vendor_sides(conn, indexes, [vendor_id]))[vendor_id]
+    dismissed = [r["solicitation_id"] for r in await conn.fetch(
+        "SELECT solicitation_id FROM assist_dismissals WHERE vendor_id = $1 ORDER BY solicitation_id", vendor_id)]
     today = now.date()
-    open_now = index.mask(lambda f: f["status"] == _OPEN and f["submission_deadline"] is not None
-                          and f["submission_deadline"] > now and f["solicitation_id"] not in dismissed)
-    query = indexes.vendors.matrix[vendor_row]
-    candidates = [index.ids[i] for i in _coarse(index, query, vendor.commodity_codes, open_now, model)]
-    rows = await solicitation_rows(conn, candidates)
-    cosines = index.cosines(query)
+    open_now = index.flag("published") & index.after("deadline", now)
+    for sid in dismissed:
+        if (row := index.row_of.get(sid)) is not None:
+            open_now[row] = False
+    cosines = index.cosines(indexes.vendors.matrix[vendor_row])
+    chosen = _coarse(cosines, index.code_closeness(vendor.commodity_codes), open_now, model)
+    rows = await solicitation_rows(conn, [index.ids[i] for i in chosen])
     scored = []
-    for sid in candidates:
-        side = _solicitation_side(rows[sid])
-        if not scoring.eligible(vendor, side, today):
-            continue
-        cosine = float(cosines[index.row_of[sid]]) if model.semantic else 0.0
-        scored.append((sid, scoring.match_parts(model, vendor, side, cosine, today)))
+    for i in chosen:
+        sid = index.ids[i]
+        side = _solicitation_side(indexes, rows[sid])
+        if scoring.eligible(vendor, side, today):
+            cosine = float(cosines[i]) if model.semantic else 0.0
+            scored.append((sid, scoring.match_parts(model, vendor, side, cosine, today)))
     items = _ordered(scored, limit)
     details = {i.item_id: {"title": rows[i.item_id]["title"], "agency": rows[i.item_id]["agency"],
                            "submission_deadline": rows[i.item_id]["submission_deadline"]} for i in items}
     return Ranked(items, _hash(model.name, model.version, vendor_id, today, index.seq, indexes.vendors.seq,
-                               sorted(dismissed)), details)
+                               dismissed), details)
 
 
 @dataclass(frozen=True)
@@ -206,32 +203,26 @@ async def suggested_vendors(conn: asyncpg.Connection, indexes: Indexes, solicita
     if solicitation_id not in rows:
         raise NotYetVisible(f"solicitation {solicitation_id} is not in the matching model yet; retry shortly")
     row = rows[solicitation_id]
-    side = _solicitation_side(row)
+    side = _solicitation_side(indexes, row)
     today = now.date()
     index = indexes.vendors
-
-    def could_bid(f: dict[str, Any]) -> bool:
-        if f["status"] != "approved" or f["excluded"]:
-            return False
-        if filters.program and filters.program not in f["programs"]:
-            return False
-        if side.set_aside_program and side.set_aside_program not in f["programs"]:
-            return False
-        return not filters.local_only or side.agency_id in f["local_agencies"]
-
-    query = _vector(row["embedding"])
-    candidates = [index.ids[i] for i in _coarse(index, query, side.commodity_codes, index.mask(could_bid), model)]
-    vendors = await vendor_sides(conn, candidates)
-    cosines = index.cosines(query)
+    could_bid = index.flag("eligible").copy()
+    for program in {filters.program, side.set_aside_program} - {None}:
+        could_bid &= index.having(f"program:{program}")
+    if filters.local_only:
+        could_bid &= index.having(f"local:{side.agency_id}")
+    cosines = index.cosines(_vector(row["embedding"]))
+    chosen = _coarse(cosines, index.code_closeness(side.commodity_codes), could_bid, model)
+    vendors = await vendor_sides(conn, indexes, [index.ids[i] for i in chosen])
     scored = []
-    for vid in candidates:
-        vendor = vendors[vid]
+    for i in chosen:
+        vendor = vendors[index.ids[i]]
         if not scoring.eligible(vendor, side, today):
             continue
         if filters.program and not vendor.certified(filters.program, today):
             continue
-        cosine = float(cosines[index.row_of[vid]]) if model.semantic else 0.0
-        scored.append((vid, scoring.match_parts(model, vendor, side, cosine, today)))
+        cosine = float(cosines[i]) if model.semantic else 0.0
+        scored.append((vendor.vendor_id, scoring.match_parts(model, vendor, side, cosine, today)))
     items = _ordered(scored, limit)
     details = {i.item_id: {"legal_name": index.fields[index.row_of[i.item_id]]["legal_name"],
                            "certifications": vendors[i.item_id].programs(today),
@@ -248,46 +239,40 @@ async def similar_purchases(conn: asyncpg.Connection, indexes: Indexes, solicita
     if solicitation_id not in rows:
         raise NotYetVisible(f"solicitation {solicitation_id} is not in the matching model yet; retry shortly")
     row = rows[solicitation_id]
-    side = _solicitation_side(row)
+    side = _solicitation_side(indexes, row)
     index = indexes.solicitations
-    since = now - SIMILAR_WINDOW
     contracts = await conn.fetch(
         "SELECT contract_id, solicitation_id, agency_id, vendor_id, value_amount, currency, end_date"
-        " FROM assist_contracts WHERE status = 'active' AND agency_id <> $1", side.agency_id)
-    by_solicitation = defaultdict(list)
+        " FROM assist_contracts WHERE status = 'active' AND agency_id <> $1 ORDER BY contract_id", side.agency_id)
+    by_solicitation: dict[str, list[asyncpg.Record]] = defaultdict(list)
     for c in contracts:
         by_solicitation[c["solicitation_id"]].append(c)
-
-    def comparable(f: dict[str, Any]) -> bool:
-        if f["solicitation_id"] == solicitation_id or f["agency_id"] == side.agency_id:
-            return False
-        if f["solicitation_id"] in by_solicitation:
-            return True
-        recent = f["published_at"] is not None and f["published_at"] >= since
-        return recent and f["status"] not in ("draft", "cancelled")
-
-    query = _vector(row["embedding"])
-    candidate_ids = [index.ids[i] for i in _coarse(index, query, side.commodity_codes, index.mask(comparable),
-                                                   model)]
-    others = await solicitation_rows(conn, candidate_ids)
-    cosines = index.cosines(query)
+    comparable = index.flag("comparable") & index.after("published", now - SIMILAR_WINDOW)
+    for sid in by_solicitation:
+        if (at := index.row_of.get(sid)) is not None:
+            comparable[at] = True
+    comparable &= ~index.having(f"agency:{side.agency_id}")
+    cosines = index.cosines(_vector(row["embedding"]))
+    chosen = _coarse(cosines, index.code_closeness(side.commodity_codes), comparable, model)
+    others = await solicitation_rows(conn, [index.ids[i] for i in chosen])
     scored, kinds, details = [], {}, {}
-    for sid in candidate_ids:
+    for i in chosen:
+        sid = index.ids[i]
         other = others[sid]
-        parts = scoring.similar_parts(model, side, _solicitation_side(other), float(cosines[index.row_of[sid]]))
+        parts = scoring.similar_parts(model, side, _solicitation_side(indexes, other), float(cosines[i]))
         if scoring.total(parts) < scoring.SIMILAR_THRESHOLD:
             continue
         for contract in by_solicitation.get(sid, []):
             cid = contract["contract_id"]
             scored.append((cid, parts))
             kinds[cid] = "contract"
-            details[cid] = {"title": other["title"], "agency": contract["agency_id"], "vendor_id": contract["vendor_id"],
-                            "solicitation_id": sid, "end_date": contract["end_date"]}
-        if other["status"] != "awarded" or sid not in by_solicitation:
+            details[cid] = {"title": other["title"], "agency": contract["agency_id"],
+                            "vendor_id": contract["vendor_id"], "solicitation_id": sid,
+                            "end_date": contract["end_date"]}
+        if sid not in by_solicitation:
             scored.append((sid, parts))
             kinds[sid] = "solicitation"
             details[sid] = {"title": other["title"], "agency": other["agency"], "status": other["status"]}
     items = _ordered(scored, limit, kinds)
     return Ranked(items, _hash(model.name, model.version, solicitation_id, now.date(), index.seq),
                   {i.item_id: details[i.item_id] for i in items})
-
