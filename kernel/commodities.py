@@ -68,9 +68,9 @@ def prefixes(codes: Iterable[str]) -> list[str]:
 
 # -- how close two codes are ----------------------------------------------------------
 
-#: how close two codes are: the same code, the same family (UNSPSC family, NIGP class),
-#: or the same segment (UNSPSC only)
-EXACT, FAMILY, SEGMENT, NONE = 1.0, 0.6, 0.3, 0.0
+#: how close two codes are: the same code, the same UNSPSC class (six digits), the same
+#: family (UNSPSC family of four digits, NIGP class of three), or the same UNSPSC segment
+EXACT, CLASS, FAMILY, SEGMENT, NONE = 1.0, 0.8, 0.5, 0.1, 0.0
 
 
 @lru_cache(maxsize=65536)
@@ -84,16 +84,24 @@ def family(code: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def code_class(code: str) -> str | None:
+    return f"u{plain(code)[:6]}" if scheme_of(code) == "unspsc" else None
+
+
+@lru_cache(maxsize=65536)
 def segment(code: str) -> str | None:
     return f"u{plain(code)[:2]}" if scheme_of(code) == "unspsc" else None
 
 
 def keys(codes: Iterable[str]) -> set[str]:
-    """Every level of every code, as index keys: ``c:<code>``, ``f:<family>``, ``s:<segment>``."""
+    """Every level of every code, as index keys: ``c:<code>``, ``k:<class>``, ``f:<family>``,
+    ``s:<segment>``."""
     found: set[str] = set()
     for code in codes:
         found.add(f"c:{plain(code)}")
         found.add(f"f:{family(code)}")
+        if (klass := code_class(code)) is not None:
+            found.add(f"k:{klass}")
         if (seg := segment(code)) is not None:
             found.add(f"s:{seg}")
     return found
@@ -111,7 +119,9 @@ def _closeness(wanted: tuple[str, ...], offered: tuple[str, ...]) -> tuple[float
         for other in offered:
             if plain(code) == plain(other):
                 return EXACT, f"commodity code {code}"
-            if family(code) == family(other) and best < FAMILY:
+            if code_class(code) is not None and code_class(code) == code_class(other) and best < CLASS:
+                best, reason = CLASS, f"same class as {code} ({other})"
+            elif family(code) == family(other) and best < FAMILY:
                 best, reason = FAMILY, f"same family as {code} ({other})"
             elif segment(code) is not None and segment(code) == segment(other) and best < SEGMENT:
                 best, reason = SEGMENT, f"same segment as {code} ({other})"

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from kernel import commodities as codes
 from services.assistance.embedding import DIMENSIONS
 
-_LEVELS = (("s:", codes.SEGMENT), ("f:", codes.FAMILY), ("c:", codes.EXACT))  # broad first
+_LEVELS = (("s:", codes.SEGMENT), ("f:", codes.FAMILY), ("k:", codes.CLASS), ("c:", codes.EXACT))  # broad first
 _NEVER = np.float64(-1.0)
 
 #: the keys a row is found by: "code" keys always; others by what a filter asks

@@ -63,7 +63,7 @@ from projections.base import types_of
 from projections.statements import Statement, execute_in_order
 from services.assistance.embedding import DIMENSIONS, encoder
 from services.assistance.schemas import AssistanceRecord, Decision, ShownList, Suggestion
-from services.assistance.text import solicitation_text, vendor_text
+from services.assistance.text import solicitation_text, vendor_embedding_text
 
 _NEXT = "seq = nextval('assist_seq')"
 _BATCH = 16
@@ -281,7 +281,8 @@ async def _embed_vendors(conn: asyncpg.Connection, vendor_ids: list[str]) -> Non
     rows = await conn.fetch(
         "SELECT vendor_id, legal_name, capability, commodity_codes FROM assist_vendors"
         " WHERE vendor_id = ANY($1) ORDER BY vendor_id", vendor_ids)
-    texts = [vendor_text(r["legal_name"], r["capability"], [commodity_text(r["commodity_codes"])]) for r in rows]
+    texts = [vendor_embedding_text(r["legal_name"], r["capability"], [commodity_text(r["commodity_codes"])])
+             for r in rows]
     await _store(conn, "assist_vendors", "vendor_id", [r["vendor_id"] for r in rows], texts)
 
 

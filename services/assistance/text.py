@@ -40,3 +40,10 @@ def vendor_text(legal_name: str, capability: str, code_descriptions: Iterable[st
 
 def solicitation_text(title: str, description: str, code_descriptions: Iterable[str]) -> str:
     return "\n".join(part for part in (title, description, *code_descriptions) if part)
+
+
+def vendor_embedding_text(legal_name: str, capability: str, code_descriptions: Iterable[str]) -> str:
+    """What a vendor's vector is made of: its own words when it wrote some. The generic
+    descriptions of its codes are left out then: codes are scored as a part of their own,
+    and in the text they would make every vendor of a broad family look alike."""
+    return capability.strip() or vendor_text(legal_name, "", code_descriptions)

@@ -38,8 +38,9 @@ def test_the_score_is_the_sum_of_weighted_parts() -> None:
 
 @pytest.mark.parametrize(("offered", "value"), [
     (("72141100",), 1.0),   # the same code
-    (("72141200",), 0.6),   # same UNSPSC family 7214
-    (("72101500",), 0.3),   # same segment 72
+    (("72141105",), 0.8),   # same UNSPSC class 721411
+    (("72141200",), 0.5),   # same UNSPSC family 7214
+    (("72101500",), 0.1),   # same segment 72: broad, so it says little
     (("43211500",), 0.0),   # computers
 ])
 def test_commodity_codes_count_by_how_close_they_are(offered: tuple[str, ...], value: float) -> None:
