@@ -142,3 +142,20 @@ async def test_similar_purchases_of_other_agencies_and_the_buyers_decision(clien
     record = await eventually(decided, what="the decision on the record")
     assert record["decisions"][0]["decision"] == "proceed"
     assert record["decisions"][0]["detail"] == "their contract is not cooperative"
+
+
+async def test_a_bid_declares_whether_ai_tools_helped_write_it(client, token, civic):
+    from tests.e2e.solicitations.helpers import bid_body, bidder
+
+    _, buyer = await new_agency(client, token)
+    sol = await published(client, token, buyer)
+    _, owner = await bidder(client, token, civic)
+    attestations = {"no_conflict_of_interest": True, "non_collusion": True, "ai_assisted": True}
+    made = await client.post(f"{API}/solicitations/{sol['id']}/bids", headers=owner,
+                             json=bid_body(10_00, sol, attestations=attestations))
+    assert made.status_code == 201, made.text
+    mine = await client.get(f"{API}/bids/{made.json()['id']}", headers=owner)
+    assert mine.status_code == 200 and mine.json()["attestations"]["ai_assisted"] is True
+    wrong = await client.post(f"{API}/solicitations/{sol['id']}/bids", headers=owner, json=bid_body(
+        10_00, sol, attestations={**attestations, "ai_assisted": "maybe"}))
+    assert wrong.status_code == 422
