@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import asyncpg
 import msgspec
+from asyncpg import Pool
 from litestar import Controller, get
 from litestar.params import Parameter
 
-from infra.container import Civic
+from infra.db import Connection
 from infra.http.auth import requires
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -90,7 +90,7 @@ def _filters(where: _Where, agency: str | None, since: date | None, until: date 
     return where
 
 
-async def flags_page(conn: asyncpg.Connection, *, agency: str | None, codes: tuple[str, ...],
+async def flags_page(conn: Connection, *, agency: str | None, codes: tuple[str, ...],
                      since: date | None, until: date | None, limit: int, after: str | None) -> FlagsPage:
     """One page of flags, newest first, with counts per flag over the same filters."""
     counted = _filters(_Where(), agency, since, until)
@@ -131,7 +131,7 @@ class RiskFlagController(Controller):
          "OCDS 1.1.5 has no field for them.",
          responses=error_responses(401, 403, 422))
     async def list_flags(
-        self, civic: Civic, actor: Actor,
+        self, pool: Pool, actor: Actor,
         agency: Annotated[str | None, Parameter(required=False, max_length=100)] = None,
         flag: Annotated[list[str] | None, Parameter(required=False, description="flag codes")] = None,
         since: Annotated[date | None, Parameter(query="from", required=False)] = None,
@@ -145,6 +145,6 @@ class RiskFlagController(Controller):
                 raise field_error(f"flag[{i}]", f"unknown flag; one of {', '.join(DEFINITIONS)}")
         if since is not None and until is not None and since > until:
             raise field_error("from", "must not be after to")
-        async with civic.pool.acquire() as conn:
+        async with pool.acquire() as conn:
             return await flags_page(conn, agency=flag_agency(actor, agency), codes=codes, since=since,
                                     until=until, limit=limit, after=cursor_)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from events.awards import AwardCancelled, AwardFinalized, BidResponsivenessRecorded, ScoresFinalized
@@ -26,6 +25,7 @@ from events.solicitations import (
     SplittingSuspected,
 )
 from events.vendors import VendorFlaggedExcluded
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from kernel.commodities import family
 from projections.base import types_of
@@ -47,7 +47,7 @@ _decode = msgspec.json.Decoder(Process).decode
 class _Batch:
     """The processes a batch touched, loaded once and written back once."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.processes: dict[str, Process] = {}
         self.groups: set[tuple[str, str]] = set()  # (agency, family) of awards that changed
@@ -168,7 +168,7 @@ async def _paid(batch: _Batch, payment_id: str, amount: int, at: datetime) -> No
         p.paid_at = at
 
 
-async def _write_flags(conn: asyncpg.Connection, solicitation_id: str, agency_id: str, scope: str,
+async def _write_flags(conn: Connection, solicitation_id: str, agency_id: str, scope: str,
                        flags: Sequence[Flag]) -> None:
     await conn.execute("DELETE FROM rf_flags WHERE solicitation_id = $1 AND scope = $2", solicitation_id, scope)
     if flags:
@@ -178,7 +178,7 @@ async def _write_flags(conn: asyncpg.Connection, solicitation_id: str, agency_id
             [(solicitation_id, f.code, scope, agency_id, f.as_of, f.detail) for f in flags])
 
 
-async def _cross_flags(conn: asyncpg.Connection, batch: _Batch) -> None:
+async def _cross_flags(conn: Connection, batch: _Batch) -> None:
     if batch.groups:
         agencies, families = zip(*sorted(batch.groups), strict=True)
         awards = await _awards(conn, "(agency_id, family) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
@@ -191,13 +191,13 @@ async def _cross_flags(conn: asyncpg.Connection, batch: _Batch) -> None:
         await _replace(conn, "cross_agency", awards, cross_agency_splits(awards))
 
 
-async def _awards(conn: asyncpg.Connection, where: str, *args: Any) -> list[Award]:
+async def _awards(conn: Connection, where: str, *args: Any) -> list[Award]:
     rows = await conn.fetch(f"SELECT * FROM rf_awards WHERE {where}", *args)
     return [Award(solicitation_id=r["solicitation_id"], agency_id=r["agency_id"], vendor_id=r["vendor_id"],
                   family=r["family"], value=r["value"], awarded_at=r["awarded_at"]) for r in rows]
 
 
-async def _replace(conn: asyncpg.Connection, scope: str, awards: list[Award], flags: dict[str, Flag]) -> None:
+async def _replace(conn: Connection, scope: str, awards: list[Award], flags: dict[str, Flag]) -> None:
     for award in {a.solicitation_id: a for a in awards}.values():
         flag = flags.get(award.solicitation_id)
         await _write_flags(conn, award.solicitation_id, award.agency_id, scope, [flag] if flag else [])
@@ -205,14 +205,14 @@ async def _replace(conn: asyncpg.Connection, scope: str, awards: list[Award], fl
 
 class RiskFlagsProjection:
     name = "risk_flags"
-    tables = ("rf_processes", "rf_contracts", "rf_payments", "rf_excluded_vendors", "rf_awards", "rf_flags")
-    types = types_of(
+    tables: Sequence[str] = ("rf_processes", "rf_contracts", "rf_payments", "rf_excluded_vendors", "rf_awards", "rf_flags")
+    types: frozenset[str] | None = types_of(
         SolicitationCreated, SolicitationUpdated, SolicitationPublished, AddendumPublished, SplittingSuspected,
         SolicitationOpened, BidResponsivenessRecorded, ScoresFinalized, AwardFinalized, AwardCancelled,
         VendorFlaggedExcluded, ContractOpened, ContractModified, PaymentStarted, PaymentSucceeded, PaymentRefunded,
     )
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         batch = _Batch(conn)
         for recorded in events:
             await _apply(batch, recorded)

@@ -36,8 +36,10 @@ from events.vendors import (
 from infra.bench.figures import percentile
 from infra.bench.scratch import scratch
 from infra.clock import Clock
-from infra.eventstore import EventStore, Position, RecordedEvent
+from infra.db import Connection
+from infra.eventstore import Position, RecordedEvent
 from infra.executor import Executor
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from kernel.context import Actor
 from services.assistance import evalset, ranking, scoring
@@ -93,7 +95,7 @@ def _quality(found: list[list[str]], relevant: list[set[str]]) -> dict[str, floa
     return {"recall_at_10": round(float(np.mean(recalls)), 4), "mrr": round(float(np.mean(reciprocal)), 4)}
 
 
-async def quality(conn: asyncpg.Connection) -> dict[str, Any]:
+async def quality(conn: Connection) -> dict[str, Any]:
     vendors, solicitations = evalset.generate()
     async with conn.transaction():
         await AssistanceProjection().apply(conn, _recorded(_events(vendors, solicitations)))
@@ -126,7 +128,7 @@ def _synthetic_vectors(count: int, centers: np.ndarray, rnd: np.random.Generator
     return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype("<f4")
 
 
-async def load_scale(conn: asyncpg.Connection, vendors: int, solicitations: int) -> None:
+async def load_scale(conn: Connection, vendors: int, solicitations: int) -> None:
     rnd = np.random.default_rng(7)
     centers = rnd.standard_normal((300, DIMENSIONS)).astype(np.float32)
     codes = [f"{72100000 + 10000 * (i % 40) + 100 * (i // 40):08d}" for i in range(400)]
@@ -151,7 +153,7 @@ async def speed(pool: asyncpg.Pool, vendors: int, solicitations: int, samples: i
     async with pool.acquire() as conn:
         await load_scale(conn, vendors, solicitations)
     assistant = Assistant()
-    executor = Executor(EventStore(pool), Clock())
+    executor = Executor(PostgresEventStore(pool), Clock())
     actor = Actor(sub="bench", role="admin")
     started = time.perf_counter()
     async with pool.acquire() as conn:
@@ -190,7 +192,7 @@ def embedding_speed(samples: int = 60) -> dict[str, Any]:
     vendors, solicitations = evalset.generate(seed=5)
     model = encoder()
     model.embed_one("warm up")
-    timings = {"vendor": [], "solicitation": []}
+    timings: dict[str, list[float]] = {"vendor": [], "solicitation": []}
     for v, s in zip(vendors[:samples], solicitations * 3, strict=False):
         for kind, text in (("vendor", v.capability), ("solicitation", f"{s.title}\n{s.description}")):
             t0 = time.perf_counter()

@@ -117,7 +117,7 @@ def encoder() -> Encoder:
     BLAS runs on one thread: the matrices of one text are small, and a thread pool's
     hand-offs cost more than they save, worst of all on a machine busy with other work.
     """
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     threadpool_limits(1, user_api="blas")
     return Encoder(model_folder())

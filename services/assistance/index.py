@@ -20,6 +20,7 @@ import asyncpg
 import numpy as np
 from numpy.typing import NDArray
 
+from infra.db import Connection
 from kernel import commodities as codes
 from services.assistance.embedding import DIMENSIONS
 
@@ -73,7 +74,7 @@ class Index:
             found[np.fromiter(rows, dtype=np.int64, count=len(rows))] = True
         return found
 
-    async def refresh(self, conn: asyncpg.Connection) -> None:
+    async def refresh(self, conn: Connection) -> None:
         async with self._lock:
             rows = await conn.fetch(self._query, self.seq)
             for row in rows:
@@ -85,10 +86,10 @@ class Index:
         matrix = np.zeros((self._capacity, DIMENSIONS), dtype=np.float32)
         matrix[: len(self.ids)] = self._matrix[: len(self.ids)]
         self._matrix = matrix
-        for name, old in self._flags.items():
-            self._flags[name] = np.concatenate([old, np.zeros(len(old), dtype=np.bool_)])
-        for name, old in self._times.items():
-            self._times[name] = np.concatenate([old, np.full(len(old), _NEVER)])
+        for name, flags in self._flags.items():
+            self._flags[name] = np.concatenate([flags, np.zeros(len(flags), dtype=np.bool_)])
+        for name, times in self._times.items():
+            self._times[name] = np.concatenate([times, np.full(len(times), _NEVER)])
 
     def _put(self, row: asyncpg.Record) -> None:
         key = row[0]
@@ -187,6 +188,6 @@ class Indexes:
                    "comparable": lambda r: r["status"] not in ("draft", "cancelled")})
         self.words = WordCache()
 
-    async def refresh(self, conn: asyncpg.Connection) -> None:
+    async def refresh(self, conn: Connection) -> None:
         await self.vendors.refresh(conn)
         await self.solicitations.refresh(conn)

@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from events.assistance import SuggestedItem
+from infra.db import Connection
 from kernel.commodities import commodity_text
 from kernel.errors import NotYetVisible
 from services.assistance import scoring
@@ -100,7 +102,7 @@ WHERE s.solicitation_id = ANY($1)
 """
 
 
-async def vendor_sides(conn: asyncpg.Connection, indexes: Indexes, vendor_ids: list[str]) -> dict[str, VendorSide]:
+async def vendor_sides(conn: Connection, indexes: Indexes, vendor_ids: list[str]) -> dict[str, VendorSide]:
     rows = await conn.fetch(_VENDOR_DETAILS, vendor_ids)
     history: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"bid": [], "won": [], "rated": []})
     for h in await conn.fetch(_VENDOR_HISTORY, vendor_ids):
@@ -117,11 +119,14 @@ async def vendor_sides(conn: asyncpg.Connection, indexes: Indexes, vendor_ids: l
         mine = history[r["vendor_id"]]
         sides[r["vendor_id"]] = VendorSide(
             vendor_id=r["vendor_id"], commodity_codes=tuple(r["commodity_codes"]),
-            words=indexes.words.get(r["vendor_id"], r["seq"], lambda r=r: frozenset(words(vendor_text(
-                r["legal_name"], r["capability"], [commodity_text(r["commodity_codes"])])))),
+            words=indexes.words.get(r["vendor_id"], r["seq"], partial(_vendor_words, r)),
             local_agencies=frozenset(r["local_agencies"]), state=r["state"], certifications=tuple(certs),
             bid_codes=tuple(mine["bid"]), won_codes=tuple(mine["won"]), ratings=tuple(mine["rated"]))
     return sides
+
+
+def _vendor_words(r: asyncpg.Record) -> frozenset[str]:
+    return frozenset(words(vendor_text(r["legal_name"], r["capability"], [commodity_text(r["commodity_codes"])])))
 
 
 def _solicitation_side(indexes: Indexes, r: asyncpg.Record) -> SolicitationSide:
@@ -140,7 +145,7 @@ def _program(set_aside: str | None) -> str | None:
     return None if set_aside in (None, "", "small_business") else set_aside
 
 
-async def solicitation_rows(conn: asyncpg.Connection, ids: list[str]) -> dict[str, asyncpg.Record]:
+async def solicitation_rows(conn: Connection, ids: list[str]) -> dict[str, asyncpg.Record]:
     return {r["solicitation_id"]: r for r in await conn.fetch(_SOLICITATION_DETAILS, ids)}
 
 
@@ -155,7 +160,7 @@ def _ordered(scored: list[tuple[str, list[Any]]], limit: int,
 # -- the three lists -------------------------------------------------------------------
 
 
-async def opportunities(conn: asyncpg.Connection, indexes: Indexes, vendor_id: str, now: datetime, *,
+async def opportunities(conn: Connection, indexes: Indexes, vendor_id: str, now: datetime, *,
                         model: Model = scoring.SEMANTIC, limit: int = 20) -> Ranked:
     """Open solicitations ranked for a vendor; those it dismissed, or may not bid on, left out."""
     await indexes.refresh(conn)
@@ -194,7 +199,7 @@ class VendorFilters:
     local_only: bool = False
 
 
-async def suggested_vendors(conn: asyncpg.Connection, indexes: Indexes, solicitation_id: str, now: datetime,
+async def suggested_vendors(conn: Connection, indexes: Indexes, solicitation_id: str, now: datetime,
                             *, filters: VendorFilters = VendorFilters(), model: Model = scoring.SEMANTIC,
                             limit: int = 20) -> Ranked:
     """Approved, non-excluded vendors who could bid, best first."""
@@ -231,7 +236,7 @@ async def suggested_vendors(conn: asyncpg.Connection, indexes: Indexes, solicita
                                indexes.solicitations.seq, filters.program, filters.local_only), details)
 
 
-async def similar_purchases(conn: asyncpg.Connection, indexes: Indexes, solicitation_id: str, now: datetime,
+async def similar_purchases(conn: Connection, indexes: Indexes, solicitation_id: str, now: datetime,
                             *, limit: int = 10, model: Model = scoring.SIMILAR) -> Ranked:
     """Other agencies' open or recent solicitations and active contracts for the same need."""
     await indexes.refresh(conn)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 import msgspec
 import numpy as np
 
@@ -57,6 +56,7 @@ from events.vendors import (
     VendorRenewed,
     VendorSubmitted,
 )
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from kernel.commodities import commodity_text
 from projections.base import types_of
@@ -247,10 +247,10 @@ _SOLICITATION_TEXT = (SolicitationCreated, SolicitationUpdated)
 
 class AssistanceProjection:
     name = "assistance.matching"
-    tables = ("assist_agencies", "assist_vendors", "assist_vendor_certs", "assist_solicitations",
+    tables: Sequence[str] = ("assist_agencies", "assist_vendors", "assist_vendor_certs", "assist_solicitations",
               "assist_bidders", "assist_contracts", "assist_dismissals", "assist_suggestions",
               "assist_decisions")
-    types = types_of(
+    types: frozenset[str] | None = types_of(
         AgencyRegistered, VendorRegistered, VendorProfileUpdated, VendorFlaggedExcluded, VendorSubmitted,
         VendorApproved, VendorRenewed, VendorRejected, VendorRegistrationExpired, UserInvited,
         CertificationAdded, CertificationVerified, CertificationRejected, CertificationExpired,
@@ -261,7 +261,7 @@ class AssistanceProjection:
         VendorsInvited, SimilarPurchasesReviewed,
     )
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         vendors: set[str] = set()
         solicitations: set[str] = set()
         await execute_in_order(conn, (s for recorded in events for s in _record_statements(recorded)))
@@ -277,7 +277,7 @@ class AssistanceProjection:
             await _embed_solicitations(conn, sorted(solicitations))
 
 
-async def _embed_vendors(conn: asyncpg.Connection, vendor_ids: list[str]) -> None:
+async def _embed_vendors(conn: Connection, vendor_ids: list[str]) -> None:
     rows = await conn.fetch(
         "SELECT vendor_id, legal_name, capability, commodity_codes FROM assist_vendors"
         " WHERE vendor_id = ANY($1) ORDER BY vendor_id", vendor_ids)
@@ -286,7 +286,7 @@ async def _embed_vendors(conn: asyncpg.Connection, vendor_ids: list[str]) -> Non
     await _store(conn, "assist_vendors", "vendor_id", [r["vendor_id"] for r in rows], texts)
 
 
-async def _embed_solicitations(conn: asyncpg.Connection, solicitation_ids: list[str]) -> None:
+async def _embed_solicitations(conn: Connection, solicitation_ids: list[str]) -> None:
     rows = await conn.fetch(
         "SELECT solicitation_id, title, description, commodity_codes FROM assist_solicitations"
         " WHERE solicitation_id = ANY($1) ORDER BY solicitation_id", solicitation_ids)
@@ -295,7 +295,7 @@ async def _embed_solicitations(conn: asyncpg.Connection, solicitation_ids: list[
     await _store(conn, "assist_solicitations", "solicitation_id", [r["solicitation_id"] for r in rows], texts)
 
 
-async def _store(conn: asyncpg.Connection, table: str, key: str, ids: list[str], texts: list[str]) -> None:
+async def _store(conn: Connection, table: str, key: str, ids: list[str], texts: list[str]) -> None:
     if not ids:
         return
     # Texts of like length embed together: padding to the longest costs the rest.
@@ -312,7 +312,7 @@ async def _store(conn: asyncpg.Connection, table: str, key: str, ids: list[str],
 _items = msgspec.json.Decoder(list[SuggestedItem])
 
 
-async def assistance_record(conn: asyncpg.Connection, solicitation_id: str) -> AssistanceRecord:
+async def assistance_record(conn: Connection, solicitation_id: str) -> AssistanceRecord:
     """The lists shown for a solicitation and the decisions taken on it, oldest first."""
     shown = await conn.fetch(
         "SELECT * FROM assist_suggestions WHERE subject_id = $1 AND list_kind IN ('vendors', 'similar')"

@@ -69,7 +69,8 @@ async def test_a_buyer_finds_vendors_who_describe_the_work_in_other_words(client
 
     async def on_record():
         record = await _list(client, f"solicitations/{sid}/assistance-record", token("auditor"))
-        return record if record["decisions"] else None
+        shown = [s["suggestion_id"] for s in record["suggestions"]]
+        return record if record["decisions"] and found["suggestion_id"] in shown else None
 
     record = await eventually(on_record, what="the invitation on the record")
     assert found["suggestion_id"] in [s["suggestion_id"] for s in record["suggestions"]]

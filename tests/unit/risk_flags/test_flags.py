@@ -5,7 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from projections.risk_flags.definitions import DEFINITIONS
-from projections.risk_flags.flags import Award, Bid, Process, cross_agency_splits, dominant_suppliers, process_flags
+from projections.risk_flags.flags import (
+    Award,
+    Bid,
+    Process,
+    cross_agency_splits,
+    dominant_suppliers,
+    process_flags,
+)
 
 T0 = datetime(2026, 3, 2, 15, tzinfo=UTC)
 
