@@ -20,6 +20,8 @@ class CriterionResponse(msgspec.Struct, frozen=True, kw_only=True):
 class Attestations(msgspec.Struct, frozen=True, kw_only=True):
     no_conflict_of_interest: bool
     non_collusion: bool
+    #: whether AI tools helped write the bid (``None``: not declared), as some buyers require
+    ai_assisted: bool | None = None
 
 
 class BidSubmitted(Event, frozen=True, kw_only=True, tag="bids.BidSubmitted.v1"):

@@ -49,6 +49,8 @@ class VendorRegistered(Event, frozen=True, kw_only=True, tag="vendors.VendorRegi
     revenue_band: str
     commodity_codes: list[str] = []
     local_agencies: list[str] = []
+    #: what the business does, in its own words (public; matching reads it)
+    capability_statement: str = ""
 
 
 class VendorProfileUpdated(Event, frozen=True, kw_only=True, tag="vendors.VendorProfileUpdated.v1"):
@@ -63,6 +65,7 @@ class VendorProfileUpdated(Event, frozen=True, kw_only=True, tag="vendors.Vendor
     revenue_band: str | None = None
     commodity_codes: list[str] | None = None
     local_agencies: list[str] | None = None
+    capability_statement: str | None = None
 
 
 class VendorFlaggedExcluded(Event, frozen=True, kw_only=True, tag="vendors.VendorFlaggedExcluded.v1"):

@@ -35,6 +35,13 @@ class Conflict(DomainError):
     default_code = "conflict"
 
 
+class NotYetVisible(Conflict):
+    """The resource exists but the read model answering has not caught up: retry shortly."""
+
+    default_code = "not_yet_visible"
+    retry_after = 1
+
+
 class Forbidden(DomainError):
     status = 403
     default_code = "forbidden"

@@ -1,4 +1,4 @@
-"""``civic bench append|relay|rebuild|e2e|search|diversity|notify [--json]``.
+"""``civic bench append|relay|rebuild|e2e|search|diversity|notify|matching [--json]``.
 
 Each benchmark makes its own database on the configured server and its own stream, and
 measures the raw ceiling it is compared with in the same run.
@@ -13,7 +13,7 @@ from infra.settings import Settings
 
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
-READ_MODELS = ("search", "diversity", "notify")
+READ_MODELS = ("search", "diversity", "notify", "matching")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
     parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
     parser.add_argument("--vendors", type=int, default=10_000, help="notify: vendors following the code")
+    parser.add_argument("--matching-vendors", type=int, default=100_000, help="matching: vendors at scale")
+    parser.add_argument("--open-solicitations", type=int, default=10_000, help="matching: open solicitations")
+    parser.add_argument("--samples", type=int, default=200, help="matching: timed lists of each kind")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -68,5 +71,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from services.notifications import bench as notify_bench
 
                 result = await notify_bench.run(settings, vendors=args.vendors)
+            case "matching":
+                from services.assistance import bench as matching_bench
+
+                result = await matching_bench.run(settings, vendors=args.matching_vendors,
+                                                  solicitations=args.open_solicitations, samples=args.samples)
         report(result, args.json)
     return 0

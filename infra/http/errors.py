@@ -79,6 +79,8 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = {"Retry-After": "5"} if exc.status == 503 else None
+    if (retry_after := getattr(exc, "retry_after", None)) is not None:
+        headers = {"Retry-After": str(retry_after)}
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     return error_response(exc.status, exc.code, exc.message, exc.details, headers)

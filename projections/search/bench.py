@@ -35,7 +35,7 @@ from infra.bench.scratch import scratch
 from infra.db import Connection
 from infra.eventstore import Position, RecordedEvent
 from infra.settings import Settings
-from projections.search.commodities import descriptions
+from kernel.commodities import descriptions
 from projections.search.projection import SearchProjection
 from projections.search.solicitation_query import SolicitationSearch, search_solicitations
 

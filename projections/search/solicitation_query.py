@@ -14,9 +14,9 @@ import msgspec
 
 from events.base import Money
 from infra.db import Connection
+from kernel.commodities import digits
 from kernel.errors import field_error
-from projections.search import cursor
-from projections.search.commodities import digits
+from projections import cursor
 from projections.search.sql import Params
 
 STATUSES = ("open", "closing", "closed", "awarded", "unsuccessful", "cancelled", "draft")

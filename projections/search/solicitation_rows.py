@@ -31,7 +31,7 @@ from events.solicitations import (
 )
 from infra.db import Connection
 from infra.eventstore import Position, RecordedEvent
-from projections.search.commodities import commodity_text, prefixes
+from kernel.commodities import commodity_text, prefixes
 from projections.statements import fields
 
 

@@ -14,10 +14,10 @@ from datetime import date, datetime
 import msgspec
 
 from infra.db import Connection
+from kernel.commodities import digits
 from kernel.errors import field_error
 from kernel.programs import check_program
-from projections.search import cursor
-from projections.search.commodities import digits
+from projections import cursor
 from projections.search.sql import Params
 
 STATUSES = ("approved", "expired", "submitted", "draft", "rejected")

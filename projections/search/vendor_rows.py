@@ -26,7 +26,7 @@ from events.vendors import (
     VendorSubmitted,
 )
 from infra.eventstore import RecordedEvent
-from projections.search.commodities import prefixes
+from kernel.commodities import prefixes
 from projections.statements import Statement
 
 _NEWER = "(src_tx, src_pos) < ($2::bigint, $3::bigint)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from services.demo.catalog import ISSUERS
+from services.demo.catalog import COMMODITIES, ISSUERS
 from services.demo.plan import MORNING, SPAN, AgencyPlan, VendorPlan
 from services.demo.timeline import Story
 from services.demo.world import World
@@ -33,7 +33,15 @@ def _registration(vendor: VendorPlan) -> dict[str, object]:
         "contacts": [{"name": vendor.contact, "email": f"{email}@example.com", "title": "Owner"}],
         "employees": vendor.employees, "revenue_band": vendor.revenue_band,
         "commodity_codes": list(vendor.codes),
+        "capability_statement": _capability(vendor),
     }
+
+
+def _capability(vendor: VendorPlan) -> str:
+    """What the business says it does, in words of its own trade."""
+    trades = [c.what for code in vendor.codes for c in COMMODITIES if c.code == code]
+    return (f"{vendor.legal_name.rsplit(' ', 1)[0]} works in {', '.join(trades) or 'general services'} "
+            f"for public agencies around {vendor.place.city}, {vendor.place.state}.")
 
 
 async def vendor_story(world: World, vendor: VendorPlan) -> Story:

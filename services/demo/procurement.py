@@ -51,6 +51,7 @@ async def solicitation_story(world: World, plan: SolicitationPlan) -> Story:
         return
     published = await api.post(f"/solicitations/{sid}/publish", buyer, key=f"{sid}:publish", ok=(200,))
     world.tally[f"solicitations.type.{plan.kind}"] += 1
+    await _invite_suggested(world, sid, buyer)
     bid_ids: dict[str, str] = {}
     for bid in sorted(plan.bids, key=lambda b: (b.day, b.vendor_id)):
         yield bid.day
@@ -75,6 +76,18 @@ async def solicitation_story(world: World, plan: SolicitationPlan) -> Story:
         return
     async for day in _award(world, plan, bid_ids):
         yield day
+
+
+async def _invite_suggested(world: World, sid: str, buyer: dict[str, str]) -> None:
+    """The buyer asks the assistant who could bid and invites the first two suggested."""
+    suggested = await world.api.get(f"/solicitations/{sid}/suggested-vendors", buyer, params={"limit": 5},
+                                    ok=(200,), settle=("not_yet_visible",))
+    chosen = [item["id"] for item in suggested["items"][:2]]
+    if chosen:
+        await world.api.post(f"/solicitations/{sid}/invitations", buyer,
+                             {"vendor_ids": chosen, "suggestion_id": suggested["suggestion_id"]},
+                             key=f"{sid}:invite", ok=(201,))
+        world.tally["assistance.vendors_invited"] += len(chosen)
 
 
 async def _evaluate(world: World, plan: SolicitationPlan, bid_ids: dict[str, str]) -> None:

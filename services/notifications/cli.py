@@ -28,15 +28,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             print(f"{mail.id}  {msg['Date']}  {str(msg['To']):32}  {msg['Subject']}")
         return 0
-    mail = store.get(args.id)
-    if mail is None:
+    found = store.get(args.id)
+    if found is None:
         print(f"no single mail with id {args.id!r}; see `civic mail list`", file=sys.stderr)
         return 2
-    msg: Any = mail.message()
+    shown: Any = found.message()
     for header in ("From", "To", "Date", "Subject", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"):
-        if msg[header]:
-            print(f"{header}: {msg[header]}")
-    body = msg.get_body(preferencelist=("html",) if args.html else ("plain",))
+        if shown[header]:
+            print(f"{header}: {shown[header]}")
+    body = shown.get_body(preferencelist=("html",) if args.html else ("plain",))
     print()
     print(body.get_content() if body is not None else "")
     return 0

@@ -100,6 +100,22 @@ async def process_rules(executor: Any, solicitation_id: str) -> ProcessRules | N
     return rules_for(solicitation_id, state.jurisdiction, state.time_zone, federally_funded=state.t.federally_funded)
 
 
+class SolicitationOwner(msgspec.Struct, frozen=True, kw_only=True):
+    """Whose solicitation it is, and where it stands (read from its own stream)."""
+
+    solicitation_id: str
+    agency_id: str
+    status: str
+
+
+async def solicitation_owner(executor: Any, solicitation_id: str) -> SolicitationOwner | None:
+    """``None`` when the solicitation does not exist."""
+    state, _ = await executor.load(SOLICITATION, solicitation_id)
+    if not state.exists:
+        return None
+    return SolicitationOwner(solicitation_id=solicitation_id, agency_id=state.agency_id, status=state.status)
+
+
 def business_days_before(moment: datetime, days: int, jurisdiction: str) -> datetime:
     """The same local time ``days`` business days before ``moment``, in the holiday
     calendar and zone of ``jurisdiction``'s rule pack (reminders before a deadline)."""

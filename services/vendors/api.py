@@ -108,7 +108,7 @@ class VendorController(Controller):
             vendor_id=vendor_id, legal_name=data.legal_name, dba=data.dba, tax_id=data.tax_id,
             address=data.address.to_event(), contacts=[c.to_event() for c in data.contacts],
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
-            local_agencies=data.local_agencies,
+            local_agencies=data.local_agencies, capability_statement=data.capability_statement,
         )
         outcome = await register_vendor(executor, pool, clock, actor, command, command_id)
         return vendor_out(outcome.state, outcome.version)
@@ -137,7 +137,8 @@ class VendorController(Controller):
             address=data.address.to_event() if data.address else None,
             contacts=[c.to_event() for c in data.contacts] if data.contacts is not None else None,
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
-            local_agencies=data.local_agencies, localities=await localities(executor, agencies),
+            local_agencies=data.local_agencies, capability_statement=data.capability_statement,
+            localities=await localities(executor, agencies),
         )
         return await self._full(executor, actor, vendor_id, command, idempotency_key, "vendors.update")
 

@@ -33,6 +33,7 @@ class RegisterVendor(msgspec.Struct, frozen=True, kw_only=True):
     revenue_band: str
     commodity_codes: list[str] = []
     local_agencies: list[str] = []
+    capability_statement: str = ""
     #: read at the edge: the agencies named in ``local_agencies`` that exist
     localities: dict[str, Locality] = {}
     #: read at the edge: exclusion entries in force that name this business
@@ -50,6 +51,7 @@ class UpdateProfile(msgspec.Struct, frozen=True, kw_only=True):
     revenue_band: str | None = None
     commodity_codes: list[str] | None = None
     local_agencies: list[str] | None = None
+    capability_statement: str | None = None
     localities: dict[str, Locality] = {}
 
 

@@ -54,6 +54,9 @@ class DocumentIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
 
 
 CommodityCode = Annotated[str, Meta(max_length=8)]
+CapabilityStatement = Annotated[str, Meta(max_length=5000, description=(
+    "what the business does, in its own words: public, and what matching reads to suggest "
+    "opportunities"))]
 
 
 class VendorIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -67,6 +70,7 @@ class VendorIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
     revenue_band: Annotated[str, Meta(max_length=20, description="under_1m, 1m_5m, 5m_25m, 25m_100m, over_100m")]
     commodity_codes: Annotated[list[CommodityCode], Meta(max_length=200, description="NIGP 5-digit or UNSPSC 8-digit")] = []
     local_agencies: Annotated[list[Id], Meta(max_length=50, description="agencies whose jurisdiction the business is local to")] = []
+    capability_statement: CapabilityStatement = ""
 
 
 class VendorPatch(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -80,6 +84,7 @@ class VendorPatch(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
     revenue_band: Annotated[str, Meta(max_length=20)] | None = None
     commodity_codes: Annotated[list[CommodityCode], Meta(max_length=200)] | None = None
     local_agencies: Annotated[list[Id], Meta(max_length=50)] | None = None
+    capability_statement: CapabilityStatement | None = None
 
 
 class ReasonIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -130,6 +135,7 @@ class VendorOut(msgspec.Struct, frozen=True, kw_only=True):
     revenue_band: str
     commodity_codes: list[str]
     local_agencies: list[str]
+    capability_statement: str
     status: str
     submitted_at: datetime | None
     approved_at: datetime | None
@@ -157,6 +163,7 @@ class PublicVendorOut(msgspec.Struct, frozen=True, kw_only=True):
     dba: str
     status: str
     commodity_codes: list[str]
+    capability_statement: str
     certifications: list[PublicCertificationOut]
 
 
@@ -188,7 +195,8 @@ def vendor_out(state: Vendor, version: int) -> VendorOut:
         id=state.vendor_id, owner=state.owner, users=list(state.users), legal_name=state.legal_name,
         dba=state.dba, tax_id=state.tax_id, address=state.address, contacts=list(state.contacts),
         employees=state.employees, revenue_band=state.revenue_band, commodity_codes=list(state.commodity_codes),
-        local_agencies=list(state.local_agencies), status=state.status, submitted_at=state.submitted_at,
+        local_agencies=list(state.local_agencies), capability_statement=state.capability_statement,
+        status=state.status, submitted_at=state.submitted_at,
         approved_at=state.approved_at, expires_at=state.expires_at, rejection_reason=state.rejection_reason,
         flagged_excluded=bool(state.exclusion_ids), exclusion_reasons=list(state.exclusion_reasons),
         certifications=[certification_out(state.vendor_id, c) for c in state.certifications], version=version,
@@ -198,7 +206,7 @@ def vendor_out(state: Vendor, version: int) -> VendorOut:
 def public_vendor_out(state: Vendor) -> PublicVendorOut:
     return PublicVendorOut(
         id=state.vendor_id, legal_name=state.legal_name, dba=state.dba, status=state.status,
-        commodity_codes=list(state.commodity_codes),
+        commodity_codes=list(state.commodity_codes), capability_statement=state.capability_statement,
         certifications=[
             PublicCertificationOut(program=c.program, issuing_body=c.issuing_body,
                                    effective_date=c.effective_date, expiry_date=c.expiry_date)

@@ -176,4 +176,14 @@ SPEC: dict[tuple[str, str], Access] = {
     # supplier-diversity reports: agency staff who buy or pay and oversight (projections/diversity/access.py)
     ("GET", "/api/v1/reports/supplier-diversity"): roles("buyer", "finance", "auditor", "admin"),
     ("GET", "/api/v1/reports/supplier-diversity/chart.svg"): roles("buyer", "finance", "auditor", "admin"),
+    # assistance: a vendor's opportunities are its own; a buyer's suggestions are the agency's
+    ("GET", "/api/v1/vendors/{vendor_id:str}/opportunities"): roles(*VENDOR_OR_ADMIN),
+    ("POST", "/api/v1/vendors/{vendor_id:str}/opportunities/{solicitation_id:str}/not-relevant"): roles("vendor"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/suggested-vendors"): roles("buyer", "admin"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/invitations"): roles("buyer"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/similar"): roles("buyer", "auditor", "admin"),
+    ("POST", "/api/v1/solicitations/{solicitation_id:str}/similar/review"): roles("buyer"),
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/assistance-record"): roles("buyer", "auditor", "admin"),
+    # oversight
+    ("GET", "/api/v1/risk-flags"): roles("auditor", "admin", "buyer"),
 }

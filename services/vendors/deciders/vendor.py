@@ -88,6 +88,7 @@ class Vendor(msgspec.Struct, frozen=True, kw_only=True):
     revenue_band: str = ""
     commodity_codes: tuple[str, ...] = ()
     local_agencies: tuple[str, ...] = ()
+    capability_statement: str = ""
     status: str = "draft"  # draft | submitted | approved | rejected | expired
     submitted_at: datetime | None = None
     approved_at: datetime | None = None
@@ -175,6 +176,7 @@ def _register(command: RegisterVendor, state: Vendor, ctx: Context) -> list[Even
         dba=command.dba.strip(), tax_id=command.tax_id, address=command.address,
         contacts=list(command.contacts), employees=command.employees, revenue_band=command.revenue_band,
         commodity_codes=list(command.commodity_codes), local_agencies=list(command.local_agencies),
+        capability_statement=command.capability_statement.strip(),
     )]
     if command.exclusion_hits:
         events.append(VendorFlaggedExcluded(
@@ -210,6 +212,9 @@ def _update(command: UpdateProfile, state: Vendor) -> list[Event]:
     if command.commodity_codes is not None and tuple(command.commodity_codes) != state.commodity_codes:
         v.check_commodity_codes(command.commodity_codes)
         changes["commodity_codes"] = list(command.commodity_codes)
+    if (command.capability_statement is not None
+            and command.capability_statement.strip() != state.capability_statement):
+        changes["capability_statement"] = command.capability_statement.strip()
     address = command.address or state.address
     assert address is not None
     agencies = state.local_agencies if command.local_agencies is None else tuple(command.local_agencies)
@@ -368,6 +373,7 @@ def evolve(state: Vendor, event: Event) -> Vendor:
                 legal_name=event.legal_name, dba=event.dba, tax_id=event.tax_id, address=event.address,
                 contacts=tuple(event.contacts), employees=event.employees, revenue_band=event.revenue_band,
                 commodity_codes=tuple(event.commodity_codes), local_agencies=tuple(event.local_agencies),
+                capability_statement=event.capability_statement,
             )
         case VendorProfileUpdated():
             changes = {f: getattr(event, f) for f in event.__struct_fields__

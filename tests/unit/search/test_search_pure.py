@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kernel.commodities import commodity_text, describe, prefixes, scheme_of
 from kernel.errors import Invalid
-from projections.search import cursor
-from projections.search.commodities import commodity_text, describe, prefixes, scheme_of
+from projections import cursor
 from projections.search.solicitation_query import SolicitationSearch, validate
 from projections.search.vendor_query import name_query
 
