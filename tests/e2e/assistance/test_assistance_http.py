@@ -45,7 +45,7 @@ async def test_a_buyer_finds_vendors_who_describe_the_work_in_other_words(client
         ids = [i["id"] for i in found["items"]]
         return found if paving in ids and cleaning in ids else None
 
-    found = await eventually(suggested, what="both vendors in the matching model")
+    found = await eventually(suggested, timeout=60, what="both vendors in the matching model")
     ids = [i["id"] for i in found["items"]]
     assert ids.index(paving) < ids.index(cleaning)
     first = found["items"][ids.index(paving)]
@@ -72,7 +72,7 @@ async def test_a_buyer_finds_vendors_who_describe_the_work_in_other_words(client
         shown = [s["suggestion_id"] for s in record["suggestions"]]
         return record if record["decisions"] and found["suggestion_id"] in shown else None
 
-    record = await eventually(on_record, what="the invitation on the record")
+    record = await eventually(on_record, timeout=60, what="the invitation on the record")
     assert found["suggestion_id"] in [s["suggestion_id"] for s in record["suggestions"]]
     assert record["decisions"][0]["decision"] == "invited" and record["decisions"][0]["vendor_ids"] == [paving]
     assert record["decisions"][0]["suggestion_id"] == found["suggestion_id"]
@@ -88,7 +88,7 @@ async def test_a_vendor_sees_its_opportunities_and_can_say_not_relevant(client, 
         found = await _once_visible(client, f"vendors/{vendor_id}/opportunities", owner, limit=100)
         return found if found and sid in [i["id"] for i in found["items"]] else None
 
-    found = await eventually(listed, what="the solicitation among the vendor's opportunities")
+    found = await eventually(listed, timeout=60, what="the solicitation among the vendor's opportunities")
     item = next(i for i in found["items"] if i["id"] == sid)
     assert item["title"].startswith("Street tree maintenance") and item["parts"]
 
@@ -104,7 +104,7 @@ async def test_a_vendor_sees_its_opportunities_and_can_say_not_relevant(client, 
         now = await _list(client, f"vendors/{vendor_id}/opportunities", owner, limit=100)
         return now if sid not in [i["id"] for i in now["items"]] else None
 
-    await eventually(gone, what="the dismissed solicitation left out")
+    await eventually(gone, timeout=60, what="the dismissed solicitation left out")
 
 
 async def test_similar_purchases_of_other_agencies_and_the_buyers_decision(client, token):
@@ -120,7 +120,7 @@ async def test_similar_purchases_of_other_agencies_and_the_buyers_decision(clien
         found = await _once_visible(client, f"solicitations/{ours}/similar", second_buyer)
         return found if found and theirs in [i["id"] for i in found["items"]] else None
 
-    found = await eventually(similar, what="the other agency's solicitation among similar purchases")
+    found = await eventually(similar, timeout=60, what="the other agency's solicitation among similar purchases")
     item = next(i for i in found["items"] if i["id"] == theirs)
     assert item["kind"] == "solicitation" and ours not in [i["id"] for i in found["items"]]
 
@@ -140,7 +140,7 @@ async def test_similar_purchases_of_other_agencies_and_the_buyers_decision(clien
         record = await _list(client, f"solicitations/{ours}/assistance-record", second_buyer)
         return record if record["decisions"] else None
 
-    record = await eventually(decided, what="the decision on the record")
+    record = await eventually(decided, timeout=60, what="the decision on the record")
     assert record["decisions"][0]["decision"] == "proceed"
     assert record["decisions"][0]["detail"] == "their contract is not cooperative"
 
