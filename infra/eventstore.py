@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import asyncpg
 import msgspec
@@ -24,6 +24,9 @@ from events.base import Event, Metadata, schema_version_of, tag_of
 from events.registry import decode_event, encode_event
 from kernel.errors import Conflict
 from kernel.timers import Timer
+
+if TYPE_CHECKING:
+    from infra.inline import InlineProjections
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1b7c36-3c59-4d5e-9d53-7e0d2a4f6a10")
 _metadata_encoder = msgspec.json.Encoder()
@@ -108,7 +111,7 @@ _APPEND_ONE = """
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
 SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
 _APPEND_MANY = """
@@ -117,7 +120,7 @@ SELECT e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data::jsonb, $7::
 FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
      WITH ORDINALITY AS e(event_id, type, schema_version, data, ord)
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
 _INSERT_TIMERS = """
@@ -141,8 +144,10 @@ def _raw(row: asyncpg.Record) -> RawEvent:
 
 
 class EventStore:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, inline: InlineProjections | None = None) -> None:
         self.pool = pool
+        #: projections applied in the append transaction (``infra/inline.py``)
+        self.inline = inline
 
     async def append(
         self,
@@ -182,24 +187,32 @@ class EventStore:
         timers: Sequence[Timer],
     ) -> AppendResult:
         meta = _metadata_encoder.encode(metadata).decode()
+        tags = [tag_of(type(e)) for e in events]
+        inline = self.inline if self.inline is not None and self.inline.wants(tags) else None
         for _ in range(20 if expected_version is None else 1):
             expected = expected_version
             if expected is None:
                 expected = await self.stream_version(stream_id, conn=conn)
             try:
-                if timers or conn.is_in_transaction():
+                if timers or inline or conn.is_in_transaction():
                     async with conn.transaction():
-                        versions = await self._insert(conn, stream_id, expected, events, meta, metadata, ids)
-                        if versions and timers:
+                        rows = await self._insert(conn, stream_id, expected, events, tags, meta, metadata, ids)
+                        if rows and timers:
                             await conn.execute(_INSERT_TIMERS, *_timer_columns(timers))
+                        if rows and inline:
+                            await inline.apply(conn, [
+                                RecordedEvent(event_id=i, stream_id=stream_id, version=r["version"],
+                                              position=Position(r["tx"], r["position"]), type=tag, event=e,
+                                              metadata=metadata, recorded_at=r["recorded_at"])
+                                for i, r, tag, e in zip(ids, rows, tags, events, strict=True)])
                 else:
-                    versions = await self._insert(conn, stream_id, expected, events, meta, metadata, ids)
+                    rows = await self._insert(conn, stream_id, expected, events, tags, meta, metadata, ids)
             except asyncpg.UniqueViolationError as exc:
                 if exc.constraint_name == "events_event_id_key":
                     return await self._already_appended(conn, stream_id, ids)
-                versions = []
-            if versions:
-                return AppendResult(stream_id, max(versions), ids)
+                rows = []
+            if rows:
+                return AppendResult(stream_id, max(r["version"] for r in rows), ids)
             if await self._already_stored(conn, ids):
                 return await self._already_appended(conn, stream_id, ids)
             if expected_version is not None:
@@ -217,11 +230,13 @@ class EventStore:
         stream_id: str,
         expected: int,
         events: Sequence[Event],
+        tags: list[str],
         meta: str,
         metadata: Metadata,
         ids: list[str],
-    ) -> list[int]:
-        tags = [tag_of(type(e)) for e in events]
+    ) -> list[asyncpg.Record]:
+        """The inserted rows (version, position, tx, recorded_at) in event order; none when
+        the stream is not at ``expected``."""
         if len(events) == 1:
             row = await conn.fetchrow(
                 _APPEND_ONE,
@@ -234,7 +249,7 @@ class EventStore:
                 meta,
                 metadata.occurred_at,
             )
-            return [row["version"]] if row else []
+            return [row] if row else []
         rows = await conn.fetch(
             _APPEND_MANY,
             stream_id,
@@ -246,7 +261,7 @@ class EventStore:
             meta,
             metadata.occurred_at,
         )
-        return [r["version"] for r in rows]
+        return sorted(rows, key=lambda r: r["version"])
 
     @staticmethod
     async def _already_stored(conn: asyncpg.Connection, ids: list[str]) -> bool:

@@ -17,7 +17,6 @@ from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
-from kernel.vendor_identity import acting_for
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -53,6 +52,7 @@ from services.awards.schemas import (
 )
 from services.awards.scoring import TIE_BREAK_RULES
 from services.awards.settings import SETTINGS
+from services.vendors.facts import acting_for
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=8000)]

@@ -15,7 +15,7 @@ from services.awards.api import (
 )
 from services.awards.commands import CloseProtestWindow
 from services.awards.decider import EVALUATION, PROTEST_WINDOW_TIMER
-from services.awards.readmodel import EvaluationInputsProjection
+from services.awards.readmodel import AwardIndexProjection
 
 if TYPE_CHECKING:
     from infra.container import Civic
@@ -34,6 +34,6 @@ def _timer_handlers(civic: Civic) -> dict:
 COMPONENT = Component(
     name="awards",
     route_handlers=[EvaluationController, BidEvaluationController, AwardController, ProtestController],
-    projections=lambda civic: [EvaluationInputsProjection()],
+    projections=lambda civic: [AwardIndexProjection()],
     timer_handlers=_timer_handlers,
 )

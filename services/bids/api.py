@@ -28,9 +28,10 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, Bid, bid_id_for
-from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
+from services.bids.readmodel import vendor_facts
 from services.bids.sealing import vault_for
-from services.bids.solicitation_facts import SolicitationFacts, load_facts
+from services.solicitations.facts import SolicitationFacts, solicitation_facts
+from services.vendors.facts import acting_vendor, is_vendor_user
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
 
@@ -111,6 +112,11 @@ def _seal(civic: Civic, content: BidContent, bid_id: str, solicitation_id: str, 
     return vault_for(civic).seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
 
 
+async def _solicitation(civic: Civic, solicitation_id: str) -> SolicitationFacts:
+    async with civic.pool.acquire() as conn:
+        return await solicitation_facts(conn, solicitation_id)
+
+
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
@@ -122,7 +128,7 @@ class SolicitationBidsController(Controller):
           responses=_WRITE_ERRORS)
     async def submit(self, civic: Civic, actor: Actor, solicitation_id: str, data: BidIn,
                      idempotency_key: IdempotencyKey = None) -> BidOut:
-        facts = await load_facts(civic.store, solicitation_id)
+        facts = await _solicitation(civic, solicitation_id)
         if not facts.exists or facts.status == "draft":
             raise NotFound(f"solicitation {solicitation_id} not found")
         vendor_id = await acting_vendor(civic.pool, actor, data.vendor_id)
@@ -142,7 +148,7 @@ async def _own_bid(civic: Civic, actor: Actor, bid_id: str) -> tuple[Bid, Solici
     bid, _ = await civic.executor.load(BID, bid_id)
     if not bid.exists or not await is_vendor_user(civic.pool, actor, bid.vendor_id):
         raise NotFound(f"bid {bid_id} not found")
-    return bid, await load_facts(civic.store, bid.solicitation_id)
+    return bid, await _solicitation(civic, bid.solicitation_id)
 
 
 async def _may_read_opened(civic: Civic, actor: Actor, facts: SolicitationFacts) -> bool:
@@ -205,7 +211,7 @@ class BidController(Controller):
         missing = NotFound(f"bid {bid_id} not found")
         if not bid.exists:
             raise missing
-        facts = await load_facts(civic.store, bid.solicitation_id)
+        facts = await _solicitation(civic, bid.solicitation_id)
         if await is_vendor_user(civic.pool, actor, bid.vendor_id):
             content = None if bid.status == "withdrawn" else _owner_content(civic, bid)
             return _out(bid, facts, version, content)

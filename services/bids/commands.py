@@ -9,7 +9,7 @@ import msgspec
 from events.base import Money
 from events.bids import Attestations, CriterionResponse
 from events.solicitations import DocumentRef
-from services.bids.solicitation_facts import SolicitationFacts
+from services.solicitations.facts import SolicitationFacts
 
 
 class BidContent(msgspec.Struct, frozen=True, kw_only=True):

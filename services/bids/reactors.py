@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.base import tag_of
 from events.solicitations import SolicitationOpened
 from infra.eventstore import RecordedEvent
 from kernel.context import SYSTEM_ACTOR
+from projections.base import types_of
 from services.bids.commands import UnsealBid
 from services.bids.decider import BID
 from services.bids.sealing import vault_for
-from services.bids.solicitation_facts import load_facts
+from services.solicitations.facts import solicitation_facts
 
 
 class UnsealOnOpening:
     """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
 
     name = "bids.unseal"
-    types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
+    types: frozenset[str] | None = types_of(SolicitationOpened)
 
     def __init__(self, civic: Any) -> None:
         self.civic = civic
@@ -29,7 +29,8 @@ class UnsealOnOpening:
         assert isinstance(event, SolicitationOpened)
         civic = self.civic
         vault = vault_for(civic)
-        facts = await load_facts(civic.store, event.solicitation_id)
+        async with civic.pool.acquire() as conn:
+            facts = await solicitation_facts(conn, event.solicitation_id)
         for entry in event.tabulation:
             bid, _ = await civic.executor.load(BID, entry.bid_id)
             if not bid.active:

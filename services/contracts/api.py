@@ -16,7 +16,6 @@ from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden
-from kernel.vendor_identity import acting_for, vendors_of
 from services.contracts.commands import (
     ApproveModification,
     CompleteContract,
@@ -37,6 +36,7 @@ from services.contracts.schemas import (
     rating_out,
     require_access,
 )
+from services.vendors.facts import acting_for, vendors_of
 
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 Score = Annotated[int, msgspec.Meta(ge=1, le=5)]

@@ -16,9 +16,10 @@ from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_error
 from kernel.money import fmt
+from services.agencies.facts import agency_jurisdiction
 from services.awards.facts import evaluator_cleared
 from services.bids.decider import BID, bid_id_for
-from services.bids.readmodel import acting_vendor, bids_of_solicitation
+from services.bids.facts import has_active_bids
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -32,8 +33,8 @@ from services.solicitations.commands import (
 from services.solicitations.criteria import LibraryCriterion, library
 from services.solicitations.deciders.follow import FOLLOWS, Follow, Unfollow
 from services.solicitations.deciders.solicitation import SOLICITATION, Solicitation
+from services.solicitations.readmodel.facts import recent_publications
 from services.solicitations.readmodel.notices import notices_of
-from services.solicitations.readmodel.publications import agency_jurisdiction, recent_publications
 from services.solicitations.schemas import (
     AddendumIn,
     AnswerIn,
@@ -55,7 +56,7 @@ from services.solicitations.schemas import (
     terms_from,
     view,
 )
-from services.vendors.facts import vendors_of_user
+from services.vendors.facts import acting_vendor, vendors_of_user
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
@@ -79,7 +80,8 @@ async def _bids_received(civic: Civic, state: Solicitation, actor: Actor | None)
         return None
     if civic.clock.now() < state.t.submission_deadline:
         return None
-    return any(b.active for b in await bids_of_solicitation(civic.store, state.solicitation_id))
+    async with civic.pool.acquire() as conn:
+        return await has_active_bids(conn, state.solicitation_id)
 
 
 async def _my_bids(civic: Civic, state: Solicitation, actor: Actor | None) -> list[MyBid] | None:
@@ -111,7 +113,8 @@ class SolicitationController(Controller):
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         if not actor.agency:
             raise Forbidden("your token names no agency", code="no_agency")
-        jurisdiction = await agency_jurisdiction(civic.store, actor.agency)
+        async with civic.pool.acquire() as conn:
+            jurisdiction = await agency_jurisdiction(conn, actor.agency)
         if jurisdiction is None:
             raise field_error("agency", f"agency {actor.agency} is not registered")
         solicitation_id = data.solicitation_id or new_id("sol")
@@ -139,7 +142,8 @@ class SolicitationController(Controller):
         state, _ = await _load_visible(civic, solicitation_id, actor)
         rules_of = rules.jurisdiction(state.jurisdiction)
         window = rules_of.splitting_window_days if rules_of else 90
-        recent = await recent_publications(civic.pool, state.agency_id, civic.clock.now(), window)
+        async with civic.pool.acquire() as conn:
+            recent = await recent_publications(conn, state.agency_id, civic.clock.now(), window)
         outcome = await civic.executor.execute(
             SOLICITATION, solicitation_id, PublishSolicitation(recent=recent), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.publish"))
