@@ -17,7 +17,8 @@ CREATE INDEX solicitation_facts_published ON solicitation_facts (agency_id, publ
 -- services/agencies/readmodel.py
 CREATE TABLE agency_facts (
     agency_id    text PRIMARY KEY,
-    jurisdiction text NOT NULL
+    jurisdiction text NOT NULL,
+    local_zip_prefixes text[] NOT NULL DEFAULT '{}'
 );
 
 -- services/bids/readmodel.py: every bid of a solicitation, and its content once unsealed

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import asyncpg
 import msgspec
 
-from projections.search.sql import Params
+from projections.sql import Params
 
 GROUPS = ("program", "agency", "category", "month")
 

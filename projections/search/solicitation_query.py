@@ -16,7 +16,7 @@ from events.base import Money
 from kernel.errors import field_error
 from projections.search import cursor
 from projections.search.commodities import digits
-from projections.search.sql import Params
+from projections.sql import Params
 
 STATUSES = ("open", "closing", "closed", "awarded", "unsuccessful", "cancelled", "draft")
 SORTS = ("relevance", "deadline", "published")

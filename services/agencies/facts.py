@@ -1,11 +1,36 @@
-"""What other contexts may know of agencies (``readmodel.py``, current with every agency
-event)."""
+"""What other contexts may know of agencies: where they are and where their local
+businesses are (``readmodel.py``, current with every agency event)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+import msgspec
+
+from services.agencies.decider import us_state_of
+
+
+class AgencyFacts(msgspec.Struct, frozen=True, kw_only=True):
+    agency_id: str
+    jurisdiction: str
+    #: ZIP codes or prefixes of the jurisdiction (empty: the whole state)
+    local_zip_prefixes: tuple[str, ...] = ()
+
+    @property
+    def state(self) -> str | None:
+        """The USPS state of a ``US-<state>[-<place>]`` jurisdiction, else ``None``."""
+        return us_state_of(self.jurisdiction)
+
+
+async def agencies_facts(conn: Any, agency_ids: Iterable[str]) -> dict[str, AgencyFacts]:
+    """The named agencies that are registered, by id."""
+    rows = await conn.fetch("SELECT * FROM agency_facts WHERE agency_id = ANY($1::text[])", list(agency_ids))
+    return {r["agency_id"]: AgencyFacts(agency_id=r["agency_id"], jurisdiction=r["jurisdiction"],
+                                        local_zip_prefixes=tuple(r["local_zip_prefixes"])) for r in rows}
 
 
 async def agency_jurisdiction(conn: Any, agency_id: str) -> str | None:
     """The jurisdiction an agency registered with, or ``None`` when it is not registered."""
-    return await conn.fetchval("SELECT jurisdiction FROM agency_facts WHERE agency_id = $1", agency_id)
+    found = await agencies_facts(conn, [agency_id])
+    return found[agency_id].jurisdiction if agency_id in found else None

@@ -1,5 +1,5 @@
 """The agencies' facts for other contexts (``agency_facts``): each registered agency's
-jurisdiction. An inline projection, applied in the registration's own transaction."""
+jurisdiction and local ZIP prefixes. An inline projection, applied in the registration's own transaction."""
 
 from __future__ import annotations
 
@@ -22,5 +22,5 @@ class AgencyFactsProjection:
             event = recorded.event
             assert isinstance(event, AgencyRegistered)
             await conn.execute(
-                "INSERT INTO agency_facts (agency_id, jurisdiction) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                event.agency_id, event.jurisdiction)
+                "INSERT INTO agency_facts (agency_id, jurisdiction, local_zip_prefixes) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING", event.agency_id, event.jurisdiction, list(event.local_zip_prefixes))

@@ -13,6 +13,7 @@ Read from ``bid_facts`` (``readmodel.py``), applied in the transaction of every 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -25,6 +26,23 @@ from services.bids.sealing import vault_for
 from services.vendors.facts import vendor_standing
 
 _unsealed = msgspec.json.Decoder(BidUnsealed)
+
+
+class VendorBid(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    vendor_id: str
+    status: str  # "active" | "withdrawn"
+
+
+async def bids_of_vendors(conn: Any, solicitation_id: str, vendor_ids: Sequence[str]) -> list[VendorBid]:
+    """The bids these vendors made on a solicitation, in the order of ``vendor_ids`` (for
+    the vendors themselves: never shown to anyone else before the opening)."""
+    rows = await conn.fetch(
+        "SELECT bid_id, vendor_id, active FROM bid_facts WHERE solicitation_id = $1 AND vendor_id = ANY($2::text[])",
+        solicitation_id, list(vendor_ids))
+    found = {r["vendor_id"]: r for r in rows}
+    return [VendorBid(bid_id=found[v]["bid_id"], vendor_id=v, status="active" if found[v]["active"] else "withdrawn")
+            for v in vendor_ids if v in found]
 
 
 async def has_active_bids(conn: Any, solicitation_id: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kernel.context import Actor
+from services.payments.facts import agency_scope
 
 if TYPE_CHECKING:
     from infra.container import Civic
@@ -22,13 +23,6 @@ async def vendors_of(civic: Civic, actor: Actor) -> tuple[str, ...]:
     async with civic.pool.acquire() as conn:
         found.update(await vendors_of_user(conn, actor.sub))
     return tuple(sorted(v for v in found if v))
-
-
-def agency_scope(actor: Actor) -> str | None:
-    """The one agency whose records the caller sees, or ``None`` for all (admin, auditor)."""
-    if actor.role in ("admin",) or (actor.role == "auditor" and not actor.agency):
-        return None
-    return actor.agency or ""  # staff without an agency see nothing
 
 
 async def can_see(civic: Civic, actor: Actor, record: Any) -> bool:

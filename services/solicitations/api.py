@@ -18,8 +18,7 @@ from kernel.errors import Conflict, Forbidden, NotFound, Unauthenticated, field_
 from kernel.money import fmt
 from services.agencies.facts import agency_jurisdiction
 from services.awards.facts import evaluator_cleared
-from services.bids.decider import BID, bid_id_for
-from services.bids.facts import has_active_bids
+from services.bids.facts import bids_of_vendors, has_active_bids
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -89,12 +88,8 @@ async def _my_bids(civic: Civic, state: Solicitation, actor: Actor | None) -> li
         return None
     async with civic.pool.acquire() as conn:
         vendor_ids = await vendors_of_user(conn, actor.sub)
-    mine = []
-    for vendor_id in vendor_ids:
-        bid, _ = await civic.executor.load(BID, bid_id_for(state.solicitation_id, vendor_id))
-        if bid.exists:
-            mine.append(MyBid(bid_id=bid.bid_id, vendor_id=vendor_id, status=bid.status))
-    return mine
+        bids = await bids_of_vendors(conn, state.solicitation_id, vendor_ids)
+    return [MyBid(bid_id=b.bid_id, vendor_id=b.vendor_id, status=b.status) for b in bids]
 
 
 async def _evaluator_cleared(civic: Civic, state: Solicitation, actor: Actor | None) -> bool:

@@ -13,7 +13,7 @@ from infra.container import Civic
 from infra.executor import Outcome
 from kernel.context import Actor
 from kernel.errors import Conflict
-from services.agencies.decider import AGENCY
+from services.agencies.facts import agencies_facts
 from services.vendors.commands import ExclusionHit, Locality, RegisterVendor
 from services.vendors.deciders.tax_id import TAX_ID, ClaimTaxId
 from services.vendors.deciders.vendor import VENDOR, Vendor, check_registration
@@ -23,13 +23,11 @@ from services.vendors.matching import tax_key
 
 async def localities(civic: Civic, agency_ids: list[str] | None) -> dict[str, Locality]:
     """The named agencies that exist, with where their local businesses are."""
-    found: dict[str, Locality] = {}
-    for agency_id in dict.fromkeys(agency_ids or []):
-        agency, version = await civic.executor.load(AGENCY, agency_id)
-        if version:
-            found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
-                                        zip_prefixes=agency.local_zip_prefixes)
-    return found
+    wanted = list(dict.fromkeys(agency_ids or []))
+    async with civic.pool.acquire() as conn:
+        agencies = await agencies_facts(conn, wanted)
+    return {a: Locality(agency_id=a, state=agencies[a].state, zip_prefixes=agencies[a].local_zip_prefixes)
+            for a in wanted if a in agencies}
 
 
 async def register_vendor(civic: Civic, actor: Actor, command: RegisterVendor,
