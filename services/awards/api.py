@@ -31,6 +31,7 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION
 from services.awards.deciders.state import Evaluation
+from services.awards.inputs import SolicitationFacts
 from services.awards.readmodel import (
     require_bid_solicitation,
     require_solicitation,
@@ -229,8 +230,14 @@ class EvaluationController(Controller):
         return award_out(outcome.state, outcome.state.awards[award_id], actor)
 
 
+async def _bid_solicitation(civic: Civic, bid_id: str) -> SolicitationFacts:
+    async with civic.pool.acquire() as conn:
+        return await require_bid_solicitation(conn, bid_id)
+
+
 class BidEvaluationController(Controller):
-    """Evaluation of one opened bid."""
+    """Evaluation of one opened bid: its responsiveness review and its scores (a bid is
+    known here only once the opening has unsealed it)."""
 
     path = "/bids"
     tags = ["evaluation"]
@@ -240,8 +247,7 @@ class BidEvaluationController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def review(self, civic: Civic, actor: Actor, bid_id: str, data: ResponsivenessIn,
                      idempotency_key: IdempotencyKey = None) -> ReviewOut:
-        async with civic.pool.acquire() as conn:
-            facts = await require_bid_solicitation(conn, bid_id)
+        facts = await _bid_solicitation(civic, bid_id)
         outcome = await civic.executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordResponsiveness(solicitation=facts, bid_id=bid_id, responsive=data.responsive,
@@ -257,8 +263,7 @@ class BidEvaluationController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def score(self, civic: Civic, actor: Actor, bid_id: str, data: ScoresIn,
                     idempotency_key: IdempotencyKey = None) -> BidScoresOut:
-        async with civic.pool.acquire() as conn:
-            facts = await require_bid_solicitation(conn, bid_id)
+        facts = await _bid_solicitation(civic, bid_id)
         scores = [CriterionScore(criterion_id=s.criterion_id, score=s.score, comment=s.comment)
                   for s in data.scores]
         outcome = await civic.executor.execute_retrying(

@@ -32,12 +32,16 @@ class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RatingResponseOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The vendor's answer to a rating."""
+
     response: str
     responded_by: str
     responded_at: datetime
 
 
 class RatingOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A performance rating (1 to 5 on each count) and the vendor's response, if any."""
+
     rating_id: str
     contract_id: str
     quality: int

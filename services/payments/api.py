@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -15,7 +14,7 @@ from events.base import Money
 from events.invoices import InvoiceLine, ServicePeriod
 from infra.container import Civic
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -225,13 +224,6 @@ def _period(period: PeriodBody) -> ServicePeriod:
     return ServicePeriod(start=period.start, end=period.end)
 
 
-def _derived_id(prefix: str, command_id: str | None) -> str:
-    """A fresh id, or, for an idempotent request, the same id every time it is repeated."""
-    if command_id is None:
-        return new_id(prefix)
-    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
-
-
 async def _visible_invoice(civic: Civic, actor: Actor, invoice_id: str) -> tuple[Invoice, int]:
     state, version = await civic.executor.load(INVOICE, invoice_id)
     if not state.exists or not await can_see(civic, actor, state):
@@ -255,7 +247,7 @@ class InvoiceController(Controller):
             terms = await agency_terms(conn, contract.agency_id)
         command_id = scoped_command_id(idempotency_key, actor.sub, "invoices.submit")
         command = SubmitInvoice(
-            invoice_id=_derived_id("inv", command_id), contract=contract, agency=terms,
+            invoice_id=id_for_command("inv", command_id), contract=contract, agency=terms,
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
             acting_for=acting_for)
@@ -337,7 +329,7 @@ class InvoiceController(Controller):
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
-        command = ApproveInvoice(payment_id=_derived_id("pay", command_id),
+        command = ApproveInvoice(payment_id=id_for_command("pay", command_id),
                                  amount=data.amount if data else None)
         return await self._run(civic, actor, invoice_id, command, idempotency_key, "approve",
                                command_id=command_id)

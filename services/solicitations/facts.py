@@ -19,26 +19,29 @@ from kernel.set_asides import set_aside_program
 
 
 class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A solicitation as other contexts decide on it (``exists`` False: no such one)."""
+
     exists: bool = False
     solicitation_id: str = ""
     agency_id: str = ""
-    solicitation_type: str = ""
+    solicitation_type: str = ""  # "RFI" | "RFQ" | "RFP" | "ITB"
+    title: str = ""
     status: str = "draft"
+    cancelled: bool = False
+    # what a bid is checked against
     currency: str = "USD"
     set_aside: str | None = None
     submission_deadline: datetime | None = None
     opening_time: datetime | None = None
     latest_addendum: int = 0
-    criteria_needing_response: tuple[str, ...] = ()
     criterion_ids: tuple[str, ...] = ()
-    opened_at: datetime | None = None
-    title: str = ""
+    criteria_needing_response: tuple[str, ...] = ()
+    # what an evaluation starts from
     criteria: tuple[Criterion, ...] = ()
     allows_multiple_awards: bool = False
-    cancelled: bool = False
-    #: vendor ids in the opening tabulation
-    bidders: tuple[str, ...] = ()
-    #: as published (the splitting check)
+    opened_at: datetime | None = None
+    bidders: tuple[str, ...] = ()  # vendor ids in the opening tabulation
+    # as published (the splitting check)
     published_at: datetime | None = None
     commodity_codes: tuple[str, ...] = ()
     published_value: Money | None = None

@@ -142,15 +142,9 @@ class QuestionOut(msgspec.Struct, frozen=True, kw_only=True):
     answered_at: datetime | None
 
 
-class MyBid(msgspec.Struct, frozen=True, kw_only=True):
-    """A vendor's own bid on the solicitation, so that its users can find it."""
-
-    bid_id: str
-    vendor_id: str
-    status: str
-
-
 class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A solicitation as the caller may see it (see ``view``)."""
+
     id: str
     agency_id: str
     status: str
@@ -265,3 +259,11 @@ class NoticeOut(msgspec.Struct, frozen=True, kw_only=True):
     submission_deadline: datetime
     published_at: datetime
     sent_at: datetime | None
+
+
+class MyBid(msgspec.Struct, frozen=True, kw_only=True):
+    """A vendor's own bid on the solicitation, so that its users can find it."""
+
+    bid_id: str
+    vendor_id: str
+    status: str
