@@ -4,15 +4,9 @@ bid (or that it exists) to anyone but its vendor before the opening."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-import msgspec
 from litestar import Controller, get, post, put
 
-from events.base import Money
-from events.bids import Attestations, CriterionResponse
-from events.solicitations import DocumentRef
+from events.bids import CriterionResponse
 from infra.container import Civic
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, scoped_command_id
@@ -29,55 +23,15 @@ from services.bids.commands import (
 )
 from services.bids.decider import BID, Bid, bid_id_for
 from services.bids.readmodel import vendor_facts
+from services.bids.schemas import (
+    AcknowledgeIn,
+    BidIn,
+    BidOut,
+    BidReplaceIn,
+)
 from services.bids.sealing import vault_for
 from services.solicitations.facts import SolicitationFacts, solicitation_facts
 from services.vendors.facts import acting_vendor, is_vendor_user
-
-_Text = Annotated[str, msgspec.Meta(max_length=20000)]
-
-
-class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    criterion_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    text: _Text
-
-
-class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
-    attestations: Attestations
-    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
-    vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
-
-
-class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
-    attestations: Attestations
-    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
-
-
-class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    number: Annotated[int, msgspec.Meta(ge=1)]
-
-
-class BidOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    solicitation_id: str
-    vendor_id: str
-    status: str
-    received_at: datetime | None
-    acknowledged_addendum: int
-    latest_addendum: int
-    #: False while the latest addendum is not acknowledged: the bid would not count
-    counts: bool
-    sealed: bool
-    price: Money | None = None
-    responses: list[CriterionResponse] = []
-    documents: list[DocumentRef] = []
-    attestations: Attestations | None = None
-    version: int = 0
 
 
 def _content(data: BidIn | BidReplaceIn) -> BidContent:
