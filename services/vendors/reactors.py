@@ -1,7 +1,7 @@
 """Flags vendors that match the exclusion list, whichever came first.
 
 Registration flags a vendor already on the list as it registers (read from the standing
-model, which may lag a moment). This reactor makes it certain: for an exclusion it flags
+model, which does not see an entry being recorded at that very moment). This reactor makes it certain: for an exclusion it flags
 the registered vendors it names, for a registration or a change of legal name it flags
 the vendor if an entry not yet over names it. The standing model is applied in the
 transaction of every vendor event (an inline projection), and the runner hands over an
