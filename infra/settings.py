@@ -29,6 +29,8 @@ class Settings:
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
     ocid_prefix: str = "civic"
+    #: where clients reach the API (links in the open-data feed); default http://host:port
+    public_url: str | None = None
     stripe_api_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_webhook_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_api_base: str | None = None
@@ -52,12 +54,17 @@ class Settings:
             port=int(env.get("CIVIC_PORT", "8000")),
             max_body_bytes=int(env.get("CIVIC_MAX_BODY_BYTES", str(1024 * 1024))),
             ocid_prefix=env.get("CIVIC_OCID_PREFIX", "civic"),
+            public_url=env.get("CIVIC_PUBLIC_URL") or None,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
             bid_key=env.get("CIVIC_BID_KEY") or None,
             rate_limit_per_minute=int(env.get("CIVIC_RATE_LIMIT_PER_MINUTE", "600")),
         )
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -14,10 +14,12 @@ from infra.settings import Settings
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
 READ_MODELS = ("search", "diversity", "notify")
+#: moves gigabytes through the document stores: run by name, not with "all"
+DOCUMENTS = ("documents",)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("which", nargs="*", choices=[*WHICH, *READ_MODELS, "all"], default=["all"],
+    parser.add_argument("which", nargs="*", choices=[*WHICH, *READ_MODELS, *DOCUMENTS, "all"], default=["all"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--json", action="store_true", help="one JSON object per benchmark")
     parser.add_argument("--events", type=int, default=10000,
@@ -33,10 +35,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
     parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
     parser.add_argument("--vendors", type=int, default=10_000, help="notify: vendors following the code")
+    parser.add_argument("--document-files", type=int, default=5, help="documents: 10 MiB files each way")
+    parser.add_argument("--parallel-uploads", type=int, default=20,
+                        help="documents: concurrent 100 MiB uploads while the API's memory is watched")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    chosen = WHICH if "all" in args.which else tuple(w for w in (*WHICH, *READ_MODELS) if w in args.which)
+    chosen = WHICH if "all" in args.which else tuple(w for w in (*WHICH, *READ_MODELS, *DOCUMENTS) if w in args.which)
     for which in chosen:
         match which:
             case "append":
@@ -68,5 +73,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from services.notifications import bench as notify_bench
 
                 result = await notify_bench.run(settings, vendors=args.vendors)
+            case "documents":
+                from services.documents import bench as documents_bench
+
+                for each in await documents_bench.run(settings, files=args.document_files,
+                                                      parallel=args.parallel_uploads):
+                    report(each, args.json)
+                continue
         report(result, args.json)
     return 0

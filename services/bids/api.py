@@ -34,6 +34,7 @@ from services.bids.decider import BID, Bid, bid_id_for
 from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
 from services.bids.sealing import BidVault
 from services.bids.solicitation_facts import SolicitationFacts, load_facts
+from services.documents.facts import AttachedDocument, attached_to
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
 
@@ -79,6 +80,8 @@ class BidOut(msgspec.Struct, frozen=True, kw_only=True):
     responses: list[CriterionResponse] = []
     documents: list[DocumentRef] = []
     attestations: Attestations | None = None
+    #: files uploaded to the bid (``POST /bids/{id}/documents``), sealed like its content
+    attachments: list[AttachedDocument] = []
     version: int = 0
 
 
@@ -218,11 +221,14 @@ class BidController(Controller):
         facts = await load_facts(store, bid.solicitation_id)
         if await is_vendor_user(pool, actor, bid.vendor_id):
             content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
-            return _out(bid, facts, version, content)
+            return msgspec.structs.replace(_out(bid, facts, version, content),
+                                           attachments=await attached_to(pool, "bid", bid_id))
         # Before the opening the bid is sealed: say nothing, not even that it exists.
         if bid.unsealed is None or not await _may_read_opened(executor, actor, facts):
             raise missing
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
                              attestations=unsealed.attestations)
-        return _out(bid, facts, version, content)
+        # a withdrawn bid is never unsealed, so its documents never reach this line
+        return msgspec.structs.replace(_out(bid, facts, version, content),
+                                       attachments=await attached_to(pool, "bid", bid_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
@@ -22,6 +23,7 @@ from kernel.money import fmt
 from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.decider import BID, bid_id_for
 from services.bids.readmodel import acting_vendor, bids_of_solicitation
+from services.documents.facts import attached_to
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -214,9 +216,10 @@ class SolicitationController(Controller):
     async def read(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
                    maybe_actor: Actor | None, solicitation_id: str) -> SolicitationOut:
         state, version = await _load_visible(executor, solicitation_id, maybe_actor)
-        return view(state, version, maybe_actor, bids_received=await _bids_received(clock, store, state, maybe_actor),
-                    my_bids=await _my_bids(executor, pool, state, maybe_actor),
-                    evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
+        shown = view(state, version, maybe_actor, bids_received=await _bids_received(clock, store, state, maybe_actor),
+                     my_bids=await _my_bids(executor, pool, state, maybe_actor),
+                     evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
+        return msgspec.structs.replace(shown, attachments=await attached_to(pool, "solicitation", solicitation_id))
 
     @get("/{solicitation_id:str}/compliance",
          summary="The compliance record: each rule applied, its pack, row and citation, required and used values "

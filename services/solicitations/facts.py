@@ -111,3 +111,24 @@ def business_days_before(moment: datetime, days: int, jurisdiction: str) -> date
         if holidays.is_business_day(at.date()):
             left -= 1
     return at.astimezone(UTC)
+class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
+    solicitation_id: str
+    agency_id: str
+    #: "draft" | "published" | "closed" | "cancelled" | "under_evaluation" | "awarded" | ...
+    status: str
+    published_at: datetime | None = None
+    opened_at: datetime | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.published_at is not None
+
+
+async def solicitation_facts(executor: Any, solicitation_id: str) -> SolicitationFacts | None:
+    """The solicitation's lifecycle facts, strongly consistent; None when there is none."""
+    state, version = await executor.load(SOLICITATION, solicitation_id)
+    if version == 0 or not state.exists:
+        return None
+    return SolicitationFacts(solicitation_id=state.solicitation_id, agency_id=state.agency_id,
+                             status=state.status, published_at=state.published_at,
+                             opened_at=state.opened_at)

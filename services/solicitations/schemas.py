@@ -13,6 +13,7 @@ from events.solicitations import Criterion, DocumentRef, TabulationEntry
 from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
+from services.documents.facts import AttachedDocument
 from services.solicitations import rules
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
@@ -254,6 +255,8 @@ class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     #: the caller's own bids (vendor users only)
     my_bids: list[MyBid] | None = None
     warnings: list[str] = []
+    #: files uploaded to the solicitation (``POST /solicitations/{id}/documents``), each version
+    attachments: list[AttachedDocument] = []
     version: int
 
 

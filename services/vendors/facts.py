@@ -8,10 +8,12 @@ event. Nothing here exposes a tax id.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import msgspec
 
 from infra.db import Connection, Queryable
+from kernel.context import Actor
 from services.vendors.matching import name_key, tax_key
 
 
@@ -160,7 +162,41 @@ async def list_exclusions(
     return [ExclusionRow(**dict(r)) for r in rows], total
 
 
+
+class VendorFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A vendor's lifecycle and users, from its own stream (strongly consistent)."""
+
+    vendor_id: str
+    status: str
+    users: tuple[str, ...]
+
+    def acts_for(self, actor: Actor | None) -> bool:
+        """Whether the caller acts for the vendor: one of its users (owner or colleague),
+        or a token whose signed ``vendor`` claim names it."""
+        return actor is not None and actor.role == "vendor" and (
+            actor.sub in self.users or actor.vendor == self.vendor_id)
+
+
+async def vendor_facts(executor: Any, vendor_id: str) -> VendorFacts | None:
+    from services.vendors.deciders.vendor import VENDOR  # the decider loads no I/O library
+
+    state, version = await executor.load(VENDOR, vendor_id)
+    if version == 0 or not state.exists:
+        return None
+    return VendorFacts(vendor_id=state.vendor_id, status=state.status, users=tuple(state.users))
+
+
+async def acts_for(executor: Any, actor: Actor | None, vendor_id: str | None) -> bool:
+    """Whether the caller acts for ``vendor_id`` (False for no vendor or no caller)."""
+    if actor is None or actor.role != "vendor" or not vendor_id:
+        return False
+    if actor.vendor == vendor_id:
+        return True
+    facts = await vendor_facts(executor, vendor_id)
+    return facts is not None and facts.acts_for(actor)
+
+
 __all__ = [
     "CertificationStanding", "ExclusionMatch", "ExclusionRow", "VendorStanding", "list_exclusions",
-    "matching_exclusions", "vendor_standing", "vendors_of_user",
+    "matching_exclusions", "vendor_standing", "vendors_of_user", "VendorFacts", "vendor_facts", "acts_for",
 ]

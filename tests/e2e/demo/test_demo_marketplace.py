@@ -109,6 +109,17 @@ async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, local
         compiled = record.json()["records"][0]["compiledRelease"]
         assert compiled["awards"] and compiled["contracts"]
 
+        # documents everywhere: the RFP is public (in open data too), the contract's signed copy is its parties'
+        assert counts["documents"] >= published + counts["bids"]
+        listed = (await client.get(f"{API}/solicitations/{awarded['id']}/documents")).json()["items"]
+        assert listed and listed[0]["kind"] == "rfp"
+        pdf = await client.get(listed[0]["content_url"])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert any(d["format"] == "application/pdf" for d in compiled["tender"]["documents"])
+        signed = (await client.get(f"{API}/contracts/{contracts[0]['contract_id']}/documents",
+                                   headers=api.admin)).json()["items"]
+        assert [d["kind"] for d in signed] == ["signed_contract"]
+
         # supplier diversity over the two years: certified vendors were paid
         today = (await api.clock()).date()
         report = (await client.get(f"{API}/reports/supplier-diversity", headers=api.admin, params={
