@@ -35,6 +35,8 @@ class Metadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     actor: str | None = None
     actor_role: str | None = None
     agency: str | None = None
+    # the HTTP request that carried an idempotent command (infra/idempotency.py)
+    request_fingerprint: str | None = None
 
 
 def tag_of(cls: type[Event]) -> str:

@@ -58,7 +58,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     from infra.http.app import create_app
 
-    settings = _settings()
+    # The app's lifespan starts the embedded servers (if no URLs are set) and stops them
+    # on the way out: uvicorn runs it to its end on SIGTERM and SIGINT.
+    settings = Settings.from_env()
     if args.dev_clock or args.demo:  # the demo tells two years of history along the dev clock
         settings = settings.with_(dev_clock=True)
     on_ready = None

@@ -13,11 +13,12 @@ import asyncpg
 from infra import bus, db
 from infra.clock import Clock, DevClock
 from infra.components import Component, discover
+from infra.eventstore import Position
 from infra.executor import Executor
 from infra.migrate import migrate
 from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
-from infra.runner import Runner
+from infra.runner import Runner, caught_up
 from infra.scheduler import Scheduler
 from infra.settings import Settings
 
@@ -65,6 +66,12 @@ class Civic:
             if handler.name == name:
                 return Runner(handler, self.store, self.settings)
         raise KeyError(name)
+
+    async def caught_up(self, *, within: float = 60.0) -> Position:
+        """Wait until every projection and reactor has applied everything stored (the
+        workers may run in any process over this database)."""
+        names = [h.name for h in (*self.projections(), *self.reactors())]
+        return await caught_up(self.pool, self.store, names, within=within)
 
     def start_workers(
         self, *, relay: bool = True, runners: bool = True, scheduler: bool = True,

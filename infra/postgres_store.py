@@ -11,6 +11,7 @@ position already read: no event is ever skipped, and no global lock is taken.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -20,7 +21,7 @@ import msgspec
 
 from events.base import Event, Metadata, schema_version_of, tag_of
 from events.registry import encode_event
-from infra.db import Connection
+from infra.db import Connection, Queryable
 from infra.eventstore import (
     START,
     AppendResult,
@@ -241,12 +242,7 @@ class PostgresEventStore:
 
     async def head(self) -> Position:
         """The last position a reader of the global order can see now."""
-        row = await self.pool.fetchrow(
-            "SELECT transaction_id::text::bigint AS tx, position FROM events"
-            " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-            " ORDER BY transaction_id DESC, position DESC LIMIT 1"
-        )
-        return Position(row["tx"], row["position"]) if row else START
+        return await head_of(self.pool)
 
     async def count_after(self, after: Position) -> int:
         return await self.pool.fetchval(
@@ -254,6 +250,44 @@ class PostgresEventStore:
             str(after.transaction_id),
             after.position,
         )
+
+
+
+async def head_of(conn: Queryable) -> Position:
+    """The last position a reader of the global order can see now (``conn``: a pool or a
+    connection of the store's database)."""
+    row = await conn.fetchrow(
+        "SELECT transaction_id::text::bigint AS tx, position FROM events"
+        " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+        " ORDER BY transaction_id DESC, position DESC LIMIT 1"
+    )
+    return Position(row["tx"], row["position"]) if row else START
+
+
+async def checkpoint_of(conn: Queryable, name: str) -> Position:
+    """How far the projection or reactor ``name`` has applied the global order."""
+    row = await conn.fetchrow(
+        "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
+        name,
+    )
+    return Position(row["tx"], row["position"]) if row else START
+
+
+#: how long a read waits for a read model to catch up before answering "not yet visible"
+CATCH_UP_WAIT_S = 2.0
+
+
+async def caught_up_now(conn: Queryable, name: str, *, within: float = CATCH_UP_WAIT_S) -> bool:
+    """Wait (at most ``within`` seconds) until the read model of ``name`` has applied every
+    event stored before the call; False if it has not by then. A read that finds nothing
+    asks this before saying "not found": what it missed may merely not be there yet."""
+    head = await head_of(conn)
+    deadline = asyncio.get_running_loop().time() + within
+    while await checkpoint_of(conn, name) < head:
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 def _timer_columns(timers: Sequence[Timer]) -> tuple[list[Any], ...]:

@@ -29,7 +29,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
-from infra.postgres_store import PostgresEventStore
+from infra.postgres_store import PostgresEventStore, checkpoint_of
 from infra.settings import Settings
 from kernel.errors import DomainError
 from projections.base import Projection, Reactor
@@ -108,11 +108,7 @@ class Runner:
         )
 
     async def checkpoint(self) -> Position:
-        row = await self.pool.fetchrow(
-            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
-            self.name,
-        )
-        return Position(row["tx"], row["position"]) if row else START
+        return await checkpoint_of(self.pool, self.name)
 
     async def _read_between(self, conn: Connection, after: Position, before: Position) -> list[RawEvent]:
         """Stored events strictly between two positions: the gap a message revealed."""
@@ -462,3 +458,20 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(seconds):
             await stop.wait()
+
+
+async def caught_up(pool: asyncpg.Pool, store: PostgresEventStore, names: Sequence[str], *,
+                    within: float = 60.0) -> Position:
+    """Wait until every named runner's checkpoint has reached the store's head, and the
+    head has stopped moving (a reactor's command appends more events); returns the head.
+
+    Read models are then consistent with every event stored before the call: what a test
+    or a tool reads next is complete, without polling for an expected count.
+    """
+    async with asyncio.timeout(within):
+        while True:
+            head = await store.head()
+            at = [await checkpoint_of(pool, name) for name in names]
+            if all(position >= head for position in at) and await store.head() == head:
+                return head
+            await asyncio.sleep(0.02)

@@ -35,6 +35,14 @@ class Conflict(DomainError):
     default_code = "conflict"
 
 
+class NotYetVisible(Conflict):
+    """The resource exists (or may exist) but the read model that shows it has not caught
+    up with the store yet: retry after ``retry_after`` seconds (409 with Retry-After)."""
+
+    default_code = "not_yet_visible"
+    retry_after = 1
+
+
 class Forbidden(DomainError):
     status = 403
     default_code = "forbidden"

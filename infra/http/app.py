@@ -82,18 +82,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        resolved = embedded.resolve(app.state.settings)
-        civic = await open_civic(resolved)
-        app.state.civic = civic
-        app.state.settings = resolved
-        if workers:
-            civic.start_workers()
-        if on_ready is not None:
-            await on_ready(civic)
-        try:
-            yield
-        finally:
-            await civic.close()
+        with embedded.servers(app.state.settings) as resolved:
+            civic = await open_civic(resolved)
+            app.state.civic = civic
+            app.state.settings = resolved
+            try:
+                if workers:
+                    civic.start_workers()
+                if on_ready is not None:
+                    await on_ready(civic)
+                yield
+            finally:
+                await civic.close()
 
 
     api = Router(

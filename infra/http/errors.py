@@ -17,7 +17,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from infra.db import UNAVAILABLE
-from kernel.errors import DomainError
+from kernel.errors import DomainError, NotYetVisible
 
 log = logging.getLogger("civic.http")
 
@@ -79,6 +79,8 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 
 def domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = {"Retry-After": "5"} if exc.status == 503 else None
+    if isinstance(exc, NotYetVisible):
+        headers = {"Retry-After": str(exc.retry_after)}
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     return error_response(exc.status, exc.code, exc.message, exc.details, headers)

@@ -10,7 +10,7 @@ from litestar import Controller, get, post, put
 from events.agencies import DiversityGoal
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -24,7 +24,7 @@ class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     when old events are read; a request must not)."""
 
     program: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-    percent: float
+    percent: Annotated[float, msgspec.Meta(ge=0, le=100)]
 
     def goal(self) -> DiversityGoal:
         return DiversityGoal(program=self.program, percent=self.percent)
@@ -87,7 +87,8 @@ class AgencyController(Controller):
           responses=error_responses(401, 403, 409, 422))
     async def register(self, executor: Executor, actor: Actor, data: AgencyIn,
                        idempotency_key: IdempotencyKey = None) -> AgencyOut:
-        agency_id = data.agency_id or new_id("ag")
+        command_id = scoped_command_id(idempotency_key, actor.sub, "agencies.register")
+        agency_id = data.agency_id or id_for_command("ag", command_id)
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"}
         fields["goals"] = [g.goal() for g in data.goals]
         fields["time_zone"] = data.time_zone or default_time_zone(data.jurisdiction)
@@ -96,7 +97,7 @@ class AgencyController(Controller):
         if data.late_interest_annual_rate is None:
             fields["late_interest_annual_rate"] = terms.annual_rate
         command = RegisterAgency(agency_id=agency_id, **fields)
-        outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
+        outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=command_id)
         return _out(outcome.state, outcome.version)
 
     @get("/{agency_id:str}", summary="Read an agency", guards=[requires(

@@ -11,10 +11,10 @@ from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from events.base import Money
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
+from infra.http.bodies import MoneyIn, money_or_none
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -117,7 +117,7 @@ class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown
     bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
     #: a split award's share of the bid (solicitations allowing multiple awards); default:
     #: the bid's price
-    value: Money | None = None
+    value: MoneyIn | None = None
     terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
     requires_receipt: bool = True
     protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
@@ -204,7 +204,7 @@ class EvaluationController(Controller):
     @get("/{solicitation_id:str}/evaluation",
          guards=[requires("buyer", "admin", "auditor", "evaluator")],
          summary="The evaluation: bids, reviews, scores, tabulation, ranking and awards",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 409))
     async def read(self, executor: Executor, pool: Pool, actor: Actor,
                    solicitation_id: str) -> EvaluationOut:
         async with pool.acquire() as conn:
@@ -229,7 +229,7 @@ class EvaluationController(Controller):
             RecommendAward(
                 solicitation=facts, award_id=award_id, rationale=data.rationale,
                 contract_start=data.contract_start, contract_end=data.contract_end,
-                vendors=vendors, bid_id=data.bid_id, value=data.value, terms_ref=data.terms_ref,
+                vendors=vendors, bid_id=data.bid_id, value=money_or_none(data.value), terms_ref=data.terms_ref,
                 requires_receipt=data.requires_receipt,
                 protest_window_business_days=data.protest_window_business_days
                 or SETTINGS.protest_window_business_days,

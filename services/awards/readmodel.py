@@ -8,9 +8,9 @@ award lives) are here too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -25,10 +25,13 @@ from events.solicitations import (
 )
 from infra.db import Connection
 from infra.eventstore import RecordedEvent
-from kernel.errors import NotFound
+from infra.postgres_store import caught_up_now
+from kernel.errors import NotFound, NotYetVisible
 from projections.base import types_of
 from services.awards.inputs import BidFacts, Criterion, Response, SolicitationFacts, VendorFacts
 from services.vendors.facts import vendor_standing
+
+T = TypeVar("T")
 
 _criteria = msgspec.json.Decoder(list[Criterion])
 _responses = msgspec.json.Decoder(list[Response])
@@ -117,18 +120,30 @@ async def solicitation_of_bid(conn: Any, bid_id: str) -> str | None:
     return await conn.fetchval("SELECT solicitation_id FROM award_bids WHERE bid_id = $1", bid_id)
 
 
+async def _consistently(conn: Any, read: Callable[[], Awaitable[T | None]], what: str) -> T:
+    """What ``read`` finds in the evaluation inputs; when it finds nothing, read again once
+    the read model has applied everything stored before this request. Still nothing: 404;
+    the read model too far behind to tell: 409 ``not_yet_visible`` with Retry-After."""
+    found = await read()
+    if found is not None:
+        return found
+    settled = await caught_up_now(conn, EvaluationInputsProjection.name)
+    found = await read()
+    if found is None:
+        raise NotFound(f"{what} not found") if settled else NotYetVisible(
+            f"{what} is not visible yet; retry shortly")
+    return found
+
+
 async def require_solicitation(conn: Any, solicitation_id: str) -> SolicitationFacts:
-    facts = await solicitation_facts(conn, solicitation_id)
-    if facts is None:
-        raise NotFound(f"solicitation {solicitation_id} not found")
-    return facts
+    return await _consistently(conn, lambda: solicitation_facts(conn, solicitation_id),
+                               f"solicitation {solicitation_id}")
 
 
 async def require_bid_solicitation(conn: Any, bid_id: str) -> SolicitationFacts:
     """The solicitation of an opened bid (bids are unknown here until opened)."""
-    solicitation_id = await solicitation_of_bid(conn, bid_id)
-    if solicitation_id is None:
-        raise NotFound(f"bid {bid_id} not found among opened bids")
+    solicitation_id = await _consistently(conn, lambda: solicitation_of_bid(conn, bid_id),
+                                          f"bid {bid_id} among opened bids")
     return await require_solicitation(conn, solicitation_id)
 
 

@@ -18,10 +18,13 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
+from infra.http.bodies import DocumentRefIn, MoneyIn
 from infra.http.common import IdempotencyKey, scoped_command_id
 from infra.http.errors import error_responses
+from infra.postgres_store import caught_up_now
 from kernel.context import Actor
-from kernel.errors import NotFound
+from kernel.errors import NotFound, NotYetVisible
+from kernel.limits import MAX_ADDENDA, NONNEGATIVE_GT
 from services.awards.facts import evaluator_cleared
 from services.bids.commands import (
     AcknowledgeAddendum,
@@ -31,6 +34,7 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, Bid, bid_id_for
+from services.bids.reactors import UnsealOnOpening
 from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
 from services.bids.sealing import BidVault
 from services.bids.solicitation_facts import SolicitationFacts, load_facts
@@ -44,24 +48,24 @@ class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 
 class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
+    price: MoneyIn
     attestations: Attestations
     responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0, le=MAX_ADDENDA)] = 0
     vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
 
 
 class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
+    price: MoneyIn
     attestations: Attestations
     responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(gt=NONNEGATIVE_GT, le=MAX_ADDENDA)] | None = None
 
 
 class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    number: Annotated[int, msgspec.Meta(ge=1)]
+    number: Annotated[int, msgspec.Meta(ge=1, le=MAX_ADDENDA)]
 
 
 class BidOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,9 +88,9 @@ class BidOut(msgspec.Struct, frozen=True, kw_only=True):
 
 def _content(data: BidIn | BidReplaceIn) -> BidContent:
     return BidContent(
-        price=data.price,
+        price=data.price.money(),
         responses=[CriterionResponse(criterion_id=r.criterion_id, text=r.text) for r in data.responses],
-        documents=list(data.documents),
+        documents=[d.ref() for d in data.documents],
         attestations=data.attestations,
     )
 
@@ -208,7 +212,7 @@ class BidController(Controller):
 
     @get("/{bid_id:str}", guards=[requires("vendor", "buyer", "evaluator", "auditor", "admin")],
          summary="Read a bid: its vendor at any time; agency staff after the opening",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 409))
     async def read(self, executor: Executor, pool: Pool, store: EventStore, vault: BidVault,
                    actor: Actor, bid_id: str) -> BidOut:
         bid, version = await executor.load(BID, bid_id)
@@ -220,8 +224,15 @@ class BidController(Controller):
             content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
             return _out(bid, facts, version, content)
         # Before the opening the bid is sealed: say nothing, not even that it exists.
-        if bid.unsealed is None or not await _may_read_opened(executor, actor, facts):
+        if facts.opened_at is None or not await _may_read_opened(executor, actor, facts):
             raise missing
+        if bid.unsealed is None:
+            # opened: a bid active at the opening is unsealed by a reactor a moment later
+            settled = await caught_up_now(pool, UnsealOnOpening.name)
+            bid, version = await executor.load(BID, bid_id)
+            if bid.unsealed is None:
+                raise missing if settled else NotYetVisible(
+                    f"bid {bid_id} is being unsealed; retry shortly")
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
                              attestations=unsealed.attestations)

@@ -13,10 +13,12 @@ from litestar.params import Parameter
 from events.base import Money
 from infra.executor import Executor
 from infra.http.auth import requires
+from infra.http.bodies import MoneyIn, money_or_none
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden
+from kernel.limits import INT32_MAX, MAX_OFFSET
 from kernel.vendor_identity import acting_for, vendors_of
 from services.contracts.commands import (
     ApproveModification,
@@ -46,7 +48,7 @@ Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
 class ModificationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     kind: Literal["value_change", "time_extension", "option_exercise", "other"]
     reason: Reason
-    value: Money | None = None  # the new total value
+    value: MoneyIn | None = None  # the new total value
     end_date: date | None = None
 
 
@@ -111,7 +113,7 @@ class ContractController(Controller):
         agency_id: str | None = None, vendor_id: str | None = None, award_id: str | None = None,
         status: Literal["pending", "active", "completed", "terminated"] | None = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[ContractSummary]:
         vendor_ids = [vendor_id] if vendor_id is not None else None
         if actor.role == "vendor":
@@ -156,7 +158,7 @@ class ContractController(Controller):
     async def modify(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
                      data: ModificationIn,
                      idempotency_key: IdempotencyKey = None) -> ContractOut:
-        command = ModifyContract(kind=data.kind, reason=data.reason, value=data.value,
+        command = ModifyContract(kind=data.kind, reason=data.reason, value=money_or_none(data.value),
                                  end_date=data.end_date)
         return await self._run(executor, pool, actor, contract_id, command, idempotency_key, "modify")
 
@@ -164,7 +166,7 @@ class ContractController(Controller):
           status_code=200, summary="Approve or reject an amendment awaiting approval",
           responses=error_responses(401, 403, 404, 409, 422))
     async def approve(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
-                      number: int,
+                      number: Annotated[int, Parameter(ge=1, le=INT32_MAX)],
                       data: ApprovalIn, idempotency_key: IdempotencyKey = None) -> ContractOut:
         command = (ApproveModification(number=number) if data.approve
                    else RejectModification(number=number, reason=data.reason))

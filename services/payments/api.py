@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
 from asyncpg import Pool
@@ -18,7 +17,7 @@ from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -46,6 +45,11 @@ Quantity = Decimal  # range and precision are checked with the lines
 InvoiceNumber = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
 STATUSES = ("submitted", "disputed", "accepted", "partially_approved", "approved",
             "partially_paid", "paid")
+#: an invoice's status, the same in the list and in the detail: the review's status until
+#: money moves, then partially_paid and paid
+InvoiceStatus = Literal["submitted", "disputed", "accepted", "partially_approved", "approved",
+                        "partially_paid", "paid"]
+PaymentStatus = Literal["processing", "succeeded", "failed"]
 INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
 
 
@@ -101,7 +105,7 @@ class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
     """One payment of the invoice as last projected (the payment itself is authoritative)."""
 
     id: str
-    status: str
+    status: PaymentStatus
     amount: Money
     interest: Money
     refunded: Money
@@ -114,7 +118,7 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str
     vendor_id: str
     number: str
-    status: str
+    status: InvoiceStatus
     total: Money
     lines: list[InvoiceLine]
     service_period: ServicePeriod
@@ -140,7 +144,7 @@ class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str
     vendor_id: str
     number: str
-    status: str
+    status: InvoiceStatus
     total: Money
     received_at: datetime
     due_date: date | None
@@ -164,7 +168,7 @@ class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
     contract_id: str
     agency_id: str
     vendor_id: str
-    status: str
+    status: PaymentStatus
     amount: Money
     interest: Money
     due_date: date | None
@@ -188,7 +192,8 @@ def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
     assert state.received_at is not None
     return InvoiceOut(
         id=state.invoice_id, contract_id=state.contract_id, agency_id=state.agency_id,
-        vendor_id=state.vendor_id, number=state.number, status=state.status, total=state.total,
+        vendor_id=state.vendor_id, number=state.number, status=cast(InvoiceStatus, state.status),
+        total=state.total,
         lines=list(state.lines), service_period=state.service_period,
         received_at=state.received_at, acceptance_deadline=state.acceptance_deadline,
         accepted_at=state.accepted_at, deemed_accepted=state.deemed_accepted,
@@ -203,12 +208,19 @@ def _payment_out(state: Payment, version: int) -> PaymentOut:
     assert state.amount is not None and state.interest is not None
     return PaymentOut(
         id=state.payment_id, invoice_id=state.invoice_id, contract_id=state.contract_id,
-        agency_id=state.agency_id, vendor_id=state.vendor_id, status=state.status,
+        agency_id=state.agency_id, vendor_id=state.vendor_id, status=cast(PaymentStatus, state.status),
         amount=state.amount, interest=state.interest, due_date=state.due_date,
         attempt=state.attempt, stripe_payment_intent=state.current_intent,
         started_at=state.started_at, paid_at=state.paid_at, failure_reason=state.failure_reason,
         refunded=Money(amount=state.refunded, currency=state.amount.currency),
         disputes=list(state.dispute_ids), version=version)
+
+
+def _with_payments(status: InvoiceStatus, total: int, paid: int) -> InvoiceStatus:
+    """The invoice's status once its payments are counted (as the invoice list says it)."""
+    if paid <= 0:
+        return status
+    return "paid" if paid >= total else "partially_paid"
 
 
 def _payment_line(row: Any) -> PaymentLine:
@@ -227,13 +239,6 @@ def _lines(lines: list[LineBody]) -> list[LineIn]:
 
 def _period(period: PeriodBody) -> ServicePeriod:
     return ServicePeriod(start=period.start, end=period.end)
-
-
-def _derived_id(prefix: str, command_id: str | None) -> str:
-    """A fresh id, or, for an idempotent request, the same id every time it is repeated."""
-    if command_id is None:
-        return new_id(prefix)
-    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
 
 
 async def _visible_invoice(executor: Executor, pool: Pool, actor: Actor,
@@ -261,7 +266,7 @@ class InvoiceController(Controller):
             terms = await agency_terms(conn, contract.agency_id)
         command_id = scoped_command_id(idempotency_key, actor.sub, "invoices.submit")
         command = SubmitInvoice(
-            invoice_id=_derived_id("inv", command_id), contract=contract, agency=terms,
+            invoice_id=id_for_command("inv", command_id), contract=contract, agency=terms,
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
             acting_for=acting_for)
@@ -275,7 +280,9 @@ class InvoiceController(Controller):
         invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id))
         async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
-        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows])
+        paid = sum(r["amount"] for r in rows if r["status"] == "succeeded")
+        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows],
+                                       status=_with_payments(invoice.status, invoice.total.amount, paid))
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",
@@ -346,7 +353,7 @@ class InvoiceController(Controller):
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
-        command = ApproveInvoice(payment_id=_derived_id("pay", command_id),
+        command = ApproveInvoice(payment_id=id_for_command("pay", command_id),
                                  amount=data.amount if data else None)
         return await self._run(executor, pool, actor, invoice_id, command, idempotency_key, "approve",
                                command_id=command_id)

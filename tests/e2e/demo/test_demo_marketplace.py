@@ -17,7 +17,7 @@ from services.demo.plan import SPAN
 from services.demo.scale import PRESETS, Scale
 from services.demo.summary import Summary
 from services.demo.targets import marketplace_in_process
-from tests.support import TEST_WEBHOOK_SECRET, eventually
+from tests.support import TEST_WEBHOOK_SECRET, caught_up, eventually
 
 API = "/api/v1"
 
@@ -30,6 +30,7 @@ async def _demo(isolated, localstripe, seed: int, scale: Scale) -> AsyncIterator
         stripe_webhook_secret=TEST_WEBHOOK_SECRET)
     async with marketplace_in_process(settings) as api:
         summary = await generate(api, seed, scale, stripe=stripe_outcomes(settings))
+        await caught_up(api.settings)  # every read model holds the demo's last events
         yield api.http, api, summary
 
 
