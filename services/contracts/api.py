@@ -130,7 +130,8 @@ class ContractController(Controller):
             rows = await list_contracts(conn, agency_id=agency_id, vendor_ids=vendor_ids,
                                         award_id=award_id, status=status, limit=limit, offset=offset)
         return [ContractSummary(
-            contract_id=r["contract_id"], award_id=r["award_id"], solicitation_id=r["solicitation_id"],
+            id=r["contract_id"], contract_id=r["contract_id"], award_id=r["award_id"],
+            solicitation_id=r["solicitation_id"],
             agency_id=r["agency_id"], vendor_id=r["vendor_id"],
             value=Money(amount=r["value_amount"], currency=r["currency"]),
             start_date=r["start_date"], end_date=r["end_date"], status=r["status"]) for r in rows]

@@ -4,6 +4,7 @@ vendor party, admins and auditors. Nobody else."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
 
@@ -25,7 +26,7 @@ class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     value: Money
     end_date: date
-    status: str  # "in_force" | "awaiting_approval"
+    status: Literal["in_force", "awaiting_approval"]
     proposed_by: str | None = None
     approved_by: str | None = None
     at: datetime | None = None
@@ -56,13 +57,20 @@ class EndOut(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime | None
 
 
+#: a contract's life: pending (awaiting both signatures) -> active -> completed (its term
+#: ended) | terminated
+ContractStatus = Literal["pending", "active", "completed", "terminated"]
+
+
 class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    #: the same as ``id`` (kept for clients written before ``id``; deprecated)
     contract_id: str
     award_id: str
     solicitation_id: str
     agency_id: str
     vendor_id: str
-    status: str  # "pending" | "active" | "completed" | "terminated"
+    status: ContractStatus
     original_value: Money
     value: Money
     start_date: date
@@ -80,6 +88,8 @@ class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    #: the same as ``id`` (kept for clients written before ``id``; deprecated)
     contract_id: str
     award_id: str
     solicitation_id: str
@@ -88,7 +98,7 @@ class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
     value: Money
     start_date: date
     end_date: date
-    status: str
+    status: ContractStatus
 
 
 def require_access(state: Contract, actor: Actor) -> None:
@@ -129,7 +139,7 @@ def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
                    for p in state.proposals.values()]
     ended = state.ended
     return ContractOut(
-        contract_id=opened.contract_id, award_id=opened.award_id,
+        id=opened.contract_id, contract_id=opened.contract_id, award_id=opened.award_id,
         solicitation_id=opened.solicitation_id, agency_id=opened.agency_id,
         vendor_id=opened.vendor_id, status=state.status, original_value=opened.value,
         value=state.value, start_date=opened.start_date, end_date=state.end_date,
