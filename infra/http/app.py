@@ -24,6 +24,7 @@ from infra.executor import Executor
 from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_actor
 from infra.http.content_type import JsonBodyMiddleware
 from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
+from infra.http.options import OptionsMiddleware
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
@@ -114,7 +115,7 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
-        middleware=[RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
+        middleware=[OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings}),
