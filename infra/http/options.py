@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.middleware import AbstractMiddleware
-from litestar.types import Receive, Scope, Send
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 _PARAMETER = re.compile(r"\\\{[^}]*\\\}")
 
@@ -28,7 +29,7 @@ def _allowed(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
 
 
 class OptionsMiddleware(AbstractMiddleware):
-    scopes = {"http"}  # type: ignore[assignment]
+    scopes = {ScopeType.HTTP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") != "OPTIONS":
@@ -47,6 +48,8 @@ class OptionsMiddleware(AbstractMiddleware):
             await self.app(scope, receive, send)
             return
         allow = ", ".join(sorted(methods | {"OPTIONS"}))
-        await send({"type": "http.response.start", "status": 204,
-                    "headers": [(b"allow", allow.encode())]})
-        await send({"type": "http.response.body", "body": b""})
+        start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 204,
+                                         "headers": [(b"allow", allow.encode())]}
+        body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(start)
+        await send(body)

@@ -4,7 +4,7 @@ vendor party, admins and auditors. Nobody else."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 
 import msgspec
 
@@ -141,7 +141,7 @@ def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
     return ContractOut(
         id=opened.contract_id, contract_id=opened.contract_id, award_id=opened.award_id,
         solicitation_id=opened.solicitation_id, agency_id=opened.agency_id,
-        vendor_id=opened.vendor_id, status=state.status, original_value=opened.value,
+        vendor_id=opened.vendor_id, status=cast(ContractStatus, state.status), original_value=opened.value,
         value=state.value, start_date=opened.start_date, end_date=state.end_date,
         terms_ref=opened.terms_ref, requires_receipt=opened.requires_receipt,
         approval_share=opened.approval_share,
