@@ -100,6 +100,33 @@ async def test_same_event_ids_append_once(store):
     assert await _count(store) == 3
 
 
+async def test_the_request_fingerprint_is_kept_with_the_events_and_a_reused_key_is_refused(store):
+    from infra.clock import Clock
+    from infra.executor import Executor
+    from infra.idempotency import forget_request, track_request
+
+    executor = Executor(store, Clock())
+    admin = Actor(sub="admin-1", role="admin")
+    command = RegisterAgency(agency_id="ag-fp", name="Parks", jurisdiction="City")
+    first = track_request("POST", "/api/v1/agencies", b"")
+    first.feed(b'{"name": "Parks", "jurisdiction": "City"}')
+    try:
+        await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        stored = await store.find(event_ids_for("cmd-fp", 1)[0])
+        assert stored is not None and stored.metadata.request_fingerprint == first.digest()
+        # the same document, spaced and ordered differently: the same request, one answer
+        track_request("POST", "/api/v1/agencies", b"").feed(b'{"jurisdiction":"City","name":"Parks"}')
+        again = await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        assert again.duplicate and again.version == 1
+        track_request("POST", "/api/v1/agencies", b"").feed(b'{"name": "Lakes", "jurisdiction": "City"}')
+        with pytest.raises(Conflict) as raised:
+            await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        assert raised.value.code == "idempotency_key_reused"
+    finally:
+        forget_request()
+    assert await _count(store) == 1
+
+
 async def test_a_repeated_command_id_executes_once(isolated):
     from infra.container import open_civic
 
