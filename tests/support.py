@@ -75,7 +75,7 @@ async def caught_up(settings: Settings, *, within: float = 60.0) -> None:
         await civic.close()
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109
                      interval: float = 0.05, what: str = "condition") -> T:
     """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from infra.settings import Settings
 from infra.smtp_server import MailStore, mail_folder
@@ -28,11 +27,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             print(f"{mail.id}  {msg['Date']}  {str(msg['To']):32}  {msg['Subject']}")
         return 0
-    mail = store.get(args.id)
-    if mail is None:
+    found = store.get(args.id)
+    if found is None:
         print(f"no single mail with id {args.id!r}; see `civic mail list`", file=sys.stderr)
         return 2
-    msg: Any = mail.message()
+    msg = found.message()
     for header in ("From", "To", "Date", "Subject", "Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post"):
         if msg[header]:
             print(f"{header}: {msg[header]}")
