@@ -22,6 +22,7 @@ EXTERNAL_COMMANDS = {
     "bench": ("infra.bench.cli", "measure throughput and latency against the configured servers"),
     "demo": ("services.demo.cli", "generate a realistic demo marketplace through the command path"),
     "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
+    "keys": ("infra.keys_cli", "list and rotate the token-signing and sealed-bid keys"),
     "mail": ("services.notifications.cli", "read the mail the embedded SMTP server kept (list | show ID)"),
     "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),
 }
@@ -278,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if getattr(args, "_external", None):
         module = importlib.import_module(args._external)
-        return asyncio.run(module.run(args, _settings())) or 0
+        # A command that reaches no server (``keys``) says so, and starts no embedded one.
+        settings = _settings() if getattr(module, "NEEDS_SERVERS", True) else Settings.from_env()
+        return asyncio.run(module.run(args, settings)) or 0
     match args.command:
         case "migrate":
             return asyncio.run(_migrate(args))

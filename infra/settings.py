@@ -54,6 +54,7 @@ class Settings:
     stripe_webhook_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_api_base: str | None = None
     bid_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    keyring_file: Path | None = None  # rotated keys (infra/keys.py); default <data_dir>/keyring.json
     rate_limit_per_minute: int = 600
     rate_limit_refill_s: float = 60.0  # an empty bucket is full again after this long
     named_rate_limits: dict[str, int] = field(default_factory=dict)  # per vendor and per address
@@ -79,6 +80,7 @@ class Settings:
             stripe_webhook_secret=secret("STRIPE_WEBHOOK_SECRET", env),
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
             bid_key=secret("CIVIC_BID_KEY", env),
+            keyring_file=Path(env["CIVIC_KEYRING_FILE"]) if env.get("CIVIC_KEYRING_FILE") else None,
             rate_limit_per_minute=int(env.get("CIVIC_RATE_LIMIT_PER_MINUTE", "600")),
             rate_limit_refill_s=float(env.get("CIVIC_RATE_LIMIT_REFILL_S", "60")),
             named_rate_limits=_named_rate_limits(env),
