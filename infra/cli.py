@@ -22,6 +22,7 @@ EXTERNAL_COMMANDS = {
     "bench": ("infra.bench.cli", "measure throughput and latency against the configured servers"),
     "demo": ("services.demo.cli", "generate a realistic demo marketplace through the command path"),
     "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
+    "forget": ("services.privacy.cli", "forget a person's data once records retention allows it"),
     "keys": ("infra.keys_cli", "list and rotate the token-signing and sealed-bid keys"),
     "mail": ("services.notifications.cli", "read the mail the embedded SMTP server kept (list | show ID)"),
     "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),

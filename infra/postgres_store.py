@@ -19,7 +19,7 @@ import asyncpg
 import msgspec
 
 from events.base import Event, Metadata, schema_version_of, tag_of
-from events.registry import encode_event
+from infra import personal
 from infra.db import Connection
 from infra.eventstore import (
     START,
@@ -159,6 +159,8 @@ class PostgresEventStore:
         ids: list[str],
     ) -> list[int]:
         tags = [tag_of(type(e)) for e in events]
+        # personal data is only ever stored encrypted, its keys made in this transaction
+        stored = await personal.seal(personal.PostgresKeys(conn), events)
         if len(events) == 1:
             row = await conn.fetchrow(
                 _APPEND_ONE,
@@ -167,7 +169,7 @@ class PostgresEventStore:
                 ids[0],
                 tags[0],
                 schema_version_of(tags[0]),
-                encode_event(events[0]).decode(),
+                stored[0],
                 meta,
                 metadata.occurred_at,
             )
@@ -179,7 +181,7 @@ class PostgresEventStore:
             ids,
             tags,
             [schema_version_of(t) for t in tags],
-            [encode_event(e).decode() for e in events],
+            stored,
             meta,
             metadata.occurred_at,
         )
@@ -212,7 +214,12 @@ class PostgresEventStore:
             f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version"
         )
         rows = await (conn or self.pool).fetch(query, stream_id, after_version)
-        return [_raw(r).decode() for r in rows]
+        return await self.decode([_raw(r) for r in rows], conn=conn)
+
+    async def decode(self, raws: Sequence[RawEvent], *, conn: Connection | None = None) -> list[RecordedEvent]:
+        """Stored events as events, their personal data opened (or shown as removed)."""
+        opened = await personal.opened(personal.PostgresKeys(conn or self.pool), raws)
+        return [raw.decode() for raw in opened]
 
     async def read_all_raw(
         self, after: Position = START, limit: int = 1000, *, conn: Any = None
@@ -231,13 +238,13 @@ class PostgresEventStore:
     async def read_all(
         self, after: Position = START, limit: int = 1000, *, conn: Any = None
     ) -> list[RecordedEvent]:
-        return [raw.decode() for raw in await self.read_all_raw(after, limit, conn=conn)]
+        return await self.decode(await self.read_all_raw(after, limit, conn=conn), conn=conn)
 
     async def find(self, event_id: str) -> RecordedEvent | None:
         row = await self.pool.fetchrow(
             f"SELECT {_COLUMNS} FROM events WHERE event_id = $1::uuid", event_id
         )
-        return _raw(row).decode() if row else None
+        return (await self.decode([_raw(row)]))[0] if row else None
 
     async def head(self) -> Position:
         """The last position a reader of the global order can see now."""

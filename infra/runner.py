@@ -26,6 +26,7 @@ from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from infra import personal
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
@@ -137,9 +138,8 @@ class Runner:
         """
         wanted = self.handler.types
         events: list[RecordedEvent] = []
-        for raw in raws:
-            if wanted is not None and raw.type not in wanted:
-                continue
+        mine = [raw for raw in raws if wanted is None or raw.type in wanted]
+        for raw in await personal.opened(personal.PostgresKeys(conn), mine):
             try:
                 events.append(raw.decode())
             except Exception as exc:  # noqa: BLE001 - any decode failure parks the event
