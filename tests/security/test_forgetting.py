@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 from events.base import Metadata
 from events.contracts import ContractCompleted
 from events.solicitations import QuestionAsked
-from events.vendors import Contact, UserInvited, VendorRegistered
+from events.vendors import Address, Contact, UserInvited, VendorRegistered
 from infra import personal
 from infra.container import open_civic
 from infra.http.app import create_app
@@ -166,7 +166,7 @@ async def test_old_clear_events_still_decode_and_each_personal_field_is_sealed(i
         vendor_id = unique("v")
         registered = VendorRegistered(
             vendor_id=vendor_id, owner="owner-1", legal_name="Clear Legal Name", tax_id="12-3456789",
-            address={"line1": "1 Main", "city": "Salem", "state": "OR", "zip": "97301"},
+            address=Address(line1="1 Main", city="Salem", state="OR", zip="97301"),
             contacts=[Contact(name="Old Clear Name", email="old@example.org")], employees=3, revenue_band="lt_1m")
         await civic.pool.execute(  # as an older version of the store wrote it, in clear
             "INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)"
