@@ -101,9 +101,12 @@ class AgencyController(Controller):
 
     @get("/{agency_id:str}", summary="Read an agency", guards=[requires(
         "admin", "buyer", "finance", "auditor", "evaluator")], responses=error_responses(401, 403, 404))
-    async def read(self, executor: Executor, agency_id: str) -> AgencyOut:
+    async def read(self, executor: Executor, actor: Actor, agency_id: str) -> AgencyOut:
+        # an agency's staff read their own agency; oversight reads every one. Another
+        # agency's staff get the same 404 as for an agency that does not exist.
+        mine = actor.role in ("admin", "auditor") or actor.agency == agency_id
         state, version = await executor.load(AGENCY, agency_id)
-        if not state.exists:
+        if not state.exists or not mine:
             raise NotFound(f"agency {agency_id} not found")
         return _out(state, version)
 
