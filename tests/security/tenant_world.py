@@ -59,54 +59,40 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
     bid = await _ok(await client.post(f"{API}/solicitations/{open_sol['id']}/bids", headers=owner_b,
                                       json=bid_body(55_555_55, open_sol)), 201)
 
-    # an opened solicitation of agency B through evaluation to an award with a pending protest
+    # two opened solicitations of agency B, evaluated and recommended: one award with a
+    # pending protest, one final (its contract is signed, rated, invoiced and paid)
     evaluator_sub = unique("eva")
     evaluator_b = token("evaluator", sub=evaluator_sub, agency=agency_b)
-    opened, (bid_x, bid_y) = await opened_solicitation(civic, agency_b, [(vendor_b, 10_000_000), (rival, 8_000_000)])
-
-    async def evaluable() -> bool:
-        r = await client.get(f"{API}/solicitations/{opened}/evaluation", headers=buyer_b)
-        return r.status_code == 200 and len(r.json()["bids"]) == 2
-
-    await eventually(evaluable, what="the opened bids in the evaluation read model")
-    base = f"{API}/solicitations/{opened}"
-    await _ok(await client.post(f"{base}/evaluators", json={"evaluator": evaluator_sub}, headers=buyer_b), 201)
-    await _ok(await client.post(f"{base}/coi-declarations", json={"bidders": [vendor_b, rival]},
-                                headers=evaluator_b), 201)
-    for b, score in ((bid_x, 9), (bid_y, 6)):
-        await _ok(await client.post(f"{API}/bids/{b}/responsiveness", json={"responsive": True}, headers=buyer_b), 201)
-        await _ok(await client.post(f"{API}/bids/{b}/scores", headers=evaluator_b, json={
-            "scores": [{"criterion_id": "tech", "score": score, "comment": "ok"}]}), 201)
-    await _ok(await client.post(f"{base}/scores/finalize", headers=buyer_b))
     start = (await now_of(client, token) + timedelta(days=30)).date()
-    award = await _ok(await client.post(f"{base}/award-recommendation", headers=buyer_b, json={
-        "rationale": "best value", "contract_start": start.isoformat(),
-        "contract_end": (start + timedelta(days=364)).isoformat(), "terms_ref": "GC-1"}), 201)
+
+    async def recommended(prices: tuple[int, int]) -> tuple[str, str, dict[str, Any]]:
+        opened, (winner, other) = await opened_solicitation(
+            civic, agency_b, [(vendor_b, prices[0]), (rival, prices[1])])
+        base = f"{API}/solicitations/{opened}"
+
+        async def evaluable() -> bool:
+            r = await client.get(f"{base}/evaluation", headers=buyer_b)
+            return r.status_code == 200 and len(r.json()["bids"]) == 2
+
+        await eventually(evaluable, what="the opened bids in the evaluation read model")
+        await _ok(await client.post(f"{base}/evaluators", json={"evaluator": evaluator_sub}, headers=buyer_b), 201)
+        await _ok(await client.post(f"{base}/coi-declarations", json={"bidders": [vendor_b, rival]},
+                                    headers=evaluator_b), 201)
+        for b, score in ((winner, 9), (other, 5)):
+            await _ok(await client.post(f"{API}/bids/{b}/responsiveness", json={"responsive": True},
+                                        headers=buyer_b), 201)
+            await _ok(await client.post(f"{API}/bids/{b}/scores", headers=evaluator_b, json={
+                "scores": [{"criterion_id": "tech", "score": score, "comment": "ok"}]}), 201)
+        await _ok(await client.post(f"{base}/scores/finalize", headers=buyer_b))
+        award = await _ok(await client.post(f"{base}/award-recommendation", headers=buyer_b, json={
+            "rationale": "best value", "contract_start": start.isoformat(),
+            "contract_end": (start + timedelta(days=364)).isoformat(), "terms_ref": "GC-1"}), 201)
+        return opened, winner, award
+
+    opened, bid_x, award = await recommended((10_000_000, 8_000_000))
     protest = await _ok(await client.post(f"{API}/awards/{award['award_id']}/protests", headers=rival_owner,
                                           json={"grounds": "the scores were added up wrongly"}), 201)
-
-    # a second award, final, gives the contract: signed, rated, invoiced and paid
-    opened2, (bid2, _) = await opened_solicitation(civic, agency_b, [(vendor_b, 9_000_000), (rival, 9_500_000)])
-    base2 = f"{API}/solicitations/{opened2}"
-
-    async def evaluable2() -> bool:
-        r = await client.get(f"{base2}/evaluation", headers=buyer_b)
-        return r.status_code == 200 and len(r.json()["bids"]) == 2
-
-    await eventually(evaluable2, what="the second evaluation")
-    await _ok(await client.post(f"{base2}/evaluators", json={"evaluator": evaluator_sub}, headers=buyer_b), 201)
-    await _ok(await client.post(f"{base2}/coi-declarations", json={"bidders": [vendor_b, rival]},
-                                headers=evaluator_b), 201)
-    evaluation = await _ok(await client.get(f"{base2}/evaluation", headers=buyer_b))
-    for b in evaluation["bids"]:
-        await _ok(await client.post(f"{API}/bids/{b['bid_id']}/responsiveness", json={"responsive": True},
-                                    headers=buyer_b), 201)
-        await _ok(await client.post(f"{API}/bids/{b['bid_id']}/scores", headers=evaluator_b, json={
-            "scores": [{"criterion_id": "tech", "score": 9 if b["bid_id"] == bid2 else 5, "comment": "ok"}]}), 201)
-    await _ok(await client.post(f"{base2}/scores/finalize", headers=buyer_b))
-    award2 = await _ok(await client.post(f"{base2}/award-recommendation", headers=buyer_b, json={
-        "rationale": "best value", "contract_start": start.isoformat(),
-        "contract_end": (start + timedelta(days=364)).isoformat(), "terms_ref": "GC-1"}), 201)
+    _, _, award2 = await recommended((9_000_000, 9_500_000))
     await client.post(f"{API}/dev/clock", json={"advance_seconds": 10 * 86400}, headers=admin)
     await _ok(await client.post(f"{API}/awards/{award2['award_id']}/finalize", headers=buyer_b,
                                 json={"rationale": "no protest"}))
