@@ -178,13 +178,15 @@ async def test_old_clear_events_still_decode_and_each_personal_field_is_sealed(i
                               asked_at=civic.clock.now())
         invited = UserInvited(vendor_id=vendor_id, user="colleague-9")
         await civic.store.append(f"vendor-{vendor_id}", 1, [invited], meta)
-        await civic.store.append(f"solicitation-{unique('s')}", 0, [asked], meta)
+        asked_in = f"solicitation-{unique('s')}"
+        await civic.store.append(asked_in, 0, [asked], meta)
         stored = {r["type"]: r["data"] for r in await civic.pool.fetch(
             "SELECT type, data::text AS data FROM events WHERE version > 0 AND type <> 'vendors.VendorRegistered.v1'")}
         assert "user-77" not in stored["solicitations.QuestionAsked.v1"]
         assert "When?" in stored["solicitations.QuestionAsked.v1"], "the question is not personal"
         assert "colleague-9" not in stored["vendors.UserInvited.v1"] and vendor_id in stored["vendors.UserInvited.v1"]
-        events = [e.event for e in await civic.store.read_all()]
+        events = [e.event for stream in (f"vendor-{vendor_id}", asked_in)
+                  for e in await civic.store.read_stream(stream)]
         assert asked in events and invited in events
         assert await personal.PostgresKeys(civic.pool).holders_of("user:colleague-9") == [vendor_id]
     finally:

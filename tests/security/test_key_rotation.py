@@ -117,13 +117,17 @@ async def test_a_bid_sealed_before_a_rotation_of_both_keys_opens_after_it(isolat
             second_id, second = await bidder(client, token, civic)
             sol = await published(client, token, buyer, solicitation_type="ITB", criteria=[])
             bids = f"{API}/solicitations/{sol['id']}/bids"
-            assert (await client.post(bids, json=bid_body(61_000_00, sol), headers=first)).status_code == 201
+            before = await client.post(bids, json=bid_body(61_000_00, sol), headers=first)
+            assert before.status_code == 201, before.text
             keys.rotate(own, "bids")
             keys.rotate(own, "signing")
             # the vendor's token from before the rotation still works, and so does a new one
-            assert (await client.post(bids, json=bid_body(62_000_00, sol), headers=second)).status_code == 201
+            after = await client.post(bids, json=bid_body(62_000_00, sol), headers=second)
+            assert after.status_code == 201, after.text
             assert (await client.get(f"{API}/solicitations/{sol['id']}", headers=token("admin"))).status_code == 200
-            sealed = [e.event.sealed for e in await civic.store.read_all() if isinstance(e.event, BidSubmitted)]
+            sealed = [e.event.sealed for b in (before, after)
+                      for e in await civic.store.read_stream(f"bid-{b.json()['id']}")
+                      if isinstance(e.event, BidSubmitted)]
             assert [s[:5] for s in sealed] == ["v2:1:", "v2:2:"]
             await advance(client, token, 30 * DAY + 3600 + 60)
             tabulation = await client.get(f"{API}/solicitations/{sol['id']}/tabulation")
