@@ -82,6 +82,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions/{question_id:str}/answer"): deny(
         {"answer": "Rigged answer"}, solicitation_id=SOL, question_id="question_id"),
     ("GET", "/api/v1/solicitations/{solicitation_id:str}/tabulation"): deny(solicitation_id=OPENED),
+    # a process's compliance record is public once published; a draft's is the agency's own
+    ("GET", "/api/v1/solicitations/{solicitation_id:str}/compliance"): deny(solicitation_id=DRAFT),
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/evaluators"): deny(
         {"evaluator": "mallory"}, solicitation_id=OPENED),
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/coi-declarations"): deny(
