@@ -80,6 +80,8 @@ class PostgresEventStore:
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        #: the keys per person that personal data is sealed under (``forget`` destroys one)
+        self.personal_keys = personal.PostgresKeys(pool)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:

@@ -56,7 +56,7 @@ async def forget(civic: Any, person: str, *, rebuild: bool = True, dry_run: bool
     """Raises ``NotFound`` when no data of that person is held, ``Conflict`` (code
     ``retention``) while records retention still needs it."""
     subject = subject_for(person)
-    holders = await personal.PostgresKeys(civic.pool).holders_of(subject)
+    holders = await civic.store.personal_keys.holders_of(subject)
     if holders is None:
         raise NotFound("no personal data of that person is held (or it was forgotten already)")
     await civic.clock.refresh()
@@ -69,7 +69,7 @@ async def forget(civic: Any, person: str, *, rebuild: bool = True, dry_run: bool
                        details={"not_before": decision.not_before.isoformat() if decision.not_before else None})
     if dry_run:
         return ForgetOutcome(kind=kind, key_ids=[], retention=decision, rebuilt=[])
-    forgotten = await personal.PostgresKeys(civic.pool).destroy(subject)
+    forgotten = await civic.store.personal_keys.destroy(subject)
     assert forgotten is not None
     # the name itself is never logged: the log would remember what the key forgot
     log.info("forgot the personal data of a %s (key %s)", kind, ", ".join(forgotten.key_ids))

@@ -188,6 +188,6 @@ async def test_old_clear_events_still_decode_and_each_personal_field_is_sealed(i
         events = [e.event for stream in (f"vendor-{vendor_id}", asked_in)
                   for e in await civic.store.read_stream(stream)]
         assert asked in events and invited in events
-        assert await personal.PostgresKeys(civic.pool).holders_of("user:colleague-9") == [vendor_id]
+        assert await civic.store.personal_keys.holders_of("user:colleague-9") == [vendor_id]
     finally:
         await civic.close()

@@ -11,7 +11,8 @@ import random
 import asyncpg
 import pytest
 
-from infra import db
+from events.vendors import UserInvited
+from infra import db, personal
 from infra.eventstore import START, EventStore, event_ids_for
 from infra.memory_store import InMemoryEventStore
 from infra.migrate import migrate, migration_files
@@ -20,7 +21,14 @@ from kernel.context import Actor
 from kernel.errors import Conflict
 from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY
-from tests.integration.infra.support import Noted, all_visible, append_notes, meta, store_order
+from tests.integration.infra.support import (
+    Noted,
+    NotedVendor,
+    all_visible,
+    append_notes,
+    meta,
+    store_order,
+)
 from tests.support import create_database, drop_database, unique
 
 
@@ -168,6 +176,27 @@ async def test_reading_a_stream_and_the_global_order_in_batches(store):
     assert [e.event.n for e in seen] == list(range(250))
     assert [e.position for e in seen] == sorted(e.position for e in seen)
     assert await store.head() == seen[-1].position
+
+
+async def test_personal_data_is_stored_sealed_read_open_and_removed_once_its_key_is_destroyed(store):
+    invited = UserInvited(vendor_id="v-pii", user="colleague@example.org")
+    plain = NotedVendor(vendor_id="v-pii", user="colleague@example.org")  # no PERSONAL
+    async with store.transaction() as conn:
+        await store.append("vendor-v-pii", 0, [invited, plain], meta(), conn=conn)
+    await all_visible(store, 2)
+    raws = await store.read_all_raw()
+    assert "colleague@example.org" not in raws[0].data and personal.PREFIX in raws[0].data
+    assert "colleague@example.org" in raws[1].data  # only declared fields are sealed
+    assert [e.event for e in await store.read_stream("vendor-v-pii")] == [invited, plain]
+    assert (await store.find(raws[0].event_id)).event == invited
+    assert await store.personal_keys.holders_of("user:colleague@example.org") == ["v-pii"]
+
+    forgotten = await store.personal_keys.destroy("user:colleague@example.org")
+    assert forgotten is not None and forgotten.holders == ["v-pii"]
+    assert await store.personal_keys.destroy("user:colleague@example.org") is None
+    for read in ([e.event for e in await store.read_stream("vendor-v-pii")],
+                 [e.event for e in await store.read_all()]):
+        assert read == [UserInvited(vendor_id="v-pii", user=personal.REMOVED), plain]
 
 
 async def test_a_tailing_reader_sees_every_event_exactly_once_under_concurrent_writers(store):
