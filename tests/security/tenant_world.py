@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from tests.e2e.awards.upstream import opened_solicitation
+from tests.upstream import opened_solicitation
 from tests.e2e.solicitations.helpers import (
     API,
     bid_body,
