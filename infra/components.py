@@ -45,6 +45,9 @@ class Component:
     workers: Callable[[Civic], Mapping[str, Worker]] = _no_timers
     #: what ``civic status`` shows of this component (e.g. an outbox's depth)
     status: Callable[[Civic], Awaitable[Mapping[str, Any]]] | None = None
+    #: what this component erases of a forgotten person (``contact:<email>``, ...) that the
+    #: event store does not hold: e.g. the address sent mail went to
+    forget: Callable[[Civic, str], Awaitable[None]] | None = None
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 

@@ -73,6 +73,9 @@ async def forget(civic: Any, person: str, *, rebuild: bool = True, dry_run: bool
     assert forgotten is not None
     # the name itself is never logged: the log would remember what the key forgot
     log.info("forgot the personal data of a %s (key %s)", kind, ", ".join(forgotten.key_ids))
+    for component in civic.components:  # what contexts keep outside the event store
+        if component.forget is not None:
+            await component.forget(civic, subject)
     rebuilt = []
     if rebuild:
         for name in projections_with_personal_data(civic):

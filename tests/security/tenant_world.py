@@ -1,7 +1,7 @@
 """Two tenants of each kind for the cross-tenant matrix: agency B and vendor B own one of
 every resource a route can name by id (vendor record, draft and published solicitations,
 a question, a sealed bid, an evaluation, an award with a pending protest, an active
-contract with a rating, an invoice and its payment); agency A and vendor A are the
+contract with a rating, an invoice and its payment, a webhook subscription); agency A and vendor A are the
 intruders, each with its own real records so their tokens pass every "who are you" check."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from tests.upstream import opened_solicitation
 from tests.e2e.solicitations.helpers import (
     API,
     bid_body,
@@ -22,6 +21,7 @@ from tests.e2e.solicitations.helpers import (
 )
 from tests.reliability.consistency import wait_caught_up
 from tests.support import eventually, unique
+from tests.upstream import opened_solicitation
 
 
 @dataclass
@@ -128,6 +128,9 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         return (await client.get(f"{API}/payments/{payment_id}", headers=finance_b)).status_code == 200
 
     await eventually(payment, what="the payment in its read model")
+    # a webhook subscription of vendor B (to a kind that does not happen while the test runs)
+    hook = await _ok(await client.post(f"{API}/webhook-subscriptions", headers=owner_b, json={
+        "url": "https://hooks.vendor-b.example/civic", "kinds": ["contract.expiring"]}), 201)
 
     # the intruders: agency A's staff and vendor A, each real
     agency_a, buyer_a = await new_agency(client, token)
@@ -143,10 +146,10 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         "question_id": question["id"], "bid_id": bid["id"], "opened_id": opened, "scored_bid_id": bid_x,
         "award_id": award["award_id"], "protest_id": protest["protest_id"], "contract_id": contract_id,
         "rating_id": rating["rating_id"], "invoice_id": invoice["id"], "payment_id": payment_id,
-        "intruder_vendor": vendor_a, "intruder_agency": agency_a,
+        "subscription_id": hook["id"], "intruder_vendor": vendor_a, "intruder_agency": agency_a,
     }
     t.streams = [f"%{t.ids[k]}%" for k in ("agency_id", "vendor_id", "draft_id", "solicitation_id", "bid_id",
                                              "opened_id", "award_id", "protest_id", "contract_id", "invoice_id",
-                                             "payment_id")]
+                                             "payment_id", "subscription_id")]
     await wait_caught_up(civic, max_wait=60)
     return t

@@ -135,6 +135,11 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/bids/{bid_id:str}/withdraw"): deny(bid_id="bid_id"),
     ("POST", "/api/v1/bids/{bid_id:str}/acknowledge-addendum"): deny({"number": 1}, bid_id="bid_id"),
     ("GET", "/api/v1/bids/{bid_id:str}"): deny(bid_id="bid_id"),
+    ("DELETE", "/api/v1/webhook-subscriptions/{subscription_id:str}"): deny(subscription_id="subscription_id"),
+    ("GET", "/api/v1/webhook-subscriptions/{subscription_id:str}/deliveries"): deny(
+        subscription_id="subscription_id"),
+    ("POST", "/api/v1/webhook-subscriptions/{subscription_id:str}/replay"): deny(
+        {"since": "2000-01-01T00:00:00Z"}, subscription_id="subscription_id"),
     # lists filtered by a tenant: refused, or none of B's records in the answer
     ("GET", "/api/v1/contracts"): filtered(agency_id="agency_id", vendor_id="vendor_id"),
     ("GET", "/api/v1/invoices"): filtered(vendor="vendor_id", contract="contract_id"),
@@ -155,6 +160,8 @@ NOT_TENANT_SCOPED = {
     ("DELETE", "/api/v1/follows/{commodity_code:str}"): "acts on the caller's own follows; the code names no tenant",
     ("GET", "/api/v1/ocds/records/{ocid:str}"): "open data: public by law once published",
     ("GET", "/api/v1/ocds/releases/{release_id:str}"): "open data: public by law once published",
+    ("GET", "/api/v1/unsubscribe/{token:str}"): "the signed link is the credential: it names one person",
+    ("POST", "/api/v1/unsubscribe/{token:str}"): "the signed link is the credential: it names one person",
 }
 
 #: private fields that must never reach another tenant through a public view
