@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import pkgutil
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ def _no_timers(civic: Civic) -> dict[str, Any]:
 
 
 #: a long-running task of a component (a sender): runs until the event is set
-Worker = Callable[["asyncio.Event"], Awaitable[None]]
+Worker = Callable[["asyncio.Event"], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def isolated_settings(base: Settings, database_url: str, tag: str) -> Settings:
     )
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
                      interval: float = 0.05, what: str = "condition") -> T:
     """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

@@ -133,7 +133,7 @@ class WebhookController(Controller):
         vendor = await _acting_vendor(pool, actor, data.vendor_id) if actor.role == "vendor" else None
         command = Subscribe(subscription_id=subscription_id, url=data.url, kinds=list(data.kinds), vendor=vendor,
                             allow_http=NotificationSettings.of(settings).allow_http_webhooks)
-        secret = "whsec_" + secrets.token_urlsafe(32)
+        secret: str | None = "whsec_" + secrets.token_urlsafe(32)
         async with pool.acquire() as conn, conn.transaction():
             outcome = await executor.execute(WEBHOOK, subscription_id, command, actor,
                                                    command_id=command_id, conn=conn)

@@ -31,9 +31,10 @@ from events.vendors import Address, Contact, VendorRegistered
 from infra import db
 from infra.bench.figures import percentile
 from infra.bench.scratch import scratch
-from infra.eventstore import EventStore, Position, RecordedEvent
+from infra.eventstore import Position, RecordedEvent
 from infra.http.app import create_app
 from infra.http.auth import mint_token
+from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from infra.smtp_server import SmtpServer
 from services.notifications.mail import SmtpTransport, build_message
@@ -139,7 +140,7 @@ async def run(settings: Settings, *, vendors: int = 10_000) -> dict[str, Any]:
                     idle = await _commands(client, headers, None, 200)
                     # The app runs on the client's own loop: this loop appends through a pool of its own.
                     pool = await db.create_pool(own.database_url or "", min_size=1, max_size=2)
-                    store = EventStore(pool)
+                    store = PostgresEventStore(pool)
                     done = asyncio.Event()
                     loaded = asyncio.ensure_future(_commands(client, headers, done, 0))
                     started = time.perf_counter()
