@@ -100,7 +100,7 @@ async def _workers(args: argparse.Namespace, *, relay: bool, runners: bool, sche
 
 
 #: where each kind of process serves GET /metrics unless CIVIC_METRICS_PORT says otherwise
-METRICS_PORTS = {"serve": 9464, "relay": 9465, "project": 9466, "scheduler": 9467}
+METRICS_PORTS = {"serve": 9464, "relay": 9465, "project": 9466, "scheduler": 9467, "mailer": 9468}
 
 
 def _metrics_port(settings: Settings, command: str) -> int:

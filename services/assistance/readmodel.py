@@ -61,12 +61,11 @@ from infra.eventstore import RecordedEvent
 from kernel.commodities import commodity_text
 from projections.base import types_of
 from projections.statements import Statement, execute_in_order
-from services.assistance.embedding import DIMENSIONS, encoder
+from services.assistance.embedding import encoder
 from services.assistance.schemas import AssistanceRecord, Decision, ShownList, Suggestion
 from services.assistance.text import solicitation_text, vendor_embedding_text
 
 _NEXT = "seq = nextval('assist_seq')"
-_BATCH = 16
 
 
 def _vendor_status(vendor_id: str, status: str) -> Statement:
@@ -298,12 +297,9 @@ async def _embed_solicitations(conn: Connection, solicitation_ids: list[str]) ->
 async def _store(conn: Connection, table: str, key: str, ids: list[str], texts: list[str]) -> None:
     if not ids:
         return
-    # Texts of like length embed together: padding to the longest costs the rest.
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for start in range(0, len(order), _BATCH):
-        chunk = order[start:start + _BATCH]
-        vectors[chunk] = encoder().embed([texts[i] for i in chunk])
+    # One text at a time: a vector must not depend on which texts shared its batch (padding
+    # changes the order of floating-point sums), or a rebuild would differ from the live model.
+    vectors = [encoder().embed_one(text) for text in texts]
     await conn.executemany(
         f"UPDATE {table} SET embedding = $2, {_NEXT} WHERE {key} = $1",
         [(i, np.asarray(v, dtype="<f4").tobytes()) for i, v in zip(ids, vectors, strict=True)])
