@@ -75,7 +75,10 @@ async def test_a_bundle_is_signed_complete_and_sealed_until_the_opening(client, 
 
     async def opened():
         data = await _bundle(client, sid, buyer)
-        return data if f"events/{bid_stream}.jsonl".encode() in data else None
+        # The stream is in from the opening; its unsealed content follows from the unsealing reactor.
+        if f"events/{bid_stream}.jsonl".encode() not in data:
+            return None
+        return data if str(PRICE).encode() in _files(data)[f"events/{bid_stream}.jsonl"] else None
 
     data = await eventually(opened, what="the bid in the bundle after the opening")
     files = _files(data)
