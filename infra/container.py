@@ -14,6 +14,7 @@ from infra import bus, db
 from infra.clock import Clock, DevClock
 from infra.components import Component, PeriodicJob, discover
 from infra.executor import Executor
+from infra.inline import InlineProjections, InlineRebuild, is_inline
 from infra.migrate import migrate
 from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
@@ -60,9 +61,11 @@ class Civic:
     def reactors(self) -> list[Any]:
         return [r for c in self.components for r in c.reactors(self)]
 
-    def runner_for(self, name: str) -> Runner:
+    def runner_for(self, name: str) -> Runner | InlineRebuild:
         for handler in [*self.projections(), *self.reactors()]:
             if handler.name == name:
+                if is_inline(handler):
+                    return InlineRebuild(handler, self.store)
                 return Runner(handler, self.store, self.settings)
         raise KeyError(name)
 
@@ -80,8 +83,8 @@ class Civic:
             self._tasks.append(asyncio.create_task(self.relay.run(self._stop), name="relay"))
         if runners and self.nc is not None:
             for handler in [*self.projections(), *self.reactors()]:
-                if only and handler.name not in only:
-                    continue
+                if (only and handler.name not in only) or is_inline(handler):
+                    continue  # inline projections are applied by the event store
                 runner = Runner(handler, self.store, self.settings)
                 self.runners.append(runner)
                 self._tasks.append(asyncio.create_task(runner.run(self.nc, self._stop), name=handler.name))
@@ -144,6 +147,11 @@ async def open_civic(settings: Settings, *, with_nats: bool = True, run_migratio
         executor=Executor(store, clock),
         components=discover(),
     )
+    inline = [p for p in civic.projections() if is_inline(p)]
+    store.inline = InlineProjections(inline)
+    if run_migrations:
+        for projection in inline:
+            await InlineRebuild(projection, store).ensure_built()
     if with_nats and settings.nats_url:
         civic.nc = await bus.connect(settings.nats_url)
         await bus.ensure_stream(

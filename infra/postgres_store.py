@@ -15,7 +15,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import msgspec
@@ -38,6 +38,9 @@ from infra.observability.metrics import APPEND_LATENCY, EVENTS_APPENDED
 from kernel.errors import Conflict
 from kernel.timers import Timer
 
+if TYPE_CHECKING:
+    from infra.inline import InlineProjections
+
 _COLUMNS = (
     "transaction_id::text::bigint AS tx, position, event_id::text AS event_id, stream_id,"
     " version, type, data, metadata, recorded_at"
@@ -54,7 +57,7 @@ SELECT $3::uuid, $1, $2 + 1, $4, $5, v.data, v.meta, $8, v.at, p.hash,
 FROM (SELECT $6::jsonb AS data, $7::jsonb AS meta, clock_timestamp() AS at) v
 LEFT JOIN events p ON p.stream_id = $1 AND p.version = $2
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
 _APPEND_MANY = """
@@ -78,7 +81,7 @@ INSERT INTO events (event_id, stream_id, version, type, schema_version, data, me
 SELECT c.event_id, $1, $2 + c.ord, c.type, c.schema_version, c.data, v.meta, $8, v.at, c.prev_hash, c.hash
 FROM chain c CROSS JOIN v
 WHERE c.ord > 0 AND coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
 _INSERT_TIMERS = """
@@ -108,8 +111,10 @@ class PostgresEventStore:
 
     """The system of record (see ``infra.eventstore.EventStore`` for the contract)."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, inline: InlineProjections | None = None) -> None:
         self.pool = pool
+        #: projections applied in the append transaction (``infra/inline.py``)
+        self.inline = inline
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -160,24 +165,32 @@ class PostgresEventStore:
         timers: Sequence[Timer],
     ) -> AppendResult:
         meta = encode_metadata(metadata)
+        tags = [tag_of(type(e)) for e in events]
+        inline = self.inline if self.inline is not None and self.inline.wants(tags) else None
         for _ in range(20 if expected_version is None else 1):
             expected = expected_version
             if expected is None:
                 expected = await self.stream_version(stream_id, conn=conn)
             try:
-                if timers or conn.is_in_transaction():
+                if timers or inline or conn.is_in_transaction():
                     async with conn.transaction():
-                        versions = await self._insert(conn, stream_id, expected, events, meta, metadata, ids)
-                        if versions and timers:
+                        rows = await self._insert(conn, stream_id, expected, events, tags, meta, metadata, ids)
+                        if rows and timers:
                             await conn.execute(_INSERT_TIMERS, *_timer_columns(timers))
+                        if rows and inline:
+                            await inline.apply(conn, [
+                                RecordedEvent(event_id=i, stream_id=stream_id, version=r["version"],
+                                              position=Position(r["tx"], r["position"]), type=tag, event=e,
+                                              metadata=metadata, recorded_at=r["recorded_at"])
+                                for i, r, tag, e in zip(ids, rows, tags, events, strict=True)])
                 else:
-                    versions = await self._insert(conn, stream_id, expected, events, meta, metadata, ids)
+                    rows = await self._insert(conn, stream_id, expected, events, tags, meta, metadata, ids)
             except asyncpg.UniqueViolationError as exc:
                 if exc.constraint_name == "events_event_id_key":
                     return await self._already_appended(conn, stream_id, ids)
-                versions = []
-            if versions:
-                return AppendResult(stream_id, max(versions), ids)
+                rows = []
+            if rows:
+                return AppendResult(stream_id, max(r["version"] for r in rows), ids)
             if await self._already_stored(conn, ids):
                 return await self._already_appended(conn, stream_id, ids)
             if expected_version is not None:
@@ -191,11 +204,13 @@ class PostgresEventStore:
         stream_id: str,
         expected: int,
         events: Sequence[Event],
+        tags: list[str],
         meta: str,
         metadata: Metadata,
         ids: list[str],
-    ) -> list[int]:
-        tags = [tag_of(type(e)) for e in events]
+    ) -> list[asyncpg.Record]:
+        """The inserted rows (version, position, tx, recorded_at) in event order; none when
+        the stream is not at ``expected``."""
         if len(events) == 1:
             row = await conn.fetchrow(
                 self.append_one_sql,
@@ -208,7 +223,7 @@ class PostgresEventStore:
                 meta,
                 metadata.occurred_at,
             )
-            return [row["version"]] if row else []
+            return [row] if row else []
         rows = await conn.fetch(
             self.append_many_sql,
             stream_id,
@@ -220,7 +235,7 @@ class PostgresEventStore:
             meta,
             metadata.occurred_at,
         )
-        return [r["version"] for r in rows]
+        return sorted(rows, key=lambda r: r["version"])
 
     @staticmethod
     async def _already_stored(conn: Connection, ids: list[str]) -> bool:

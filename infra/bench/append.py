@@ -62,7 +62,7 @@ class UnchainedStore(PostgresEventStore):
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
 SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
     append_many_sql = """
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
@@ -70,7 +70,7 @@ SELECT e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data::jsonb, $7::
 FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
      WITH ORDINALITY AS e(event_id, type, schema_version, data, ord)
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
-RETURNING version
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
 

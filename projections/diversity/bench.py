@@ -32,13 +32,13 @@ from events.vendors import (
 )
 from infra import db
 from infra.bench.figures import percentile
+from infra.bench.loading import load, settle
 from infra.bench.scratch import scratch
 from infra.settings import Settings
 from kernel.programs import programs
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.projection import DiversityProjection
 from projections.diversity.report import build_report
-from projections.search.bench import load, settle
 
 YEAR = 2025
 START = datetime(YEAR - 1, 1, 1, tzinfo=UTC)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import msgspec
 
 from infra.db import Connection
-from projections.search.sql import Params
+from projections.sql import Params
 
 GROUPS = ("program", "agency", "category", "month")
 

@@ -27,7 +27,7 @@ from projections.payment_audit.queries import (
     prompt_payment_summary,
     verify_chain,
 )
-from services.payments.access import agency_scope
+from services.payments.facts import agency_scope
 
 READERS = ("finance", "auditor", "admin")
 Id = Annotated[str | None, Parameter(max_length=100)]

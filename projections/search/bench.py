@@ -8,21 +8,17 @@ filter) with and without facets through the same function the HTTP route calls.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import random
 import statistics
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
-
 from events.agencies import AgencyRegistered
-from events.base import Event, Metadata, Money, tag_of
+from events.base import Event, Money
 from events.solicitations import (
     SolicitationAwarded,
     SolicitationClosed,
@@ -31,9 +27,9 @@ from events.solicitations import (
 )
 from infra import db
 from infra.bench.figures import percentile
+from infra.bench.loading import load, settle
 from infra.bench.scratch import scratch
 from infra.db import Connection
-from infra.eventstore import Position, RecordedEvent
 from infra.settings import Settings
 from kernel.commodities import descriptions
 from projections.search.projection import SearchProjection
@@ -126,41 +122,6 @@ def solicitation_events(count: int, agencies: int, seed: int) -> Iterator[Event]
             yield SolicitationClosed(solicitation_id=sid, closed_at=deadline)
             if deadline < NOW - timedelta(days=30) and rng.random() < 0.7:
                 yield SolicitationAwarded(solicitation_id=sid)
-
-
-async def settle(conn: Connection) -> None:
-    """Write out what loading dirtied before timing, so the figures are of steady state."""
-    with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
-        await conn.execute("CHECKPOINT")
-
-
-def recorded(events: Iterator[Event], batch: int) -> Iterator[list[RecordedEvent]]:
-    """Events as the runner hands them to a projection, in global order, ``batch`` at a time."""
-    meta = Metadata(occurred_at=NOW, actor="bench")
-    chunk: list[RecordedEvent] = []
-    for n, event in enumerate(events, start=1):
-        tag = tag_of(type(event))
-        chunk.append(RecordedEvent(event_id=str(uuid.UUID(int=n)), stream_id="bench", version=n,
-                                   position=Position(1, n), type=tag, event=event,
-                                   metadata=meta, recorded_at=NOW))
-        if len(chunk) >= batch:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-async def load(conn: Connection, projection: Any, events: Iterator[Event], batch: int = 20_000,
-               progress: Any = None) -> int:
-    """Apply the events in batches, one short transaction each (as the runner does)."""
-    done = 0
-    for chunk in recorded(events, batch):
-        async with conn.transaction():
-            await projection.apply(conn, chunk)
-        done += len(chunk)
-        if progress:
-            progress(done)
-    return done
 
 
 def _typical_queries(count: int, agencies: int, seed: int) -> list[SolicitationSearch]:

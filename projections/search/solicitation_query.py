@@ -17,7 +17,7 @@ from infra.db import Connection
 from kernel.commodities import digits
 from kernel.errors import field_error
 from projections import cursor
-from projections.search.sql import Params
+from projections.sql import Params
 
 STATUSES = ("open", "closing", "closed", "awarded", "unsuccessful", "cancelled", "draft")
 SORTS = ("relevance", "deadline", "published")

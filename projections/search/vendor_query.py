@@ -18,7 +18,7 @@ from kernel.commodities import digits
 from kernel.errors import field_error
 from kernel.programs import check_program
 from projections import cursor
-from projections.search.sql import Params
+from projections.sql import Params
 
 STATUSES = ("approved", "expired", "submitted", "draft", "rejected")
 #: what the public and vendors may list; staff roles see every status

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import msgspec
 from litestar import Controller, get, post, put
 
-from events.agencies import DiversityGoal
 from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, new_id, scoped_command_id
@@ -16,51 +13,8 @@ from kernel.context import Actor
 from kernel.errors import NotFound
 from services.agencies.commands import RegisterAgency, SetGoals
 from services.agencies.decider import AGENCY, Agency
+from services.agencies.schemas import AgencyIn, AgencyOut, GoalsIn
 from services.solicitations.facts import default_time_zone, payment_terms, rule_pack_of
-
-
-class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A diversity goal as clients send it (the event's value object tolerates new fields
-    when old events are read; a request must not)."""
-
-    program: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-    percent: float
-
-    def goal(self) -> DiversityGoal:
-        return DiversityGoal(program=self.program, percent=self.percent)
-
-
-class AgencyIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-    jurisdiction: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    agency_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    goals: Annotated[list[GoalIn], msgspec.Meta(max_length=50)] = []
-    #: by default the prompt-payment days and interest of the jurisdiction's rule pack
-    prompt_payment_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
-    late_interest_annual_rate: Annotated[float, msgspec.Meta(ge=0, le=1)] | None = None
-    local_zip_prefixes: Annotated[list[str], msgspec.Meta(max_length=500)] = []
-    #: IANA zone of the agency's local time; by default the zone of its state's rule pack
-    time_zone: Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["America/Chicago"])] | None = None
-
-
-class GoalsIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    goals: Annotated[list[GoalIn], msgspec.Meta(max_length=50)]
-
-
-class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name: str
-    jurisdiction: str
-    goals: list[DiversityGoal]
-    prompt_payment_days: int
-    late_interest_annual_rate: float
-    #: the USPS state of a US jurisdiction (``US-WA-Seattle`` -> ``WA``): local vendors are there
-    state: str | None
-    local_zip_prefixes: list[str]
-    time_zone: str
-    #: the rule pack its jurisdiction code selects (``None``: no pack, nothing can be published)
-    rule_pack: str | None
-    version: int
 
 
 def _out(state: Agency, version: int) -> AgencyOut:

@@ -2,5 +2,7 @@
 
 from infra.components import Component
 from services.agencies.api import AgencyController
+from services.agencies.readmodel import AgencyFactsProjection
 
-COMPONENT = Component(name="agencies", route_handlers=[AgencyController])
+COMPONENT = Component(name="agencies", route_handlers=[AgencyController],
+                      projections=lambda civic: [AgencyFactsProjection()])

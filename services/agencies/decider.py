@@ -30,9 +30,13 @@ class Agency(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def state(self) -> str | None:
-        """The USPS state of a ``US-<state>[-<place>]`` jurisdiction, else ``None``."""
-        match = _US_JURISDICTION.match(self.jurisdiction)
-        return match.group(1) if match else None
+        return us_state_of(self.jurisdiction)
+
+
+def us_state_of(jurisdiction: str) -> str | None:
+    """The USPS state of a ``US-<state>[-<place>]`` jurisdiction, else ``None``."""
+    match = _US_JURISDICTION.match(jurisdiction)
+    return match.group(1) if match else None
 
 
 _US_JURISDICTION = re.compile(r"^US-([A-Z]{2})(?:-|$)")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated
 
-import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from events.base import Money
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
@@ -19,7 +17,6 @@ from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_comman
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
-from kernel.vendor_identity import acting_for
 from services.awards.commands import (
     AppointEvaluator,
     CriterionScore,
@@ -34,6 +31,7 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION
 from services.awards.deciders.state import Evaluation
+from services.awards.inputs import SolicitationFacts
 from services.awards.readmodel import (
     require_bid_solicitation,
     require_solicitation,
@@ -44,10 +42,20 @@ from services.awards.readmodel import (
 )
 from services.awards.schemas import (
     AwardOut,
+    BidScoresOut,
+    DecisionIn,
+    DeclarationIn,
+    DeclarationOut,
     EvaluationOut,
+    EvaluatorIn,
+    FinalizeAwardIn,
+    FinalizeScoresIn,
+    ProtestIn,
     ProtestOut,
+    RecommendationIn,
+    ResponsivenessIn,
     ReviewOut,
-    ScoreOut,
+    ScoresIn,
     award_out,
     evaluation_out,
     protest_out,
@@ -56,85 +64,7 @@ from services.awards.schemas import (
 from services.awards.scoring import TIE_BREAK_RULES
 from services.awards.settings import SETTINGS
 from services.solicitations.facts import process_rules
-
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=8000)]
-Required = Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
-
-
-class EvaluatorIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    evaluator: Id  # the evaluator's user (token subject)
-
-
-class DeclarationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    bidders: Annotated[list[Id], msgspec.Meta(max_length=1000)]
-    conflicts: Annotated[list[Id], msgspec.Meta(max_length=1000)] = []
-    statement: Text = ""
-
-
-class DeclarationOut(msgspec.Struct, frozen=True, kw_only=True):
-    solicitation_id: str
-    evaluator: str
-    status: str  # "cleared" | "removed"
-    bidders: list[str]
-    conflicts: list[str]
-
-
-class ResponsivenessIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    responsive: bool
-    responsible: bool = True
-    reason: Text = ""
-
-
-class ScoreIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    criterion_id: Id
-    score: Annotated[float, msgspec.Meta(ge=0, le=1000)]
-    comment: Required
-
-
-class ScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    scores: Annotated[list[ScoreIn], msgspec.Meta(min_length=1, max_length=200)]
-
-
-class BidScoresOut(msgspec.Struct, frozen=True, kw_only=True):
-    bid_id: str
-    solicitation_id: str
-    scores: list[ScoreOut]
-
-
-TieBreakRule = Literal["local_preference", "diversity_certification", "drawing"]
-
-
-class FinalizeScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    #: the tie-break rules in the order they apply; a drawing always settles what is left
-    tie_break_rules: Annotated[list[TieBreakRule], msgspec.Meta(min_length=1, max_length=3)] | None = None
-
-
-class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    rationale: Required
-    contract_start: date
-    contract_end: date
-    bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
-    #: a split award's share of the bid (solicitations allowing multiple awards); default:
-    #: the bid's price
-    value: Money | None = None
-    terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    requires_receipt: bool = True
-    protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
-
-
-class ProtestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    grounds: Required
-
-
-class DecisionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    outcome: Literal["dismissed", "sustained", "withdrawn"]
-    reason: Required
-    remedy: Literal["cancel_award", "re_evaluate"] | None = None
-
-
-class FinalizeAwardIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    rationale: Text = ""
+from services.vendors.facts import acting_for
 
 
 def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
@@ -239,8 +169,14 @@ class EvaluationController(Controller):
         return award_out(outcome.state, outcome.state.awards[award_id], actor)
 
 
+async def _bid_solicitation(pool: Pool, bid_id: str) -> SolicitationFacts:
+    async with pool.acquire() as conn:
+        return await require_bid_solicitation(conn, bid_id)
+
+
 class BidEvaluationController(Controller):
-    """Evaluation of one opened bid."""
+    """Evaluation of one opened bid: its responsiveness review and its scores (a bid is
+    known here only once the opening has unsealed it)."""
 
     path = "/bids"
     tags = ["evaluation"]
@@ -251,8 +187,7 @@ class BidEvaluationController(Controller):
     async def review(self, executor: Executor, pool: Pool, actor: Actor, bid_id: str,
                      data: ResponsivenessIn,
                      idempotency_key: IdempotencyKey = None) -> ReviewOut:
-        async with pool.acquire() as conn:
-            facts = await require_bid_solicitation(conn, bid_id)
+        facts = await _bid_solicitation(pool, bid_id)
         outcome = await executor.execute_retrying(
             EVALUATION, facts.solicitation_id,
             RecordResponsiveness(solicitation=facts, bid_id=bid_id, responsive=data.responsive,
@@ -268,8 +203,7 @@ class BidEvaluationController(Controller):
           responses=error_responses(401, 403, 404, 409, 422))
     async def score(self, executor: Executor, pool: Pool, actor: Actor, bid_id: str, data: ScoresIn,
                     idempotency_key: IdempotencyKey = None) -> BidScoresOut:
-        async with pool.acquire() as conn:
-            facts = await require_bid_solicitation(conn, bid_id)
+        facts = await _bid_solicitation(pool, bid_id)
         scores = [CriterionScore(criterion_id=s.criterion_id, score=s.score, comment=s.comment)
                   for s in data.scores]
         outcome = await executor.execute_retrying(

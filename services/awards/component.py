@@ -14,7 +14,7 @@ from services.awards.api import (
 )
 from services.awards.commands import CloseProtestWindow
 from services.awards.decider import EVALUATION, PROTEST_WINDOW_TIMER
-from services.awards.readmodel import EvaluationInputsProjection
+from services.awards.readmodel import AwardIndexProjection
 
 
 def _timer_handlers(executor: Executor) -> dict:
@@ -30,6 +30,6 @@ def _timer_handlers(executor: Executor) -> dict:
 COMPONENT = Component(
     name="awards",
     route_handlers=[EvaluationController, BidEvaluationController, AwardController, ProtestController],
-    projections=lambda civic: [EvaluationInputsProjection()],
+    projections=lambda civic: [AwardIndexProjection()],
     timer_handlers=lambda civic: _timer_handlers(civic.executor),
 )

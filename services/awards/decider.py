@@ -8,6 +8,9 @@ The state and ``evolve`` are in ``deciders/state.py``; the decisions, by area, i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from events.awards import IntentToAwardPublished
 from events.base import Event
 from kernel.context import Context
@@ -32,29 +35,21 @@ from services.awards.deciders.state import STREAM_PREFIX, Evaluation, evolve
 PROTEST_WINDOW_TIMER = "awards.protest_window"
 
 
+#: each command and the decision that answers it (``deciders/``, by area)
+_DECISIONS: dict[type, Callable[[Any, Evaluation, Context], list[Event]]] = {
+    AppointEvaluator: evaluation.appoint, DeclareConflicts: evaluation.declare,
+    RecordResponsiveness: evaluation.review, RecordScores: evaluation.score,
+    FinalizeScores: evaluation.finalize_scores, RecommendAward: award.recommend,
+    CloseProtestWindow: award.close_window, FinalizeAward: award.finalize_award,
+    FileProtest: protest.file_protest, DecideProtest: protest.decide_protest,
+}
+
+
 def decide(command: Command, state: Evaluation, ctx: Context) -> list[Event]:
-    match command:
-        case AppointEvaluator():
-            return evaluation.appoint(command, state, ctx)
-        case DeclareConflicts():
-            return evaluation.declare(command, state, ctx)
-        case RecordResponsiveness():
-            return evaluation.review(command, state, ctx)
-        case RecordScores():
-            return evaluation.score(command, state, ctx)
-        case FinalizeScores():
-            return evaluation.finalize_scores(command, state, ctx)
-        case RecommendAward():
-            return award.recommend(command, state, ctx)
-        case CloseProtestWindow():
-            return award.close_window(command, state, ctx)
-        case FileProtest():
-            return protest.file_protest(command, state, ctx)
-        case DecideProtest():
-            return protest.decide_protest(command, state, ctx)
-        case FinalizeAward():
-            return award.finalize_award(command, state, ctx)
-    raise TypeError(f"unknown command {command!r}")
+    decision = _DECISIONS.get(type(command))
+    if decision is None:
+        raise TypeError(f"unknown command {command!r}")
+    return decision(command, state, ctx)
 
 
 def timers(event: Event) -> list[Timer]:

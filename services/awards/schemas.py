@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -277,3 +278,72 @@ def award_out(state: Evaluation, award: Award, actor: Actor | None) -> AwardOut:
         protests=[protest_out(p) for p in state.protests.values()
                   if p.award_id == award.award_id and can_see_protest(p, actor, state)],
     )
+
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+Text = Annotated[str, msgspec.Meta(max_length=8000)]
+
+Required = Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
+
+class EvaluatorIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    evaluator: Id  # the evaluator's user (token subject)
+
+class DeclarationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    bidders: Annotated[list[Id], msgspec.Meta(max_length=1000)]
+    conflicts: Annotated[list[Id], msgspec.Meta(max_length=1000)] = []
+    statement: Text = ""
+
+class DeclarationOut(msgspec.Struct, frozen=True, kw_only=True):
+    solicitation_id: str
+    evaluator: str
+    status: str  # "cleared" | "removed"
+    bidders: list[str]
+    conflicts: list[str]
+
+class ResponsivenessIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    responsive: bool
+    responsible: bool = True
+    reason: Text = ""
+
+class ScoreIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    criterion_id: Id
+    score: Annotated[float, msgspec.Meta(ge=0, le=1000)]
+    comment: Required
+
+class ScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    scores: Annotated[list[ScoreIn], msgspec.Meta(min_length=1, max_length=200)]
+
+class BidScoresOut(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    solicitation_id: str
+    scores: list[ScoreOut]
+
+TieBreakRule = Literal["local_preference", "diversity_certification", "drawing"]
+
+class FinalizeScoresIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: the tie-break rules in the order they apply; a drawing always settles what is left
+    tie_break_rules: Annotated[list[TieBreakRule], msgspec.Meta(min_length=1, max_length=3)] | None = None
+
+class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    rationale: Required
+    contract_start: date
+    contract_end: date
+    bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
+    #: a split award's share of the bid (solicitations allowing multiple awards); default:
+    #: the bid's price
+    value: Money | None = None
+    terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    requires_receipt: bool = True
+    protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
+
+class ProtestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    grounds: Required
+
+class DecisionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    outcome: Literal["dismissed", "sustained", "withdrawn"]
+    reason: Required
+    remedy: Literal["cancel_award", "re_evaluate"] | None = None
+
+class FinalizeAwardIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    rationale: Text = ""

@@ -4,16 +4,10 @@ bid (or that it exists) to anyone but its vendor before the opening."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
-import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post, put
 
-from events.base import Money
-from events.bids import Attestations, CriterionResponse
-from events.solicitations import DocumentRef
+from events.bids import CriterionResponse
 from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
@@ -31,55 +25,15 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, Bid, bid_id_for
-from services.bids.readmodel import acting_vendor, is_vendor_user, vendor_facts
+from services.bids.readmodel import vendor_facts
+from services.bids.schemas import AcknowledgeIn, BidIn, BidOut, BidReplaceIn
 from services.bids.sealing import BidVault
-from services.bids.solicitation_facts import SolicitationFacts, load_facts
-
-_Text = Annotated[str, msgspec.Meta(max_length=20000)]
-
-
-class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    criterion_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    text: _Text
-
-
-class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
-    attestations: Attestations
-    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
-    vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
-
-
-class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
-    attestations: Attestations
-    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
-
-
-class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    number: Annotated[int, msgspec.Meta(ge=1)]
-
-
-class BidOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    solicitation_id: str
-    vendor_id: str
-    status: str
-    received_at: datetime | None
-    acknowledged_addendum: int
-    latest_addendum: int
-    #: False while the latest addendum is not acknowledged: the bid would not count
-    counts: bool
-    sealed: bool
-    price: Money | None = None
-    responses: list[CriterionResponse] = []
-    documents: list[DocumentRef] = []
-    attestations: Attestations | None = None
-    version: int = 0
+from services.solicitations.facts import (
+    SolicitationFacts,
+    solicitation_facts,
+    solicitation_facts_as_of,
+)
+from services.vendors.facts import acting_vendor, is_vendor_user
 
 
 def _content(data: BidIn | BidReplaceIn) -> BidContent:
@@ -115,6 +69,11 @@ def _seal(vault: BidVault, content: BidContent, bid_id: str, solicitation_id: st
     return vault.seal(content, bid_id=bid_id, solicitation_id=solicitation_id, vendor_id=vendor_id)
 
 
+async def _solicitation(pool: Pool, solicitation_id: str) -> SolicitationFacts:
+    async with pool.acquire() as conn:
+        return await solicitation_facts(conn, solicitation_id)
+
+
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
@@ -124,10 +83,10 @@ class SolicitationBidsController(Controller):
 
     @post(guards=[requires("vendor")], summary="Submit a sealed bid (until the submission deadline)",
           responses=_WRITE_ERRORS)
-    async def submit(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def submit(self, executor: Executor, pool: Pool, clock: Clock,
                      vault: BidVault, actor: Actor, solicitation_id: str, data: BidIn,
                      idempotency_key: IdempotencyKey = None) -> BidOut:
-        facts = await load_facts(store, solicitation_id)
+        facts = await _solicitation(pool, solicitation_id)
         if not facts.exists or facts.status == "draft":
             raise NotFound(f"solicitation {solicitation_id} not found")
         vendor_id = await acting_vendor(pool, actor, data.vendor_id)
@@ -143,12 +102,11 @@ class SolicitationBidsController(Controller):
         return _out(outcome.state, facts, outcome.version, _owner_content(vault, outcome.state))
 
 
-async def _own_bid(executor: Executor, pool: Pool, store: EventStore, actor: Actor,
-                   bid_id: str) -> tuple[Bid, SolicitationFacts]:
+async def _own_bid(executor: Executor, pool: Pool, actor: Actor, bid_id: str) -> tuple[Bid, SolicitationFacts]:
     bid, _ = await executor.load(BID, bid_id)
     if not bid.exists or not await is_vendor_user(pool, actor, bid.vendor_id):
         raise NotFound(f"bid {bid_id} not found")
-    return bid, await load_facts(store, bid.solicitation_id)
+    return bid, await _solicitation(pool, bid.solicitation_id)
 
 
 async def _may_read_opened(executor: Executor, actor: Actor, facts: SolicitationFacts) -> bool:
@@ -169,10 +127,10 @@ class BidController(Controller):
 
     @put("/{bid_id:str}", guards=[requires("vendor")], summary="Replace your bid (until the deadline)",
          responses=_WRITE_ERRORS)
-    async def replace(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def replace(self, executor: Executor, pool: Pool, clock: Clock,
                       vault: BidVault, actor: Actor, bid_id: str, data: BidReplaceIn,
                       idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        bid, facts = await _own_bid(executor, pool, actor, bid_id)
         vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
         content = _content(data)
         command = ReplaceBid(facts=facts, vendor=vendor, content=content,
@@ -184,10 +142,10 @@ class BidController(Controller):
 
     @post("/{bid_id:str}/withdraw", guards=[requires("vendor")], status_code=200,
           summary="Withdraw your bid (until the deadline)", responses=_WRITE_ERRORS)
-    async def withdraw(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def withdraw(self, executor: Executor, pool: Pool, clock: Clock,
                        actor: Actor, bid_id: str,
                        idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        bid, facts = await _own_bid(executor, pool, actor, bid_id)
         vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
         outcome = await executor.execute(
             BID, bid_id, WithdrawBid(facts=facts, vendor=vendor), actor,
@@ -196,10 +154,10 @@ class BidController(Controller):
 
     @post("/{bid_id:str}/acknowledge-addendum", guards=[requires("vendor")], status_code=200,
           summary="Acknowledge the latest addendum so that the bid counts", responses=_WRITE_ERRORS)
-    async def acknowledge(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def acknowledge(self, executor: Executor, pool: Pool, clock: Clock,
                           vault: BidVault, actor: Actor, bid_id: str, data: AcknowledgeIn,
                           idempotency_key: IdempotencyKey = None) -> BidOut:
-        bid, facts = await _own_bid(executor, pool, store, actor, bid_id)
+        bid, facts = await _own_bid(executor, pool, actor, bid_id)
         vendor = await vendor_facts(pool, bid.vendor_id, clock.now(), facts)
         outcome = await executor.execute(
             BID, bid_id, AcknowledgeAddendum(facts=facts, vendor=vendor, number=data.number), actor,
@@ -218,7 +176,10 @@ class BidController(Controller):
         missing = NotFound(f"bid {bid_id} not found")
         if not bid.exists:
             raise missing
-        facts = await load_facts(store, bid.solicitation_id, until=at)
+        if at is None:
+            facts = await _solicitation(pool, bid.solicitation_id)
+        else:
+            facts = await solicitation_facts_as_of(store, bid.solicitation_id, at)
         if await is_vendor_user(pool, actor, bid.vendor_id):
             content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
             return _out(bid, facts, version, content)

@@ -9,7 +9,7 @@ import msgspec
 from events.base import Money
 from events.bids import Attestations, CriterionResponse
 from events.solicitations import DocumentRef
-from services.bids.solicitation_facts import SolicitationFacts
+from services.solicitations.facts import SolicitationFacts
 
 
 class BidContent(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,21 +35,27 @@ class VendorFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SubmitBid(msgspec.Struct, frozen=True, kw_only=True):
-    facts: SolicitationFacts
+    """A new bid: its content in clear for the checks, and sealed for the stream."""
+
     bid_id: str
     solicitation_id: str
-    vendor: VendorFacts
     content: BidContent
     sealed: str
     acknowledged_addendum: int = 0
+    # read at the edge from the solicitation's and the vendor's facts
+    facts: SolicitationFacts
+    vendor: VendorFacts
 
 
 class ReplaceBid(msgspec.Struct, frozen=True, kw_only=True):
-    facts: SolicitationFacts
-    vendor: VendorFacts
+    """The active bid's content, replaced before the deadline (``None``: same addendum)."""
+
     content: BidContent
     sealed: str
     acknowledged_addendum: int | None = None
+    # read at the edge from the solicitation's and the vendor's facts
+    facts: SolicitationFacts
+    vendor: VendorFacts
 
 
 class WithdrawBid(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,9 +6,8 @@ from litestar.di import Provide
 from infra.components import Component
 from services.bids.api import BidController, SolicitationBidsController
 from services.bids.reactors import UnsealOnOpening
+from services.bids.readmodel import BidFactsProjection
 from services.bids.sealing import BidVault, vault_for
-from services.bids.timers import open_handler
-from services.solicitations.deciders.solicitation import OPEN_TIMER
 
 
 def provide_vault(state: State) -> BidVault:
@@ -19,9 +18,7 @@ def provide_vault(state: State) -> BidVault:
 COMPONENT = Component(
     name="bids",
     route_handlers=[SolicitationBidsController, BidController],
+    projections=lambda civic: [BidFactsProjection()],
     reactors=lambda civic: [UnsealOnOpening(civic)],
-    timer_handlers=lambda civic: {
-        OPEN_TIMER: open_handler(civic.executor, civic.pool, civic.clock, civic.store, civic.settings)
-    },
     dependencies={"vault": Provide(provide_vault, sync_to_thread=False)},
 )

@@ -29,7 +29,7 @@ from services.bids.commands import (
     VendorFacts,
     WithdrawBid,
 )
-from services.bids.solicitation_facts import SolicitationFacts
+from services.solicitations.facts import SolicitationFacts
 
 
 def bid_id_for(solicitation_id: str, vendor_id: str) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from events.base import tag_of
 from events.solicitations import SolicitationOpened
 from infra.eventstore import RecordedEvent
 from kernel.context import SYSTEM_ACTOR
+from projections.base import types_of
 from services.bids.commands import UnsealBid
 from services.bids.decider import BID
 from services.bids.sealing import vault_for
-from services.bids.solicitation_facts import load_facts
+from services.solicitations.facts import solicitation_facts
 
 if TYPE_CHECKING:
     from infra.container import Civic
@@ -22,7 +22,7 @@ class UnsealOnOpening:
     """On ``SolicitationOpened``: record ``BidUnsealed`` for every bid of the tabulation."""
 
     name = "bids.unseal"
-    types: frozenset[str] | None = frozenset({tag_of(SolicitationOpened)})
+    types: frozenset[str] | None = types_of(SolicitationOpened)
 
     def __init__(self, civic: Civic) -> None:
         self.civic = civic
@@ -32,7 +32,8 @@ class UnsealOnOpening:
         assert isinstance(event, SolicitationOpened)
         civic = self.civic
         vault = vault_for(civic.settings)
-        facts = await load_facts(civic.store, event.solicitation_id)
+        async with civic.pool.acquire() as conn:
+            facts = await solicitation_facts(conn, event.solicitation_id)
         for entry in event.tabulation:
             bid, _ = await civic.executor.load(BID, entry.bid_id)
             if not bid.active:

@@ -1,56 +1,59 @@
-"""Reads at the edge of the bids service: the bids of a solicitation (from the store,
-strongly consistent) and the acting vendor's standing (from the vendor standing model)."""
+"""The bids service's own read model: every bid of a solicitation (``bid_facts``), active
+or withdrawn, and its content once unsealed at the opening (never before). Read by other
+contexts through ``facts.py``.
+
+An inline projection: applied in the transaction that appends the bid's events, so the
+opening never misses a bid, and the evaluation sees an unsealed bid as soon as it is.
+Also the read at the edge of the acting vendor's standing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from events.base import tag_of
-from events.bids import BidSubmitted
-from kernel.context import Actor
-from kernel.errors import Forbidden, field_error
+import msgspec
+
+from events.bids import BidReplaced, BidSubmitted, BidUnsealed, BidWithdrawn
+from infra.eventstore import RecordedEvent
+from projections.base import types_of
 from services.bids.commands import VendorFacts
-from services.bids.decider import BID, Bid
-from services.bids.solicitation_facts import SolicitationFacts
-from services.vendors.facts import vendor_standing, vendors_of_user
+from services.solicitations.facts import SolicitationFacts
+from services.vendors.facts import vendor_standing
 
-_BID_STREAMS = (
-    "SELECT DISTINCT stream_id FROM events"
-    f" WHERE type = '{tag_of(BidSubmitted)}' AND data->>'solicitation_id' = $1 ORDER BY stream_id"
-)
+_encoder = msgspec.json.Encoder()
 
 
-async def bids_of_solicitation(store: Any, solicitation_id: str) -> list[Bid]:
-    """Every bid ever submitted on a solicitation (active or withdrawn), folded."""
-    rows = await store.pool.fetch(_BID_STREAMS, solicitation_id)
-    bids = []
-    for row in rows:
-        recorded = await store.read_stream(row["stream_id"])
-        bids.append(BID.fold(r.event for r in recorded))
-    return bids
+class BidFactsProjection:
+    name = "bids.facts"
+    inline = True
+    tables: Sequence[str] = ("bid_facts",)
+    types: frozenset[str] | None = types_of(BidSubmitted, BidReplaced, BidWithdrawn, BidUnsealed)
+
+    async def apply(self, conn: Any, events: Sequence[RecordedEvent]) -> None:
+        for recorded in events:
+            event = recorded.event
+            match event:
+                case BidSubmitted() | BidReplaced():
+                    await conn.execute(
+                        "INSERT INTO bid_facts (bid_id, solicitation_id, vendor_id, active) VALUES ($1, $2, $3, true)"
+                        " ON CONFLICT (bid_id) DO UPDATE SET active = true",
+                        event.bid_id, event.solicitation_id, event.vendor_id)
+                case BidWithdrawn():
+                    await conn.execute("UPDATE bid_facts SET active = false WHERE bid_id = $1", event.bid_id)
+                case BidUnsealed():
+                    await conn.execute(
+                        "INSERT INTO bid_facts (bid_id, solicitation_id, vendor_id, active, unsealed)"
+                        " VALUES ($1, $2, $3, true, $4::jsonb) ON CONFLICT (bid_id) DO UPDATE SET unsealed = $4::jsonb",
+                        event.bid_id, event.solicitation_id, event.vendor_id, _encoder.encode(event).decode())
 
 
-async def acting_vendor(pool: Any, actor: Actor, requested: str | None) -> str:
-    """The vendor the caller acts for: the one named, or the only one the user belongs to."""
-    async with pool.acquire() as conn:
-        mine = await vendors_of_user(conn, actor.sub)
-    if requested is not None:
-        if requested not in mine:
-            raise Forbidden(f"you do not act for vendor {requested}", code="not_vendor_user")
-        return requested
-    if not mine:
-        raise Forbidden("your account belongs to no registered vendor", code="no_vendor")
-    if len(mine) > 1:
-        raise field_error("vendor_id", f"you act for several vendors ({', '.join(mine)}); name one")
-    return mine[0]
-
-
-async def is_vendor_user(pool: Any, actor: Actor, vendor_id: str) -> bool:
-    if actor.role != "vendor":
-        return False
-    async with pool.acquire() as conn:
-        return vendor_id in await vendors_of_user(conn, actor.sub)
+async def bid_ids_of(conn: Any, solicitation_id: str) -> list[str]:
+    """Every bid ever submitted on a solicitation (active or withdrawn), by id."""
+    rows = await conn.fetch("SELECT bid_id FROM bid_facts WHERE solicitation_id = $1 ORDER BY bid_id",
+                            solicitation_id)
+    return [r["bid_id"] for r in rows]
 
 
 async def vendor_facts(pool: Any, vendor_id: str, at: datetime, facts: SolicitationFacts) -> VendorFacts:
@@ -69,9 +72,3 @@ async def vendor_facts(pool: Any, vendor_id: str, at: datetime, facts: Solicitat
         users=tuple(standing.users),
         certified_programs=programs,
     )
-
-
-async def vendor_name(pool: Any, vendor_id: str, at: datetime) -> str:
-    async with pool.acquire() as conn:
-        standing = await vendor_standing(conn, vendor_id, at)
-    return standing.legal_name if standing else ""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
@@ -17,7 +15,6 @@ from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_comman
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden
-from kernel.vendor_identity import acting_for, vendors_of
 from services.contracts.commands import (
     ApproveModification,
     CompleteContract,
@@ -31,48 +28,20 @@ from services.contracts.commands import (
 from services.contracts.decider import CONTRACT
 from services.contracts.readmodel import list_contracts
 from services.contracts.schemas import (
+    ApprovalIn,
+    CompleteIn,
     ContractOut,
     ContractSummary,
+    EndIn,
+    ModificationIn,
+    RatingIn,
     RatingOut,
+    ResponseIn,
     contract_out,
     rating_out,
     require_access,
 )
-
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
-
-
-class ModificationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    kind: Literal["value_change", "time_extension", "option_exercise", "other"]
-    reason: Reason
-    value: Money | None = None  # the new total value
-    end_date: date | None = None
-
-
-class ApprovalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    approve: bool
-    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
-
-
-class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    quality: Score
-    timeliness: Score
-    cost_control: Score
-    communication: Score
-    comment: Annotated[str, msgspec.Meta(max_length=4000)] = ""
-
-
-class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    response: Reason
-
-
-class EndIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Reason
-
-
-class CompleteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+from services.vendors.facts import acting_for, vendors_of
 
 
 async def _as_party(executor: Executor, pool: Pool, actor: Actor, contract_id: str) -> Actor:

@@ -4,6 +4,7 @@ vendor party, admins and auditors. Nobody else."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -32,12 +33,16 @@ class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RatingResponseOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The vendor's answer to a rating."""
+
     response: str
     responded_by: str
     responded_at: datetime
 
 
 class RatingOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A performance rating (1 to 5 on each count) and the vendor's response, if any."""
+
     rating_id: str
     contract_id: str
     quality: int
@@ -145,3 +150,34 @@ def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
                      else ended.terminated_at) if ended else None,
         version=version,
     )
+
+
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+
+Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
+
+class ModificationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    kind: Literal["value_change", "time_extension", "option_exercise", "other"]
+    reason: Reason
+    value: Money | None = None  # the new total value
+    end_date: date | None = None
+
+class ApprovalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    approve: bool
+    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+class RatingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    quality: Score
+    timeliness: Score
+    cost_control: Score
+    communication: Score
+    comment: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    response: Reason
+
+class EndIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Reason
+
+class CompleteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""

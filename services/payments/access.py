@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asyncpg import Pool
 
 from kernel.context import Actor
-
-if TYPE_CHECKING:
-    pass
+from services.payments.facts import agency_scope
 
 
 async def vendors_of(pool: Pool, actor: Actor) -> tuple[str, ...]:
@@ -24,13 +22,6 @@ async def vendors_of(pool: Pool, actor: Actor) -> tuple[str, ...]:
     async with pool.acquire() as conn:
         found.update(await vendors_of_user(conn, actor.sub))
     return tuple(sorted(v for v in found if v))
-
-
-def agency_scope(actor: Actor) -> str | None:
-    """The one agency whose records the caller sees, or ``None`` for all (admin, auditor)."""
-    if actor.role in ("admin",) or (actor.role == "auditor" and not actor.agency):
-        return None
-    return actor.agency or ""  # staff without an agency see nothing
 
 
 async def can_see(pool: Pool, actor: Actor, record: Any) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
@@ -13,12 +11,12 @@ from litestar import Controller, get, post, put
 from litestar.params import Parameter
 
 from events.base import Money
-from events.invoices import InvoiceLine, ServicePeriod
+from events.invoices import ServicePeriod
 from infra.clock import Clock
 from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -39,148 +37,27 @@ from services.payments.deciders.payment import PAYMENT, Payment
 from services.payments.gateway import PaymentGateway
 from services.payments.readmodel.invoices import list_invoices, payments_of_invoice
 from services.payments.readmodel.terms import agency_terms, contract_terms
+from services.payments.schemas import (
+    ApproveIn,
+    DisputeIn,
+    FundingIn,
+    FundingOut,
+    InvoiceIn,
+    InvoiceOut,
+    InvoicePage,
+    InvoiceSummary,
+    LineBody,
+    PaymentLine,
+    PaymentOut,
+    PeriodBody,
+    ReceiptIn,
+    RefundIn,
+    ResubmitIn,
+)
 
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
-Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]
-Quantity = Decimal  # range and precision are checked with the lines
-InvoiceNumber = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
 STATUSES = ("submitted", "disputed", "accepted", "partially_approved", "approved",
             "partially_paid", "paid")
 INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
-
-
-class LineBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    quantity: Quantity
-    unit_price: Cents
-
-
-class PeriodBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    start: date
-    end: date
-
-
-class InvoiceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    number: InvoiceNumber
-    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
-    total: Cents
-    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
-    service_period: PeriodBody
-
-
-class ResubmitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
-    total: Cents
-    service_period: PeriodBody
-
-
-class DisputeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    reason: Text
-
-
-class ReceiptIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-
-
-class ApproveIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    #: minor units to pay now (a partial payment); omit to pay the whole unapproved balance
-    amount: Cents | None = None
-
-
-class RefundIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    #: minor units to refund; omit to refund everything not yet refunded
-    amount: Cents | None = None
-    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
-
-
-class FundingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    payment_method: Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
-
-
-class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
-    """One payment of the invoice as last projected (the payment itself is authoritative)."""
-
-    id: str
-    status: str
-    amount: Money
-    interest: Money
-    refunded: Money
-    paid_at: datetime | None
-
-
-class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    contract_id: str
-    agency_id: str
-    vendor_id: str
-    number: str
-    status: str
-    total: Money
-    lines: list[InvoiceLine]
-    service_period: ServicePeriod
-    received_at: datetime
-    acceptance_deadline: datetime | None
-    accepted_at: datetime | None
-    deemed_accepted: bool
-    due_date: date | None
-    requires_receipt: bool
-    receipt_confirmed_at: datetime | None
-    disputes: list[str]
-    approved: Money
-    payment_ids: list[str]
-    prompt_payment_days: int
-    late_interest_annual_rate: float
-    version: int
-    payments: list[PaymentLine] = []
-
-
-class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    contract_id: str
-    agency_id: str
-    vendor_id: str
-    number: str
-    status: str
-    total: Money
-    received_at: datetime
-    due_date: date | None
-    approved: Money
-    paid: Money
-    interest_paid: Money
-    refunded: Money
-    overdue: bool
-
-
-class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
-    items: list[InvoiceSummary]
-    total: int
-    limit: int
-    offset: int
-
-
-class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    invoice_id: str
-    contract_id: str
-    agency_id: str
-    vendor_id: str
-    status: str
-    amount: Money
-    interest: Money
-    due_date: date | None
-    attempt: int
-    stripe_payment_intent: str
-    started_at: datetime | None
-    paid_at: datetime | None
-    failure_reason: str
-    refunded: Money
-    disputes: list[str]
-    version: int
-
-
-class FundingOut(msgspec.Struct, frozen=True, kw_only=True):
-    agency_id: str
-    payment_method: str
 
 
 def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
@@ -229,13 +106,6 @@ def _period(period: PeriodBody) -> ServicePeriod:
     return ServicePeriod(start=period.start, end=period.end)
 
 
-def _derived_id(prefix: str, command_id: str | None) -> str:
-    """A fresh id, or, for an idempotent request, the same id every time it is repeated."""
-    if command_id is None:
-        return new_id(prefix)
-    return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
-
-
 async def _visible_invoice(executor: Executor, pool: Pool, actor: Actor,
                            invoice_id: str, *, as_of: datetime | None = None) -> tuple[Invoice, int]:
     state, version = await executor.load(INVOICE, invoice_id, as_of=as_of)
@@ -261,7 +131,7 @@ class InvoiceController(Controller):
             terms = await agency_terms(conn, contract.agency_id)
         command_id = scoped_command_id(idempotency_key, actor.sub, "invoices.submit")
         command = SubmitInvoice(
-            invoice_id=_derived_id("inv", command_id), contract=contract, agency=terms,
+            invoice_id=id_for_command("inv", command_id), contract=contract, agency=terms,
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
             acting_for=acting_for)
@@ -349,7 +219,7 @@ class InvoiceController(Controller):
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
-        command = ApproveInvoice(payment_id=_derived_id("pay", command_id),
+        command = ApproveInvoice(payment_id=id_for_command("pay", command_id),
                                  amount=data.amount if data else None)
         return await self._run(executor, pool, actor, invoice_id, command, idempotency_key, "approve",
                                command_id=command_id)

@@ -118,6 +118,9 @@ class ClaimInvoiceNumber(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class StartPayment(msgspec.Struct, frozen=True, kw_only=True):
+    """Pay an approved invoice (its amount and any late interest) through a PaymentIntent
+    created unconfirmed beforehand."""
+
     payment_id: str
     invoice_id: str
     contract_id: str
@@ -131,6 +134,8 @@ class StartPayment(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RetryPayment(msgspec.Struct, frozen=True, kw_only=True):
+    """Pay a failed installment again, with the interest due by now."""
+
     attempt: int
     interest: Money
     stripe_payment_intent: str

@@ -16,9 +16,7 @@ from infra.http.errors import error_responses
 from infra.settings import Settings
 from kernel.context import Actor
 from kernel.errors import NotFound
-from projections.ocds.packages import record
-from projections.ocds.process import ocid_for
-from projections.ocds.queries import releases_of
+from projections.ocds.facts import process_record
 from services.records.bundle import build, bundled_streams, stream_lines
 from services.records.chain import ChainReport, verify
 from services.records.keys import public_key_pem, public_key_text, records_key
@@ -68,8 +66,7 @@ class RecordsController(Controller):
             # One snapshot: every file of the bundle describes the same moment.
             async with conn.transaction(isolation="repeatable_read", readonly=True):
                 streams = {s: await stream_lines(conn, s) for s, _ in bundled_streams(process)}
-                ocid = ocid_for(settings.ocid_prefix, solicitation_id)
-                ocds = record(ocid, await releases_of(conn, ocid))
+                ocds = await process_record(conn, settings.ocid_prefix, solicitation_id)
         data = build(process, streams, ocds, records_key(settings), clock.now())
         return Response(data, media_type="application/zip", headers={
             "Content-Disposition": f'attachment; filename="records-{solicitation_id}.zip"'})

@@ -12,7 +12,6 @@ from litestar.params import Parameter
 
 from events.solicitations import SplittingSuspected, TabulationEntry
 from infra.clock import Clock
-from infra.eventstore import EventStore
 from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
@@ -20,9 +19,9 @@ from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
 from kernel.money import fmt
+from services.agencies.facts import agency_facts
 from services.awards.facts import award_rules_applied, evaluator_cleared
-from services.bids.decider import BID, bid_id_for
-from services.bids.readmodel import acting_vendor, bids_of_solicitation
+from services.bids.facts import bids_of_vendors, has_active_bids
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -36,8 +35,8 @@ from services.solicitations.commands import (
 from services.solicitations.criteria import LibraryCriterion, library
 from services.solicitations.deciders.follow import FOLLOWS, Follow, Unfollow
 from services.solicitations.deciders.solicitation import SOLICITATION, Solicitation
+from services.solicitations.readmodel.facts import recent_publications
 from services.solicitations.readmodel.notices import notices_of
-from services.solicitations.readmodel.publications import agency_jurisdiction, recent_publications
 from services.solicitations.schemas import (
     AddendumIn,
     AnswerIn,
@@ -62,7 +61,7 @@ from services.solicitations.schemas import (
     utc,
     view,
 )
-from services.vendors.facts import vendors_of_user
+from services.vendors.facts import acting_vendor, vendors_of_user
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
@@ -81,14 +80,15 @@ async def _load_visible(executor: Executor, solicitation_id: str,
     return state, version
 
 
-async def _bids_received(clock: Clock, store: EventStore, state: Solicitation,
+async def _bids_received(clock: Clock, pool: Pool, state: Solicitation,
                          actor: Actor | None) -> bool | None:
     """Agency staff and oversight learn whether bids exist, and only after the deadline."""
     if not (is_agency_staff(actor, state) or is_oversight(actor)) or state.status == "draft":
         return None
     if clock.now() < state.t.submission_deadline:
         return None
-    return any(b.active for b in await bids_of_solicitation(store, state.solicitation_id))
+    async with pool.acquire() as conn:
+        return await has_active_bids(conn, state.solicitation_id)
 
 
 async def _my_bids(executor: Executor, pool: Pool, state: Solicitation,
@@ -97,12 +97,8 @@ async def _my_bids(executor: Executor, pool: Pool, state: Solicitation,
         return None
     async with pool.acquire() as conn:
         vendor_ids = await vendors_of_user(conn, actor.sub)
-    mine = []
-    for vendor_id in vendor_ids:
-        bid, _ = await executor.load(BID, bid_id_for(state.solicitation_id, vendor_id))
-        if bid.exists:
-            mine.append(MyBid(bid_id=bid.bid_id, vendor_id=vendor_id, status=bid.status))
-    return mine
+        bids = await bids_of_vendors(conn, state.solicitation_id, vendor_ids)
+    return [MyBid(bid_id=b.bid_id, vendor_id=b.vendor_id, status=b.status) for b in bids]
 
 
 async def _evaluator_cleared(executor: Executor, state: Solicitation, actor: Actor | None) -> bool:
@@ -117,11 +113,13 @@ class SolicitationController(Controller):
 
     @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency",
           responses=_WRITE_ERRORS)
-    async def create(self, executor: Executor, store: EventStore, actor: Actor,
+    async def create(self, executor: Executor, pool: Pool, actor: Actor,
                      data: SolicitationIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
-        registered = await agency_jurisdiction(store, actor.agency) if actor.agency else None
-        jurisdiction, time_zone = registered or (None, "UTC")
+        async with pool.acquire() as conn:
+            agency = await agency_facts(conn, actor.agency) if actor.agency else None
+        # An unregistered agency (or none) is refused by the decider.
+        jurisdiction, time_zone = (agency.jurisdiction, agency.time_zone) if agency else (None, "UTC")
         solicitation_id = data.solicitation_id or new_id("sol")
         command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency or "",
                                      jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
@@ -212,12 +210,12 @@ class SolicitationController(Controller):
 
     @get("/{solicitation_id:str}", summary="Read a solicitation (what you see depends on your role)",
          responses=error_responses(401, 404, 422))
-    async def read(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def read(self, executor: Executor, pool: Pool, clock: Clock,
                    maybe_actor: Actor | None, solicitation_id: str, as_of: AsOf = None) -> SolicitationOut:
         state, version = await _load_visible(executor, solicitation_id, maybe_actor, as_of=as_of_instant(as_of))
         if as_of is not None:  # the record then; what other contexts know now is left out
             return view(state, version, maybe_actor)
-        return view(state, version, maybe_actor, bids_received=await _bids_received(clock, store, state, maybe_actor),
+        return view(state, version, maybe_actor, bids_received=await _bids_received(clock, pool, state, maybe_actor),
                     my_bids=await _my_bids(executor, pool, state, maybe_actor),
                     evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
 

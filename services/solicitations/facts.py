@@ -1,5 +1,12 @@
-"""What other contexts may know of solicitations: the rule pack of a jurisdiction and the
-period rules (protest, standstill) that apply to one process, with their citations."""
+"""What other contexts may know of solicitations.
+
+- A solicitation's facts (deadlines, status, addenda, criteria: what a bid is decided on;
+  its opening: what an evaluation starts from), read from ``solicitation_facts``
+  (``readmodel/facts.py``), an inline projection applied in the transaction of every
+  solicitation event, so these facts are as current as the solicitation's own stream.
+- The rule pack of a jurisdiction and the period rules (protest, standstill) that apply
+  to one process, with their citations.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,126 @@ from typing import Any
 
 import msgspec
 
+from events.base import Event, Money
+from events.solicitations import (
+    AddendumPublished,
+    Criterion,
+    SolicitationAwarded,
+    SolicitationCancelled,
+    SolicitationClosed,
+    SolicitationCreated,
+    SolicitationOpened,
+    SolicitationPublished,
+    SolicitationUnderEvaluation,
+    SolicitationUnsuccessful,
+    SolicitationUpdated,
+)
 from kernel import calendar
+from kernel.set_asides import set_aside_program
 from services.solicitations import rules
 from services.solicitations.deciders.solicitation import SOLICITATION
+
+
+class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A solicitation as other contexts decide on it (``exists`` False: no such one)."""
+
+    exists: bool = False
+    solicitation_id: str = ""
+    agency_id: str = ""
+    solicitation_type: str = ""  # "RFI" | "RFQ" | "RFP" | "ITB"
+    title: str = ""
+    status: str = "draft"
+    cancelled: bool = False
+    # what a bid is checked against
+    currency: str = "USD"
+    set_aside: str | None = None
+    submission_deadline: datetime | None = None
+    opening_time: datetime | None = None
+    latest_addendum: int = 0
+    criterion_ids: tuple[str, ...] = ()
+    criteria_needing_response: tuple[str, ...] = ()
+    # what an evaluation starts from
+    criteria: tuple[Criterion, ...] = ()
+    allows_multiple_awards: bool = False
+    opened_at: datetime | None = None
+    bidders: tuple[str, ...] = ()  # vendor ids in the opening tabulation
+    # as published (the splitting check)
+    published_at: datetime | None = None
+    commodity_codes: tuple[str, ...] = ()
+    published_value: Money | None = None
+
+    @property
+    def set_aside_program(self) -> str | None:
+        return set_aside_program(self.set_aside)
+
+
+_decoder = msgspec.json.Decoder(SolicitationFacts)
+
+
+async def solicitation_facts(conn: Any, solicitation_id: str) -> SolicitationFacts:
+    """The solicitation's facts (``exists`` is False when there is no such solicitation)."""
+    row = await conn.fetchval("SELECT facts FROM solicitation_facts WHERE solicitation_id = $1",
+                              solicitation_id)
+    return _decoder.decode(row) if row is not None else SolicitationFacts()
+
+
+async def published_since(conn: Any, agency_id: str, since: datetime) -> list[SolicitationFacts]:
+    """The agency's solicitations published at or after ``since``, in publication order."""
+    rows = await conn.fetch(
+        "SELECT facts FROM solicitation_facts WHERE agency_id = $1 AND published_at >= $2"
+        " ORDER BY published_at, solicitation_id", agency_id, since)
+    return [_decoder.decode(r["facts"]) for r in rows]
+
+
+def evolve(facts: SolicitationFacts, event: Event) -> SolicitationFacts:
+    replace = msgspec.structs.replace
+    match event:
+        case SolicitationCreated() | SolicitationUpdated():
+            return replace(
+                facts,
+                exists=True,
+                solicitation_id=event.solicitation_id,
+                agency_id=getattr(event, "agency_id", facts.agency_id),
+                solicitation_type=event.solicitation_type,
+                currency=event.estimated_value.currency,
+                set_aside=event.set_aside,
+                submission_deadline=event.submission_deadline,
+                opening_time=event.opening_time,
+                criterion_ids=tuple(c.criterion_id for c in event.criteria),
+                criteria_needing_response=tuple(c.criterion_id for c in event.criteria if not c.is_price),
+                title=event.title,
+                criteria=tuple(event.criteria),
+                allows_multiple_awards=event.allows_multiple_awards,
+            )
+        case SolicitationPublished():
+            return replace(facts, status="published", published_at=event.published_at,
+                           commodity_codes=tuple(event.commodity_codes), published_value=event.estimated_value)
+        case AddendumPublished():
+            return replace(facts, latest_addendum=event.number, submission_deadline=event.submission_deadline,
+                           opening_time=event.opening_time or facts.opening_time)
+        case SolicitationClosed():
+            return replace(facts, status="closed")
+        case SolicitationOpened():
+            return replace(facts, opened_at=event.opened_at,
+                           bidders=tuple(sorted({entry.vendor_id for entry in event.tabulation})))
+        case SolicitationCancelled():
+            return replace(facts, status="cancelled", cancelled=True)
+        case SolicitationUnderEvaluation():
+            return replace(facts, status="under_evaluation")
+        case SolicitationAwarded():
+            return replace(facts, status="awarded")
+        case SolicitationUnsuccessful():
+            return replace(facts, status="unsuccessful")
+    return facts
+
+
+async def solicitation_facts_as_of(store: Any, solicitation_id: str, at: datetime) -> SolicitationFacts:
+    """The solicitation's facts as they stood at ``at``, folded from its own stream (as-of
+    reads: a bid read as of a moment before the opening shows it sealed)."""
+    facts = SolicitationFacts()
+    for recorded in await store.read_stream(SOLICITATION.stream_id(solicitation_id), until=at):
+        facts = evolve(facts, recorded.event)
+    return facts
 
 
 class PeriodRule(msgspec.Struct, frozen=True, kw_only=True):

@@ -217,6 +217,8 @@ class MyBid(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A solicitation as the caller may see it (see ``view``)."""
+
     id: str
     agency_id: str
     status: str

@@ -128,7 +128,7 @@ class VendorController(Controller):
 
     @patch("/{vendor_id:str}", guards=[_VENDOR_WRITE], summary="Change the profile (each change is an event)",
            responses=error_responses(401, 403, 404, 409, 422))
-    async def update(self, executor: Executor, actor: Actor, vendor_id: str, data: VendorPatch,
+    async def update(self, executor: Executor, pool: Pool, actor: Actor, vendor_id: str, data: VendorPatch,
                      idempotency_key: IdempotencyKey = None) -> VendorOut:
         state, _ = await executor.load_existing(VENDOR, vendor_id, "vendor")
         agencies = data.local_agencies if data.local_agencies is not None else list(state.local_agencies)
@@ -138,7 +138,7 @@ class VendorController(Controller):
             contacts=[c.to_event() for c in data.contacts] if data.contacts is not None else None,
             employees=data.employees, revenue_band=data.revenue_band, commodity_codes=data.commodity_codes,
             local_agencies=data.local_agencies, capability_statement=data.capability_statement,
-            localities=await localities(executor, agencies),
+            localities=await localities(pool, agencies),
         )
         return await self._full(executor, actor, vendor_id, command, idempotency_key, "vendors.update")
 

@@ -1,4 +1,9 @@
-"""Vendor standing for other services' decisions (bids, awards, reports).
+"""What other contexts may know of vendors: standing for their decisions (bids, awards,
+reports), and which vendor a vendor-role caller acts for.
+
+Read from the standing model, which is applied in the transaction of every vendor event
+(``readmodel.py``, an inline projection): a vendor approved a moment ago is seen approved
+by the next command.
 
 Exclusions are matched when asked, at the time asked: an entry recorded after a vendor
 registered, or one that starts or ends later, changes the answer without any new vendor
@@ -7,11 +12,16 @@ event. Nothing here exposes a tax id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import msgspec
+from asyncpg import Pool
 
 from infra.db import Connection, Queryable
+from kernel.context import Actor
+from kernel.errors import Forbidden, field_error
 from services.vendors.matching import name_key, tax_key
 
 
@@ -164,3 +174,51 @@ __all__ = [
     "CertificationStanding", "ExclusionMatch", "ExclusionRow", "VendorStanding", "list_exclusions",
     "matching_exclusions", "vendor_standing", "vendors_of_user",
 ]
+
+
+# -- who a vendor-role caller acts for --------------------------------------------------
+# A token may carry a ``vendor`` claim, and a user may belong to vendors (owner or invited
+# colleague). Handlers resolve the vendor relevant to the resource (the bidders of a
+# solicitation, the vendor of a contract) and hand the decider an ``Actor`` whose
+# ``vendor`` is that one; deciders stay pure.
+
+
+async def vendors_of(conn: Connection, actor: Actor) -> set[str]:
+    """Every vendor the caller acts for (empty unless the role is vendor)."""
+    if actor.role != "vendor":
+        return set()
+    found = set(await vendors_of_user(conn, actor.sub))
+    if actor.vendor:
+        found.add(actor.vendor)
+    return found
+
+
+async def acting_for(conn: Connection, actor: Actor, candidates: Iterable[str]) -> Actor:
+    """The caller as a user of the vendor among ``candidates`` they belong to (the first by
+    id if several); unchanged when they belong to none or are not a vendor."""
+    if actor.role != "vendor":
+        return actor
+    matching = sorted(await vendors_of(conn, actor) & set(candidates))
+    return replace(actor, vendor=matching[0]) if matching else actor
+
+
+async def acting_vendor(pool: Pool, actor: Actor, requested: str | None) -> str:
+    """The vendor the caller acts for: the one named, or the only one the user belongs to."""
+    async with pool.acquire() as conn:
+        mine = await vendors_of_user(conn, actor.sub)
+    if requested is not None:
+        if requested not in mine:
+            raise Forbidden(f"you do not act for vendor {requested}", code="not_vendor_user")
+        return requested
+    if not mine:
+        raise Forbidden("your account belongs to no registered vendor", code="no_vendor")
+    if len(mine) > 1:
+        raise field_error("vendor_id", f"you act for several vendors ({', '.join(mine)}); name one")
+    return mine[0]
+
+
+async def is_vendor_user(pool: Pool, actor: Actor, vendor_id: str) -> bool:
+    if actor.role != "vendor":
+        return False
+    async with pool.acquire() as conn:
+        return vendor_id in await vendors_of_user(conn, actor.sub)

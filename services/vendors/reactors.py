@@ -1,34 +1,27 @@
 """Flags vendors that match the exclusion list, whichever came first.
 
 Registration flags a vendor already on the list as it registers (read from the standing
-model, which may lag a moment). This reactor makes it certain: for an exclusion it flags
+model, which does not see an entry being recorded at that very moment). This reactor makes it certain: for an exclusion it flags
 the registered vendors it names, for a registration or a change of legal name it flags
-the vendor if an entry not yet over names it. It first waits for the standing model to
-have applied everything up to the event, so of any vendor and entry, the later event
-always sees the earlier one. Whether a vendor may bid is still decided from the list
+the vendor if an entry not yet over names it. The standing model is applied in the
+transaction of every vendor event (an inline projection), and the runner hands over an
+event only once everything before it has committed, so of any vendor and entry, the later
+event always sees the earlier one. Whether a vendor may bid is still decided from the list
 itself (``vendor_standing``); the flag tells admins and the vendor's own users.
 """
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from events.vendors import ExclusionRecorded, VendorProfileUpdated, VendorRegistered
 from infra.container import Civic
-from infra.eventstore import Position, RecordedEvent
+from infra.eventstore import RecordedEvent
 from kernel.context import SYSTEM_ACTOR
 from projections.base import types_of
 from services.vendors.commands import ExclusionHit, FlagExcluded
 from services.vendors.deciders.vendor import VENDOR
 from services.vendors.matching import name_key, tax_key
-from services.vendors.readmodel import VendorStandingProjection
-
-_WAIT_S = 3.0
-
-
-class StandingNotCaughtUp(TimeoutError):
-    """Transient: the runner retries the event once the standing model has moved on."""
 
 
 class ExclusionFlagger:
@@ -42,27 +35,12 @@ class ExclusionFlagger:
         event = recorded.event
         if isinstance(event, VendorProfileUpdated) and event.legal_name is None:
             return
-        await self._wait_for_standing(recorded.position)
         today = self.civic.clock.now().date()
         match event:
             case ExclusionRecorded():
                 await self._flag_vendors_named_by(recorded, event, today)
             case VendorRegistered() | VendorProfileUpdated():
                 await self._flag_if_listed(recorded, event.vendor_id, today)
-
-    async def _wait_for_standing(self, position: Position) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _WAIT_S
-        while True:
-            row = await self.civic.pool.fetchrow(
-                "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
-                VendorStandingProjection.name,
-            )
-            if row is not None and Position(row["tx"], row["position"]) >= position:
-                return
-            if loop.time() > deadline:
-                raise StandingNotCaughtUp(f"vendor standing has not reached {position} yet")
-            await asyncio.sleep(0.05)
 
     async def _flag_vendors_named_by(self, recorded: RecordedEvent, event: ExclusionRecorded, today: date) -> None:
         if event.to_date is not None and event.to_date < today:

@@ -1,4 +1,8 @@
-"""Projects vendor events into the standing read model (tables of 0100_vendors_standing.sql)."""
+"""Projects vendor events into the standing read model (tables of 0100_vendors_standing.sql).
+
+An inline projection: applied in the transaction that appends the vendor's events, so a
+vendor approved a moment ago may bid on the next request (read through ``facts.py``).
+"""
 
 from __future__ import annotations
 
@@ -117,6 +121,7 @@ def _statement(recorded: RecordedEvent) -> list[tuple[str, tuple[object, ...]]]:
 
 class VendorStandingProjection:
     name = "vendor_standing"
+    inline = True
     tables: Sequence[str] = ("vendor_standing", "vendor_standing_users", "vendor_standing_certifications", "vendor_exclusions")
     types: frozenset[str] | None = types_of(
         VendorRegistered, VendorProfileUpdated, VendorFlaggedExcluded, VendorSubmitted, VendorApproved,

@@ -14,7 +14,7 @@ from infra.clock import Clock
 from infra.executor import Executor, Outcome
 from kernel.context import Actor
 from kernel.errors import Conflict
-from services.agencies.decider import AGENCY
+from services.agencies.facts import agencies_facts
 from services.vendors.commands import ExclusionHit, Locality, RegisterVendor
 from services.vendors.deciders.tax_id import TAX_ID, ClaimTaxId
 from services.vendors.deciders.vendor import VENDOR, Vendor, check_registration
@@ -22,21 +22,19 @@ from services.vendors.facts import matching_exclusions
 from services.vendors.matching import tax_key
 
 
-async def localities(executor: Executor, agency_ids: list[str] | None) -> dict[str, Locality]:
+async def localities(pool: Pool, agency_ids: list[str] | None) -> dict[str, Locality]:
     """The named agencies that exist, with where their local businesses are."""
-    found: dict[str, Locality] = {}
-    for agency_id in dict.fromkeys(agency_ids or []):
-        agency, version = await executor.load(AGENCY, agency_id)
-        if version:
-            found[agency_id] = Locality(agency_id=agency_id, state=agency.state,
-                                        zip_prefixes=agency.local_zip_prefixes)
-    return found
+    wanted = list(dict.fromkeys(agency_ids or []))
+    async with pool.acquire() as conn:
+        agencies = await agencies_facts(conn, wanted)
+    return {a: Locality(agency_id=a, state=agencies[a].state, zip_prefixes=agencies[a].local_zip_prefixes)
+            for a in wanted if a in agencies}
 
 
 async def register_vendor(executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                           command: RegisterVendor,
                           command_id: str | None) -> Outcome[Vendor]:
-    command = msgspec.structs.replace(command, localities=await localities(executor, command.local_agencies))
+    command = msgspec.structs.replace(command, localities=await localities(pool, command.local_agencies))
     check_registration(command)  # refuse bad input before anything is read or claimed
     hits = await matching_exclusions(pool, command.tax_id, command.legal_name, clock.now().date())
     command = msgspec.structs.replace(command, exclusion_hits=[

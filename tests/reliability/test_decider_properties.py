@@ -21,7 +21,6 @@ from kernel.context import Actor, Context
 from kernel.errors import DomainError
 from services.bids.commands import BidContent, ReplaceBid, SubmitBid, VendorFacts, WithdrawBid
 from services.bids.decider import BID, bid_id_for
-from services.bids.solicitation_facts import SolicitationFacts
 from services.payments.commands import (
     AcceptInvoice,
     AgencyTerms,
@@ -34,6 +33,7 @@ from services.payments.commands import (
     SubmitInvoice,
 )
 from services.payments.deciders.invoice import INVOICE
+from services.solicitations.facts import SolicitationFacts
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])

@@ -34,6 +34,8 @@ from services.payments.commands import (
 
 
 class Payment(msgspec.Struct, frozen=True, kw_only=True):
+    """One installment: what is paid to whom, and how its attempts went."""
+
     exists: bool = False
     payment_id: str = ""
     invoice_id: str = ""

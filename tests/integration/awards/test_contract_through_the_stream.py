@@ -11,7 +11,6 @@ from events.base import Metadata
 from events.bids import BidSubmitted
 from events.contracts import ContractOpened
 from infra.container import open_civic
-from infra.runner import Runner
 from kernel.context import Actor
 from services.awards.commands import (
     FinalizeAward,
@@ -21,7 +20,7 @@ from services.awards.commands import (
 )
 from services.awards.decider import EVALUATION
 from services.awards.inputs import BidFacts, SolicitationFacts, VendorFacts
-from services.awards.readmodel import EvaluationInputsProjection, solicitation_facts
+from services.awards.readmodel import solicitation_facts
 from services.contracts.decider import CONTRACT
 from services.contracts.ids import contract_id_for
 from services.contracts.reactors import ContractOpener
@@ -90,10 +89,12 @@ async def test_the_evaluation_read_model_has_only_opened_bids(isolated):
         sealed = BidSubmitted(bid_id="sealed-1", solicitation_id=sid, vendor_id="v3",
                               received_at=civic.clock.now(), sealed="ciphertext")
         await civic.store.append("bid-sealed-1", None, [sealed], Metadata(occurred_at=civic.clock.now()))
-        runner = Runner(EvaluationInputsProjection(), civic.store, settings)
+        # the evaluation reads the solicitations' and the bids' facts (inline projections)
+        runners = [civic.runner_for("solicitations.facts"), civic.runner_for("bids.facts")]
 
         async def projected():
-            await runner.catch_up()  # a transaction still open elsewhere may hold events back
+            for runner in runners:
+                await runner.catch_up()
             async with civic.pool.acquire() as conn:
                 found = await solicitation_facts(conn, sid)
             return found if found is not None and len(found.bids) == 2 else None
@@ -102,7 +103,8 @@ async def test_the_evaluation_read_model_has_only_opened_bids(isolated):
         assert sorted(facts.bidders) == ["v1", "v2"]
         assert {b.bid_id: b.price.amount for b in facts.bids} == dict(zip(bids, [900, 700], strict=True))
         assert [c.criterion_id for c in facts.criteria] == ["tech", "price"]
-        await runner.rebuild()
+        for runner in runners:
+            await runner.rebuild()
         async with civic.pool.acquire() as conn:
             assert await solicitation_facts(conn, sid) == facts
     finally:

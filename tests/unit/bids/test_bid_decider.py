@@ -25,7 +25,7 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, bid_id_for
-from services.bids.solicitation_facts import SolicitationFacts
+from services.solicitations.facts import SolicitationFacts
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=10)

@@ -1,0 +1,93 @@
+"""What other contexts may know of bids.
+
+- Before the opening: only whether a solicitation has active bids (agency staff learn it
+  after the deadline), never their content.
+- At the opening: the tabulation. Only the bids service holds the bid key, so it unseals
+  the active bids for the solicitation's opening (``opening_tabulation``), which the
+  solicitations service records in ``SolicitationOpened``; this service then records
+  ``BidUnsealed`` for each bid from that event.
+- After it: each opened bid's content, for the evaluation.
+
+Read from ``bid_facts`` (``readmodel.py``), applied in the transaction of every bid event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from asyncpg import Pool
+
+from events.bids import BidUnsealed
+from events.solicitations import TabulationEntry
+from infra.clock import Clock
+from infra.executor import Executor
+from infra.settings import Settings
+from services.bids.decider import BID
+from services.bids.readmodel import bid_ids_of
+from services.bids.sealing import vault_for
+from services.vendors.facts import vendor_standing
+
+_unsealed = msgspec.json.Decoder(BidUnsealed)
+
+
+class VendorBid(msgspec.Struct, frozen=True, kw_only=True):
+    bid_id: str
+    vendor_id: str
+    status: str  # "active" | "withdrawn"
+
+
+async def bids_of_vendors(conn: Any, solicitation_id: str, vendor_ids: Sequence[str]) -> list[VendorBid]:
+    """The bids these vendors made on a solicitation, in the order of ``vendor_ids`` (for
+    the vendors themselves: never shown to anyone else before the opening)."""
+    rows = await conn.fetch(
+        "SELECT bid_id, vendor_id, active FROM bid_facts WHERE solicitation_id = $1 AND vendor_id = ANY($2::text[])",
+        solicitation_id, list(vendor_ids))
+    found = {r["vendor_id"]: r for r in rows}
+    return [VendorBid(bid_id=found[v]["bid_id"], vendor_id=v, status="active" if found[v]["active"] else "withdrawn")
+            for v in vendor_ids if v in found]
+
+
+async def has_active_bids(conn: Any, solicitation_id: str) -> bool:
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM bid_facts WHERE solicitation_id = $1 AND active LIMIT 1", solicitation_id))
+
+
+async def opened_bids(conn: Any, solicitation_id: str) -> list[BidUnsealed]:
+    """The bids unsealed at the solicitation's opening, by bid id (none before it)."""
+    rows = await conn.fetch(
+        "SELECT unsealed FROM bid_facts WHERE solicitation_id = $1 AND unsealed IS NOT NULL ORDER BY bid_id",
+        solicitation_id)
+    return [_unsealed.decode(r["unsealed"]) for r in rows]
+
+
+async def solicitation_of_opened_bid(conn: Any, bid_id: str) -> str | None:
+    """The solicitation of an opened bid (a bid is unknown here until opened)."""
+    return await conn.fetchval(
+        "SELECT solicitation_id FROM bid_facts WHERE bid_id = $1 AND unsealed IS NOT NULL", bid_id)
+
+
+async def opening_tabulation(executor: Executor, pool: Pool, clock: Clock, settings: Settings,
+                             solicitation_id: str, latest_addendum: int) -> list[TabulationEntry]:
+    """The active bids, unsealed, in the order they were received: what the opening records."""
+    vault = vault_for(settings)
+    now = clock.now()
+    entries = []
+    async with pool.acquire() as conn:
+        bid_ids = await bid_ids_of(conn, solicitation_id)
+    for bid_id in bid_ids:
+        bid, _ = await executor.load(BID, bid_id)
+        if not bid.active or bid.received_at is None:
+            continue
+        content = vault.unseal(bid.sealed, bid_id=bid.bid_id, solicitation_id=solicitation_id,
+                               vendor_id=bid.vendor_id)
+        async with pool.acquire() as conn:
+            standing = await vendor_standing(conn, bid.vendor_id, now)
+        entries.append(TabulationEntry(
+            bid_id=bid.bid_id, vendor_id=bid.vendor_id, price=content.price, received_at=bid.received_at,
+            vendor_name=standing.legal_name if standing else "",
+            acknowledged_addendum=bid.acknowledged_addendum,
+            counts=bid.acknowledged_addendum >= latest_addendum,
+        ))
+    return sorted(entries, key=lambda e: (e.received_at, e.bid_id))

@@ -1,0 +1,53 @@
+"""Request and response bodies of the bids API (lengths, bounds and shapes checked on parse)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from events.base import Money
+from events.bids import Attestations, CriterionResponse
+from events.solicitations import DocumentRef
+
+_Text = Annotated[str, msgspec.Meta(max_length=20000)]
+
+class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    criterion_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    text: _Text
+
+class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    price: Money
+    attestations: Attestations
+    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
+    vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    price: Money
+    attestations: Attestations
+    responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    number: Annotated[int, msgspec.Meta(ge=1)]
+
+class BidOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    solicitation_id: str
+    vendor_id: str
+    status: str
+    received_at: datetime | None
+    acknowledged_addendum: int
+    latest_addendum: int
+    #: False while the latest addendum is not acknowledged: the bid would not count
+    counts: bool
+    sealed: bool
+    price: Money | None = None
+    responses: list[CriterionResponse] = []
+    documents: list[DocumentRef] = []
+    attestations: Attestations | None = None
+    version: int = 0

@@ -1,0 +1,139 @@
+"""Request and response bodies of the payments API (lengths, bounds and shapes checked on parse)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+
+from events.base import Money
+from events.invoices import InvoiceLine, ServicePeriod
+
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]
+
+Quantity = Decimal  # range and precision are checked with the lines
+
+InvoiceNumber = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
+
+class LineBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    quantity: Quantity
+    unit_price: Cents
+
+class PeriodBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    start: date
+    end: date
+
+class InvoiceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    number: InvoiceNumber
+    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
+    total: Cents
+    currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+    service_period: PeriodBody
+
+class ResubmitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
+    total: Cents
+    service_period: PeriodBody
+
+class DisputeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    reason: Text
+
+class ReceiptIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+
+class ApproveIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: minor units to pay now (a partial payment); omit to pay the whole unapproved balance
+    amount: Cents | None = None
+
+class RefundIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    #: minor units to refund; omit to refund everything not yet refunded
+    amount: Cents | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+class FundingIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    payment_method: Annotated[str, msgspec.Meta(min_length=3, max_length=255)]
+
+class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One payment of the invoice as last projected (the payment itself is authoritative)."""
+
+    id: str
+    status: str
+    amount: Money
+    interest: Money
+    refunded: Money
+    paid_at: datetime | None
+
+class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    number: str
+    status: str
+    total: Money
+    lines: list[InvoiceLine]
+    service_period: ServicePeriod
+    received_at: datetime
+    acceptance_deadline: datetime | None
+    accepted_at: datetime | None
+    deemed_accepted: bool
+    due_date: date | None
+    requires_receipt: bool
+    receipt_confirmed_at: datetime | None
+    disputes: list[str]
+    approved: Money
+    payment_ids: list[str]
+    prompt_payment_days: int
+    late_interest_annual_rate: float
+    version: int
+    payments: list[PaymentLine] = []
+
+class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    number: str
+    status: str
+    total: Money
+    received_at: datetime
+    due_date: date | None
+    approved: Money
+    paid: Money
+    interest_paid: Money
+    refunded: Money
+    overdue: bool
+
+class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[InvoiceSummary]
+    total: int
+    limit: int
+    offset: int
+
+class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    invoice_id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    status: str
+    amount: Money
+    interest: Money
+    due_date: date | None
+    attempt: int
+    stripe_payment_intent: str
+    started_at: datetime | None
+    paid_at: datetime | None
+    failure_reason: str
+    refunded: Money
+    disputes: list[str]
+    version: int
+
+class FundingOut(msgspec.Struct, frozen=True, kw_only=True):
+    agency_id: str
+    payment_method: str
