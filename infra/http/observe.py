@@ -12,6 +12,7 @@ import time
 import uuid
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Message, Receive, Scope, Send
@@ -34,14 +35,14 @@ def _status_of(exc: BaseException) -> int:
 
 
 class ObserveMiddleware(AbstractMiddleware):
-    scopes = {"http"}  # type: ignore[assignment]
+    scopes = {ScopeType.HTTP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", ()))
         incoming = headers.get(REQUEST_ID, b"").decode("latin-1")
         request_id = incoming if 0 < len(incoming) <= 100 and incoming.isprintable() else uuid.uuid4().hex
         route = scope.get("path_template") or "unmatched"
-        method = scope.get("method", "GET")
+        method = str(scope.get("method", "GET"))
         status = 500
 
         async def send_wrapper(message: Message) -> None:

@@ -111,11 +111,13 @@ class Sampler:
                 row = await conn.fetchrow(
                     "SELECT count(*) AS due, count(*) FILTER (WHERE due_at < $1::timestamptz - interval '1 minute')"
                     " AS overdue FROM timers WHERE fired_at IS NULL AND due_at <= $1 AND attempts < 20", now)
-                TIMERS_DUE.set(row["due"])
-                TIMERS_OVERDUE.set(row["overdue"])
+                if row is not None:
+                    TIMERS_DUE.set(row["due"])
+                    TIMERS_OVERDUE.set(row["overdue"])
                 for component in civic.components:
                     for name, query in component.outboxes.items():
-                        depth, age = await conn.fetchrow(query, now)
+                        found = await conn.fetchrow(query, now)
+                        depth, age = (found[0], found[1]) if found is not None else (0, 0)
                         OUTBOX_DEPTH.labels(name).set(depth or 0)
                         OUTBOX_AGE.labels(name).set(age or 0)
 

@@ -48,7 +48,9 @@ def configure(service_name: str) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     try:  # the exporter is an optional extra (pip install '.[otlp]')
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore[import-not-found]
+            OTLPSpanExporter,
+        )
     except ImportError:
         log.warning("OTEL_EXPORTER_OTLP_ENDPOINT is set but the OTLP exporter is not installed"
                     " (pip install 'civic-marketplace[otlp]'); traces are off")

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import asyncpg
 import msgspec
 
+from infra.db import Connection
 from infra.eventstore import START, Position
 
 log = logging.getLogger("civic.records")
@@ -77,7 +78,7 @@ def checkpoint_hash(prev: bytes | None, hashes: Iterable[bytes]) -> bytes:
     return digest.digest()
 
 
-async def verify(conn: asyncpg.Connection, stream_id: str | None = None) -> ChainReport:
+async def verify(conn: Connection, stream_id: str | None = None) -> ChainReport:
     """Walk the chains (one stream, or every stream and every checkpoint)."""
     count = await conn.fetchval(
         "SELECT count(*) FROM events WHERE $1::text IS NULL OR stream_id = $1", stream_id)
@@ -98,7 +99,7 @@ async def verify(conn: asyncpg.Connection, stream_id: str | None = None) -> Chai
                        first_broken_checkpoint=broken_checkpoint)
 
 
-async def _verify_checkpoints(conn: asyncpg.Connection) -> tuple[int, BrokenCheckpoint | None]:
+async def _verify_checkpoints(conn: Connection) -> tuple[int, BrokenCheckpoint | None]:
     rows = await conn.fetch(
         "SELECT seq, transaction_id::text::bigint AS tx, position, events, prev_hash, hash"
         " FROM event_checkpoints ORDER BY seq")
@@ -121,7 +122,7 @@ async def _verify_checkpoints(conn: asyncpg.Connection) -> tuple[int, BrokenChec
     return len(rows), None
 
 
-async def _hashes_between(conn: asyncpg.Connection, after: Position, upto: Position) -> list[bytes]:
+async def _hashes_between(conn: Connection, after: Position, upto: Position) -> list[bytes]:
     rows = await conn.fetch(
         "SELECT hash FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)"
         " AND (transaction_id, position) <= ($3::text::xid8, $4) ORDER BY transaction_id, position",

@@ -20,6 +20,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     from infra import db
     from services.records.chain import verify
 
+    assert settings.database_url, "the database is not configured"
     conn = await db.connect(settings.database_url)
     try:
         report = await verify(conn, args.stream)

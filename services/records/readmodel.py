@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from events.awards import EvaluationStarted, EvaluatorAppointed, ProtestFiled
@@ -18,6 +17,7 @@ from events.contracts import ContractOpened
 from events.invoices import ContractAmountInvoiced, InvoiceSubmitted
 from events.payments import PaymentStarted
 from events.solicitations import SolicitationCreated, SolicitationOpened
+from infra.db import Connection
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
 
@@ -36,7 +36,7 @@ class ProcessStreamsProjection:
         SolicitationCreated, SolicitationOpened, BidSubmitted, EvaluationStarted, EvaluatorAppointed,
         ProtestFiled, ContractOpened, InvoiceSubmitted, ContractAmountInvoiced, PaymentStarted)
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[RecordedEvent]) -> None:
+    async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:
             stream = recorded.stream_id
             match recorded.event:
