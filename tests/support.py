@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 
 from infra.migrate import migrate
 from infra.settings import Settings
@@ -62,7 +63,7 @@ def isolated_settings(base: Settings, database_url: str, tag: str) -> Settings:
     )
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109 - a deadline of polls, not of one call
                      interval: float = 0.05, what: str = "condition") -> T:
     """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -73,3 +74,11 @@ async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0
             return last
         await asyncio.sleep(interval)
     raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+def many_requests(connections: int) -> httpx.Limits:
+    """Client limits for ``connections`` requests in flight at once. Idle connections are
+    dropped after 2 s, before the server's 5 s keep-alive ends: a request sent on a
+    connection the server is closing fails with a read error."""
+    return httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                        keepalive_expiry=2.0)

@@ -12,7 +12,7 @@ from infra.http.auth import mint_token
 from infra.postgres_store import PostgresEventStore
 from infra.settings import Settings
 from tests.reliability.processes import CivicProcess, own_api
-from tests.support import unique
+from tests.support import many_requests, unique
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ async def api_server(server_settings: Settings, tmp_path_factory) -> AsyncIterat
 @pytest.fixture
 async def http(api_server: CivicProcess) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the API process with room for many requests in flight at once."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    limits = many_requests(200)
     async with httpx.AsyncClient(base_url=api_server.base_url, timeout=60, limits=limits) as client:
         yield client
 

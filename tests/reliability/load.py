@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.support import unique
+from tests.support import many_requests, unique
 
 
 @dataclass
@@ -49,7 +49,7 @@ async def agency_load(base_url: str, headers: dict[str, str], *, workers: int, m
     recorded = Recorded()
     deadline = time.monotonic() + max_seconds
     budget = iter(range(max_requests))
-    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+    limits = many_requests(workers)
 
     async def worker(client: httpx.AsyncClient) -> None:
         while time.monotonic() < deadline and next(budget, None) is not None:

@@ -16,7 +16,7 @@ from tests.e2e.awards.test_award_flow_http import (
     _recommend,
 )
 from tests.reliability import processes
-from tests.support import eventually
+from tests.support import eventually, many_requests
 from tests.upstream import opened_solicitation
 
 CONCURRENT = 100
@@ -36,7 +36,7 @@ async def test_racing_finalisations_make_one_award_and_one_contract(client, toke
     api = processes.api(settings.with_(data_dir=tmp_path))
     api.start()
     try:
-        limits = httpx.Limits(max_connections=CONCURRENT, max_keepalive_connections=CONCURRENT)
+        limits = many_requests(CONCURRENT)
         async with httpx.AsyncClient(base_url=api.base_url, timeout=60, limits=limits) as http:
             responses = await asyncio.gather(*[
                 http.post(f"{API}/awards/{award['award_id']}/finalize", headers=p.buyer)

@@ -13,6 +13,7 @@ import httpx
 
 from tests.e2e.solicitations.helpers import API, bid_body, bidder, new_agency, published
 from tests.reliability import processes
+from tests.support import many_requests
 
 CONCURRENT = 100
 BASE_PRICE = 700_000_00
@@ -30,7 +31,7 @@ async def test_racing_replacements_of_one_bid_are_each_stored_once(client, token
     api = processes.api(settings.with_(data_dir=tmp_path))  # a second process on the same store
     api.start()
     try:
-        limits = httpx.Limits(max_connections=CONCURRENT, max_keepalive_connections=CONCURRENT)
+        limits = many_requests(CONCURRENT)
         async with httpx.AsyncClient(base_url=api.base_url, timeout=60, limits=limits) as http:
             responses = await asyncio.gather(*[
                 http.put(f"{API}/bids/{bid_id}", headers=owner,

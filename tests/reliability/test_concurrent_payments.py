@@ -18,7 +18,7 @@ from infra.http.auth import mint_token
 from infra.postgres_store import PostgresEventStore
 from tests.reliability.servers import OwnNats
 from tests.reliability.stack import own_stack
-from tests.support import eventually, unique
+from tests.support import eventually, many_requests, unique
 
 CONCURRENT = 100
 API = "/api/v1"
@@ -58,7 +58,7 @@ async def test_racing_approvals_start_exactly_one_payment(server_settings, tmp_p
             agency, vendor = unique("ag"), unique("v")
             base = stack.base_urls[0]
             pool = await db.create_pool(settings.database_url, min_size=1, max_size=4)
-            limits = httpx.Limits(max_connections=CONCURRENT, max_keepalive_connections=CONCURRENT)
+            limits = many_requests(CONCURRENT)
             try:
                 async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
                     registered = await http.post(f"{API}/agencies", headers=_headers(settings, "admin"), json={

@@ -21,6 +21,7 @@ import httpx
 
 from infra.http.auth import mint_token
 from infra.settings import Settings
+from tests.support import many_requests
 
 API = "/api/v1"
 EIN_PREFIXES = ("10", "12", "20", "27", "33", "45", "46", "52", "84", "95")
@@ -145,7 +146,7 @@ async def run_workload(base_urls: list[str], settings: Settings, *, commands: in
     totals = Totals()
     deadline = time.monotonic() + max_seconds
     per_lane = [commands // lanes + (1 if i < commands % lanes else 0) for i in range(lanes)]
-    limits = httpx.Limits(max_connections=lanes * 2, max_keepalive_connections=lanes * 2)
+    limits = many_requests(lanes * 2)
 
     async def lane_loop(index: int, client: httpx.AsyncClient) -> None:
         lane = Lane(index, random.Random(f"{seed}:{index}"), settings, seed)

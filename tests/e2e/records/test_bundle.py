@@ -14,7 +14,15 @@ from services.records import cli as records_cli
 from services.records.bundle import verify_bundle
 from services.records.keys import load_public_key
 from services.records.readmodel import process_of
-from tests.e2e.solicitations.helpers import API, DAY, advance, bid_body, bidder, new_agency, published
+from tests.e2e.solicitations.helpers import (
+    API,
+    DAY,
+    advance,
+    bid_body,
+    bidder,
+    new_agency,
+    published,
+)
 from tests.support import eventually
 
 PRICE = 615_243_87
