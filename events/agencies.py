@@ -25,6 +25,10 @@ class AgencyRegistered(Event, frozen=True, kw_only=True, tag="agencies.AgencyReg
     local_zip_prefixes: list[str] = []
     #: IANA time zone; agencies registered before zones existed were judged on UTC dates
     time_zone: str = "UTC"
+    #: the agency set its own late-interest rate at registration (else the statutory rate of
+    #: its pack applies where the pack has one on file; agencies registered before packs had
+    #: rates keep their own, as they were paid then)
+    interest_rate_agreed: bool = True
 
 
 class AgencyGoalsSet(Event, frozen=True, kw_only=True, tag="agencies.AgencyGoalsSet.v1"):

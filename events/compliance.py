@@ -6,6 +6,8 @@ from datetime import date
 
 import msgspec
 
+from events.base import Money
+
 
 class RuleApplied(msgspec.Struct, frozen=True, kw_only=True):
     """One rule-driven decision: the pack and row it came from, the cited law, what the
@@ -22,3 +24,22 @@ class RuleApplied(msgspec.Struct, frozen=True, kw_only=True):
     used: str = ""
     #: ``None`` when the marketplace cannot see whether it was (a newspaper notice)
     complied: bool | None = True
+
+
+class PaymentTerms(msgspec.Struct, frozen=True, kw_only=True):
+    """The prompt-payment rule an invoice is judged by, copied onto it when submitted: the
+    pack and row, the most days the law allows, the fixed compensation a late payment
+    owes, and whether the agency agreed a rate of its own (a floor above the statutory one)."""
+
+    pack: str
+    row: str
+    citation: str
+    url: str
+    effective_from: date | None = None
+    basis: str = "law"
+    days: int = 30
+    #: e.g. EUR 40 under Directive 2011/7/EU art. 6(1); minor units
+    fixed_compensation: Money | None = None
+    agency_rate_agreed: bool = False
+    #: the agency's IANA zone: days late are counted on its local dates
+    time_zone: str = "UTC"

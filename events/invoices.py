@@ -13,6 +13,7 @@ from decimal import Decimal
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import PaymentTerms, RuleApplied
 
 
 class InvoiceLine(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +47,8 @@ class InvoiceSubmitted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceSu
     acceptance_deadline: datetime | None = None
     #: the agency's IANA zone: deemed acceptance and the due date are on its local dates
     time_zone: str = "UTC"
+    #: the prompt-payment rule of the agency's pack (``None``: none applies, or submitted before packs)
+    payment_terms: PaymentTerms | None = None
 
 
 class InvoiceAccepted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceAccepted.v1"):
@@ -55,6 +58,8 @@ class InvoiceAccepted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceAcc
     accepted_at: datetime
     due_date: date
     deemed: bool = False
+    #: the prompt-payment rule that set the due date, with its citation
+    rules_applied: list[RuleApplied] = []
 
 
 class InvoiceDisputed(Event, frozen=True, kw_only=True, tag="invoices.InvoiceDisputed.v1"):
@@ -98,6 +103,10 @@ class InvoiceApproved(Event, frozen=True, kw_only=True, tag="invoices.InvoiceApp
     vendor_id: str = ""
     late_interest_annual_rate: float = 0.05
     approved_at: datetime | None = None
+    payment_terms: PaymentTerms | None = None
+    #: approved after the due date, the first such approval of the invoice: the pack's fixed
+    #: compensation for late payment (if any) is owed with this payment
+    compensation_due: bool = False
 
 
 class ContractAmountInvoiced(Event, frozen=True, kw_only=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from events.base import Event, Money
+from events.compliance import PaymentTerms, RuleApplied
 
 
 class PaymentStarted(Event, frozen=True, kw_only=True, tag="payments.PaymentStarted.v1"):
@@ -28,6 +29,12 @@ class PaymentStarted(Event, frozen=True, kw_only=True, tag="payments.PaymentStar
     started_at: datetime | None = None
     attempt: int = 1
     late_interest_annual_rate: float = 0.05
+    payment_terms: PaymentTerms | None = None
+    #: the fixed compensation for late payment owed with this payment (EUR 40 in the EU)
+    compensation: Money | None = None
+    compensation_due: bool = False
+    #: the interest owed (and any compensation): which pack, row and citation applied
+    rules_applied: list[RuleApplied] = []
 
 
 class PaymentRetried(Event, frozen=True, kw_only=True, tag="payments.PaymentRetried.v1"):
@@ -39,6 +46,8 @@ class PaymentRetried(Event, frozen=True, kw_only=True, tag="payments.PaymentRetr
     amount: Money
     interest: Money
     retried_at: datetime
+    compensation: Money | None = None
+    rules_applied: list[RuleApplied] = []
 
 
 class PaymentSucceeded(Event, frozen=True, kw_only=True, tag="payments.PaymentSucceeded.v1"):
@@ -46,6 +55,7 @@ class PaymentSucceeded(Event, frozen=True, kw_only=True, tag="payments.PaymentSu
     amount: Money
     paid_at: datetime
     interest: Money
+    compensation: Money | None = None
     invoice_id: str = ""
     contract_id: str = ""
     agency_id: str = ""

@@ -25,6 +25,7 @@ def _out(state: Agency, version: int) -> AgencyOut:
         goals=list(state.goals),
         prompt_payment_days=state.prompt_payment_days,
         late_interest_annual_rate=state.late_interest_annual_rate,
+        interest_rate_agreed=state.interest_rate_agreed,
         state=state.state,
         local_zip_prefixes=list(state.local_zip_prefixes),
         time_zone=state.time_zone,
@@ -49,6 +50,8 @@ class AgencyController(Controller):
         fields["prompt_payment_days"] = data.prompt_payment_days or terms.days
         if data.late_interest_annual_rate is None:
             fields["late_interest_annual_rate"] = terms.annual_rate
+        # without a rate of its own, the agency pays the statutory rate of its pack where on file
+        fields["interest_rate_agreed"] = data.late_interest_annual_rate is not None
         command = RegisterAgency(agency_id=agency_id, **fields)
         outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
         return _out(outcome.state, outcome.version)

@@ -16,6 +16,7 @@ class RegisterAgency(msgspec.Struct, frozen=True, kw_only=True):
     late_interest_annual_rate: float = 0.05
     local_zip_prefixes: list[str] = []
     time_zone: str = "UTC"
+    interest_rate_agreed: bool = True
 
 
 class SetGoals(msgspec.Struct, frozen=True, kw_only=True):

@@ -27,6 +27,7 @@ class Agency(msgspec.Struct, frozen=True, kw_only=True):
     late_interest_annual_rate: float = 0.05
     local_zip_prefixes: tuple[str, ...] = ()
     time_zone: str = "UTC"
+    interest_rate_agreed: bool = True
 
     @property
     def state(self) -> str | None:
@@ -101,6 +102,7 @@ def evolve(state: Agency, event: Event) -> Agency:
                 late_interest_annual_rate=event.late_interest_annual_rate,
                 local_zip_prefixes=tuple(event.local_zip_prefixes),
                 time_zone=event.time_zone,
+                interest_rate_agreed=event.interest_rate_agreed,
             )
         case AgencyGoalsSet():
             return msgspec.structs.replace(state, goals=tuple(event.goals))

@@ -44,6 +44,8 @@ class AgencyOut(msgspec.Struct, frozen=True, kw_only=True):
     goals: list[DiversityGoal]
     prompt_payment_days: int
     late_interest_annual_rate: float
+    #: the agency set its own late-interest rate; else its pack's statutory rate applies where on file
+    interest_rate_agreed: bool
     #: the USPS state of a US jurisdiction (``US-WA-Seattle`` -> ``WA``): local vendors are there
     state: str | None
     local_zip_prefixes: list[str]

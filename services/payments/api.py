@@ -54,6 +54,7 @@ from services.payments.schemas import (
     RefundIn,
     ResubmitIn,
 )
+from services.solicitations.facts import contract_kind, prompt_payment_terms
 
 STATUSES = ("submitted", "disputed", "accepted", "partially_approved", "approved",
             "partially_paid", "paid")
@@ -73,7 +74,8 @@ def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
         receipt_confirmed_at=state.receipt_confirmed_at, disputes=list(state.disputes),
         approved=Money(amount=state.approved, currency=state.total.currency),
         payment_ids=list(state.payment_ids), prompt_payment_days=state.prompt_payment_days,
-        late_interest_annual_rate=state.late_interest_annual_rate, version=version)
+        late_interest_annual_rate=state.late_interest_annual_rate, version=version,
+        payment_terms=state.payment_terms, rules_applied=list(state.rules_applied))
 
 
 def _payment_out(state: Payment, version: int) -> PaymentOut:
@@ -85,7 +87,8 @@ def _payment_out(state: Payment, version: int) -> PaymentOut:
         attempt=state.attempt, stripe_payment_intent=state.current_intent,
         started_at=state.started_at, paid_at=state.paid_at, failure_reason=state.failure_reason,
         refunded=Money(amount=state.refunded, currency=state.amount.currency),
-        disputes=list(state.dispute_ids), version=version)
+        disputes=list(state.dispute_ids), version=version, compensation=state.compensation,
+        rules_applied=list(state.rules_applied))
 
 
 def _payment_line(row: Any) -> PaymentLine:
@@ -129,12 +132,15 @@ class InvoiceController(Controller):
             if contract is None or contract.vendor_id not in acting_for:
                 raise NotFound(f"contract {contract_id} not found")
             terms = await agency_terms(conn, contract.agency_id)
+        payment_terms = prompt_payment_terms(
+            terms.jurisdiction, await contract_kind(executor, contract.solicitation_id),
+            time_zone=terms.time_zone, agency_rate_agreed=terms.interest_rate_agreed)
         command_id = scoped_command_id(idempotency_key, actor.sub, "invoices.submit")
         command = SubmitInvoice(
             invoice_id=id_for_command("inv", command_id), contract=contract, agency=terms,
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
-            acting_for=acting_for)
+            acting_for=acting_for, payment_terms=payment_terms)
         outcome = await submission.submit(executor, actor, command, command_id)
         return _invoice_out(outcome.state, outcome.version)
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 import msgspec
 
 from events.base import Money
+from events.compliance import PaymentTerms, RuleApplied
 from events.invoices import ServicePeriod
 
 
@@ -33,12 +34,17 @@ class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
     requires_receipt: bool = False
     start_date: date | None = None
     end_date: date | None = None
+    #: the solicitation the contract was awarded from (what it buys selects the pack's rule)
+    solicitation_id: str = ""
 
 
 class AgencyTerms(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
     time_zone: str = "UTC"
+    jurisdiction: str = ""
+    #: the agency set its own rate (else the pack's statutory rate applies where on file)
+    interest_rate_agreed: bool = True
 
 
 # -- invoices ------------------------------------------------------------------------
@@ -55,6 +61,8 @@ class SubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
     service_period: ServicePeriod
     #: the vendors the caller may act for
     acting_for: tuple[str, ...] = ()
+    #: the prompt-payment rule of the agency's pack for this contract (read at the edge)
+    payment_terms: PaymentTerms | None = None
 
 
 class AcceptInvoice(msgspec.Struct, frozen=True, kw_only=True):
@@ -131,6 +139,10 @@ class StartPayment(msgspec.Struct, frozen=True, kw_only=True):
     due_date: date
     stripe_payment_intent: str
     late_interest_annual_rate: float = 0.05
+    payment_terms: PaymentTerms | None = None
+    compensation: Money | None = None
+    compensation_due: bool = False
+    rules_applied: list[RuleApplied] = []
 
 
 class RetryPayment(msgspec.Struct, frozen=True, kw_only=True):
@@ -139,6 +151,8 @@ class RetryPayment(msgspec.Struct, frozen=True, kw_only=True):
     attempt: int
     interest: Money
     stripe_payment_intent: str
+    compensation: Money | None = None
+    rules_applied: list[RuleApplied] = []
 
 
 class RecordSuccess(msgspec.Struct, frozen=True, kw_only=True):

@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from events.base import Money
+from events.compliance import PaymentTerms
 from events.invoices import InvoiceApproved
 from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
@@ -24,7 +25,7 @@ from services.payments.commands import RecordFailure, RecordRefund, RetryPayment
 from services.payments.deciders.funding import FUNDING
 from services.payments.deciders.payment import PAYMENT, Payment
 from services.payments.gateway import PaymentGateway, gateway_for
-from services.payments.prompt_payment import interest_owed
+from services.payments.prompt_payment import late_charges, paid_on_date
 
 if TYPE_CHECKING:
     from infra.container import Civic
@@ -51,10 +52,15 @@ def _metadata(payment: Payment | InvoiceApproved, payment_id: str) -> dict[str, 
             "vendor_id": payment.vendor_id}
 
 
-async def _today(clock: Clock) -> date:
-    """The clock's date, re-read so a worker process sees the shared development clock."""
+async def _today(clock: Clock, terms: PaymentTerms | None) -> date:
+    """The clock's date in the agency's zone, re-read so a worker process sees the shared
+    development clock."""
     await clock.refresh()
-    return clock.now().date()
+    return paid_on_date(clock.now(), terms)
+
+
+def _amount(money: Money | None) -> int:
+    return money.amount if money else 0
 
 
 async def _funding(executor: Executor, gateway: PaymentGateway, agency_id: str) -> str | None:
@@ -68,10 +74,12 @@ async def start_payment(executor: Executor, clock: Clock, gateway: PaymentGatewa
     """Create, record and confirm the payment an approval asks for (safe to repeat)."""
     state, _ = await executor.load(PAYMENT, approved.payment_id)
     if not state.exists:
-        interest = interest_owed(approved.amount, approved.due_date, await _today(clock),
-                                 approved.late_interest_annual_rate)
+        charges = late_charges(approved.amount, approved.due_date, await _today(clock, approved.payment_terms),
+                               approved.late_interest_annual_rate, approved.payment_terms,
+                               compensation_due=approved.compensation_due)
+        interest = charges.interest
         intent = await gateway.create_intent(
-            amount=Money(amount=approved.amount.amount + interest.amount,
+            amount=Money(amount=approved.amount.amount + interest.amount + _amount(charges.compensation),
                          currency=approved.amount.currency),
             payment_method=await _funding(executor, gateway, approved.agency_id),
             metadata=_metadata(approved, approved.payment_id),
@@ -82,6 +90,8 @@ async def start_payment(executor: Executor, clock: Clock, gateway: PaymentGatewa
             vendor_id=approved.vendor_id, amount=approved.amount, interest=interest,
             due_date=approved.due_date, stripe_payment_intent=intent.intent_id,
             late_interest_annual_rate=approved.late_interest_annual_rate,
+            payment_terms=approved.payment_terms, compensation=charges.compensation,
+            compensation_due=approved.compensation_due, rules_applied=charges.rules_applied,
         ), SYSTEM_ACTOR, command_id=command_id, causation_id=causation_id)
         state = outcome.state
     await _confirm(executor, gateway, state)
@@ -120,19 +130,23 @@ async def retry_payment(executor: Executor, clock: Clock, store: EventStore,
             await _confirm(executor, gateway, state)
             return state
     assert state.amount is not None and state.due_date is not None
-    interest = interest_owed(state.amount, state.due_date, await _today(clock),
-                             state.late_interest_annual_rate)
+    charges = late_charges(state.amount, state.due_date, await _today(clock, state.payment_terms),
+                           state.late_interest_annual_rate, state.payment_terms,
+                           compensation_due=state.compensation_due)
+    interest = charges.interest
     attempt = state.attempt + 1
     # Decide first with a placeholder: who may retry and when is refused before Stripe is called.
     check = RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent="pending")
     PAYMENT.decide(check, state, Context(now=clock.now(), actor=actor))
     intent = await gateway.create_intent(
-        amount=Money(amount=state.amount.amount + interest.amount, currency=state.amount.currency),
+        amount=Money(amount=state.amount.amount + interest.amount + _amount(charges.compensation),
+                     currency=state.amount.currency),
         payment_method=await _funding(executor, gateway, state.agency_id),
         metadata=_metadata(state, payment_id), idempotency_key=f"{payment_id}:{attempt}")
     outcome = await executor.execute(
         PAYMENT, payment_id,
-        RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent=intent.intent_id),
+        RetryPayment(attempt=attempt, interest=interest, stripe_payment_intent=intent.intent_id,
+                     compensation=charges.compensation, rules_applied=charges.rules_applied),
         actor, command_id=command_id)
     await _confirm(executor, gateway, outcome.state)
     return outcome.state

@@ -48,7 +48,7 @@ def compare(payments: list[Any], known_intents: set[str], intents: list[IntentSt
     found: list[Mismatch] = []
     for p in payments:
         intent = at_stripe.get(p["stripe_payment_intent"])
-        ours_amount = p["amount"] + p["interest"]
+        ours_amount = p["amount"] + p["interest"] + p.get("compensation", 0)
         if intent is None:
             found.append(Mismatch(kind="missing_at_stripe", payment_id=p["payment_id"],
                                   stripe_payment_intent=p["stripe_payment_intent"],
@@ -84,6 +84,7 @@ async def reconcile(store: Any, gateway: PaymentGateway) -> list[Mismatch]:
     rows = [{"payment_id": p.payment_id, "stripe_payment_intent": p.current_intent,
              "status": p.status, "amount": p.amount.amount if p.amount else 0,
              "interest": p.interest.amount if p.interest else 0,
+             "compensation": p.compensation.amount if p.compensation else 0,
              "currency": p.amount.currency if p.amount else "", "refunded": p.refunded}
             for p in payments]
     return compare(rows, known, await gateway.list_intents())

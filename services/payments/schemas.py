@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from events.base import Money
+from events.compliance import PaymentTerms, RuleApplied
 from events.invoices import InvoiceLine, ServicePeriod
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
@@ -92,6 +93,10 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     late_interest_annual_rate: float
     version: int
     payments: list[PaymentLine] = []
+    #: the prompt-payment rule of the agency's pack the invoice is judged by (``None``: none applies)
+    payment_terms: PaymentTerms | None = None
+    #: the rules that set its due date, with pack, row and citation
+    rules_applied: list[RuleApplied] = []
 
 class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -133,6 +138,11 @@ class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
     refunded: Money
     disputes: list[str]
     version: int
+    #: the fixed compensation for late payment paid with it (EUR 40 in the EU)
+    compensation: Money | None = None
+    #: the interest owed (and any compensation): which pack, row and citation applied
+    rules_applied: list[RuleApplied] = []
+
 
 class FundingOut(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str

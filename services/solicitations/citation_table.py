@@ -42,6 +42,11 @@ def _rows(code: str, pack: rules.Pack) -> list[str]:
         lines.append(_line(code, rule.row, f"{key.replace('_', ' ')}: {'; '.join(bits)}", rule.citation))
     for program in pack.programs:
         lines.append(_line(code, program.row, f"{program.program}: {program.description}", program.citation))
+    for rate in pack.interest_rates:
+        what = (f"late-payment interest {rate.effective_from} to {rate.effective_to}: {rate.reference} "
+                f"{rate.reference_percent:g} %" + (f" plus {rate.margin_percent:g} points" if rate.margin_percent else "")
+                + f" = {rate.annual_rate * 100:g} % a year")
+        lines.append(_line(code, rate.row, what, rate.citation))
     return lines
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import PaymentTerms
 from events.solicitations import (
     AddendumPublished,
     Criterion,
@@ -177,7 +178,7 @@ def default_time_zone(jurisdiction: str) -> str:
     return rules.packs()[code].time_zone
 
 
-class PaymentTerms(msgspec.Struct, frozen=True, kw_only=True):
+class PaymentDefaults(msgspec.Struct, frozen=True, kw_only=True):
     """The prompt-payment terms of a pack, where it sets them (else the marketplace's 30
     days and 5 % a year)."""
 
@@ -186,13 +187,72 @@ class PaymentTerms(msgspec.Struct, frozen=True, kw_only=True):
     citation: str | None = None
 
 
-def payment_terms(jurisdiction: str) -> PaymentTerms:
+def payment_terms(jurisdiction: str) -> PaymentDefaults:
+    """An agency's defaults at registration: its pack's days and fixed rate, where it sets them."""
     pack = rules.pack(jurisdiction)
     rule = pack.rule("prompt_payment") if pack else None
     if rule is None or rule.terms.get("applies_to", "all") != "all":
-        return PaymentTerms()
-    return PaymentTerms(days=int(rule.days or rule.terms.get("days", 30)),
+        return PaymentDefaults()
+    return PaymentDefaults(days=int(rule.days or rule.terms.get("days", 30)),
                         annual_rate=float(rule.terms.get("annual_rate", 0.05)), citation=rule.citation.section)
+
+
+def prompt_payment_terms(jurisdiction: str, contract_kind: str | None, *, time_zone: str,
+                         agency_rate_agreed: bool) -> PaymentTerms | None:
+    """The prompt-payment rule of ``jurisdiction``'s pack for what the contract buys, as an
+    invoice carries it; ``None`` when the pack sets none for that kind (California's
+    applies to public works only) or the jurisdiction has no pack."""
+    code = rules.rules_code(jurisdiction)
+    rule = rules.prompt_payment(code, contract_kind) if code else None
+    if rule is None:
+        return None
+    raw = rule.terms.get("fixed_compensation")
+    compensation = Money(amount=int(raw["amount"]), currency=str(raw["currency"])) if raw else None
+    return PaymentTerms(pack=rule.pack, row=rule.row, citation=rule.citation.section, url=rule.citation.url,
+                        effective_from=rule.citation.effective_from, basis=rule.citation.basis,
+                        days=rule.days or 30, fixed_compensation=compensation,
+                        agency_rate_agreed=agency_rate_agreed, time_zone=time_zone)
+
+
+class StatutoryRate(msgspec.Struct, frozen=True, kw_only=True):
+    """The late-payment interest rate a pack sets for a date, and the row it comes from."""
+
+    annual_rate: float
+    pack: str
+    row: str
+    citation: str
+    url: str
+    effective_from: date
+    basis: str
+    #: "Treasury prompt payment interest rate 4.625 %", "one percent per month", ...
+    reference: str
+
+
+def statutory_interest(pack_code: str, on: date) -> StatutoryRate | None:
+    """The rate in force on ``on`` (the day after the due date, when interest starts to
+    accrue: 31 U.S.C. 3902(a)); ``None`` when the pack has no rate on file for that date."""
+    if pack_code not in rules.packs():
+        return None
+    found = rules.statutory_rate(pack_code, on)
+    if found is None:
+        return None
+    rate, source = found
+    if isinstance(source, rules.InterestRate):
+        reference = (f"{source.reference} {source.reference_percent:g} %"
+                     + (f" plus {source.margin_percent:g} points" if source.margin_percent else ""))
+    else:
+        reference = str(source.terms.get("interest", f"{rate * 100:g} % a year"))
+    return StatutoryRate(annual_rate=rate, pack=source.pack, row=source.row, citation=source.citation.section,
+                         url=source.citation.url, effective_from=source.citation.effective_from,
+                         basis=source.citation.basis, reference=reference)
+
+
+async def contract_kind(executor: Any, solicitation_id: str) -> str | None:
+    """What a solicitation buys (``goods``, ``services``, ``works``); ``None`` if unknown."""
+    if not solicitation_id:
+        return None
+    state, _ = await executor.load(SOLICITATION, solicitation_id)
+    return state.t.contract_kind if state.exists else None
 
 
 def _period(source: rules.PeriodRule) -> PeriodRule:

@@ -117,6 +117,29 @@ class Program:
 
 
 @dataclass(frozen=True)
+class InterestRate:
+    """A dated late-payment interest rate: the published reference rate of a period plus
+    the statutory margin (Treasury's prompt payment rate: no margin; the ECB rate: eight
+    points), in force from ``effective_from`` through ``effective_to``."""
+
+    pack: str
+    effective_from: date
+    effective_to: date
+    reference_percent: float
+    margin_percent: float
+    reference: str
+    citation: Citation
+
+    @property
+    def annual_rate(self) -> float:
+        return round((self.reference_percent + self.margin_percent) / 100, 6)
+
+    @property
+    def row(self) -> str:
+        return f"interest_rates.csv:{self.effective_from}"
+
+
+@dataclass(frozen=True)
 class Pack:
     code: str
     name: str
@@ -129,6 +152,7 @@ class Pack:
     programs: tuple[Program, ...]
     thresholds: tuple[Threshold, ...]
     time_limits: tuple[TimeLimit, ...]
+    interest_rates: tuple[InterestRate, ...] = ()
 
     def rule(self, key: str) -> PeriodRule | None:
         return self.rules.get(key)
@@ -191,10 +215,18 @@ def _load(code: str) -> Pack:
                   citation=_citation(r))
         for r in _rows(folder / "time_limits.csv")
     )
+    rates_file = folder / "interest_rates.csv"
+    rates = tuple(
+        InterestRate(pack=code, effective_from=date.fromisoformat(r["effective_from"]),
+                     effective_to=date.fromisoformat(r["effective_to"]),
+                     reference_percent=float(r["reference_percent"]), margin_percent=float(r["margin_percent"] or 0),
+                     reference=r["reference"], citation=_citation(r))
+        for r in (_rows(rates_file) if rates_file.is_file() else [])
+    )
     return Pack(code=code, name=raw["name"], currency=raw["currency"], language=raw["language"],
                 holiday_calendar=raw["holiday_calendar"], time_zone=raw["time_zone"],
                 federal_fallback=raw.get("federal_fallback"), rules=rules, programs=programs,
-                thresholds=thresholds, time_limits=limits)
+                thresholds=thresholds, time_limits=limits, interest_rates=rates)
 
 
 @cache
@@ -285,7 +317,32 @@ def programs_for(code: str, kind: str, amount: int, on: date) -> list[Program]:
             and (not p.below_threshold or below_all)]
 
 
-def applied(rule: str, source: Threshold | TimeLimit | PeriodRule | Program, *, required: str, used: str,
+def prompt_payment(code: str, kind: str | None) -> PeriodRule | None:
+    """The pack's prompt-payment rule, when it applies to what is bought (``None``: the
+    pack sets none, or only for another kind, e.g. California's for public works)."""
+    rule = packs()[code].rule("prompt_payment")
+    if rule is None:
+        return None
+    applies = rule.terms.get("applies_to", "all")
+    if applies != "all" and (kind is None or kind not in _kinds(applies)):
+        return None
+    return rule
+
+
+def statutory_rate(code: str, on: date) -> tuple[float, InterestRate | PeriodRule] | None:
+    """The statutory late-payment rate in force on ``on`` and the row it comes from: a
+    dated row of ``interest_rates.csv`` covering the date, else a fixed ``annual_rate`` of
+    the prompt-payment rule; ``None`` when the pack has no rate on file for that date."""
+    for row in packs()[code].interest_rates:
+        if row.effective_from <= on <= row.effective_to:
+            return row.annual_rate, row
+    rule = packs()[code].rule("prompt_payment")
+    if rule is not None and "annual_rate" in rule.terms:
+        return float(rule.terms["annual_rate"]), rule
+    return None
+
+
+def applied(rule: str, source: Threshold | TimeLimit | PeriodRule | Program | InterestRate, *, required: str, used: str,
             complied: bool | None = True) -> RuleApplied:
     """The record of one rule-driven decision, with the row and its citation."""
     return RuleApplied(rule=rule, pack=source.pack, row=source.row, citation=source.citation.section,
@@ -296,7 +353,7 @@ def applied(rule: str, source: Threshold | TimeLimit | PeriodRule | Program, *, 
 def citations() -> Iterable[tuple[str, str, Citation]]:
     """Every row of every pack: (pack, row, citation), for the documentation check."""
     for code, p in packs().items():
-        sources: list[Threshold | TimeLimit | PeriodRule | Program] = [
-            *p.thresholds, *p.time_limits, *p.rules.values(), *p.programs]
+        sources: list[Threshold | TimeLimit | PeriodRule | Program | InterestRate] = [
+            *p.thresholds, *p.time_limits, *p.rules.values(), *p.programs, *p.interest_rates]
         for source in sources:
             yield code, source.row, source.citation

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import PaymentTerms, RuleApplied
 from events.invoices import (
     InvoiceAccepted,
     InvoiceApproved,
@@ -62,6 +63,10 @@ class Invoice(msgspec.Struct, frozen=True, kw_only=True):
     prompt_payment_days: int = 30
     late_interest_annual_rate: float = 0.05
     time_zone: str = "UTC"
+    payment_terms: PaymentTerms | None = None
+    rules_applied: tuple[RuleApplied, ...] = ()
+    #: the pack's fixed compensation for late payment was already claimed by an approval
+    compensation_claimed: bool = False
     disputes: tuple[str, ...] = ()
     approved: int = 0
     payment_ids: tuple[str, ...] = ()
@@ -202,7 +207,7 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
         prompt_payment_days=command.agency.prompt_payment_days,
         late_interest_annual_rate=command.agency.late_interest_annual_rate,
         acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now, command.agency.time_zone),
-        time_zone=command.agency.time_zone)]
+        time_zone=command.agency.time_zone, payment_terms=command.payment_terms)]
 
 
 def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceAccepted:
@@ -211,9 +216,12 @@ def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceA
     assert state.received_at is not None
     if state.acceptance_deadline is not None and at >= state.acceptance_deadline:
         at, deemed = state.acceptance_deadline, True
-    return InvoiceAccepted(
-        invoice_id=state.invoice_id, accepted_at=at, deemed=deemed,
-        due_date=prompt_payment.due_date(state.received_at, at, state.prompt_payment_days, state.time_zone))
+    due = prompt_payment.due_date(state.received_at, at, state.prompt_payment_days, state.time_zone)
+    terms = state.payment_terms
+    applied = ([prompt_payment.due_date_rule(terms, state.received_at, at, state.prompt_payment_days, due)]
+               if terms else [])
+    return InvoiceAccepted(invoice_id=state.invoice_id, accepted_at=at, deemed=deemed, due_date=due,
+                           rules_applied=applied)
 
 
 def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Event]:
@@ -235,11 +243,16 @@ def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Even
         events.append(acceptance)
         accepted = evolve(state, acceptance)
     assert accepted.total is not None and accepted.due_date is not None
+    terms = state.payment_terms
+    # the first approval after the due date carries the pack's fixed compensation, if any
+    late = (terms is not None and terms.fixed_compensation is not None and not state.compensation_claimed
+            and prompt_payment.paid_on_date(ctx.now, terms) > accepted.due_date)
     events.append(InvoiceApproved(
         invoice_id=state.invoice_id, payment_id=command.payment_id,
         amount=Money(amount=amount, currency=accepted.total.currency), due_date=accepted.due_date,
         contract_id=state.contract_id, agency_id=state.agency_id, vendor_id=state.vendor_id,
-        late_interest_annual_rate=state.late_interest_annual_rate, approved_at=ctx.now))
+        late_interest_annual_rate=state.late_interest_annual_rate, approved_at=ctx.now,
+        payment_terms=terms, compensation_due=late))
     return events
 
 
@@ -256,10 +269,11 @@ def evolve(state: Invoice, event: Event) -> Invoice:
                 requires_receipt=event.requires_receipt,
                 prompt_payment_days=event.prompt_payment_days,
                 late_interest_annual_rate=event.late_interest_annual_rate,
-                time_zone=event.time_zone)
+                time_zone=event.time_zone, payment_terms=event.payment_terms)
         case InvoiceAccepted():
             return replace(state, status="accepted", accepted_at=event.accepted_at,
-                           deemed_accepted=event.deemed, due_date=event.due_date)
+                           deemed_accepted=event.deemed, due_date=event.due_date,
+                           rules_applied=(*state.rules_applied, *event.rules_applied))
         case InvoiceDisputed():
             return replace(state, status="disputed", disputes=(*state.disputes, event.reason))
         case InvoiceResubmitted():
@@ -274,7 +288,8 @@ def evolve(state: Invoice, event: Event) -> Invoice:
             total = state.total.amount if state.total else 0
             return replace(state, approved=approved,
                            status="approved" if approved >= total else "partially_approved",
-                           payment_ids=(*state.payment_ids, event.payment_id))
+                           payment_ids=(*state.payment_ids, event.payment_id),
+                           compensation_claimed=state.compensation_claimed or event.compensation_due)
     return state
 
 

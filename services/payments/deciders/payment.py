@@ -11,6 +11,7 @@ from datetime import date, datetime
 import msgspec
 
 from events.base import Event, Money
+from events.compliance import PaymentTerms, RuleApplied
 from events.payments import (
     PaymentDisputed,
     PaymentFailed,
@@ -46,6 +47,11 @@ class Payment(msgspec.Struct, frozen=True, kw_only=True):
     interest: Money | None = None
     due_date: date | None = None
     late_interest_annual_rate: float = 0.05
+    payment_terms: PaymentTerms | None = None
+    compensation: Money | None = None
+    compensation_due: bool = False
+    #: the record of the current attempt's interest (and compensation)
+    rules_applied: tuple[RuleApplied, ...] = ()
     status: str = ""  # processing | succeeded | failed
     attempt: int = 0
     intents: tuple[str, ...] = ()
@@ -62,8 +68,9 @@ class Payment(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def charged(self) -> int:
-        """Principal plus interest: what the PaymentIntent asks for."""
-        return (self.amount.amount if self.amount else 0) + (self.interest.amount if self.interest else 0)
+        """Principal, interest and any fixed compensation: what the PaymentIntent asks for."""
+        return ((self.amount.amount if self.amount else 0) + (self.interest.amount if self.interest else 0)
+                + (self.compensation.amount if self.compensation else 0))
 
     @property
     def refundable(self) -> int:
@@ -91,7 +98,9 @@ def decide(command: PaymentCommand, state: Payment, ctx: Context) -> list[Event]
             vendor_id=command.vendor_id, amount=command.amount,
             stripe_payment_intent=command.stripe_payment_intent, interest=command.interest,
             due_date=command.due_date, started_at=ctx.now, attempt=1,
-            late_interest_annual_rate=command.late_interest_annual_rate)]
+            late_interest_annual_rate=command.late_interest_annual_rate,
+            payment_terms=command.payment_terms, compensation=command.compensation,
+            compensation_due=command.compensation_due, rules_applied=list(command.rules_applied))]
     if not state.exists:
         raise NotFound("payment not found")
     assert state.amount is not None and state.interest is not None
@@ -106,14 +115,15 @@ def decide(command: PaymentCommand, state: Payment, ctx: Context) -> list[Event]
             return [PaymentRetried(
                 payment_id=state.payment_id, attempt=command.attempt,
                 stripe_payment_intent=command.stripe_payment_intent, amount=state.amount,
-                interest=command.interest, retried_at=ctx.now)]
+                interest=command.interest, retried_at=ctx.now, compensation=command.compensation,
+                rules_applied=list(command.rules_applied))]
         case RecordSuccess():
             _require_system(ctx.actor)
             if state.status == "succeeded" or command.stripe_payment_intent not in state.intents:
                 return []
             return [PaymentSucceeded(
                 payment_id=state.payment_id, amount=state.amount, paid_at=ctx.now,
-                interest=state.interest, invoice_id=state.invoice_id,
+                interest=state.interest, compensation=state.compensation, invoice_id=state.invoice_id,
                 contract_id=state.contract_id, agency_id=state.agency_id,
                 vendor_id=state.vendor_id, due_date=state.due_date,
                 stripe_payment_intent=command.stripe_payment_intent,
@@ -164,10 +174,13 @@ def evolve(state: Payment, event: Event) -> Payment:
                 interest=event.interest or Money(amount=0, currency=event.amount.currency),
                 due_date=event.due_date, status="processing", attempt=event.attempt,
                 late_interest_annual_rate=event.late_interest_annual_rate,
+                payment_terms=event.payment_terms, compensation=event.compensation,
+                compensation_due=event.compensation_due, rules_applied=tuple(event.rules_applied),
                 intents=(event.stripe_payment_intent,), started_at=event.started_at)
         case PaymentRetried():
             return replace(state, status="processing", attempt=event.attempt,
-                           interest=event.interest, failure_reason="",
+                           interest=event.interest, failure_reason="", compensation=event.compensation,
+                           rules_applied=tuple(event.rules_applied),
                            intents=(*state.intents, event.stripe_payment_intent))
         case PaymentSucceeded():
             return replace(state, status="succeeded", paid_at=event.paid_at)

@@ -36,11 +36,12 @@ class PaymentTermsProjection:
                 case ContractOpened() as e:
                     await conn.execute(
                         "INSERT INTO payments_contracts (contract_id, agency_id, vendor_id,"
-                        " value_amount, currency, status, requires_receipt, start_date, end_date)"
-                        " VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)"
+                        " value_amount, currency, status, requires_receipt, start_date, end_date,"
+                        " solicitation_id)"
+                        " VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9)"
                         " ON CONFLICT (contract_id) DO NOTHING",
                         e.contract_id, e.agency_id, e.vendor_id, e.value.amount,
-                        e.value.currency, e.requires_receipt, e.start_date, e.end_date)
+                        e.value.currency, e.requires_receipt, e.start_date, e.end_date, e.solicitation_id)
                 case ContractActivated() as e:
                     await _status(conn, e.contract_id, "active")
                     if e.end_date is not None:
@@ -56,11 +57,14 @@ class PaymentTermsProjection:
                 case AgencyRegistered() as e:
                     await conn.execute(
                         "INSERT INTO payments_agency_terms"
-                        " (agency_id, prompt_payment_days, late_interest_annual_rate, time_zone)"
-                        " VALUES ($1, $2, $3, $4)"
+                        " (agency_id, prompt_payment_days, late_interest_annual_rate, time_zone,"
+                        " jurisdiction, interest_rate_agreed)"
+                        " VALUES ($1, $2, $3, $4, $5, $6)"
                         " ON CONFLICT (agency_id) DO UPDATE SET prompt_payment_days = $2,"
-                        " late_interest_annual_rate = $3, time_zone = $4",
-                        e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate, e.time_zone)
+                        " late_interest_annual_rate = $3, time_zone = $4, jurisdiction = $5,"
+                        " interest_rate_agreed = $6",
+                        e.agency_id, e.prompt_payment_days, e.late_interest_annual_rate, e.time_zone,
+                        e.jurisdiction, e.interest_rate_agreed)
 
 
 async def _status(conn: Connection, contract_id: str, status: str) -> None:
@@ -81,7 +85,7 @@ async def contract_terms(conn: Connection, contract_id: str) -> ContractTerms | 
         contract_id=row["contract_id"], agency_id=row["agency_id"], vendor_id=row["vendor_id"],
         value=Money(amount=row["value_amount"], currency=row["currency"]), status=row["status"],
         requires_receipt=row["requires_receipt"], start_date=row["start_date"],
-        end_date=row["end_date"])
+        end_date=row["end_date"], solicitation_id=row["solicitation_id"])
 
 
 async def agency_terms(conn: Connection, agency_id: str) -> AgencyTerms:
@@ -90,4 +94,5 @@ async def agency_terms(conn: Connection, agency_id: str) -> AgencyTerms:
     if row is None:
         return AgencyTerms()
     return AgencyTerms(prompt_payment_days=row["prompt_payment_days"],
-                       late_interest_annual_rate=row["late_interest_annual_rate"], time_zone=row["time_zone"])
+                       late_interest_annual_rate=row["late_interest_annual_rate"], time_zone=row["time_zone"],
+                       jurisdiction=row["jurisdiction"], interest_rate_agreed=row["interest_rate_agreed"])
