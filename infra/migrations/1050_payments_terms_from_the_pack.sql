@@ -4,3 +4,4 @@
 ALTER TABLE payments_agency_terms ADD COLUMN jurisdiction text NOT NULL DEFAULT '';
 ALTER TABLE payments_agency_terms ADD COLUMN interest_rate_agreed boolean NOT NULL DEFAULT true;
 ALTER TABLE payments_contracts ADD COLUMN solicitation_id text NOT NULL DEFAULT '';
+CREATE INDEX payments_contracts_solicitation ON payments_contracts (solicitation_id);

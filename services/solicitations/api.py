@@ -22,6 +22,7 @@ from kernel.money import fmt
 from services.agencies.facts import agency_facts
 from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.facts import bids_of_vendors, has_active_bids
+from services.payments.facts import payment_records
 from services.solicitations import rules
 from services.solicitations.commands import (
     AnswerQuestion,
@@ -55,6 +56,7 @@ from services.solicitations.schemas import (
     is_agency_staff,
     is_oversight,
     may_see_draft,
+    may_see_payment_record,
     patch_from,
     tabulation_for,
     terms_from,
@@ -223,10 +225,14 @@ class SolicitationController(Controller):
          summary="The compliance record: each rule applied, its pack, row and citation, required and used values "
                  "(public once published; drafts to the agency's buyers and oversight)",
          responses=error_responses(404))
-    async def compliance(self, executor: Executor, maybe_actor: Actor | None,
+    async def compliance(self, executor: Executor, pool: Pool, maybe_actor: Actor | None,
                          solicitation_id: str) -> ComplianceOut:
         state, _ = await _load_visible(executor, solicitation_id, maybe_actor)
-        return compliance_view(state, await award_rules_applied(executor, solicitation_id))
+        payments = None
+        if may_see_payment_record(maybe_actor, state):
+            async with pool.acquire() as conn:
+                payments = await payment_records(executor, conn, solicitation_id)
+        return compliance_view(state, await award_rules_applied(executor, solicitation_id), payments)
 
     @get("/{solicitation_id:str}/tabulation",
          summary="The bid tabulation, after the opening (public for an ITB)",

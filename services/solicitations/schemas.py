@@ -13,6 +13,7 @@ from events.solicitations import Criterion, DocumentRef, TabulationEntry
 from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
+from services.payments.facts import PaymentRecord
 from services.solicitations import rules
 from services.solicitations.commands import Terms, TermsPatch
 from services.solicitations.criteria import LibraryCriterion, from_library
@@ -176,16 +177,26 @@ class ComplianceOut(msgspec.Struct, frozen=True, kw_only=True):
     time_zone: str
     federally_funded: bool
     rules: list[RuleApplied]
+    #: prompt payment on the contracts awarded from it: each invoice's due date and each
+    #: payment's interest and compensation with its rule (the agency's staff, its finance
+    #: and oversight; ``None`` for others)
+    payments: list[PaymentRecord] | None = None
 
 
-def compliance_view(state: Solicitation, award_rules: list[RuleApplied]) -> ComplianceOut:
+def may_see_payment_record(actor: Actor | None, state: Solicitation) -> bool:
+    return is_oversight(actor) or is_agency_staff(actor, state) or (
+        actor is not None and actor.role == "finance" and actor.agency == state.agency_id)
+
+
+def compliance_view(state: Solicitation, award_rules: list[RuleApplied],
+                    payments: list[PaymentRecord] | None = None) -> ComplianceOut:
     code = state.rule_pack or rules.rules_code(state.jurisdiction)
     pack = rules.packs().get(code) if code else None
     return ComplianceOut(
         solicitation_id=state.solicitation_id, jurisdiction=state.jurisdiction, rule_pack=code,
         pack_name=pack.name if pack else None, currency=pack.currency if pack else None,
         holiday_calendar=pack.holiday_calendar if pack else None, time_zone=state.time_zone,
-        federally_funded=state.t.federally_funded, rules=[*state.rules_applied, *award_rules])
+        federally_funded=state.t.federally_funded, rules=[*state.rules_applied, *award_rules], payments=payments)
 
 
 class AddendumOut(msgspec.Struct, frozen=True, kw_only=True):

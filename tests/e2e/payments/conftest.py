@@ -41,19 +41,25 @@ class Marketplace:
         self.buyer = token("buyer", agency=self.agency)
         self.admin = token("admin")
 
-    async def register_agency(self, days: int = 30, rate: float = 0.05) -> None:
-        response = await self.client.post(f"{API}/agencies", headers=self.admin, json={
-            "agency_id": self.agency, "name": "City Works", "jurisdiction": "US-OR-Portland",
-            "prompt_payment_days": days, "late_interest_annual_rate": rate})
+    async def register_agency(self, days: int = 30, rate: float | None = 0.05,
+                              jurisdiction: str = "US-OR-Portland") -> dict[str, Any]:
+        """``rate=None``: the agency sets no rate of its own (its pack's statutory rate applies)."""
+        body: dict[str, Any] = {"agency_id": self.agency, "name": "City Works", "jurisdiction": jurisdiction,
+                                "prompt_payment_days": days}
+        if rate is not None:
+            body["late_interest_annual_rate"] = rate
+        response = await self.client.post(f"{API}/agencies", headers=self.admin, json=body)
         assert response.status_code == 201, response.text
+        return response.json()
 
     async def open_contract(self, value: int, *, requires_receipt: bool = False,
-                            currency: str = "USD") -> str:
+                            currency: str = "USD", solicitation_id: str | None = None) -> str:
         """The contract facts the contracts service would record, appended to the store."""
         contract_id = unique("ct")
         now = self.civic.clock.now()
         await self.civic.store.append(f"contract-{contract_id}", 0, [
-            ContractOpened(contract_id=contract_id, award_id=unique("aw"), solicitation_id=unique("sol"),
+            ContractOpened(contract_id=contract_id, award_id=unique("aw"),
+                           solicitation_id=solicitation_id or unique("sol"),
                            agency_id=self.agency, vendor_id=self.vendor,
                            value=Money(amount=value, currency=currency), start_date=date(2026, 1, 1),
                            end_date=date(2030, 12, 31), terms_ref="terms-v1",
@@ -129,3 +135,10 @@ async def market(client: Any, civic: Any, token: Any, localstripe: Any) -> Marke
     place = Marketplace(client, civic, token, stripe_client)
     await place.register_agency()
     return place
+
+
+@pytest.fixture
+async def unregistered_market(client: Any, civic: Any, token: Any, localstripe: Any) -> Marketplace:
+    """A marketplace whose agency the test registers itself (its own jurisdiction and terms)."""
+    stripe_client = stripe.StripeClient(localstripe.api_key, base_addresses={"api": localstripe.api_base})
+    return Marketplace(client, civic, token, stripe_client)
