@@ -120,6 +120,16 @@ def protest_window_end(command: RecommendAward, now: datetime) -> tuple[datetime
         effective_from=period.effective_from, basis=period.basis,
         required=f"{period.days} {period.day_kind} days: open until {calendar.local(legal, zone).isoformat()}",
         used=f"open until {calendar.local(ends, zone).isoformat()}") for period, legal in periods]
+    if facts is not None and facts.pack is not None and not periods:
+        # No statutory period in the pack: the buyer's window decides, counted on the
+        # pack's holiday calendar, which is then the rule on the record.
+        cal = calendar.holiday_calendar(holidays)
+        applied.append(RuleApplied(
+            rule="protest_window", pack=facts.pack, row="pack.json:holiday_calendar", basis="policy",
+            citation=f"no protest period in the {facts.pack} pack: the buyer's window of business days, "
+                     f"without the holidays of {cal.title} ({cal.citation})", url=cal.url,
+            required=f"{command.protest_window_business_days} business days (the buyer's window)",
+            used=f"open until {calendar.local(ends, zone).isoformat()}"))
     return ends, applied
 
 

@@ -36,11 +36,17 @@ def test_directive_89_665_art_2a_standstill_ends_after_easter_monday_in_paris():
 def test_the_buyers_window_counts_washington_holidays_on_seattle_dates():
     # Wednesday 25 November 2026, 10:00 Seattle: Thanksgiving and Native American Heritage
     # Day (RCW 1.16.050) do not count; the fifth business day is Friday 4 December.
-    ends, applied = _end(datetime(2026, 11, 25, 18, tzinfo=UTC), "US-WA-Seattle", "America/Los_Angeles")
-    assert ends == datetime(2026, 12, 4, 18, tzinfo=UTC) and applied == []
+    ends, [record] = _end(datetime(2026, 11, 25, 18, tzinfo=UTC), "US-WA-Seattle", "America/Los_Angeles")
+    assert ends == datetime(2026, 12, 4, 18, tzinfo=UTC)
+    # no statutory protest period in the Washington pack: the record names the calendar that counted
+    assert (record.rule, record.pack, record.row, record.basis) == (
+        "protest_window", "US-WA", "pack.json:holiday_calendar", "policy")
+    assert "RCW 1.16.050" in record.citation and record.url == "https://app.leg.wa.gov/RCW/default.aspx?cite=1.16.050"
+    assert record.used == "open until 2026-12-04T10:00:00-08:00"
     # under the federal calendar the Friday after Thanksgiving is a business day
-    federal, _ = _end(datetime(2026, 11, 25, 15, tzinfo=UTC), "US-TX", "America/Chicago")
+    federal, [texas] = _end(datetime(2026, 11, 25, 15, tzinfo=UTC), "US-TX", "America/Chicago")
     assert federal == datetime(2026, 12, 3, 15, tzinfo=UTC)
+    assert texas.pack == "US-TX" and "5 U.S.C. 6103(a)" in texas.citation
 
 
 def test_the_longer_of_the_buyers_window_and_the_legal_period_applies():
