@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import msgspec
 import pytest
@@ -306,6 +307,85 @@ def test_directive_2014_24_art_47_3_a_addendum_six_days_before_the_time_limit():
     assert addendum.submission_deadline == datetime(2026, 4, 12, 10, tzinfo=UTC)
     [record] = _rule(addendum, "addendum_extension")
     assert record.basis == "law" and "art. 47(3)(a)" in record.citation
+
+
+# -- calendar days count weekends and holidays; a late addendum in every pack ---------------------
+
+
+def test_far_5_203_c_thirty_calendar_days_count_weekends_juneteenth_and_independence_day():
+    # Monday 15 June 2026, 10:00 New York: 30 calendar days later is Wednesday 15 July, with
+    # Juneteenth (Fri 19 June), the observed Independence Day (Fri 3 July) and four weekends inside.
+    us = dict(now=datetime(2026, 6, 15, 14, tzinfo=UTC), jurisdiction="US", zone="America/New_York",
+              value=usd("400000"))
+    assert _rule(publish(deadline=datetime(2026, 7, 15, 14, tzinfo=UTC), **us), "time_limit")[0].used == (
+        "30 calendar days")
+    refused("open_period_too_short", deadline=datetime(2026, 7, 14, 21, tzinfo=UTC), **us)
+
+
+def test_tex_loc_gov_code_252_041_fifteen_days_count_memorial_day_and_two_weekends():
+    # Monday 18 May 2026, 10:00 Austin: an opening on Tuesday 2 June leaves 15 days, Memorial
+    # Day (25 May) included; Monday 1 June leaves 14, not "before the 14th day".
+    tx = dict(now=datetime(2026, 5, 18, 15, tzinfo=UTC), value=usd("80000"), **TX)
+    assert publish(deadline=datetime(2026, 6, 2, 15, tzinfo=UTC), **tx)
+    refused("open_period_too_short", deadline=datetime(2026, 6, 1, 22, tzinfo=UTC), **tx)
+
+
+def test_ny_gen_mun_law_103_2_five_days_count_a_weekend_and_washingtons_birthday():
+    # Wednesday 11 February 2026, 10:00 New York: five days later is Monday 16 February, a
+    # holiday, the weekend inside; an opening on Sunday 15 February leaves four.
+    ny = dict(now=datetime(2026, 2, 11, 15, tzinfo=UTC), value=usd("25000"), **NY)
+    assert _rule(publish(deadline=datetime(2026, 2, 16, 15, tzinfo=UTC), **ny), "time_limit")[0].used == (
+        "5 calendar days")
+    refused("open_period_too_short", deadline=datetime(2026, 2, 15, 15, tzinfo=UTC), **ny)
+
+
+def test_cal_pub_cont_code_22037_fourteen_days_count_washingtons_birthday():
+    # Monday 9 February 2026, 10:00 Los Angeles: 14 calendar days to Monday 23 February,
+    # Presidents' Day (16 February) included; Sunday 22 February leaves 13.
+    ca = dict(now=datetime(2026, 2, 9, 18, tzinfo=UTC), jurisdiction="US-CA-UPCCAA", zone="America/Los_Angeles",
+              contract_kind="works", value=usd("250000"))
+    assert publish(deadline=datetime(2026, 2, 23, 18, tzinfo=UTC), **ca)
+    refused("open_period_too_short", deadline=datetime(2026, 2, 22, 18, tzinfo=UTC), **ca)
+
+
+def test_directive_2014_24_art_27_thirty_days_count_easter_monday_and_may_day_in_paris():
+    # Thursday 2 April 2026, 10:00 Paris: 30 days (35 - 5) to Saturday 2 May, Easter Monday
+    # (6 April) and 1 May inside; Friday 1 May leaves 29.
+    eu = dict(now=datetime(2026, 4, 2, 8, tzinfo=UTC), value=eur("300000"), **EU)
+    assert publish(deadline=datetime(2026, 5, 2, 8, tzinfo=UTC), **eu)
+    refused("open_period_too_short", deadline=datetime(2026, 5, 1, 20, tzinfo=UTC), **eu)
+
+
+@pytest.mark.parametrize(("jurisdiction", "zone", "citation"), [
+    ("US", "America/New_York", "FAR 14.208(a)"),
+    ("US-TX", "America/Chicago", "ch. 252"),
+    ("US-NY", "America/New_York", "§ 103"),
+    ("US-CA", "America/Los_Angeles", "Public Contract Code"),
+])
+def test_a_late_addendum_over_a_weekend_moves_the_deadline_five_days_at_the_same_local_time(
+        jurisdiction, zone, citation):
+    # Deadline Tuesday 14 April 2026 14:00 local; an addendum on Friday 10 April 14:00 local
+    # leaves four days: the deadline moves to Wednesday 15 April 14:00 local (Saturday to
+    # Wednesday are five calendar days), and the opening with it.
+    tz = ZoneInfo(zone)
+    deadline = datetime(2026, 4, 14, 14, tzinfo=tz)
+    state, _ = SOLICITATION.run([
+        (create(jurisdiction=jurisdiction, time_zone=zone, estimated_value=usd("60000"), method="open",
+                submission_deadline=deadline, questions_deadline=datetime(2026, 4, 7, 14, tzinfo=tz),
+                opening_time=deadline + timedelta(hours=1)), at(MON)),
+        (PublishSolicitation(), at(MON))])
+    friday = datetime(2026, 4, 10, 14, tzinfo=tz)
+    [addendum] = SOLICITATION.decide(PublishAddendum(summary="Revised drawings", changes="sheet 2"), state, at(friday))
+    assert addendum.deadline_extended
+    assert addendum.submission_deadline == datetime(2026, 4, 15, 14, tzinfo=tz)
+    assert addendum.opening_time == datetime(2026, 4, 15, 15, tzinfo=tz)
+    [record] = _rule(addendum, "addendum_extension")
+    assert record.pack == rules.rules_code(jurisdiction) and citation in record.citation and record.basis == "policy"
+    # an addendum with five days left keeps the deadline, and says so
+    [early] = SOLICITATION.decide(PublishAddendum(summary="Typo", changes="page 3"), state,
+                                  at(datetime(2026, 4, 9, 14, tzinfo=tz)))
+    assert not early.deadline_extended and early.submission_deadline == deadline
+    assert _rule(early, "addendum_extension")[0].used.startswith("kept at 2026-04-14T14:00:00")
 
 
 # -- every row cites its source -------------------------------------------------------------------
