@@ -196,6 +196,18 @@ def add_days(start: datetime, days: int, kind: str, calendar: str, zone_name: st
     return at_local(day, wall.time().replace(tzinfo=None), zone_name)
 
 
+def business_days_before(moment: datetime, days: int, calendar: str, zone_name: str) -> datetime:
+    """The same local wall-clock time ``days`` business days before ``moment`` (reminders
+    ahead of a deadline)."""
+    cal = holiday_calendar(calendar)
+    wall = local(moment, zone_name)
+    day, left = wall.date(), days
+    while left > 0:
+        day -= timedelta(days=1)
+        left -= cal.is_business_day(day)
+    return at_local(day, wall.time().replace(tzinfo=None), zone_name)
+
+
 def end_of_local_day(instant: datetime, zone_name: str) -> datetime:
     """The last instant of ``instant``'s local date (a period "ends at the end of the day")."""
     day = local_date(instant, zone_name) + timedelta(days=1)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -304,10 +304,5 @@ def business_days_before(moment: datetime, days: int, jurisdiction: str) -> date
     """The same local time ``days`` business days before ``moment``, in the holiday
     calendar and zone of ``jurisdiction``'s rule pack (reminders before a deadline)."""
     time_zone = default_time_zone(jurisdiction)
-    holidays = calendar.holiday_calendar(rules_for("", jurisdiction, time_zone).holiday_calendar)
-    at, left = calendar.local(moment, time_zone), days
-    while left > 0:
-        at -= timedelta(days=1)
-        if holidays.is_business_day(at.date()):
-            left -= 1
-    return at.astimezone(UTC)
+    return calendar.business_days_before(moment, days, rules_for("", jurisdiction, time_zone).holiday_calendar,
+                                         time_zone)

@@ -121,3 +121,13 @@ def test_end_of_local_day_and_unknown_zones():
     assert not calendar.is_zone("Mars/Olympus") and not calendar.is_zone("EST5EDT ")
     with pytest.raises(KeyError):
         calendar.holiday_calendar("ZZ")
+
+
+def test_a_reminder_three_business_days_before_skips_thanksgiving_and_keeps_the_local_time():
+    # deadline Tuesday 1 December 2026, 14:00 Chicago: Monday 30, Friday 27 and (Thursday 26
+    # being Thanksgiving) Wednesday 25 November, at 14:00 local
+    deadline = datetime(2026, 12, 1, 20, tzinfo=UTC)
+    assert calendar.business_days_before(deadline, 3, "US", "America/Chicago") == datetime(2026, 11, 25, 20, tzinfo=UTC)
+    # across the spring change: Tuesday 10 March 14:00 CDT -> Thursday 5 March 14:00 CST
+    spring = datetime(2026, 3, 10, 19, tzinfo=UTC)
+    assert calendar.business_days_before(spring, 3, "US", "America/Chicago") == datetime(2026, 3, 5, 20, tzinfo=UTC)
