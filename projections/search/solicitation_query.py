@@ -14,6 +14,7 @@ import msgspec
 
 from events.base import Money
 from infra.db import Connection
+from kernel.calendar import local
 from kernel.commodities import digits
 from kernel.errors import field_error
 from projections import cursor
@@ -81,6 +82,9 @@ class SolicitationHit(msgspec.Struct, frozen=True, kw_only=True):
     submission_deadline: datetime
     published_at: datetime | None
     score: float | None = None
+    #: the agency's IANA zone and the deadline on its clocks (same instant, local offset)
+    time_zone: str = "UTC"
+    local_submission_deadline: datetime | None = None
 
 
 class SolicitationResults(msgspec.Struct, frozen=True, kw_only=True):
@@ -302,7 +306,7 @@ async def search_solicitations(conn: Connection, search: SolicitationSearch) -> 
     )
     SELECT s.solicitation_id, s.agency_id, a.name AS agency_name, s.kind, d.title, {snippet} AS snippet,
            s.status, d.commodity_codes, d.value_amount, d.value_currency, s.set_aside, d.method,
-           s.deadline, s.published_at, s.score, {key_expr} AS sort_key, f.facets
+           s.deadline, s.published_at, s.score, d.time_zone, {key_expr} AS sort_key, f.facets
     FROM (SELECT {facets} AS facets) f
     LEFT JOIN (page s JOIN search_solicitations d USING (solicitation_id)
                LEFT JOIN search_agencies a ON a.agency_id = s.agency_id) ON true
@@ -358,4 +362,5 @@ def _hit(row: asyncpg.Record) -> SolicitationHit:
         commodity_codes=list(row["commodity_codes"]), estimated_value=value,
         set_aside=None if row["set_aside"] == "none" else row["set_aside"], method=row["method"],
         submission_deadline=row["deadline"], published_at=row["published_at"], score=row["score"],
+        time_zone=row["time_zone"], local_submission_deadline=local(row["deadline"], row["time_zone"]),
     )

@@ -52,6 +52,8 @@ class SolicitationRow:
     published: bool = False
     stage: str = "draft"
     published_at: datetime | None = None
+    #: the agency's IANA zone, recorded when the draft was created
+    time_zone: str = "UTC"
     position: Position = field(default=Position(0, 0))
 
 
@@ -70,7 +72,7 @@ def _created(row: SolicitationRow | None, e: Any, at: Position) -> SolicitationR
     if row is not None:
         return row
     return SolicitationRow(solicitation_id=e.solicitation_id, agency_id=e.agency_id, position=at,
-                           **_content(e))
+                           time_zone=e.time_zone, **_content(e))
 
 
 def _updated(row: SolicitationRow | None, e: Any, at: Position) -> SolicitationRow | None:
@@ -110,7 +112,7 @@ EVOLVE: dict[type[Event], Callable[[SolicitationRow | None, Any, Position], Soli
 
 _COLUMNS = ("solicitation_id, agency_id, kind, title, description, commodity_codes, commodity_prefixes,"
             " commodity_text, addenda_text, value_amount, value_currency, set_aside, method, published,"
-            " stage, deadline, published_at, src_tx, src_pos")
+            " stage, deadline, published_at, time_zone, src_tx, src_pos")
 
 _LOAD = f"SELECT {_COLUMNS} FROM search_solicitations WHERE solicitation_id = ANY($1::text[])"
 
@@ -119,13 +121,13 @@ _SAVE = f"""
 INSERT INTO search_solicitations ({_COLUMNS})
 SELECT id, agency, kind, title, description, string_to_array(codes, ' '), string_to_array(prefixes, ' '),
        ctext, addenda, amount, currency, set_aside, method, published, stage, deadline, published_at,
-       tx, pos
+       zone, tx, pos
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
             $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[],
-            $14::boolean[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bigint[],
-            $19::bigint[])
+            $14::boolean[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::text[],
+            $19::bigint[], $20::bigint[])
      AS r(id, agency, kind, title, description, codes, prefixes, ctext, addenda, amount, currency,
-          set_aside, method, published, stage, deadline, published_at, tx, pos)
+          set_aside, method, published, stage, deadline, published_at, zone, tx, pos)
 ON CONFLICT (solicitation_id) DO UPDATE SET
     agency_id = EXCLUDED.agency_id, kind = EXCLUDED.kind, title = EXCLUDED.title,
     description = EXCLUDED.description, commodity_codes = EXCLUDED.commodity_codes,
@@ -133,7 +135,7 @@ ON CONFLICT (solicitation_id) DO UPDATE SET
     addenda_text = EXCLUDED.addenda_text, value_amount = EXCLUDED.value_amount,
     value_currency = EXCLUDED.value_currency, set_aside = EXCLUDED.set_aside,
     method = EXCLUDED.method, published = EXCLUDED.published, stage = EXCLUDED.stage,
-    deadline = EXCLUDED.deadline, published_at = EXCLUDED.published_at,
+    deadline = EXCLUDED.deadline, published_at = EXCLUDED.published_at, time_zone = EXCLUDED.time_zone,
     src_tx = EXCLUDED.src_tx, src_pos = EXCLUDED.src_pos
 """
 
@@ -144,7 +146,7 @@ def _from_record(r: asyncpg.Record) -> SolicitationRow:
         title=r["title"], description=r["description"], commodity_codes=tuple(r["commodity_codes"]),
         value_amount=r["value_amount"], value_currency=r["value_currency"], set_aside=r["set_aside"],
         method=r["method"], deadline=r["deadline"], addenda_text=r["addenda_text"],
-        published=r["published"], stage=r["stage"], published_at=r["published_at"],
+        published=r["published"], stage=r["stage"], published_at=r["published_at"], time_zone=r["time_zone"],
         position=Position(r["src_tx"], r["src_pos"]),
     )
 
@@ -181,6 +183,6 @@ def _columns(rows: list[SolicitationRow]) -> list[list[Any]]:
         [commodity_text(r.commodity_codes) for r in rows], [r.addenda_text for r in rows],
         [r.value_amount for r in rows], [r.value_currency for r in rows], [r.set_aside for r in rows],
         [r.method for r in rows], [r.published for r in rows], [r.stage for r in rows],
-        [r.deadline for r in rows], [r.published_at for r in rows],
+        [r.deadline for r in rows], [r.published_at for r in rows], [r.time_zone for r in rows],
         [r.position.transaction_id for r in rows], [r.position.position for r in rows],
     ]

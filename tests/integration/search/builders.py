@@ -61,12 +61,13 @@ def agency(agency_id: str, name: str, goals: dict[str, float] | None = None) -> 
 
 def solicitation(sid: str, agency_id: str, title: str, *, description: str = "", kind: str = "RFP",
                  codes: tuple[str, ...] = ("72141100",), value: int = 100_000_00,
-                 set_aside: str | None = None, deadline: datetime) -> SolicitationCreated:
+                 set_aside: str | None = None, deadline: datetime, time_zone: str = "UTC") -> SolicitationCreated:
     return SolicitationCreated(
         solicitation_id=sid, agency_id=agency_id, solicitation_type=kind, title=title,
         description=description, commodity_codes=list(codes), estimated_value=Money(amount=value, currency="USD"),
         method="open", set_aside=set_aside, submission_deadline=deadline,
         questions_deadline=deadline - timedelta(days=1), opening_time=deadline + timedelta(hours=1),
+        time_zone=time_zone,
     )
 
 

@@ -22,7 +22,8 @@ async def marketplace(readmodel):
     await b.append(store, "agency-parks", [b.agency("parks", "Parks Department")], past)
     await b.append(store, "agency-transit", [b.agency("transit", "Transit Authority")], past)
     road = b.solicitation("s-road", "parks", "Road resurfacing on Main Street",
-                          description="Asphalt paving and striping of three miles.", deadline=NOW + 3 * DAY)
+                          description="Asphalt paving and striping of three miles.", deadline=NOW + 3 * DAY,
+                          time_zone="America/Los_Angeles")
     clean = b.solicitation("s-clean", "parks", "Janitorial services for city hall", kind="ITB",
                            description="Nightly cleaning of offices.", codes=("76111500",),
                            value=80_000_00, set_aside="small_business", deadline=NOW + 20 * DAY)
@@ -61,6 +62,18 @@ async def test_text_search_ranks_title_matches_first_and_highlights(marketplace)
     assert results.items[0].score > results.items[1].score
     assert "<mark>" in results.items[1].snippet
     assert results.items[0].agency_name == "Parks Department"
+
+
+async def test_a_hit_shows_its_deadline_on_the_agencys_clocks_beside_the_instant(marketplace):
+    async with marketplace.pool.acquire() as conn:
+        results = await search_solicitations(conn, SolicitationSearch(q="road paving", now=NOW))
+    road, bridge = results.items
+    # 12:00 UTC on Thursday 5 March 2026 is 04:00 Pacific Standard Time
+    assert road.submission_deadline == NOW + 3 * DAY and road.time_zone == "America/Los_Angeles"
+    local = road.local_submission_deadline
+    assert local is not None and local == road.submission_deadline
+    assert (local.hour, local.utcoffset()) == (4, timedelta(hours=-8))
+    assert bridge.time_zone == "UTC" and bridge.local_submission_deadline == bridge.submission_deadline
 
 
 async def test_commodity_descriptions_and_addenda_are_searchable(marketplace):
