@@ -109,6 +109,15 @@ async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, local
         compiled = record.json()["records"][0]["compiledRelease"]
         assert compiled["awards"] and compiled["contracts"]
 
+        # each agency is judged by its own law: Seattle by the Washington pack, at its statutory rate
+        seattle = (await client.get(f"{API}/agencies/demo11-sdot", headers=api.admin)).json()
+        assert (seattle["rule_pack"], seattle["time_zone"]) == ("US-WA", "America/Los_Angeles")
+        assert (seattle["late_interest_annual_rate"], seattle["interest_rate_agreed"]) == (0.12, False)
+        compliance = (await client.get(f"{API}/solicitations/{awarded['id']}/compliance", headers=api.admin)).json()
+        owner = (await client.get(f"{API}/agencies/{awarded['agency_id']}", headers=api.admin)).json()
+        assert compliance["rule_pack"] == owner["rule_pack"] and compliance["time_zone"] == owner["time_zone"]
+        assert compliance["payments"] is not None
+
         # supplier diversity over the two years: certified vendors were paid
         today = (await api.clock()).date()
         report = (await client.get(f"{API}/reports/supplier-diversity", headers=api.admin, params={
