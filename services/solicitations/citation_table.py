@@ -39,6 +39,8 @@ def _rows(code: str, pack: rules.Pack) -> list[str]:
                 + (", a last day on a weekend or holiday moves to the next business day"
                    if rule.roll_to_business_day else "")] if rule.days else []
         bits += [f"{k.replace('_', ' ')}: {rule.terms[k]}" for k in _TERMS if k in rule.terms]
+        if "above" in rule.terms:
+            bits.append(f"above {_money(int(rule.terms['above']), pack.currency)}")
         lines.append(_line(code, rule.row, f"{key.replace('_', ' ')}: {'; '.join(bits)}", rule.citation))
     for program in pack.programs:
         lines.append(_line(code, program.row, f"{program.program}: {program.description}", program.citation))

@@ -308,6 +308,14 @@ def time_limits(code: str, on: date, kind: str, method: str, amount: int) -> lis
     return list(current.values())
 
 
+def notice_required(notice: PeriodRule, code: str, amount: int, on: date, kind: str) -> bool:
+    """A public notice is due above the rule's own ``above`` amount (minor units of the pack's
+    currency) when it has one, else above any threshold of the pack."""
+    if "above" in notice.terms:
+        return amount > int(notice.terms["above"])
+    return bool(requirement(code, amount, on, kind).because)
+
+
 def programs_for(code: str, kind: str, amount: int, on: date) -> list[Program]:
     """The programs (local preference, set-asides, HUB contacts) a solicitation triggers."""
     below_all = all(amount <= t.amount for t in thresholds_on(code, on, kind))

@@ -197,7 +197,7 @@ def check_legal(terms: Terms, pack: rules.Pack, now: datetime, zone: str) -> lis
             applied += _check_method(terms, judge, today)
         applied += _check_time_limits(terms, judge, now, zone, today)
         notice = judge.rule("notice")
-        if notice is not None and rules.requirement(judge.code, value.amount, today, kind).because:
+        if notice is not None and rules.notice_required(notice, judge.code, value.amount, today, kind):
             applied.append(rules.applied(
                 "public_notice", notice, complied=None, used="published on the marketplace",
                 required=f"{notice.terms['publications']} publication(s) in {notice.terms['medium']}"

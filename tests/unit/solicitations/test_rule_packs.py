@@ -412,3 +412,17 @@ def test_most_specific_pack_applies():
     assert rules.rules_code("US-WA-Seattle") == "US-WA"
     assert rules.rules_code("US-IL-Chicago") == "US"  # no Illinois pack: federal rules
     assert rules.rules_code("FR-Paris") is None
+
+
+def test_far_5_101_a_1_synopsis_in_the_gpe_above_25000():
+    us = dict(now=MON, jurisdiction="US", zone="America/New_York", method="limited", solicitation_type="RFQ")
+    assert not _rule(publish(value=usd("25000.00"), **us), "public_notice")
+    [notice] = _rule(publish(value=usd("25000.01"), **us), "public_notice")
+    assert "SAM.gov" in notice.required and "FAR 5.101(a)(1)" in notice.citation and notice.complied is None
+
+
+def test_directive_2014_24_art_51_contract_notice_in_the_official_journal_above_the_thresholds():
+    small = dict(now=MON, method="direct", solicitation_type="RFQ", **EU)
+    assert not _rule(publish(value=eur("221000.00"), **small), "public_notice")
+    [notice] = _rule(publish(value=eur("221000.01"), now=MON, **EU), "public_notice")
+    assert "Official Journal" in notice.required and "art. 51(1)-(2)" in notice.citation
