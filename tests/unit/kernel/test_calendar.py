@@ -6,6 +6,7 @@ Every expected value below was computed by hand from a wall calendar and the cit
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -131,3 +132,12 @@ def test_a_reminder_three_business_days_before_skips_thanksgiving_and_keeps_the_
     # across the spring change: Tuesday 10 March 14:00 CDT -> Thursday 5 March 14:00 CST
     spring = datetime(2026, 3, 10, 19, tzinfo=UTC)
     assert calendar.business_days_before(spring, 3, "US", "America/Chicago") == datetime(2026, 3, 5, 20, tzinfo=UTC)
+
+
+def test_one_module_counts_business_days_and_the_awards_calendar_is_gone():
+    root = Path(__file__).parents[3]
+    assert not (root / "services" / "awards" / "calendar.py").exists()
+    counting = sorted(str(p.relative_to(root)) for folder in ("services", "projections")
+                      for p in (root / folder).rglob("*.py")
+                      if "is_business_day(" in p.read_text() or ".weekday()" in p.read_text())
+    assert counting == []
