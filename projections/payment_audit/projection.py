@@ -67,6 +67,8 @@ def _fact(event: Any) -> Fact:
                         summary=f"approved {fmt(event.amount)} for payment {event.payment_id}")
         case PaymentStarted():
             interest = f" plus {fmt(event.interest)} interest" if event.interest and event.interest.amount else ""
+            if event.compensation is not None:
+                interest += f" plus {fmt(event.compensation)} compensation for late payment"
             return Fact(kind="payment", key=event.payment_id, amount=event.amount.amount,
                         currency=event.amount.currency,
                         summary=f"payment started at Stripe ({event.stripe_payment_intent}){interest}")
@@ -76,7 +78,8 @@ def _fact(event: Any) -> Fact:
                         summary=f"retry {event.attempt} at Stripe ({event.stripe_payment_intent})")
         case PaymentSucceeded():
             return Fact(kind="payment", key=event.payment_id,
-                        amount=event.amount.amount + event.interest.amount,
+                        amount=event.amount.amount + event.interest.amount
+                        + (event.compensation.amount if event.compensation else 0),
                         currency=event.amount.currency,
                         summary=f"Stripe reports paid ({event.stripe_event_id or event.stripe_payment_intent})")
         case PaymentFailed():

@@ -14,6 +14,7 @@ from tests.support import eventually, unique
 
 API = "/api/v1"
 SEATTLE = ZoneInfo("America/Los_Angeles")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 async def test_rcw_39_76_011_interest_owed_is_recorded_with_its_pack_row_and_citation(unregistered_market, token):
@@ -58,3 +59,34 @@ async def test_rcw_39_76_011_interest_owed_is_recorded_with_its_pack_row_and_cit
         (invoice["id"], "", ["payment_due"]), (invoice["id"], payment_id, ["interest_owed"])]
     assert (await recorded(token("auditor")))["payments"] == record["payments"]
     assert (await recorded({}))["payments"] is None  # the public sees the procurement rules only
+
+
+async def test_directive_2011_7_art_6_a_late_payment_in_paris_is_charged_eur_40_once(unregistered_market):
+    market = unregistered_market
+    agency = await market.register_agency(rate=None, jurisdiction="EU")
+    assert (agency["rule_pack"], agency["time_zone"]) == ("EU", "Europe/Paris")
+    contract_id = await market.open_contract(5_000_000, currency="EUR")
+    invoice = (await market.invoice(contract_id, total=1_000_000, currency="EUR")).json()
+    assert invoice["payment_terms"]["fixed_compensation"] == {"amount": 4000, "currency": "EUR"}
+    accepted = (await market.client.post(f"{API}/invoices/{invoice['id']}/accept", headers=market.finance)).json()
+    due = date.fromisoformat(accepted["due_date"])
+    moved = await market.client.post(f"{API}/dev/clock", json={"advance_seconds": 40 * DAY}, headers=market.admin)
+    today = datetime.fromisoformat(moved.json()["now"]).astimezone(PARIS).date()
+    first = await market.client.post(f"{API}/invoices/{invoice['id']}/approve", json={"amount": 600_000},
+                                     headers=market.finance)
+    assert first.status_code == 200, first.text
+    second = await market.client.post(f"{API}/invoices/{invoice['id']}/approve", headers=market.finance)
+    first_id, second_id = second.json()["payment_ids"]
+    paid = await market.payment(first_id)
+    # no ECB rate on file for this half-year: the agency's rate, and the record says so
+    expected = interest_owed(Money(amount=600_000, currency="EUR"), due, today, agency["late_interest_annual_rate"])
+    assert paid["interest"] == {"amount": expected.amount, "currency": "EUR"}
+    assert paid["compensation"] == {"amount": 4000, "currency": "EUR"}
+    interest, compensation = paid["rules_applied"]
+    assert interest["rule"] == "interest_owed" and interest["complied"] is None
+    assert compensation["rule"] == "late_payment_compensation" and "art. 6(1)" in compensation["citation"]
+    [intent] = market.intents_for(first_id)
+    assert intent.amount == 600_000 + expected.amount + 4000 and intent.currency == "eur"
+    later = await market.payment(second_id)
+    assert later["compensation"] is None  # once per invoice
+    assert [r["rule"] for r in later["rules_applied"]] == ["interest_owed"]
