@@ -426,3 +426,27 @@ def test_directive_2014_24_art_51_contract_notice_in_the_official_journal_above_
     assert not _rule(publish(value=eur("221000.00"), **small), "public_notice")
     [notice] = _rule(publish(value=eur("221000.01"), now=MON, **EU), "public_notice")
     assert "Official Journal" in notice.required and "art. 51(1)-(2)" in notice.citation
+
+
+# -- the off-by-one regressions, through publication -----------------------------------------------
+
+
+def test_regression_monday_evening_pacific_publication_is_counted_from_monday():
+    # 18:00 on Monday 2 March 2026 in Seattle is 02:00 Tuesday UTC. Counted on UTC dates the
+    # 30 days of FAR 5.203(c) to Wednesday 1 April were 29, and a lawful deadline was refused.
+    evening = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+    event = publish(now=evening, jurisdiction="US", zone="America/Los_Angeles", value=usd("400000"),
+                    deadline=datetime(2026, 4, 1, 17, tzinfo=UTC))  # 10:00 PDT
+    assert _rule(event, "time_limit")[0].used == "30 calendar days"
+
+
+def test_regression_just_after_midnight_paris_publication_is_counted_from_tuesday():
+    # 00:30 on Tuesday 3 March 2026 in Paris is 23:30 Monday UTC. Counted on UTC dates a
+    # deadline on Wednesday 1 April gave the 30 days of art. 27 (35 - 5); on Paris dates it
+    # gives 29 and is refused; Thursday 2 April gives 30.
+    after_midnight = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    eu = dict(now=after_midnight, value=eur("300000"), **EU)
+    err = refused("open_period_too_short", deadline=datetime(2026, 4, 1, 10, tzinfo=UTC), **eu)
+    assert "gives 29" in err.message and "Europe/Paris" in err.message
+    assert _rule(publish(deadline=datetime(2026, 4, 2, 10, tzinfo=UTC), **eu), "time_limit")[0].used == (
+        "30 calendar days")
