@@ -184,7 +184,8 @@ async def _rebuild(args: argparse.Namespace) -> int:
 
 async def status_report(settings: Settings) -> dict[str, Any]:
     """Where everything stands: events, the stream, the relay, each projection's
-    checkpoint, lag and parked events."""
+    checkpoint, lag and parked events, and each component's own check (documents: a
+    verification pass over every stored blob)."""
     from infra.container import open_civic
     from infra.eventstore import Position
     from infra.relay import Relay

@@ -44,6 +44,17 @@ def port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a child server, and kill it if it has not exited within five seconds."""
+    if process.poll() is None:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=5)
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -29,6 +29,8 @@ class Settings:
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
     ocid_prefix: str = "civic"
+    #: where clients reach the API (links in the open-data feed); default http://host:port
+    public_url: str | None = None
     stripe_api_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_webhook_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_api_base: str | None = None
@@ -58,6 +60,7 @@ class Settings:
             port=int(env.get("CIVIC_PORT", "8000")),
             max_body_bytes=int(env.get("CIVIC_MAX_BODY_BYTES", str(1024 * 1024))),
             ocid_prefix=env.get("CIVIC_OCID_PREFIX", "civic"),
+            public_url=env.get("CIVIC_PUBLIC_URL") or None,
             stripe_api_key=env.get("STRIPE_API_KEY") or None,
             stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
@@ -68,6 +71,10 @@ class Settings:
             metrics_token=env.get("CIVIC_METRICS_TOKEN") or None,
             log_format=env.get("CIVIC_LOG_FORMAT", "text").strip().lower(),
         )
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

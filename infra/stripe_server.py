@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import contextlib
 import json
 import logging
 import os
@@ -24,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from infra.embedded import free_port, port_open
+from infra.embedded import free_port, port_open, stop_process
 from infra.settings import Settings
 
 log = logging.getLogger("civic.stripe")
@@ -41,12 +40,7 @@ class LocalStripe:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=5)
-        if self.process.poll() is None:
-            self.process.kill()
+        stop_process(self.process)
 
 
 def start_localstripe(state_file: Path | None = None, *, stop_on_exit: bool = True) -> LocalStripe:

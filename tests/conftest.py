@@ -16,6 +16,7 @@ from infra import embedded
 from infra.container import Civic, open_civic
 from infra.http.app import create_app
 from infra.http.auth import mint_token
+from infra.s3_server import LocalS3, start_local_s3
 from infra.settings import Settings
 from infra.stripe_server import LocalStripe, start_localstripe
 from tests.support import (
@@ -121,3 +122,11 @@ def token(settings: Settings) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {value}"}
 
     return make
+
+
+@pytest.fixture(scope="session")
+def local_s3() -> Iterator[LocalS3]:
+    """An S3-compatible server process (moto) on loopback for this run."""
+    server = start_local_s3()
+    yield server
+    server.stop()

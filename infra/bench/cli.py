@@ -1,4 +1,4 @@
-"""``civic bench append|relay|rebuild|e2e|search|diversity|notify|matching [--json]``.
+"""``civic bench append|relay|rebuild|e2e|search|diversity|notify|matching|documents [--json]``.
 
 Each benchmark makes its own database on the configured server and its own stream, and
 measures the raw ceiling it is compared with in the same run.
@@ -14,10 +14,12 @@ from infra.settings import Settings
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
 READ_MODELS = ("search", "diversity", "notify", "matching")
+#: moves gigabytes through the document stores: run by name, not with "all"
+DOCUMENTS = ("documents",)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("which", nargs="*", choices=[*WHICH, *READ_MODELS, "all"], default=["all"],
+    parser.add_argument("which", nargs="*", choices=[*WHICH, *READ_MODELS, *DOCUMENTS, "all"], default=["all"],
                         help="benchmarks to run (default: all)")
     parser.add_argument("--json", action="store_true", help="one JSON object per benchmark")
     parser.add_argument("--events", type=int, default=10000,
@@ -36,10 +38,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--matching-vendors", type=int, default=100_000, help="matching: vendors at scale")
     parser.add_argument("--open-solicitations", type=int, default=10_000, help="matching: open solicitations")
     parser.add_argument("--samples", type=int, default=200, help="matching: timed lists of each kind")
+    parser.add_argument("--document-files", type=int, default=5, help="documents: 10 MiB files each way")
+    parser.add_argument("--parallel-uploads", type=int, default=20,
+                        help="documents: concurrent 100 MiB uploads while the API's memory is watched")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    chosen = WHICH if "all" in args.which else tuple(w for w in (*WHICH, *READ_MODELS) if w in args.which)
+    chosen = WHICH if "all" in args.which else tuple(w for w in (*WHICH, *READ_MODELS, *DOCUMENTS) if w in args.which)
     for which in chosen:
         match which:
             case "append":
@@ -76,5 +81,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
                 result = await matching_bench.run(settings, vendors=args.matching_vendors,
                                                   solicitations=args.open_solicitations, samples=args.samples)
+            case "documents":
+                from services.documents import bench as documents_bench
+
+                for each in await documents_bench.run(settings, files=args.document_files,
+                                                      parallel=args.parallel_uploads):
+                    report(each, args.json)
+                continue
         report(result, args.json)
     return 0

@@ -46,14 +46,14 @@ async def run(settings: Settings, *, rate: float, seconds: float,
     async with scratch(settings, "e2e") as own:
         key = secrets.token_urlsafe(32)
         port = free_port()
-        processes = _start(own, key, port, projectors)
+        processes = start_marketplace(own, key, port, projectors)
         server = processes[0]
         try:
             headers = {"Authorization": f"Bearer {mint_token(own.with_(signing_key=key), role='admin', sub='bench')}"}
             limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                          timeout=30) as client:
-                await _wait_ready(client, server)
+                await wait_ready(client, server)
                 seen: dict[str, float] = {}
                 stop = asyncio.Event()
                 watcher = asyncio.create_task(_watch(own.database_url, seen, stop))
@@ -88,12 +88,13 @@ async def run(settings: Settings, *, rate: float, seconds: float,
     return result
 
 
-def _start(own: Settings, key: str, port: int, projectors: list[str] | None) -> list[subprocess.Popen[bytes]]:
+def start_marketplace(own: Settings, key: str, port: int, projectors: list[str] | None,
+           extra_env: dict[str, str] | None = None) -> list[subprocess.Popen[bytes]]:
     """The marketplace's processes, the API first; their output goes to a log file each."""
     env = {**os.environ, "DATABASE_URL": own.database_url or "", "NATS_URL": own.nats_url or "",
            "CIVIC_STREAM": own.stream_name, "CIVIC_SUBJECT_PREFIX": own.subject_prefix,
            "CIVIC_SIGNING_KEY": key, "CIVIC_DATA_DIR": tempfile.mkdtemp(prefix="civic-bench-"),
-           "CIVIC_RATE_LIMIT_PER_MINUTE": "100000000"}
+           "CIVIC_RATE_LIMIT_PER_MINUTE": "100000000", **(extra_env or {})}
     commands = {"serve": ["serve", "--port", str(port)]}
     if projectors:
         commands = {"api": ["serve", "--api-only", "--port", str(port)], "relay": ["relay"],
@@ -107,7 +108,7 @@ def _start(own: Settings, key: str, port: int, projectors: list[str] | None) -> 
     return started
 
 
-async def _wait_ready(client: Any, server: subprocess.Popen[bytes]) -> None:
+async def wait_ready(client: Any, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:

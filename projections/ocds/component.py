@@ -7,5 +7,5 @@ from projections.ocds.projection import OcdsProjection
 COMPONENT = Component(
     name="ocds",
     route_handlers=[OcdsController],
-    projections=lambda civic: [OcdsProjection(civic.settings.ocid_prefix)],
+    projections=lambda civic: [OcdsProjection(civic.settings.ocid_prefix, civic.settings.base_url)],
 )

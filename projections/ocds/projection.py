@@ -22,7 +22,7 @@ from projections.ocds.contracting import (
 from projections.ocds.implementation import PAYMENT_EVENTS, payment_change
 from projections.ocds.process import Change, Process, ocid_for
 from projections.ocds.releases import build_release
-from projections.ocds.tender import TENDER_EVENTS, tender_change
+from projections.ocds.tender import DOCUMENT_EVENTS, TENDER_EVENTS, document_change, tender_change
 from projections.ocds.values import timestamp
 from projections.ocds.workspace import Workspace
 
@@ -45,10 +45,12 @@ class OcdsProjection:
         *AWARD_EVENTS,
         *CONTRACT_EVENTS,
         *PAYMENT_EVENTS,
+        *DOCUMENT_EVENTS,
     )
 
-    def __init__(self, ocid_prefix: str) -> None:
+    def __init__(self, ocid_prefix: str, base_url: str = "http://127.0.0.1:8000") -> None:
         self.ocid_prefix = ocid_prefix
+        self.base_url = base_url
 
     async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         work = Workspace(conn)
@@ -66,6 +68,9 @@ class OcdsProjection:
             work.set_organisation(org_id, organisations.evolve(event, data, work.orgs.get(org_id)))
             return
         when = timestamp(recorded.metadata.occurred_at)
+        if kind in DOCUMENT_EVENTS:
+            await self._document(work, data, recorded, when)
+            return
         found = await self._ocid_of(work, event, data)
         if found is None:
             return
@@ -101,6 +106,21 @@ class OcdsProjection:
             release = build_release(
                 process, change, event_id=recorded.event_id, date=when, facts=work.orgs
             )
+            position = (recorded.position.transaction_id, recorded.position.position)
+            work.add_release(release, recorded.metadata.occurred_at, position)
+
+    async def _document(self, work: Workspace, data: dict[str, Any], recorded: RecordedEvent,
+                        when: str) -> None:
+        """A solicitation's document: kept with the draft until publication, a tender
+        update afterwards. Nothing else attached anywhere is public."""
+        if data["parent_type"] != "solicitation" or data["sealed"] or data["scan"] == "infected":
+            return
+        process = await work.process(ocid_for(self.ocid_prefix, data["parent_id"]))
+        if process is None:
+            return
+        change = document_change(data, process, when, self.base_url)
+        if change is not None:
+            release = build_release(process, change, event_id=recorded.event_id, date=when, facts=work.orgs)
             position = (recorded.position.transaction_id, recorded.position.position)
             work.add_release(release, recorded.metadata.occurred_at, position)
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from events import awards as awards_events
 from events import solicitations as solicitations_events
 from events.base import Event
+from events.documents import DocumentAttached
 from events.solicitations import (
     AddendumPublished,
     QuestionAnswered,
@@ -150,7 +151,8 @@ def _published(data: dict[str, Any], process: Process, when: str, refs: Refs) ->
             "endDate": timestamp(content["submission_deadline"]),
         },
         "hasEnquiries": False,
-        "documents": documents(content.get("documents", []), "document", started),
+        "documents": [*documents(content.get("documents", []), "document", started),
+                      *(_uploaded(d, started) for d in process.draft.get("uploads", []))],
     }
     if content.get("questions_deadline"):
         tender["enquiryPeriod"] = {
@@ -298,3 +300,46 @@ TENDER_EVENTS: frozenset[type[Event]] = frozenset(
         awards_events.SolicitationUnsuccessful,
     }
 )
+
+
+DOCUMENT_EVENTS: frozenset[type[Event]] = frozenset({DocumentAttached})
+
+#: a solicitation document's kind -> the documentType codelist
+_DOCUMENT_TYPES = {"rfp": "biddingDocuments", "specification": "technicalSpecifications",
+                   "addendum": "biddingDocuments", "answer": "clarifications", "form": "biddingDocuments"}
+
+
+_DOCUMENT_FIELDS = ("id", "documentType", "title", "description", "url", "format")
+
+
+def _uploaded(kept: dict[str, Any], published: str) -> dict[str, Any]:
+    """A document kept with the draft, published with the tender. The kept copy went
+    through jsonb (which orders keys its own way): rebuild it in one order, so that a
+    rebuilt release is the same text."""
+    return {**{k: kept[k] for k in _DOCUMENT_FIELDS if k in kept}, "datePublished": published}
+
+
+def document_entry(data: dict[str, Any], base_url: str, published: str) -> dict[str, Any]:
+    """An uploaded solicitation document as an OCDS Document: where to download it, its
+    media type, when it was published and (in the description) its SHA-256."""
+    return {
+        "id": data["document_id"],
+        "documentType": _DOCUMENT_TYPES.get(data["kind"], "biddingDocuments"),
+        "title": data["title"],
+        "description": f"{data['filename']}, {data['size']} bytes, SHA-256 {data['sha256']}",
+        "url": f"{base_url}/api/v1/documents/{data['document_id']}/content",
+        "format": data["media_type"],
+        "datePublished": published,
+    }
+
+
+def document_change(data: dict[str, Any], process: Process, when: str, base_url: str) -> Change | None:
+    """Before publication the document waits with the draft; afterwards it is published
+    at once, as a tender update."""
+    if not process.published:
+        entry = document_entry(data, base_url, when)
+        process.draft = {**process.draft, "uploads": [*process.draft.get("uploads", []), entry]}
+        return None
+    published = timestamp(data.get("attached_at") or when)
+    return Change(["tenderUpdate"], {"tender": {"id": process.solicitation_id,
+                                                "documents": [document_entry(data, base_url, published)]}})

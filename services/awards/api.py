@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Annotated
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
@@ -63,8 +64,18 @@ from services.awards.schemas import (
 )
 from services.awards.scoring import TIE_BREAK_RULES
 from services.awards.settings import SETTINGS
+from services.documents.facts import attached_to_each
 from services.solicitations.facts import process_rules
 from services.vendors.facts import acting_for
+
+
+async def _with_documents(pool: Pool, award: AwardOut) -> AwardOut:
+    """Each protest shown (to its agency and its protester) with its documents."""
+    if not award.protests:
+        return award
+    documents = await attached_to_each(pool, "protest", [p.protest_id for p in award.protests])
+    return msgspec.structs.replace(award, protests=[
+        msgspec.structs.replace(p, attachments=documents[p.protest_id]) for p in award.protests])
 
 
 def _command_id(key: str | None, actor: Actor, route: str) -> str | None:
@@ -141,7 +152,12 @@ class EvaluationController(Controller):
         async with pool.acquire() as conn:
             facts = await require_solicitation(conn, solicitation_id)
         state, version = await _load(executor, solicitation_id)
-        return evaluation_out(state, version, facts, actor)
+        shown = evaluation_out(state, version, facts, actor)
+        if not shown.bids:
+            return shown
+        documents = await attached_to_each(pool, "bid", [b.bid_id for b in shown.bids])
+        return msgspec.structs.replace(shown, bids=[
+            msgspec.structs.replace(b, attachments=documents[b.bid_id]) for b in shown.bids])
 
     @post("/{solicitation_id:str}/award-recommendation", guards=[requires("buyer", "admin")],
           summary="Recommend an award and publish the notice of intent (opens the protest window)",
@@ -227,7 +243,7 @@ class AwardController(Controller):
             async with pool.acquire() as conn:
                 protesters = [p.filed.vendor_id for p in state.protests.values()]
                 maybe_actor = await acting_for(conn, maybe_actor, protesters)
-        return [award_out(state, award, maybe_actor) for award in state.awards.values()]
+        return [await _with_documents(pool, award_out(state, award, maybe_actor)) for award in state.awards.values()]
 
     @get("/{award_id:str}", summary="An award: the notice, the scores it rests on, its status",
          description="The notice of intent is public; protests are shown to the issuing agency "
@@ -244,7 +260,7 @@ class AwardController(Controller):
             protesters = [p.filed.vendor_id for p in state.protests.values() if p.award_id == award_id]
             async with pool.acquire() as conn:
                 maybe_actor = await acting_for(conn, maybe_actor, protesters)
-        return award_out(state, state.awards[award_id], maybe_actor)
+        return await _with_documents(pool, award_out(state, state.awards[award_id], maybe_actor))
 
     @post("/{award_id:str}/protests", guards=[requires("vendor")],
           summary="Protest a notice of intent to award (bidders, during the protest window)",

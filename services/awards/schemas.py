@@ -32,6 +32,7 @@ from services.awards.deciders.state import (
 )
 from services.awards.inputs import Criterion, Response, SolicitationFacts
 from services.awards.scoring import basis_for, tabulate
+from services.documents.facts import AttachedDocument
 
 
 class EvaluatorOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -59,6 +60,8 @@ class BidOut(msgspec.Struct, frozen=True, kw_only=True):
     counts: bool
     in_scoring: bool
     review: ReviewOut | None = None
+    #: the bid's documents (opened with the bids: the proposal, the price sheet, forms)
+    attachments: list[AttachedDocument] = []
 
 
 class ScoreOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -118,6 +121,8 @@ class ProtestOut(msgspec.Struct, frozen=True, kw_only=True):
     decision_reason: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
+    #: the protest letter, the agency's response, the decision
+    attachments: list[AttachedDocument] = []
 
 
 class FinalDecision(msgspec.Struct, frozen=True, kw_only=True):

@@ -4,6 +4,7 @@ bid (or that it exists) to anyone but its vendor before the opening."""
 
 from __future__ import annotations
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post, put
 
@@ -28,6 +29,7 @@ from services.bids.decider import BID, Bid, bid_id_for
 from services.bids.readmodel import vendor_facts
 from services.bids.schemas import AcknowledgeIn, BidIn, BidOut, BidReplaceIn
 from services.bids.sealing import BidVault
+from services.documents.facts import attached_to
 from services.solicitations.facts import (
     SolicitationFacts,
     solicitation_facts,
@@ -182,11 +184,14 @@ class BidController(Controller):
             facts = await solicitation_facts_as_of(store, bid.solicitation_id, at)
         if await is_vendor_user(pool, actor, bid.vendor_id):
             content = None if bid.status == "withdrawn" else _owner_content(vault, bid)
-            return _out(bid, facts, version, content)
+            return msgspec.structs.replace(_out(bid, facts, version, content),
+                                           attachments=await attached_to(pool, "bid", bid_id))
         # Before the opening the bid is sealed: say nothing, not even that it exists.
         if bid.unsealed is None or not await _may_read_opened(executor, actor, facts):
             raise missing
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
                              attestations=unsealed.attestations)
-        return _out(bid, facts, version, content)
+        # a withdrawn bid is never unsealed, so its documents never reach this line
+        return msgspec.structs.replace(_out(bid, facts, version, content),
+                                       attachments=await attached_to(pool, "bid", bid_id))

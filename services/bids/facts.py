@@ -14,6 +14,7 @@ Read from ``bid_facts`` (``readmodel.py``), applied in the transaction of every 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -27,6 +28,7 @@ from infra.settings import Settings
 from services.bids.decider import BID
 from services.bids.readmodel import bid_ids_of
 from services.bids.sealing import vault_for
+from services.solicitations.facts import solicitation_facts
 from services.vendors.facts import vendor_standing
 
 _unsealed = msgspec.json.Decoder(BidUnsealed)
@@ -91,3 +93,32 @@ async def opening_tabulation(executor: Executor, pool: Pool, clock: Clock, setti
             counts=bid.acknowledged_addendum >= latest_addendum,
         ))
     return sorted(entries, key=lambda e: (e.received_at, e.bid_id))
+
+
+class BidFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A bid's parties and whether it still takes changes (never its content)."""
+
+    bid_id: str
+    solicitation_id: str
+    agency_id: str
+    vendor_id: str
+    #: "active" | "withdrawn"
+    status: str
+    #: bids (and what is attached to them) change only until this time
+    open_for_changes_until: datetime | None
+    solicitation_published: bool
+    opened: bool
+
+
+async def bid_of(conn: Any, bid_id: str) -> BidFacts | None:
+    """The bid's facts, as current as its own stream (``bid_facts`` is applied inline)."""
+    row = await conn.fetchrow("SELECT solicitation_id, vendor_id, active FROM bid_facts WHERE bid_id = $1", bid_id)
+    if row is None:
+        return None
+    solicitation = await solicitation_facts(conn, row["solicitation_id"])
+    return BidFacts(
+        bid_id=bid_id, solicitation_id=row["solicitation_id"], agency_id=solicitation.agency_id,
+        vendor_id=row["vendor_id"], status="active" if row["active"] else "withdrawn",
+        open_for_changes_until=solicitation.submission_deadline,
+        solicitation_published=solicitation.status == "published",
+        opened=solicitation.opened_at is not None)

@@ -10,6 +10,7 @@ import msgspec
 from events.base import Money
 from events.bids import Attestations, CriterionResponse
 from events.solicitations import DocumentRef
+from services.documents.facts import AttachedDocument
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
 
@@ -50,4 +51,6 @@ class BidOut(msgspec.Struct, frozen=True, kw_only=True):
     responses: list[CriterionResponse] = []
     documents: list[DocumentRef] = []
     attestations: Attestations | None = None
+    #: files uploaded to the bid (``POST /bids/{id}/documents``), sealed like its content
+    attachments: list[AttachedDocument] = []
     version: int = 0

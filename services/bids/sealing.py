@@ -1,7 +1,6 @@
 """Sealed bid content: AES-256-GCM under a key per solicitation.
 
-The per-solicitation key is derived (HKDF-SHA256) from one master key: ``CIVIC_BID_KEY``
-when set, else a random key generated once into ``<data_dir>/bid.key`` (mode 0600).
+The per-solicitation key comes from the key hierarchy in ``infra/keys.py``.
 Every bid is bound to its bid, solicitation and vendor as associated data, so a
 ciphertext copied onto another bid does not decrypt. Events hold only the ciphertext;
 the service decrypts for the bidding vendor (its own bid) and at the opening.
@@ -11,39 +10,23 @@ from __future__ import annotations
 
 import base64
 import functools
-import os
 import secrets
-from pathlib import Path
 
 import msgspec
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from infra.keys import master_key, solicitation_key
 from infra.settings import Settings
 from services.bids.commands import BidContent
 
 _VERSION = "v1"
-_SALT = b"civic-marketplace/sealed-bids"
 _content = msgspec.json.Encoder()
 _decode_content = msgspec.json.Decoder(BidContent)
 
 
 class UnsealError(Exception):
     """The ciphertext does not belong to this bid or the master key changed."""
-
-
-def master_key(settings: Settings) -> bytes:
-    if settings.bid_key:
-        return settings.bid_key.encode()
-    path: Path = settings.data_dir / "bid.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
 
 
 class BidVault:
@@ -53,9 +36,7 @@ class BidVault:
         self._master = master
 
     def _key(self, solicitation_id: str) -> AESGCM:
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT,
-                    info=f"solicitation:{solicitation_id}".encode())
-        return AESGCM(hkdf.derive(self._master))
+        return AESGCM(solicitation_key(self._master, solicitation_id))
 
     @staticmethod
     def _aad(bid_id: str, solicitation_id: str, vendor_id: str) -> bytes:

@@ -40,7 +40,9 @@ from services.contracts.schemas import (
     contract_out,
     rating_out,
     require_access,
+    with_documents,
 )
+from services.documents.facts import attached_to, attached_to_each
 from services.vendors.facts import acting_for, vendors_of
 
 
@@ -96,20 +98,24 @@ class ContractController(Controller):
         async with pool.acquire() as conn:
             rows = await list_contracts(conn, agency_id=agency_id, vendor_ids=vendor_ids,
                                         award_id=award_id, status=status, limit=limit, offset=offset)
+        documents = await attached_to_each(pool, "contract", [r["contract_id"] for r in rows])
         return [ContractSummary(
             contract_id=r["contract_id"], award_id=r["award_id"], solicitation_id=r["solicitation_id"],
             agency_id=r["agency_id"], vendor_id=r["vendor_id"],
             value=Money(amount=r["value_amount"], currency=r["currency"]),
-            start_date=r["start_date"], end_date=r["end_date"], status=r["status"]) for r in rows]
+            start_date=r["start_date"], end_date=r["end_date"], status=r["status"],
+            attachments=documents[r["contract_id"]]) for r in rows]
 
     @get("/{contract_id:str}", guards=[requires(*_PARTIES)], summary="Read a contract",
          responses=error_responses(401, 403, 404, 422))
     async def read(self, executor: Executor, pool: Pool, actor: Actor,
                    contract_id: str, as_of: AsOf = None) -> ContractOut:
         actor = await _as_party(executor, pool, actor, contract_id)
-        state, version = await executor.load_existing(CONTRACT, contract_id, "contract",
-                                                      as_of=as_of_instant(as_of))
-        return contract_out(state, version, actor)
+        when = as_of_instant(as_of)
+        state, version = await executor.load_existing(CONTRACT, contract_id, "contract", as_of=when)
+        documents = await attached_to(pool, "contract", contract_id)
+        return with_documents(contract_out(state, version, actor),
+                              [d for d in documents if when is None or d.attached_at <= when])
 
     @post("/{contract_id:str}/sign", guards=[requires("buyer", "vendor")], status_code=200,
           summary="Sign as the buyer or the vendor; with both signatures the contract is active",

@@ -12,6 +12,7 @@ from events.base import Money
 from kernel.context import Actor
 from kernel.errors import Forbidden, NotFound
 from services.contracts.decider import Contract, Rating
+from services.documents.facts import AttachedDocument, of_part
 
 
 class SignatureOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,6 +31,8 @@ class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
     proposed_by: str | None = None
     approved_by: str | None = None
     at: datetime | None = None
+    #: the amendment's documents (each version)
+    attachments: list[AttachedDocument] = []
 
 
 class RatingResponseOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -82,6 +85,8 @@ class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
     ratings: list[RatingOut]
     ended: EndOut | None = None
     version: int = 0
+    #: the signed contract and every other document attached to it (amendments' too)
+    attachments: list[AttachedDocument] = []
 
 
 class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,6 +99,14 @@ class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
     start_date: date
     end_date: date
     status: str
+    attachments: list[AttachedDocument] = []
+
+
+def with_documents(contract: ContractOut, attachments: list[AttachedDocument]) -> ContractOut:
+    """The contract's documents, and each amendment's own among them."""
+    replace = msgspec.structs.replace
+    return replace(contract, attachments=attachments, amendments=[
+        replace(a, attachments=of_part(attachments, f"amendment:{a.number}")) for a in contract.amendments])
 
 
 def require_access(state: Contract, actor: Actor) -> None:

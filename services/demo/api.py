@@ -12,6 +12,7 @@ import httpx
 
 from infra.http.auth import mint_token
 from infra.settings import Settings
+from services.demo.pdf import tiny_pdf
 
 API = "/api/v1"
 T = TypeVar("T")
@@ -77,6 +78,29 @@ class Api:
 
     async def post(self, path: str, who: dict[str, str] | None, body: Any = None, **kw: Any) -> Any:
         return await self.call("POST", path, who, body=body, **kw)
+
+    async def upload(self, path: str, who: dict[str, str], *, title: str, kind: str, lines: tuple[str, ...] = (),
+                     key: str | None = None, parent_settles: bool = False, **fields: str) -> Any:
+        """Attach a small generated PDF to ``path`` (``/bids/{id}/documents``, ...); ``fields``
+        are the form's other fields (``certification``, ``expires_on``, ...). With
+        ``parent_settles`` a 404 is retried for a while: the parent is known from a read model
+        that catches up (a protest)."""
+        headers = dict(who) | ({"Idempotency-Key": key} if key else {})
+        files = {"file": (f"{title}.pdf", tiny_pdf(title, lines), "application/pdf")}
+        missing = 0
+        while True:
+            response = await self.http.post(f"{API}{path}", data={"title": title, "kind": kind, **fields},
+                                            files=files, headers=headers)
+            if response.status_code == 404 and parent_settles and missing < 100:
+                missing += 1
+                await asyncio.sleep(0.1)
+                continue
+            if response.status_code != 429:
+                break
+            await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+        if response.status_code != 201:
+            raise DemoError(f"POST {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
 
     async def get(self, path: str, who: dict[str, str] | None = None, **kw: Any) -> Any:
         return await self.call("GET", path, who, **kw)

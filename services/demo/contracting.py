@@ -34,6 +34,9 @@ async def contract_story(world: World, plan: SolicitationPlan, award_id: str, ve
     await api.post(f"{url}/sign", world.vendor(vendor_id), key=f"{contract_id}:sign-vendor", ok=(200,))
     await api.post(f"{url}/sign", buyer, key=f"{contract_id}:sign-buyer", ok=(200,))
     world.tally["contracts.signed"] += 1
+    await api.upload(f"{url}/documents", buyer, title="Signed contract", kind="signed_contract",
+                     lines=(f"Contract {contract_id}", "Signed by both parties"), key=f"{contract_id}:signed")
+    world.tally["documents"] += 1
     value = contract["value"]["amount"]
 
     steps: list[Step] = []
@@ -92,6 +95,10 @@ def _invoice_steps(world: World, plan: SolicitationPlan, contract_id: str, vendo
         }, key=f"{key}:submit", ok=(201,), settle=("contract_not_active", "not_found"))
         found["id"] = made["id"]
         world.tally["invoices"] += 1
+        await api.upload(f"/invoices/{made['id']}/documents", world.vendor(vendor_id), title=f"Invoice {invoice.number}",
+                         kind="invoice", lines=(f"Invoice {invoice.number}", f"Total {amount / 100:.2f} USD"),
+                         key=f"{key}:pdf")
+        world.tally["documents"] += 1
 
     async def accept() -> None:
         await api.post(f"/invoices/{found['id']}/accept", finance, key=f"{key}:accept", ok=(200,))

@@ -63,6 +63,14 @@ async def vendor_story(world: World, vendor: VendorPlan) -> Story:
             "documents": [{"name": document, "media_type": "application/pdf",
                            "sha256": hashlib.sha256(document.encode()).hexdigest(), "size": 48_213}],
         }, key=f"{cert.cert_id}:submit", ok=(201,))
+        await api.upload(f"/vendors/{vid}/documents", owner, title=f"{cert.program} certificate", kind="certification_evidence",
+                         lines=(f"{ISSUERS[cert.program]}", f"Certificate {cert.number}"), key=f"{cert.cert_id}:evidence",
+                         certification=cert.cert_id)
+        world.tally["documents"] += 1
+    await api.upload(f"/vendors/{vid}/documents", owner, title="Certificate of insurance", kind="insurance_certificate",
+                     lines=(vendor.legal_name, "General liability 2,000,000 USD"), key=f"{vid}:insurance",
+                     expires_on=world.date_of(vendor.onboard_day + 365).isoformat())
+    world.tally["documents"] += 1
     await api.post(f"/vendors/{vid}/submit", owner, key=f"{vid}:submit", ok=(200,))
     if vendor.fate == "pending":
         world.tally["vendors.awaiting_approval"] += 1

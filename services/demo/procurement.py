@@ -46,6 +46,9 @@ async def solicitation_story(world: World, plan: SolicitationPlan) -> Story:
     buyer = world.buyer(plan.agency_id)
     yield plan.publish_day
     await api.post("/solicitations", buyer, _terms(world, plan), key=f"{sid}:create", ok=(201,))
+    await api.upload(f"/solicitations/{sid}/documents", buyer, title=f"{plan.kind} {sid}", kind="rfp",
+                     lines=(f"Solicitation {sid}", "Scope, terms and evaluation criteria"), key=f"{sid}:rfp")
+    world.tally["documents"] += 1
     if plan.outcome == "draft":
         world.tally["solicitations.draft"] += 1
         return
@@ -60,6 +63,10 @@ async def solicitation_story(world: World, plan: SolicitationPlan) -> Story:
                               settle=("no_vendor", "not_eligible"))
         bid_ids[bid.vendor_id] = made["id"]
         world.tally["bids"] += 1
+        await api.upload(f"/bids/{made['id']}/documents", world.vendor(bid.vendor_id), title="Technical proposal",
+                         kind="technical_proposal", lines=(f"Proposal of {bid.vendor_id} for {sid}",),
+                         key=f"{sid}:{bid.vendor_id}:proposal")
+        world.tally["documents"] += 1
     if plan.cancel_day is not None:
         yield plan.cancel_day
         await api.post(f"/solicitations/{sid}/cancel", buyer, {"reason": "the need was met under an "
@@ -148,6 +155,11 @@ async def _award(world: World, plan: SolicitationPlan, bid_ids: dict[str, str]) 
             key=f"{award_id}:protest", ok=(201,))
         protest_id = protest["protest_id"]
         world.tally["protests"] += 1
+        await api.upload(f"/protests/{protest_id}/documents", world.vendor(losers[0]), title="Protest letter",
+                         kind="protest_letter", lines=(f"Protest of award {award_id}",
+                                                       "The technical scores do not follow the published criteria"),
+                         key=f"{protest_id}:letter", parent_settles=True)
+        world.tally["documents"] += 1
     window_ends = world.day_of(datetime.fromisoformat(award["protest_window_ends"]))
     yield window_ends + 1 / 24
     if protest_id is not None:

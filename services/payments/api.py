@@ -20,6 +20,7 @@ from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_comman
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
+from services.documents.facts import attached_to, attached_to_each
 from services.payments import paying, submission
 from services.payments.access import agency_scope, can_see, vendors_of
 from services.payments.commands import (
@@ -150,11 +151,13 @@ class InvoiceController(Controller):
                    invoice_id: str, as_of: AsOf = None) -> InvoiceOut:
         invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id,
                                                        as_of=as_of_instant(as_of)))
+        when = as_of_instant(as_of)
+        documents = [d for d in await attached_to(pool, "invoice", invoice_id) if when is None or d.attached_at <= when]
         if as_of is not None:  # the invoice's own record then; its payments are read live
-            return invoice
+            return msgspec.structs.replace(invoice, attachments=documents)
         async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
-        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows])
+        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows], attachments=documents)
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",
@@ -175,8 +178,9 @@ class InvoiceController(Controller):
                 conn, agency_id=None if actor.role == "vendor" else agency_scope(actor),
                 vendor_ids=vendor_ids, status=status, overdue_on=today if overdue else None,
                 contract_id=contract, limit=limit, offset=offset)
-        return InvoicePage(items=[_summary(r, today) for r in rows], total=total, limit=limit,
-                           offset=offset)
+        documents = await attached_to_each(pool, "invoice", [r["invoice_id"] for r in rows])
+        return InvoicePage(items=[msgspec.structs.replace(_summary(r, today), attachments=documents[r["invoice_id"]])
+                                  for r in rows], total=total, limit=limit, offset=offset)
 
     @post("/invoices/{invoice_id:str}/accept", guards=[requires("finance")], status_code=200,
           summary="Accept an invoice as proper (starts the prompt-payment clock)",

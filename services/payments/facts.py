@@ -59,3 +59,20 @@ async def payment_records(executor: Any, conn: Any, solicitation_id: str) -> lis
                 records.append(PaymentRecord(contract_id=row["contract_id"], invoice_id=row["invoice_id"],
                                              payment_id=row["payment_id"], rules=list(payment.rules_applied)))
     return records
+
+
+class InvoiceFacts(msgspec.Struct, frozen=True, kw_only=True):
+    invoice_id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    status: str
+
+
+async def invoice_facts(executor: Any, invoice_id: str) -> InvoiceFacts | None:
+    """The invoice's parties and status, from its own stream (documents attached to it)."""
+    state, version = await executor.load(INVOICE, invoice_id)
+    if version == 0 or not state.exists:
+        return None
+    return InvoiceFacts(invoice_id=state.invoice_id, contract_id=state.contract_id,
+                        agency_id=state.agency_id, vendor_id=state.vendor_id, status=state.status)

@@ -11,6 +11,7 @@ import msgspec
 from events.base import Money
 from events.compliance import PaymentTerms, RuleApplied
 from events.invoices import InvoiceLine, ServicePeriod
+from services.documents.facts import AttachedDocument
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 
@@ -97,6 +98,8 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     payment_terms: PaymentTerms | None = None
     #: the rules that set its due date, with pack, row and citation
     rules_applied: list[RuleApplied] = []
+    #: the invoice PDF and its supporting documents
+    attachments: list[AttachedDocument] = []
 
 class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -113,6 +116,7 @@ class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     interest_paid: Money
     refunded: Money
     overdue: bool
+    attachments: list[AttachedDocument] = []
 
 class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
     items: list[InvoiceSummary]

@@ -6,24 +6,32 @@ Layout of the ZIP:
   in jsonb's canonical text, times in microseconds since the epoch) with its chain
   hashes, so ``verify_bundle`` recomputes every event's hash without the database;
 - ``ocds/record.json``: the process's OCDS record (its releases and compiled release);
-- ``documents/``: the process's documents, listed in the manifest's ``documents``
-  (empty until the document store exists: the manifest already has the place for them);
+- ``documents/<document id>/<file name>``: every document of the process (the
+  solicitation's and its addenda's, the bids', the contracts', the invoices', the
+  protests'), each version, as its readers download it; the manifest's ``documents``
+  says what each is (kind, title, parent, dates) with the SHA-256 recorded when it was
+  attached, which is also its entry in ``files``;
 - ``manifest.json`` (every other file's SHA-256 and size, each stream's head hash) and
   ``manifest.sig`` (the Ed25519 signature of ``manifest.json``, base64).
 
-The streams of bids are left out while the solicitation is still sealed.
+The streams of bids, and their documents' streams and content, are left out while the
+solicitation is still sealed; a withdrawn bid's documents are never in a bundle (they
+stay sealed for everyone but their vendor). The bundle is written to a file a piece at a
+time (documents are never held whole in memory) and verified the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import msgspec
 from cryptography.exceptions import InvalidSignature
@@ -59,38 +67,93 @@ async def stream_lines(conn: Any, stream_id: str) -> list[dict[str, Any]]:
 
 
 def bundled_streams(process: Process) -> list[tuple[str, str]]:
-    """The streams a bundle holds: bids only once the solicitation has been opened."""
-    return [(s, kind) for s, kind in process.streams if kind != "bid" or process.opened]
+    """The streams a bundle holds: bids and their documents only once the solicitation
+    has been opened."""
+    return [(s, kind) for s, kind in process.streams
+            if kind not in ("bid", "bid_document") or process.opened]
 
 
-def build(process: Process, streams: Mapping[str, list[dict[str, Any]]], ocds_record: dict[str, Any],
-          key: Ed25519PrivateKey, generated_at: datetime) -> bytes:
+def document_streams(streams: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Document id -> stream id, for the document streams among ``streams``."""
+    return {s.removeprefix("document-"): s for s, kind in streams if kind in ("document", "bid_document")}
+
+
+class BundledDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """What the manifest says of one document (``content`` gives its bytes)."""
+
+    id: str
+    parent_type: str
+    parent_id: str
+    kind: str
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    sealed: bool
+    attached_at: datetime
+    superseded_by: str | None = None
+
+
+class DocumentDamaged(Exception):
+    """A document's bytes are not those recorded when it was attached."""
+
+
+async def write_bundle(target: BinaryIO, process: Process, streams: Mapping[str, list[dict[str, Any]]],
+                       ocds_record: dict[str, Any], key: Ed25519PrivateKey, generated_at: datetime,
+                       documents: Sequence[tuple[BundledDocument, Callable[[], AsyncIterator[bytes]]]] = (),
+                       ) -> None:
+    """Write the bundle to ``target`` (a file open for writing), a document a piece at a
+    time; raises ``DocumentDamaged`` when a document's bytes do not match their hash."""
     files: dict[str, bytes] = {}
     for stream_id, lines in streams.items():
         files[f"events/{stream_id}.jsonl"] = b"".join(
             json.dumps(line, ensure_ascii=False, sort_keys=True).encode() + b"\n" for line in lines)
     files["ocds/record.json"] = json.dumps(ocds_record, ensure_ascii=False, sort_keys=True, indent=1).encode()
-    manifest = {
-        "format": FORMAT,
-        "solicitation_id": process.solicitation_id,
-        "agency_id": process.agency_id,
-        "ocid": ocds_record.get("ocid"),
-        "generated_at": generated_at.isoformat(),
-        "bids_sealed": not process.opened,
-        "public_key": public_key_text(key.public_key()),
-        "files": [{"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                  for path, data in sorted(files.items())],
-        "streams": {s: (lines[-1]["hash"] if lines else None) for s, lines in sorted(streams.items())},
-        "documents": [],
-    }
-    encoded = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    listed = [{"path": path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+              for path, data in files.items()]
+    described = []
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in sorted(files.items()):
             archive.writestr(path, data)
+        for doc, content in documents:
+            path = f"documents/{doc.id}/{doc.filename}"
+            digest, size = hashlib.sha256(), 0
+            # stored, not deflated: PDFs, images and Office files are compressed already
+            with archive.open(zipfile.ZipInfo(path, date_time=_zip_time(doc.attached_at)), "w",
+                              force_zip64=True) as out:
+                async for piece in content():
+                    await asyncio.to_thread(_write_hashed, out, digest, piece)
+                    size += len(piece)
+            if digest.hexdigest() != doc.sha256 or size != doc.size:
+                raise DocumentDamaged(f"document {doc.id}: its bytes do not match the hash recorded when attached")
+            listed.append({"path": path, "sha256": doc.sha256, "bytes": size})
+            described.append({"path": path, **msgspec.to_builtins(doc)})
+        manifest = {
+            "format": FORMAT,
+            "solicitation_id": process.solicitation_id,
+            "agency_id": process.agency_id,
+            "ocid": ocds_record.get("ocid"),
+            "generated_at": generated_at.isoformat(),
+            "bids_sealed": not process.opened,
+            "public_key": public_key_text(key.public_key()),
+            "files": sorted(listed, key=lambda f: str(f["path"])),
+            "streams": {s: (lines[-1]["hash"] if lines else None) for s, lines in sorted(streams.items())},
+            "documents": described,
+        }
+        encoded = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode()
         archive.writestr(MANIFEST, encoded)
         archive.writestr(SIGNATURE, base64.b64encode(key.sign(encoded)))
-    return out.getvalue()
+
+
+def _write_hashed(out: Any, digest: Any, piece: bytes) -> None:
+    digest.update(piece)
+    out.write(piece)
+
+
+def _zip_time(when: datetime) -> tuple[int, int, int, int, int, int]:
+    t = when.astimezone(UTC)
+    return (max(t.year, 1980), t.month, t.day, t.hour, t.minute, t.second)
 
 
 class BundleReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,12 +165,13 @@ class BundleReport(msgspec.Struct, frozen=True, kw_only=True):
     signed_by: str | None = None
 
 
-def verify_bundle(data: bytes, public_key: Ed25519PublicKey | None = None) -> BundleReport:
+def verify_bundle(data: bytes | Path, public_key: Ed25519PublicKey | None = None) -> BundleReport:
     """Check the signature (against ``public_key``, or the key the manifest names), every
-    file's hash and every event's hash chain. Needs nothing but the bundle."""
+    file's hash and every event's hash chain. Needs nothing but the bundle (its bytes, or
+    the path of its file: documents are then hashed a piece at a time)."""
     problems: list[str] = []
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         names = set(archive.namelist())
         encoded = archive.read(MANIFEST)
         signature = base64.b64decode(archive.read(SIGNATURE))
@@ -129,13 +193,21 @@ def verify_bundle(data: bytes, public_key: Ed25519PublicKey | None = None) -> Bu
         if path not in names:
             problems.append(f"{path}: missing")
             continue
-        content = archive.read(path)
-        if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+        digest = hashlib.sha256()
+        with archive.open(path) as member:
+            while piece := member.read(1024 * 1024):
+                digest.update(piece)
+        if digest.hexdigest() != entry["sha256"]:
             problems.append(f"{path}: does not match its hash in the manifest")
         if path.startswith("events/"):
+            content = archive.read(path)
             lines = [json.loads(line) for line in content.splitlines() if line.strip()]
             events += len(lines)
             problems += _chain_problems(path, lines)
+    for doc in manifest.get("documents", []):
+        entry = listed.get(doc.get("path", ""))
+        if entry is None or entry["sha256"] != doc.get("sha256"):
+            problems.append(f"document {doc.get('id')}: its hash is not the one listed for its file")
     return BundleReport(valid=not problems, problems=problems, files=len(listed), events=events,
                         solicitation_id=manifest.get("solicitation_id"),
                         signed_by=public_key_text(key))

@@ -14,6 +14,7 @@ import msgspec
 from events.awards import EvaluationStarted, EvaluatorAppointed, ProtestFiled
 from events.bids import BidSubmitted
 from events.contracts import ContractOpened
+from events.documents import DocumentAttached
 from events.invoices import ContractAmountInvoiced, InvoiceSubmitted
 from events.payments import PaymentStarted
 from events.solicitations import SolicitationCreated, SolicitationOpened
@@ -34,7 +35,7 @@ class ProcessStreamsProjection:
     tables: Sequence[str] = ("records_processes", "records_process_streams", "records_contract_processes")
     types: frozenset[str] | None = types_of(
         SolicitationCreated, SolicitationOpened, BidSubmitted, EvaluationStarted, EvaluatorAppointed,
-        ProtestFiled, ContractOpened, InvoiceSubmitted, ContractAmountInvoiced, PaymentStarted)
+        ProtestFiled, ContractOpened, InvoiceSubmitted, ContractAmountInvoiced, PaymentStarted, DocumentAttached)
 
     async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:
@@ -63,6 +64,24 @@ class ProcessStreamsProjection:
                     await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "billing")
                 case PaymentStarted() as e:
                     await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "payment")
+                case DocumentAttached() as e:
+                    await _add_document(conn, e, stream)
+
+
+_ADD_BY_STREAM = (
+    "INSERT INTO records_process_streams (solicitation_id, stream_id, kind)"
+    " SELECT solicitation_id, $2, $3 FROM records_process_streams WHERE stream_id = $1"
+    " ON CONFLICT DO NOTHING")
+
+
+async def _add_document(conn: Any, e: DocumentAttached, stream: str) -> None:
+    """A document belongs to the process of what it is attached to (a vendor's own
+    documents belong to none); a bid's is kept apart, as the bid is, until the opening."""
+    kind = "bid_document" if e.parent_type == "bid" else "document"
+    if e.solicitation_id is not None:
+        await conn.execute(_ADD_STREAM, e.solicitation_id, stream, kind)
+    elif e.parent_type == "invoice":
+        await conn.execute(_ADD_BY_STREAM, f"invoice-{e.parent_id}", stream, kind)
 
 
 class Process(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
@@ -22,6 +23,7 @@ from kernel.money import fmt
 from services.agencies.facts import agency_facts
 from services.awards.facts import award_rules_applied, evaluator_cleared
 from services.bids.facts import bids_of_vendors, has_active_bids
+from services.documents.facts import AttachedDocument, attached_to, of_part
 from services.payments.facts import payment_records
 from services.solicitations import rules
 from services.solicitations.commands import (
@@ -107,6 +109,16 @@ async def _evaluator_cleared(executor: Executor, state: Solicitation, actor: Act
     if actor is None or actor.role != "evaluator" or not state.opened or not is_agency_staff(actor, state):
         return False
     return await evaluator_cleared(executor, state.solicitation_id, actor)
+
+
+def _with_documents(shown: SolicitationOut, attachments: list[AttachedDocument]) -> SolicitationOut:
+    """The solicitation's documents, and each addendum's and answer's own among them."""
+    replace = msgspec.structs.replace
+    return replace(
+        shown, attachments=attachments,
+        addenda=[replace(a, attachments=of_part(attachments, f"addendum:{a.number}")) for a in shown.addenda],
+        questions=[replace(q, attachments=of_part(attachments, f"question:{q.id}")) if q.answer is not None else q
+                   for q in shown.questions])
 
 
 class SolicitationController(Controller):
@@ -214,12 +226,16 @@ class SolicitationController(Controller):
          responses=error_responses(401, 404, 422))
     async def read(self, executor: Executor, pool: Pool, clock: Clock,
                    maybe_actor: Actor | None, solicitation_id: str, as_of: AsOf = None) -> SolicitationOut:
-        state, version = await _load_visible(executor, solicitation_id, maybe_actor, as_of=as_of_instant(as_of))
-        if as_of is not None:  # the record then; what other contexts know now is left out
-            return view(state, version, maybe_actor)
-        return view(state, version, maybe_actor, bids_received=await _bids_received(clock, pool, state, maybe_actor),
-                    my_bids=await _my_bids(executor, pool, state, maybe_actor),
-                    evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
+        when = as_of_instant(as_of)
+        state, version = await _load_visible(executor, solicitation_id, maybe_actor, as_of=when)
+        attachments = await attached_to(pool, "solicitation", solicitation_id)
+        if when is not None:  # the record then; what other contexts know now is left out
+            return _with_documents(view(state, version, maybe_actor),
+                                   [d for d in attachments if d.attached_at <= when])
+        shown = view(state, version, maybe_actor, bids_received=await _bids_received(clock, pool, state, maybe_actor),
+                     my_bids=await _my_bids(executor, pool, state, maybe_actor),
+                     evaluator_cleared=await _evaluator_cleared(executor, state, maybe_actor))
+        return _with_documents(shown, attachments)
 
     @get("/{solicitation_id:str}/compliance",
          summary="The compliance record: each rule applied, its pack, row and citation, required and used values "

@@ -20,6 +20,7 @@ from events.compliance import PaymentTerms
 from events.solicitations import (
     AddendumPublished,
     Criterion,
+    QuestionAsked,
     SolicitationAwarded,
     SolicitationCancelled,
     SolicitationClosed,
@@ -63,6 +64,8 @@ class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
     published_at: datetime | None = None
     commodity_codes: tuple[str, ...] = ()
     published_value: Money | None = None
+    #: the ids of the questions asked (a document may accompany an answer)
+    questions: tuple[str, ...] = ()
 
     @property
     def set_aside_program(self) -> str | None:
@@ -113,6 +116,8 @@ def evolve(facts: SolicitationFacts, event: Event) -> SolicitationFacts:
         case AddendumPublished():
             return replace(facts, latest_addendum=event.number, submission_deadline=event.submission_deadline,
                            opening_time=event.opening_time or facts.opening_time)
+        case QuestionAsked():
+            return replace(facts, questions=(*facts.questions, event.question_id))
         case SolicitationClosed():
             return replace(facts, status="closed")
         case SolicitationOpened():

@@ -13,6 +13,7 @@ from events.solicitations import Criterion, DocumentRef, TabulationEntry
 from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
+from services.documents.facts import AttachedDocument
 from services.payments.facts import PaymentRecord
 from services.solicitations import rules
 from services.solicitations.commands import Terms, TermsPatch
@@ -207,6 +208,8 @@ class AddendumOut(msgspec.Struct, frozen=True, kw_only=True):
     deadline_extended: bool
     published_at: datetime | None
     documents: list[DocumentRef]
+    #: the files attached to this addendum (each version), as on the solicitation
+    attachments: list[AttachedDocument] = []
 
 
 class QuestionOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -217,6 +220,8 @@ class QuestionOut(msgspec.Struct, frozen=True, kw_only=True):
     answer: str | None
     asked_at: datetime
     answered_at: datetime | None
+    #: the files that accompany the answer
+    attachments: list[AttachedDocument] = []
 
 
 class MyBid(msgspec.Struct, frozen=True, kw_only=True):
@@ -267,6 +272,8 @@ class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     #: the caller's own bids (vendor users only)
     my_bids: list[MyBid] | None = None
     warnings: list[str] = []
+    #: files uploaded to the solicitation (``POST /solicitations/{id}/documents``), each version
+    attachments: list[AttachedDocument] = []
     version: int
 
 

@@ -22,6 +22,7 @@ from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scope
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, field_error
+from services.documents.facts import attached_to
 from services.vendors.commands import (
     AddCertification,
     ApproveVendor,
@@ -58,6 +59,7 @@ from services.vendors.schemas import (
     certification_out,
     public_vendor_out,
     vendor_out,
+    with_documents,
 )
 from services.vendors.settings import vendor_settings
 
@@ -116,12 +118,14 @@ class VendorController(Controller):
     @get("/{vendor_id:str}", summary="Read a vendor: the whole record for its users and admins, "
          "the public profile for everyone else", security=[{}, {"BearerToken": []}],
          responses=error_responses(401, 404, 422))
-    async def read(self, executor: Executor, maybe_actor: Actor | None,
+    async def read(self, executor: Executor, pool: Pool, maybe_actor: Actor | None,
                    vendor_id: str, as_of: AsOf = None) -> VendorOut | PublicVendorOut:
-        state, version = await executor.load_existing(VENDOR, vendor_id, "vendor",
-                                                      as_of=as_of_instant(as_of))
+        when = as_of_instant(as_of)
+        state, version = await executor.load_existing(VENDOR, vendor_id, "vendor", as_of=when)
         if sees_everything(state, maybe_actor):
-            return vendor_out(state, version)
+            documents = await attached_to(pool, "vendor", vendor_id)
+            return with_documents(vendor_out(state, version),
+                                  [d for d in documents if when is None or d.attached_at <= when])
         if state.status not in _PUBLIC_STATUSES:
             raise NotFound(f"vendor {vendor_id} not found")
         return public_vendor_out(state)

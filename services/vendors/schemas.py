@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from events.vendors import Address, Contact, DocumentRef
+from services.documents.facts import AttachedDocument, of_part
 from services.vendors.deciders.vendor import Certification, Vendor
 from services.vendors.exclusion_csv import RejectedRow
 from services.vendors.facts import ExclusionRow
@@ -117,6 +118,8 @@ class CertificationOut(msgspec.Struct, frozen=True, kw_only=True):
     verified_at: datetime | None
     rejection_reason: str | None
     documents: list[DocumentRef]
+    #: the files uploaded as evidence for this certification (each version)
+    attachments: list[AttachedDocument] = []
 
 
 class VendorOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,6 +148,15 @@ class VendorOut(msgspec.Struct, frozen=True, kw_only=True):
     exclusion_reasons: list[str]
     certifications: list[CertificationOut]
     version: int
+    #: registration documents, W-9, insurance certificates (with their expiry), evidence
+    attachments: list[AttachedDocument] = []
+
+
+def with_documents(vendor: VendorOut, attachments: list[AttachedDocument]) -> VendorOut:
+    """The vendor's documents, and each certification's own among them."""
+    replace = msgspec.structs.replace
+    return replace(vendor, attachments=attachments, certifications=[
+        replace(c, attachments=of_part(attachments, f"certification:{c.cert_id}")) for c in vendor.certifications])
 
 
 class PublicCertificationOut(msgspec.Struct, frozen=True, kw_only=True):

@@ -186,4 +186,20 @@ SPEC: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/solicitations/{solicitation_id:str}/assistance-record"): roles("buyer", "auditor", "admin"),
     # oversight
     ("GET", "/api/v1/risk-flags"): roles("auditor", "admin", "buyer"),
+    # documents: uploaded by the parties of each parent; read by who may read the parent's
+    # documents (services/documents/rules.py); a sealed bid's only by its vendor until the opening
+    ("POST", "/api/v1/solicitations/{parent_id:str}/documents"): roles("buyer"),
+    ("GET", "/api/v1/solicitations/{parent_id:str}/documents"): PUBLIC,
+    ("POST", "/api/v1/bids/{parent_id:str}/documents"): roles("vendor"),
+    ("GET", "/api/v1/bids/{parent_id:str}/documents"): roles(*BID_READERS),
+    ("POST", "/api/v1/vendors/{parent_id:str}/documents"): roles("vendor"),
+    ("GET", "/api/v1/vendors/{parent_id:str}/documents"): roles("vendor", "admin", "auditor"),
+    ("POST", "/api/v1/contracts/{parent_id:str}/documents"): roles("buyer", "vendor"),
+    ("GET", "/api/v1/contracts/{parent_id:str}/documents"): roles(*CONTRACT_PARTIES),
+    ("POST", "/api/v1/invoices/{parent_id:str}/documents"): roles("vendor"),
+    ("GET", "/api/v1/invoices/{parent_id:str}/documents"): roles(*INVOICE_READERS),
+    ("POST", "/api/v1/protests/{parent_id:str}/documents"): roles("vendor", "buyer"),
+    ("GET", "/api/v1/protests/{parent_id:str}/documents"): roles("vendor", "buyer", "auditor", "admin"),
+    ("GET", "/api/v1/documents/{document_id:str}"): PUBLIC,
+    ("GET", "/api/v1/documents/{document_id:str}/content"): PUBLIC,
 }

@@ -15,6 +15,7 @@ import msgspec
 
 from events.solicitations import (
     AddendumPublished,
+    QuestionAsked,
     SolicitationAwarded,
     SolicitationCancelled,
     SolicitationClosed,
@@ -49,7 +50,7 @@ class SolicitationFactsProjection:
     types: frozenset[str] | None = types_of(
         SolicitationCreated, SolicitationUpdated, SolicitationPublished, AddendumPublished, SolicitationClosed,
         SolicitationOpened, SolicitationCancelled, SolicitationUnderEvaluation, SolicitationAwarded,
-        SolicitationUnsuccessful,
+        SolicitationUnsuccessful, QuestionAsked,
     )
 
     async def apply(self, conn: Any, events: Sequence[RecordedEvent]) -> None:

@@ -118,6 +118,22 @@ async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, local
         assert compliance["rule_pack"] == owner["rule_pack"] and compliance["time_zone"] == owner["time_zone"]
         assert compliance["payments"] is not None
 
+        # documents everywhere: the RFP is public (in open data too), the contract's signed copy is its parties'
+        assert counts["documents"] >= published + counts["bids"]
+        listed = (await client.get(f"{API}/solicitations/{awarded['id']}/documents")).json()["items"]
+        assert listed and listed[0]["kind"] == "rfp"
+        pdf = await client.get(listed[0]["content_url"])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert any(d["format"] == "application/pdf" for d in compiled["tender"]["documents"])
+        signed = (await client.get(f"{API}/contracts/{contracts[0]['contract_id']}/documents",
+                                   headers=api.admin)).json()["items"]
+        assert [d["kind"] for d in signed] == ["signed_contract"]
+        assert contracts[0]["attachments"], "the contract list carries the signed copy"
+        # a vendor's record carries its insurance certificate and each certification's evidence
+        vendor = (await client.get(f"{API}/vendors/{directory[0]['id']}", headers=api.admin)).json()
+        assert "insurance_certificate" in {d["kind"] for d in vendor["attachments"]}
+        assert all(c["attachments"] for c in vendor["certifications"])
+
         # supplier diversity over the two years: certified vendors were paid
         today = (await api.clock()).date()
         report = (await client.get(f"{API}/reports/supplier-diversity", headers=api.admin, params={

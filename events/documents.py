@@ -1,0 +1,64 @@
+"""Document events: a file attached to a solicitation, bid, vendor, contract, invoice or
+protest. The bytes live in the document store; the event records what they are.
+
+``blob`` is the store's content address: the SHA-256 of the stored bytes, which for a
+sealed document are ciphertext. ``sha256`` is the hash of the plaintext a reader gets;
+the API shows it only to those who may read the document.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from events.base import Event
+
+
+class DocumentAttached(Event, frozen=True, kw_only=True, tag="documents.DocumentAttached.v1"):
+    document_id: str
+    #: "solicitation" | "bid" | "vendor" | "contract" | "invoice" | "protest"
+    parent_type: str
+    parent_id: str
+    kind: str
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    blob: str
+    blob_size: int
+    #: encrypted under the key of ``solicitation_id`` (a bid's documents)
+    sealed: bool = False
+    solicitation_id: str | None = None
+    agency_id: str | None = None
+    vendor_id: str | None = None
+    #: "clean" | "infected" | "unscanned" (no scanner configured)
+    scan: str = "unscanned"
+    scan_signature: str = ""
+    supersedes: str | None = None
+    expires_on: date | None = None
+    uploaded_by: str
+    attached_at: datetime
+    #: the part of the parent it belongs to: "addendum:<number>", "question:<id>" (an
+    #: answer's attachment), "amendment:<number>", "certification:<id>"; None: the parent
+    part: str | None = None
+
+
+class DocumentSuperseded(Event, frozen=True, kw_only=True, tag="documents.DocumentSuperseded.v1"):
+    """A newer version replaced this document; both stay readable."""
+
+    document_id: str
+    parent_type: str
+    parent_id: str
+    superseded_by: str
+    superseded_at: datetime
+
+
+class DocumentExpired(Event, frozen=True, kw_only=True, tag="documents.DocumentExpired.v1"):
+    """A document with an expiry date (an insurance certificate) stopped being valid."""
+
+    document_id: str
+    parent_type: str
+    parent_id: str
+    kind: str
+    expired_on: date
+    expired_at: datetime

@@ -1,0 +1,1 @@
+"""Documents: files attached at every step, sealed where bids are sealed."""
