@@ -89,12 +89,14 @@ async def run(settings: Settings, *, rate: float, seconds: float,
 
 
 def start_marketplace(own: Settings, key: str, port: int, projectors: list[str] | None,
-           extra_env: dict[str, str] | None = None) -> list[subprocess.Popen[bytes]]:
+                      extra_env: dict[str, str] | None = None) -> list[subprocess.Popen[bytes]]:
     """The marketplace's processes, the API first; their output goes to a log file each."""
     env = {**os.environ, "DATABASE_URL": own.database_url or "", "NATS_URL": own.nats_url or "",
            "CIVIC_STREAM": own.stream_name, "CIVIC_SUBJECT_PREFIX": own.subject_prefix,
            "CIVIC_SIGNING_KEY": key, "CIVIC_DATA_DIR": tempfile.mkdtemp(prefix="civic-bench-"),
-           "CIVIC_RATE_LIMIT_PER_MINUTE": "100000000", **(extra_env or {})}
+           "CIVIC_RATE_LIMIT_PER_MINUTE": "100000000",
+           # beside any other marketplace on this machine, whose metrics port is the default
+           "CIVIC_METRICS_PORT": str(free_port()), **(extra_env or {})}
     commands = {"serve": ["serve", "--port", str(port)]}
     if projectors:
         commands = {"api": ["serve", "--api-only", "--port", str(port)], "relay": ["relay"],

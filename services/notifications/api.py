@@ -83,7 +83,7 @@ class UnsubscribeController(Controller):
     async def show(self, executor: Executor, pool: Pool, clock: Clock, settings: Settings, token: Token) -> UnsubscribeOut:
         sub, kind = read_unsubscribe_token(settings, token)
         state, _ = await executor.load(PREFERENCES, sub)
-        return UnsubscribeOut(kind=kind, unsubscribed=state.mode(kind) == "off")
+        return UnsubscribeOut(kind=kind, unsubscribed=state.unsubscribed(kind))
 
     @post(summary="Unsubscribe from one kind of notice (List-Unsubscribe-Post one-click)",
           status_code=200, responses=error_responses(404, 422))

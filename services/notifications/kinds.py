@@ -31,6 +31,9 @@ NOTICE_KINDS: Final = (
     "webhook_disabled",      # to the subscription's owner
 )
 
+#: what the unsubscribe link of a daily digest names: every kind held for the digest
+DIGEST_LIST: Final = "digest"
+
 #: kinds that can never be switched off or held for a digest
 ALWAYS_SENT: Final = frozenset({"bid_receipt", "webhook_disabled"})
 

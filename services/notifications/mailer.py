@@ -21,8 +21,8 @@ import asyncpg
 import msgspec
 
 from infra.settings import Settings
-from services.notifications.kinds import ALWAYS_SENT, DIGEST, OFF
-from services.notifications.mail import build_message, is_permanent
+from services.notifications.kinds import ALWAYS_SENT, DIGEST, DIGEST_LIST, OFF
+from services.notifications.mail import Mail, build_message, is_permanent
 from services.notifications.settings import NotificationSettings
 from services.notifications.templates import render, render_digest
 from services.notifications.tokens import unsubscribe_token
@@ -40,7 +40,7 @@ def backoff(attempts: int, first: timedelta = FIRST_RETRY, longest: timedelta = 
 
 
 class Transport(Protocol):
-    async def send(self, msg: Any) -> None: ...
+    async def send(self, mail: Mail) -> None: ...
     async def close(self) -> None: ...
 
 
@@ -75,6 +75,13 @@ WITH later AS (
     WHERE notice_id = $1 RETURNING notice_id)
 INSERT INTO notify_attempts (notice_id, channel, at, outcome, detail)
 SELECT notice_id, 'email', $5, 'retry', $3 FROM later
+"""
+
+# A kind switched off since its notices were held is not sent in the next digest either.
+_SUPPRESS_HELD = """
+UPDATE notify_outbox o SET status = 'suppressed', last_error = 'switched off'
+FROM notify_preferences p
+WHERE o.status = 'held' AND p.sub = o.recipient AND p.modes ->> o.kind = 'off'
 """
 
 # Held notices of past days become one digest per recipient, itself an outbox row.
@@ -116,7 +123,9 @@ class Mailer:
 
     async def flush_digests(self) -> None:
         now = await self.now()
-        await self.pool.execute(_DIGESTS, now.date(), now)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(_SUPPRESS_HELD)
+            await conn.execute(_DIGESTS, now.date(), now)
 
     async def deliver_due(self) -> int:
         """Claim and deliver one batch; the number of rows it settled."""
@@ -144,57 +153,63 @@ class Mailer:
 
     async def _work(self, queue: asyncio.Queue[Any], transport: Transport, recipients: dict[str, Recipient],
                     bounced: set[str], now: datetime) -> None:
-        while not queue.empty():
-            row = queue.get_nowait()
-            try:
-                await self._deliver(row, transport, recipients[row["recipient"]], bounced, now)
-            except (OSError, *_DB_ERRORS) as exc:  # the database went away: the lease brings it back
-                log.warning("mailer: %s", exc)
-                return
+        if queue.empty():
+            return
+        try:
+            # One connection per SMTP connection for the batch: each outcome is still its own
+            # commit, without a pool round trip (and its reset query) per mail.
+            async with self.pool.acquire() as conn:
+                while not queue.empty():
+                    row = queue.get_nowait()
+                    await self._deliver(conn, row, transport, recipients[row["recipient"]], bounced, now)
+        except (OSError, *_DB_ERRORS) as exc:  # the database went away: the lease brings it back
+            log.warning("mailer: %s", exc)
 
-    async def _deliver(self, row: Any, transport: Transport, who: Recipient, bounced: set[str],
+    async def _deliver(self, conn: Any, row: Any, transport: Transport, who: Recipient, bounced: set[str],
                        now: datetime) -> None:
         kind, notice_id = row["kind"], row["notice_id"]
         switchable = not row["legal"] and kind not in ALWAYS_SENT and kind != "digest"
         mode = who.modes.get(kind, "instant") if switchable else "instant"
         if mode == OFF:
-            await self.pool.execute(_DONE, notice_id, "suppressed", None, who.address, "switched off", now)
+            await conn.execute(_DONE, notice_id, "suppressed", None, who.address, "switched off", now)
             return
         if mode == DIGEST:
-            await self.pool.execute("UPDATE notify_outbox SET status = 'held' WHERE notice_id = $1", notice_id)
+            await conn.execute("UPDATE notify_outbox SET status = 'held' WHERE notice_id = $1", notice_id)
             return
         if not who.address:
-            await self.pool.execute(_DONE, notice_id, "no_address", None, None, "no email address known", now)
+            await conn.execute(_DONE, notice_id, "no_address", None, None, "no email address known", now)
             return
         if who.address in bounced:
-            await self.pool.execute(_DONE, notice_id, "bounced", None, who.address, "address bounced earlier", now)
+            await conn.execute(_DONE, notice_id, "bounced", None, who.address, "address bounced earlier", now)
             return
-        msg = await self._message(row, who, now, switchable)
+        msg = await self._message(conn, row, who, now, switchable)
         try:
             await transport.send(msg)
         except Exception as exc:  # noqa: BLE001 - every failure is either permanent or retried
             permanent = is_permanent(exc)
             if permanent:
-                await self.pool.execute(
+                await conn.execute(
                     "INSERT INTO notify_bounces (address, bounced_at, reply) VALUES ($1, $2, $3)"
                     " ON CONFLICT (address) DO UPDATE SET bounced_at = excluded.bounced_at, reply = excluded.reply",
                     who.address, now, permanent)
                 bounced.add(who.address)
-                await self.pool.execute(_DONE, notice_id, "bounced", None, who.address, permanent, now)
+                await conn.execute(_DONE, notice_id, "bounced", None, who.address, permanent, now)
             else:
-                await self.pool.execute(_RETRY, notice_id, now + backoff(row["attempts"]),
+                await conn.execute(_RETRY, notice_id, now + backoff(row["attempts"]),
                                         repr(exc)[:500], who.address, now)
             return
-        await self.pool.execute(_DONE, notice_id, "sent", now, who.address, None, now)
+        await conn.execute(_DONE, notice_id, "sent", now, who.address, None, now)
         self.sent += 1
 
-    async def _message(self, row: Any, who: Recipient, now: datetime, switchable: bool) -> Any:
+    async def _message(self, conn: Any, row: Any, who: Recipient, now: datetime, switchable: bool) -> Mail:
         base = self.config.public_url
         values = msgspec.json.decode(row["vars"])
-        unsubscribe = (f"{base}/api/v1/unsubscribe/{unsubscribe_token(self.settings, who.sub, row['kind'])}"
-                       if switchable else None)
+        # A digest is a list of its own (RFC 8058): its link stops the daily digest.
+        listed = DIGEST_LIST if row["kind"] == "digest" else row["kind"] if switchable else None
+        unsubscribe = (f"{base}/api/v1/unsubscribe/{unsubscribe_token(self.settings, who.sub, listed)}"
+                       if listed else None)
         if row["kind"] == "digest":
-            items = await self.pool.fetch(
+            items = await conn.fetch(
                 "SELECT kind, vars FROM notify_outbox WHERE notice_id = ANY($1::text[])"
                 " ORDER BY deliver_after, notice_id", values["items"])
             entries = []
@@ -202,7 +217,7 @@ class Mailer:
                 item_values = msgspec.json.decode(item["vars"])
                 path = item_values.get("path")
                 entries.append((item["kind"], item_values, f"{base}{path}" if path else None))
-            rendered = render_digest(entries, who.language, unsubscribe=None)
+            rendered = render_digest(entries, who.language, unsubscribe=unsubscribe)
         else:
             path = values.get("path")
             rendered = render(row["kind"], values, who.language, link=f"{base}{path}" if path else None,

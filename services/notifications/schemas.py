@@ -30,6 +30,7 @@ class PreferencesOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class UnsubscribeOut(msgspec.Struct, frozen=True, kw_only=True):
+    #: the kind of notice the link stops, or "digest": every kind held for the daily digest
     kind: str
     unsubscribed: bool
 

@@ -17,7 +17,15 @@ from kernel.decider import Decider
 from kernel.email import EMAIL
 from kernel.errors import Invalid, field_error
 from services.notifications.commands import PreferencesCommand, SetPreferences, Unsubscribe
-from services.notifications.kinds import ALWAYS_SENT, LANGUAGES, MODES, NOTICE_KINDS, OFF
+from services.notifications.kinds import (
+    ALWAYS_SENT,
+    DIGEST,
+    DIGEST_LIST,
+    LANGUAGES,
+    MODES,
+    NOTICE_KINDS,
+    OFF,
+)
 
 
 class Preferences(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,6 +36,12 @@ class Preferences(msgspec.Struct, frozen=True, kw_only=True):
 
     def mode(self, kind: str) -> str:
         return self.modes.get(kind, "instant")
+
+    def unsubscribed(self, kind: str) -> bool:
+        """Whether the unsubscribe link for ``kind`` (or for the daily digest) has nothing left to stop."""
+        if kind == DIGEST_LIST:
+            return not any(self.mode(k) == DIGEST for k in NOTICE_KINDS)
+        return self.mode(kind) == OFF
 
 
 def _check(command: SetPreferences) -> None:
@@ -54,6 +68,10 @@ def decide(command: PreferencesCommand, state: Preferences, ctx: Context) -> Seq
                 sub=actor.sub, role=actor.role, agency=actor.agency, vendor=actor.vendor,
                 email=command.email, language=command.language, modes=dict(command.modes),
                 set_at=ctx.now)]
+        case Unsubscribe(kind=kind) if kind == DIGEST_LIST:
+            # The daily digest's own link: every kind it carries is switched off.
+            return [NotificationUnsubscribed(sub=actor.sub, kind=k, unsubscribed_at=ctx.now)
+                    for k in NOTICE_KINDS if state.mode(k) == DIGEST]
         case Unsubscribe():
             if command.kind not in NOTICE_KINDS:
                 raise field_error("kind", "is not a kind of notice", code="unknown_kind")
