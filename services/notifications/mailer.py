@@ -84,19 +84,24 @@ FROM notify_preferences p
 WHERE o.status = 'held' AND p.sub = o.recipient AND p.modes ->> o.kind = 'off'
 """
 
-# Held notices of past days become one digest per recipient, itself an outbox row.
+# Held notices of past days become one digest per recipient, itself an outbox row. Its id
+# names the notices it carries, so notices held after a first digest of the day (a sender
+# that was behind) make a second digest instead of being marked as sent in the first.
 _DIGESTS = """
 WITH held AS (
     SELECT recipient, array_agg(notice_id ORDER BY deliver_after, notice_id) AS ids
     FROM notify_outbox WHERE status = 'held' AND deliver_after < $1::date::timestamptz
     GROUP BY recipient),
+named AS (
+    SELECT recipient, ids,
+           'digest:' || recipient || ':' || $1::date || ':' || left(md5(array_to_string(ids, ',')), 12) AS id
+    FROM held),
 made AS (
     INSERT INTO notify_outbox (notice_id, kind, recipient, legal, vars, deliver_after, next_attempt_at)
-    SELECT 'digest:' || recipient || ':' || $1::date, 'digest', recipient, true,
-           jsonb_build_object('items', to_jsonb(ids)), $2, $2 FROM held
-    ON CONFLICT (notice_id) DO NOTHING RETURNING notice_id, recipient)
-UPDATE notify_outbox o SET status = 'digested', digest_id = 'digest:' || o.recipient || ':' || $1::date
-FROM held WHERE o.notice_id = ANY(held.ids)
+    SELECT id, 'digest', recipient, true, jsonb_build_object('items', to_jsonb(ids)), $2, $2 FROM named
+    ON CONFLICT (notice_id) DO NOTHING RETURNING notice_id)
+UPDATE notify_outbox o SET status = 'digested', digest_id = named.id
+FROM named WHERE o.notice_id = ANY(named.ids)
 """
 
 

@@ -3,6 +3,7 @@ delays mail and loses none; a 5xx reply bounces the address; held digests go out
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from infra import db
@@ -10,6 +11,7 @@ from infra.clock import Clock
 from infra.embedded import free_port
 from infra.smtp_server import SmtpServer
 from services.notifications.senders import mailer_for
+from services.notifications.tokens import read_unsubscribe_token
 from tests.integration.notifications.support import seed
 
 
@@ -108,9 +110,39 @@ async def test_digest_kinds_are_held_and_sent_as_one_mail_the_next_day(isolated,
         [mail] = server.store.all()
         msg = mail.message()
         assert msg["Subject"] == "Su resumen diario: 3 avisos" and str(msg["To"]) == "duser0@example.org"
-        assert msg.get_body(preferencelist=("plain",)).get_content().count("Road salt") >= 3
+        plain = msg.get_body(preferencelist=("plain",)).get_content()
+        assert plain.count("Road salt") >= 3
+        # RFC 8058 like every notice that can be switched off: the link stops the daily digest
+        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        link = re.fullmatch(r"<(.+/api/v1/unsubscribe/([^/]+))>", msg["List-Unsubscribe"])
+        assert link is not None and link.group(1) in plain
+        assert read_unsubscribe_token(settings, link.group(2)) == ("duser0", "digest")
         await mailer.flush_digests()
         assert await mailer.deliver_due() == 0, "each held notice is in one digest only"
+
+        # held, then switched off before the next digest: not sent in it
+        await pool.execute(
+            "INSERT INTO notify_outbox (notice_id, kind, recipient, vars, deliver_after, next_attempt_at)"
+            " VALUES ('later', 'opportunity', 'duser0', '{}', $1, $1)", yesterday)
+        assert await mailer.deliver_due() == 1
+        await pool.execute("UPDATE notify_preferences SET modes = '{\"opportunity\": \"off\"}' WHERE sub = 'duser0'")
+        await mailer.flush_digests()
+        assert await mailer.deliver_due() == 0
+        assert await pool.fetchval("SELECT status FROM notify_outbox WHERE notice_id = 'later'") == "suppressed"
+        assert len(server.store.all()) == 1
+
+        # held after the day's first digest (a sender that was behind): a second digest
+        await pool.execute("UPDATE notify_preferences SET modes = '{\"opportunity\": \"digest\"}' WHERE sub = 'duser0'")
+        await pool.execute(
+            "INSERT INTO notify_outbox (notice_id, kind, recipient, vars, deliver_after, next_attempt_at)"
+            " VALUES ('late', 'opportunity', 'duser0', $2::jsonb, $1, $1)", yesterday,
+            '{"title": "Late road salt", "agency": "City of Springfield"}')
+        assert await mailer.deliver_due() == 1
+        await mailer.flush_digests()
+        assert await mailer.deliver_due() == 1
+        assert await pool.fetchval("SELECT status FROM notify_outbox WHERE notice_id = 'late'") == "digested"
+        second = [m.message() for m in server.store.all() if "Late road salt" in m.path.read_text()]
+        assert len(second) == 1 and second[0]["Subject"] == "Su resumen diario: 1 avisos"
         for transport in mailer.transports:
             await transport.close()
     finally:

@@ -43,6 +43,18 @@ def test_bad_preferences_name_their_field(command, field):
     assert raised.value.details[0]["field"] == field
 
 
+def test_the_digest_link_switches_off_every_kind_held_for_the_digest():
+    state, events = PREFERENCES.run([
+        (SetPreferences(email=None, language="en", modes={"opportunity": "digest", "answer": "digest",
+                                                          "award": "instant"}), ME),
+        (Unsubscribe(kind="digest"), ME),
+        (Unsubscribe(kind="digest"), ME),
+    ])
+    assert sorted(e.kind for e in events if isinstance(e, NotificationUnsubscribed)) == ["answer", "opportunity"]
+    assert state.mode("opportunity") == state.mode("answer") == "off" and state.mode("award") == "instant"
+    assert state.unsubscribed("digest") and not state.unsubscribed("award")
+
+
 def test_a_bid_receipt_cannot_be_unsubscribed():
     with pytest.raises(Invalid):
         PREFERENCES.run([(Unsubscribe(kind="bid_receipt"), ME)])
