@@ -184,10 +184,11 @@ async def _rebuild(args: argparse.Namespace) -> int:
 
 async def status_report(settings: Settings) -> dict[str, Any]:
     """Where everything stands: events, the stream, the relay, each projection's
-    checkpoint, lag and parked events, and each component's own check (documents: a
-    verification pass over every stored blob)."""
+    checkpoint, lag and parked events, each outbox's depth and oldest undelivered item, and
+    each component's own check (documents: a verification pass over every stored blob)."""
     from infra.container import open_civic
     from infra.eventstore import Position
+    from infra.outboxes import measure
     from infra.relay import Relay
 
     civic = await open_civic(settings)
@@ -215,6 +216,9 @@ async def status_report(settings: Settings) -> dict[str, Any]:
             report["projections"][handler.name] = {
                 "checkpoint": str(checkpoint), "lag": await civic.store.count_after(checkpoint),
                 "parked": parked.get(handler.name, 0)}
+        now = civic.clock.now()
+        report["outboxes"] = {outbox.name: (await measure(civic.pool, outbox, now)).as_dict()
+                              for component in civic.components for outbox in component.outboxes}
         for component in civic.components:
             if component.status is not None:
                 report[component.name] = dict(await component.status(civic))
@@ -236,7 +240,13 @@ async def _status(args: argparse.Namespace) -> int:
             print(f"relay: at {report['relay']['position']}, lag {report['relay']['lag']}")
         for name, p in report["projections"].items():
             print(f"{name:24} checkpoint {p['checkpoint']:>20}  lag {p['lag']:>8}  parked {p['parked']}")
-        known = {"events", "head", "stream", "relay", "projections"}
+        for name, o in report["outboxes"].items():
+            oldest = f"oldest undelivered {o['oldest_undelivered']} ({o['oldest_age_seconds']} s)" \
+                if o["oldest_undelivered"] else "nothing waiting"
+            extra = "".join(f", {k} {v}" for k, v in o.items()
+                            if k not in ("depth", "oldest_undelivered", "oldest_age_seconds"))
+            print(f"outbox {name:17} depth {o['depth']:>8}  {oldest}{extra}")
+        known = {"events", "head", "stream", "relay", "projections", "outboxes"}
         for name, figures in report.items():
             if name not in known:
                 print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from infra.outboxes import Outbox
+
 if TYPE_CHECKING:
     from infra.container import Civic
     from infra.scheduler import TimerHandler
@@ -52,11 +54,12 @@ class Component:
     timer_handlers: Callable[[Civic], Mapping[str, TimerHandler]] = _no_timers
     #: long-running tasks (delivery to the outside world), by name
     workers: Callable[[Civic], Mapping[str, Worker]] = _no_timers
-    #: what ``civic status`` shows of this component (e.g. an outbox's depth)
+    #: a check of the component's own that ``civic status`` runs and shows (documents: a
+    #: verification pass over every stored blob); outboxes are declared in ``outboxes``
     status: Callable[[Civic], Awaitable[Mapping[str, Any]]] | None = None
     periodic: Callable[[Civic], Sequence[PeriodicJob]] = _none
-    #: outboxes to watch: name -> SQL given ``$1`` = now, returning (depth, oldest age in seconds)
-    outboxes: Mapping[str, str] = field(default_factory=dict)
+    #: work waiting to leave the marketplace: ``civic status`` shows it, the metrics sample it
+    outboxes: Sequence[Outbox] = ()
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 

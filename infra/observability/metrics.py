@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from infra.outboxes import measure
+
 if TYPE_CHECKING:
     from infra.container import Civic
 
@@ -111,15 +113,13 @@ class Sampler:
                 row = await conn.fetchrow(
                     "SELECT count(*) AS due, count(*) FILTER (WHERE due_at < $1::timestamptz - interval '1 minute')"
                     " AS overdue FROM timers WHERE fired_at IS NULL AND due_at <= $1 AND attempts < 20", now)
-                if row is not None:
-                    TIMERS_DUE.set(row["due"])
-                    TIMERS_OVERDUE.set(row["overdue"])
+                TIMERS_DUE.set(row["due"] if row else 0)
+                TIMERS_OVERDUE.set(row["overdue"] if row else 0)
                 for component in civic.components:
-                    for name, query in component.outboxes.items():
-                        found = await conn.fetchrow(query, now)
-                        depth, age = (found[0], found[1]) if found is not None else (0, 0)
-                        OUTBOX_DEPTH.labels(name).set(depth or 0)
-                        OUTBOX_AGE.labels(name).set(age or 0)
+                    for outbox in component.outboxes:
+                        figures = await measure(conn, outbox, now)
+                        OUTBOX_DEPTH.labels(outbox.name).set(figures.depth)
+                        OUTBOX_AGE.labels(outbox.name).set(figures.age_s)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -1,24 +1,27 @@
-"""The outboxes' depth and their oldest undelivered item, for ``civic status``."""
+"""The notification outboxes as ``civic status`` and the metrics see them: depth and the
+oldest undelivered item of the email outbox and of the webhook outbox."""
 
 from __future__ import annotations
 
-from typing import Any
+from infra.outboxes import Outbox
 
+#: notices due and not yet accepted by the SMTP server (reminders due later are
+#: "scheduled"; notices held for a daily digest are "held")
+MAIL = Outbox("mail", """
+SELECT count(*) FILTER (WHERE deliver_after <= $1) AS depth,
+       min(deliver_after) FILTER (WHERE deliver_after <= $1) AS oldest,
+       count(*) FILTER (WHERE deliver_after <= $1 AND attempts > 0) AS retrying,
+       count(*) FILTER (WHERE deliver_after > $1) AS scheduled,
+       (SELECT count(*) FROM notify_outbox WHERE status = 'held') AS held
+FROM notify_outbox WHERE status = 'pending'
+""")
 
-async def outbox_status(civic: Any) -> dict[str, Any]:
-    now = civic.clock.now()
-    mail = await civic.pool.fetchrow(
-        "SELECT count(*) AS depth, min(deliver_after) AS oldest, count(*) FILTER (WHERE attempts > 0) AS retrying"
-        " FROM notify_outbox WHERE status = 'pending' AND deliver_after <= $1", now)
-    later = await civic.pool.fetchval(
-        "SELECT count(*) FROM notify_outbox WHERE status = 'pending' AND deliver_after > $1", now)
-    hooks = await civic.pool.fetchrow(
-        "SELECT count(*) AS depth, min(occurred_at) AS oldest FROM notify_deliveries WHERE status = 'pending'")
-    return {
-        "mail_outbox_depth": mail["depth"],
-        "mail_oldest_undelivered": mail["oldest"].isoformat() if mail["oldest"] else None,
-        "mail_retrying": mail["retrying"],
-        "mail_scheduled": later,
-        "webhook_outbox_depth": hooks["depth"],
-        "webhook_oldest_undelivered": hooks["oldest"].isoformat() if hooks["oldest"] else None,
-    }
+#: webhook deliveries not yet answered with a 2xx, dated by their event; "backing_off":
+#: those waiting for their next attempt after a failure
+WEBHOOKS = Outbox("webhooks", """
+SELECT count(*) AS depth, min(occurred_at) AS oldest, count(*) FILTER (WHERE attempts > 0) AS retrying,
+       count(*) FILTER (WHERE next_attempt_at > $1) AS backing_off
+FROM notify_deliveries WHERE status = 'pending'
+""")
+
+OUTBOXES = (MAIL, WEBHOOKS)
