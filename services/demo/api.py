@@ -34,6 +34,8 @@ class Api:
     def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
         self.http = http
         self.settings = settings
+        #: the marketplace's container, when it runs in this process
+        self.civic: Any = None
         self._tokens: dict[tuple[str, str, str | None, str | None], dict[str, str]] = {}
 
     def as_(self, role: str, sub: str, *, agency: str | None = None,

@@ -14,6 +14,8 @@ class Summary:
     period: tuple[date, date]
     counts: dict[str, int]
     elapsed_s: float
+    #: where the demo's mail went (filled in when the demo ran in this process)
+    note: str = ""
 
     @classmethod
     def of(cls, seed: int, period: tuple[date, date], tally: Counter[str], elapsed_s: float) -> Summary:
@@ -31,4 +33,6 @@ class Summary:
         lines = [f"demo marketplace (seed {self.seed}, {first} to {last}) ready in {self.elapsed_s:.1f} s"]
         lines += [f"  {kind:15} {', '.join(parts)}" for kind, parts in groups.items()]
         lines.append(f"  {'paid':15} ${self.counts.get('paid_cents', 0) / 100:,.2f} through Stripe")
+        if self.note:
+            lines.append(f"  {'mail':15} {self.note}")
         return "\n".join(lines)

@@ -4,7 +4,9 @@ is starting (``civic serve --demo``)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -20,6 +22,8 @@ from services.demo.api import Api
 from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
 from services.demo.scale import PRESETS, SERVE_DEFAULT, Scale
 from services.demo.summary import Summary
+from services.notifications.facts import MailProgress, mail_progress
+from services.notifications.settings import NotificationSettings
 
 log = logging.getLogger("civic.demo")
 # one line per request of thousands would bury the summary
@@ -27,6 +31,9 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 #: the demo writes thousands of requests from one client; it is the marketplace's own loader
 LOADER_RATE_LIMIT = 1_000_000
+
+#: how long ``civic demo`` waits for the mail it caused to reach the SMTP server
+MAIL_WAIT_S = 180.0
 
 
 async def in_process(settings: Settings, seed: int, scale: Scale) -> Summary:
@@ -38,7 +45,10 @@ async def in_process(settings: Settings, seed: int, scale: Scale) -> Summary:
         settings = settings.with_(stripe_api_base=server.api_base, stripe_api_key=server.api_key,
                                   stripe_webhook_secret=settings.stripe_webhook_secret or LOCAL_WEBHOOK_SECRET)
     async with marketplace_in_process(settings) as api:
-        return await generate(api, seed, scale, stripe=stripe_outcomes(api.settings))
+        summary = await generate(api, seed, scale, stripe=stripe_outcomes(api.settings))
+        # The marketplace stops when this returns: its mail must have left first.
+        progress = await mail_delivered(api.civic)
+    return dataclasses.replace(summary, note=mail_note(api.settings, progress))
 
 
 @asynccontextmanager
@@ -46,7 +56,37 @@ async def marketplace_in_process(settings: Settings) -> AsyncIterator[Api]:
     """The marketplace with its workers running in this process, and an API client of it."""
     app = create_app(settings, workers=True)
     async with app.lifespan(), _asgi_client(app) as client:
-        yield Api(client, app.state.settings)
+        api = Api(client, app.state.settings)
+        api.civic = app.state.civic
+        yield api
+
+
+async def mail_delivered(civic: Civic, timeout_s: float = MAIL_WAIT_S, quiet_s: float = 1.0) -> MailProgress:
+    """Wait until every notice decided so far has been accepted by the SMTP server (the
+    embedded one unless ``CIVIC_SMTP_URL`` is set) and nothing new has been stored for
+    ``quiet_s`` (reactors and Stripe's webhook may still cause notices after the demo's
+    last request), or until ``timeout_s`` has passed."""
+    deadline = time.monotonic() + timeout_s
+    quiet_since, head = None, None
+    while True:
+        await civic.clock.refresh()
+        progress = await mail_progress(civic.pool, civic.clock.now())
+        now_head = await civic.store.head()
+        if not progress.settled or now_head != head:
+            quiet_since, head = None, now_head
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        if (quiet_since is not None and time.monotonic() - quiet_since >= quiet_s) or time.monotonic() > deadline:
+            return progress
+        await asyncio.sleep(0.25)
+
+
+def mail_note(settings: Settings, progress: MailProgress) -> str:
+    """Where the demo's mail went, for the summary."""
+    left = f" ({progress.waiting} still waiting: `civic mailer` sends them)" if progress.waiting else ""
+    if NotificationSettings.of(settings).smtp_url:
+        return f"{progress.sent} sent to CIVIC_SMTP_URL{left}"
+    return f"{progress.sent} kept by the embedded SMTP server{left}: read them with `civic mail list`"
 
 
 async def against_server(url: str, settings: Settings, seed: int, scale: Scale) -> Summary:

@@ -3,6 +3,7 @@ a new user finds through the read routes; the same seed builds the same marketpl
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,13 +11,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from infra.settings import Settings
+from infra.smtp_server import MailStore, mail_folder
 from projections.ocds.process import ocid_for
 from services.demo.api import Api
 from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
 from services.demo.plan import SPAN
 from services.demo.scale import PRESETS, Scale
 from services.demo.summary import Summary
-from services.demo.targets import marketplace_in_process
+from services.demo.targets import in_process, marketplace_in_process
+from services.notifications import cli as mail_cli
 from tests.support import TEST_WEBHOOK_SECRET, eventually
 
 API = "/api/v1"
@@ -164,3 +167,32 @@ async def test_the_same_seed_builds_the_same_marketplace(isolated, localstripe):
     assert first_titles == second_titles
     assert first_counts["solicitations.awarded"] >= 1 and first_titles
 
+
+
+async def test_the_demo_mail_reaches_the_embedded_smtp_server_for_civic_mail(isolated, localstripe, tmp_path,
+                                                                            capsys):
+    """What ``civic demo`` does: with no CIVIC_SMTP_URL the marketplace's mail goes to the
+    embedded SMTP server under the data folder, and the demo waits for it before exiting."""
+    settings: Settings = (await isolated()).with_(
+        data_dir=tmp_path, stripe_api_base=localstripe.api_base, stripe_api_key=localstripe.api_key,
+        stripe_webhook_secret=TEST_WEBHOOK_SECRET)
+    assert "CIVIC_SMTP_URL" not in settings.extra
+    summary = await in_process(settings, seed=13, scale=PRESETS["tiny"])
+
+    mails = [m.message() for m in MailStore(mail_folder(tmp_path)).all()]
+    subjects = [str(m["Subject"]) for m in mails]
+    assert summary.counts["bids"] >= 1
+    assert any(s.startswith("Bid received: ") for s in subjects), subjects
+    assert any(s.startswith(("Award: ", "Notice of intent to award: ")) for s in subjects), subjects
+    assert all(str(m["To"]).endswith("@example.com") for m in mails)
+    assert f"{len(mails)} kept by the embedded SMTP server" in summary.render(), summary.render()
+    assert "civic mail list" in summary.render()
+
+    capsys.readouterr()
+    assert await mail_cli.run(argparse.Namespace(mail_command="list", to=None), settings) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == len(mails) and any("Bid received: " in line for line in listed)
+    first = listed[0].split()[0]
+    assert await mail_cli.run(argparse.Namespace(mail_command="show", id=first, html=False), settings) == 0
+    shown = capsys.readouterr().out
+    assert "Message-ID: <" in shown and "Subject: " in shown
