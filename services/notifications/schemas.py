@@ -70,8 +70,10 @@ class ReplayIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     """Either one delivery, or every delivery of events that occurred in [since, until)."""
 
     delivery_id: Annotated[str, msgspec.Meta(min_length=1, max_length=300)] | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    #: events that occurred at or after this time (with a time zone)
+    since: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    #: and before this one
+    until: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
 
 class ReplayOut(msgspec.Struct, frozen=True, kw_only=True):

@@ -36,8 +36,12 @@ class Webhook(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _check_url(url: str, allow_http: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:  # an unclosed IPv6 bracket, a port that is not a number
+        raise field_error("url", "must be an absolute https URL") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname or any(c.isspace() for c in url):
         raise field_error("url", "must be an absolute https URL")
     if parts.scheme == "http" and not allow_http:
         raise field_error("url", "must use https", code="https_required")

@@ -115,9 +115,24 @@ async def test_bad_subscriptions_are_refused_naming_the_field(client, token):
     admin = token("admin", agency="ag_x")
     cases = [({"url": "ftp://example.org/x", "kinds": ["bid.received"]}, "url"),
              ({"url": "https://example.org/x", "kinds": ["bid.opened_early"]}, "kinds[0]"),
-             ({"url": "https://example.org/x", "kinds": []}, "kinds")]
+             ({"url": "https://example.org/x", "kinds": []}, "kinds"),
+             ({"url": "https://[::1/hook", "kinds": ["bid.received"]}, "url"),
+             ({"url": "https://example.org:99999/x", "kinds": ["bid.received"]}, "url"),
+             ({"url": "https://exa mple.org/x", "kinds": ["bid.received"]}, "url"),
+             ({"url": "https://example.org/x", "kinds": ["award.finalized", 7]}, "kinds[1]"),
+             ({"url": "https://example.org/x", "kinds": ["bid.received"], "secret": "mine"}, "secret")]
     for body, field in cases:
         answer = await client.post(HOOKS, json=body, headers=admin)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["details"][0]["field"] == field, answer.text
+    made = await client.post(HOOKS, json={"url": "https://example.org/x", "kinds": ["bid.received"]},
+                             headers=admin)
+    assert made.status_code == 201, made.text
+    replay = f"{HOOKS}/{made.json()['id']}/replay"
+    for body, field in [({"since": "2026-01-01T00:00:00"}, "since"),  # no time zone
+                        ({"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}, "until"),
+                        ({}, "delivery_id"), ({"since": "yesterday"}, "since")]:
+        answer = await client.post(replay, json=body, headers=admin)
         assert answer.status_code == 422, answer.text
         assert answer.json()["error"]["details"][0]["field"] == field, answer.text
     assert (await client.post(HOOKS, json={"url": "https://example.org/x", "kinds": ["bid.received"]},
