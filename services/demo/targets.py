@@ -22,8 +22,7 @@ from services.demo.api import Api
 from services.demo.generate import AlreadyLoaded, generate, stripe_outcomes
 from services.demo.scale import PRESETS, SERVE_DEFAULT, Scale
 from services.demo.summary import Summary
-from services.notifications.facts import MailProgress, mail_progress
-from services.notifications.settings import NotificationSettings
+from services.notifications.facts import MailProgress, mail_progress, uses_embedded_smtp
 
 log = logging.getLogger("civic.demo")
 # one line per request of thousands would bury the summary
@@ -84,7 +83,7 @@ async def mail_delivered(civic: Civic, timeout_s: float = MAIL_WAIT_S, quiet_s: 
 def mail_note(settings: Settings, progress: MailProgress) -> str:
     """Where the demo's mail went, for the summary."""
     left = f" ({progress.waiting} still waiting: `civic mailer` sends them)" if progress.waiting else ""
-    if NotificationSettings.of(settings).smtp_url:
+    if not uses_embedded_smtp(settings):
         return f"{progress.sent} sent to CIVIC_SMTP_URL{left}"
     return f"{progress.sent} kept by the embedded SMTP server{left}: read them with `civic mail list`"
 

@@ -10,7 +10,9 @@ from typing import Any
 import msgspec
 
 from infra.outboxes import measure
+from infra.settings import Settings
 from services.notifications.readmodel import OUTBOX_PROJECTION, OutboxProjection
+from services.notifications.settings import NotificationSettings
 from services.notifications.status import MAIL
 
 # Events after the projection's checkpoint that it reads (the runner moves its checkpoint
@@ -42,3 +44,9 @@ async def mail_progress(pool: Any, now: datetime) -> MailProgress:
     waiting = await measure(pool, MAIL, now)
     sent = await pool.fetchval("SELECT count(*) FROM notify_outbox WHERE status = 'sent'")
     return MailProgress(undecided_events=undecided, waiting=waiting.depth, sent=sent)
+
+
+def uses_embedded_smtp(settings: Settings) -> bool:
+    """Whether mail goes to the embedded SMTP server (no ``CIVIC_SMTP_URL``), where
+    ``civic mail list`` reads it."""
+    return NotificationSettings.of(settings).smtp_url is None
