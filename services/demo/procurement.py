@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from services.demo import catalog
-from services.demo.api import eventually
+from services.demo.api import DemoError, eventually
 from services.demo.contracting import contract_story
 from services.demo.plan import BidPlan, SolicitationPlan
 from services.demo.timeline import Story
@@ -91,11 +91,15 @@ async def _invite_suggested(world: World, sid: str, buyer: dict[str, str]) -> No
                                     ok=(200,), settle=("not_yet_visible",))
     # Who is suggested depends on how far the matching model has caught up with the story,
     # so invitations are not counted in the summary: the same seed must give the same one.
+    # A model behind the story may still suggest a vendor excluded or expired since, whom
+    # the invitation refuses (422 ``not_invitable``, from the vendors' current facts).
     chosen = [item["id"] for item in suggested["items"][:2]]
     if chosen:
-        await world.api.post(f"/solicitations/{sid}/invitations", buyer,
-                             {"vendor_ids": chosen, "suggestion_id": suggested["suggestion_id"]},
-                             key=f"{sid}:invite", ok=(201,))
+        sent = await world.api.post(f"/solicitations/{sid}/invitations", buyer,
+                                    {"vendor_ids": chosen, "suggestion_id": suggested["suggestion_id"]},
+                                    key=f"{sid}:invite", ok=(201, 422))
+        if "error" in sent and sent["error"].get("code") != "not_invitable":
+            raise DemoError(f"invitations of {sid}: {sent['error']}")
 
 
 async def _evaluate(world: World, plan: SolicitationPlan, bid_ids: dict[str, str]) -> None:
