@@ -11,7 +11,7 @@ from datetime import datetime
 
 import msgspec
 
-from events.base import Event
+from events.base import Event, PersonalData
 
 
 class ScorePart(msgspec.Struct, frozen=True, kw_only=True):
@@ -33,7 +33,11 @@ class SuggestedItem(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SuggestionsShown(Event, frozen=True, kw_only=True, tag="assistance.SuggestionsShown.v1"):
-    """Stream ``suggestions-<suggestion_id>``."""
+    """Stream ``suggestions-<suggestion_id>``. Who asked is personal data (a vendor's user,
+    or a member of staff): sealed under their key. The decisions that follow (invitations,
+    reviews) are the agency's record and name the official in clear."""
+
+    PERSONAL = (PersonalData(fields=("asked_by",), subject="asked_by", kind="user"),)
 
     suggestion_id: str
     # "opportunities" (for a vendor) | "vendors" (for a solicitation) | "similar" (purchases)
@@ -52,7 +56,9 @@ class SuggestionsShown(Event, frozen=True, kw_only=True, tag="assistance.Suggest
 
 class OpportunityDismissed(Event, frozen=True, kw_only=True, tag="assistance.OpportunityDismissed.v1"):
     """A vendor said "not relevant"; later lists for that vendor leave the solicitation out.
-    Stream ``vendor-feedback-<vendor_id>``."""
+    Stream ``vendor-feedback-<vendor_id>``. The vendor's user who said so is sealed."""
+
+    PERSONAL = (PersonalData(fields=("dismissed_by",), subject="dismissed_by", kind="user", holder="vendor_id"),)
 
     vendor_id: str
     solicitation_id: str

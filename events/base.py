@@ -10,12 +10,33 @@ Evolving an event (see README, "Evolving events"):
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import msgspec
 
 
+class PersonalData(msgspec.Struct, frozen=True, kw_only=True):
+    """Fields of an event that hold one person's data, stored encrypted under that person's
+    key (crypto-shredding, ``infra/personal.py``); the field types do not change.
+
+    ``each``: the list field whose items each belong to a person ("" for the event itself);
+    ``subject``: the field (of the item) naming the person, with ``kind`` the kind of name
+    (``contact`` by email, ``user`` by token subject, ``vendor``/``exclusion`` by id);
+    ``holder``: the event's field naming the vendor whose records retention applies.
+    """
+
+    fields: tuple[str, ...]
+    subject: str
+    kind: str
+    each: str = ""
+    holder: str = ""
+
+
 class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of all events. Subclasses set ``tag="<context>.<Name>.v<N>"``."""
+
+    #: which fields hold personal data (see ``PersonalData``); most events hold none
+    PERSONAL: ClassVar[tuple[PersonalData, ...]] = ()
 
 
 class Money(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,6 +58,8 @@ class Metadata(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     agency: str | None = None
     #: W3C trace context of the command that caused the event (absent when tracing is off)
     traceparent: str | None = None
+    # the HTTP request that carried an idempotent command (infra/idempotency.py)
+    request_fingerprint: str | None = None
 
 
 def tag_of(cls: type[Event]) -> str:

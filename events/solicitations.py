@@ -7,7 +7,7 @@ from datetime import datetime
 
 import msgspec
 
-from events.base import Event, Money
+from events.base import Event, Money, PersonalData
 from events.compliance import RuleApplied
 
 
@@ -130,6 +130,8 @@ class AddendumPublished(Event, frozen=True, kw_only=True, tag="solicitations.Add
 
 class QuestionAsked(Event, frozen=True, kw_only=True, tag="solicitations.QuestionAsked.v1"):
     """The asker is recorded for the file; no view ever shows it."""
+
+    PERSONAL = (PersonalData(fields=("asked_by",), subject="asked_by", kind="user"),)
 
     solicitation_id: str
     question_id: str

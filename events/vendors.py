@@ -10,7 +10,13 @@ from datetime import date, datetime
 
 import msgspec
 
-from events.base import Event
+from events.base import Event, PersonalData
+
+#: a contact's name, email, phone and title are one person's data, keyed by their email
+CONTACTS = PersonalData(each="contacts", fields=("name", "email", "phone", "title"), subject="email",
+                        kind="contact", holder="vendor_id")
+#: a tax id is the business's: encrypted at rest under the vendor's key
+TAX_ID = PersonalData(fields=("tax_id",), subject="vendor_id", kind="vendor", holder="vendor_id")
 
 
 class Address(msgspec.Struct, frozen=True, kw_only=True):
@@ -38,6 +44,8 @@ class DocumentRef(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class VendorRegistered(Event, frozen=True, kw_only=True, tag="vendors.VendorRegistered.v1"):
+    PERSONAL = (CONTACTS, TAX_ID)
+
     vendor_id: str
     owner: str
     legal_name: str
@@ -55,6 +63,8 @@ class VendorRegistered(Event, frozen=True, kw_only=True, tag="vendors.VendorRegi
 
 class VendorProfileUpdated(Event, frozen=True, kw_only=True, tag="vendors.VendorProfileUpdated.v1"):
     """Only the fields that changed are set; ``None`` means unchanged."""
+
+    PERSONAL = (CONTACTS,)
 
     vendor_id: str
     legal_name: str | None = None
@@ -133,6 +143,8 @@ class CertificationExpired(Event, frozen=True, kw_only=True, tag="vendors.Certif
 class UserInvited(Event, frozen=True, kw_only=True, tag="vendors.UserInvited.v1"):
     """``user`` is the token subject of a colleague who may now act for the vendor."""
 
+    PERSONAL = (PersonalData(fields=("user",), subject="user", kind="user", holder="vendor_id"),)
+
     vendor_id: str
     user: str
 
@@ -140,12 +152,16 @@ class UserInvited(Event, frozen=True, kw_only=True, tag="vendors.UserInvited.v1"
 class TaxIdClaimed(Event, frozen=True, kw_only=True, tag="vendors.TaxIdClaimed.v1"):
     """One registration holds a tax id at a time (stream ``vendor-taxid-<digits>``)."""
 
+    PERSONAL = (TAX_ID,)
+
     tax_id: str
     vendor_id: str
 
 
 class ExclusionRecorded(Event, frozen=True, kw_only=True, tag="vendors.ExclusionRecorded.v1"):
     """An entry of the exclusion (debarment) list; ``to_date`` ``None`` means indefinite."""
+
+    PERSONAL = (PersonalData(fields=("tax_id",), subject="exclusion_id", kind="exclusion"),)
 
     exclusion_id: str
     name: str

@@ -22,6 +22,8 @@ EXTERNAL_COMMANDS = {
     "bench": ("infra.bench.cli", "measure throughput and latency against the configured servers"),
     "demo": ("services.demo.cli", "generate a realistic demo marketplace through the command path"),
     "export": ("projections.ocds.cli", "export open data (civic export ocds --out DIR)"),
+    "forget": ("services.privacy.cli", "forget a person's data once records retention allows it"),
+    "keys": ("infra.keys_cli", "list and rotate the token-signing and sealed-bid keys"),
     "mail": ("services.notifications.cli", "read the mail the embedded SMTP server kept (list | show ID)"),
     "reconcile": ("services.payments.cli", "compare payment records with Stripe's"),
     "verify": ("services.records.chain_cli", "walk the hash chain of every event and checkpoint"),
@@ -60,7 +62,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     from infra.http.app import create_app
 
-    settings = _settings()
+    # The app's lifespan starts the embedded servers (if no URLs are set) and stops them
+    # on the way out: uvicorn runs it to its end on SIGTERM and SIGINT.
+    settings = Settings.from_env()
     if args.dev_clock or args.demo:  # the demo tells two years of history along the dev clock
         settings = settings.with_(dev_clock=True)
     on_ready = None
@@ -335,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if getattr(args, "_external", None):
         module = importlib.import_module(args._external)
-        return asyncio.run(module.run(args, _settings())) or 0
+        # A command that reaches no server (``keys``) says so, and starts no embedded one.
+        settings = _settings() if getattr(module, "NEEDS_SERVERS", True) else Settings.from_env()
+        return asyncio.run(module.run(args, settings)) or 0
     match args.command:
         case "migrate":
             return asyncio.run(_migrate(args))

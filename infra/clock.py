@@ -3,6 +3,10 @@
 Production uses the system clock. With ``CIVIC_DEV_CLOCK=1`` the clock is the system
 clock plus an offset kept in PostgreSQL, so that every process (API, runners, scheduler)
 shares it; an admin moves it through ``POST /api/v1/dev/clock``.
+
+The dev clock only moves forward once the marketplace holds an event: deadlines, timers
+and read models all assume time never runs backwards. Before the first event it may be
+set to any moment (the demo replays its history from a day zero in the past).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+
+from kernel.errors import field_error
 
 
 class Clock:
@@ -35,16 +41,24 @@ class DevClock(Clock):
     async def set(self, *, now: datetime | None = None, advance_seconds: float | None = None) -> datetime:
         """Move the shared clock; returns the new time."""
         await self.refresh()
+        before = self.now()
         if now is not None:
             target = now.astimezone(UTC)
         else:
             target = self.now() + timedelta(seconds=advance_seconds or 0)
-        offset = target - datetime.now(UTC)
-        offset_us = offset // timedelta(microseconds=1)
-        await self.pool.execute(
+        offset_us = (target - datetime.now(UTC)) // timedelta(microseconds=1)
+        # Forward only (once anything happened): a concurrent move never wins over a later one.
+        stored = await self.pool.fetchval(
             "INSERT INTO dev_clock (id, offset_us) VALUES (true, $1)"
-            " ON CONFLICT (id) DO UPDATE SET offset_us = EXCLUDED.offset_us",
+            " ON CONFLICT (id) DO UPDATE SET offset_us = CASE"
+            "   WHEN EXCLUDED.offset_us >= dev_clock.offset_us"
+            "     OR NOT EXISTS (SELECT 1 FROM events) THEN EXCLUDED.offset_us"
+            "   ELSE dev_clock.offset_us END"
+            " RETURNING offset_us",
             offset_us,
         )
-        self.offset = timedelta(microseconds=offset_us)
+        self.offset = timedelta(microseconds=stored)
+        if stored != offset_us and target < before:
+            raise field_error("now", f"the clock is at {self.now().isoformat()} and only moves "
+                              "forward", code="clock_backwards")
         return self.now()

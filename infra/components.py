@@ -60,6 +60,9 @@ class Component:
     periodic: Callable[[Civic], Sequence[PeriodicJob]] = _none
     #: work waiting to leave the marketplace: ``civic status`` shows it, the metrics sample it
     outboxes: Sequence[Outbox] = ()
+    #: what this component erases of a forgotten person (``contact:<email>``, ...) that the
+    #: event store does not hold: e.g. the address sent mail went to
+    forget: Callable[[Civic, str], Awaitable[None]] | None = None
     #: extra Litestar dependencies (name -> Provide)
     dependencies: Mapping[str, Any] = field(default_factory=dict)
 

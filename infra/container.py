@@ -13,12 +13,13 @@ import asyncpg
 from infra import bus, db
 from infra.clock import Clock, DevClock
 from infra.components import Component, PeriodicJob, discover
+from infra.eventstore import Position
 from infra.executor import Executor
 from infra.inline import InlineProjections, InlineRebuild, is_inline
 from infra.migrate import migrate
 from infra.postgres_store import PostgresEventStore
 from infra.relay import Relay
-from infra.runner import Runner
+from infra.runner import Runner, caught_up
 from infra.scheduler import Scheduler
 from infra.settings import Settings
 
@@ -68,6 +69,13 @@ class Civic:
                     return InlineRebuild(handler, self.store)
                 return Runner(handler, self.store, self.settings)
         raise KeyError(name)
+
+    async def caught_up(self, *, within: float = 60.0) -> Position:
+        """Wait until every projection and reactor has applied everything stored (the
+        workers may run in any process over this database)."""
+        # inline projections have no checkpoint: they are always as far as the store
+        names = [h.name for h in (*self.projections(), *self.reactors()) if not is_inline(h)]
+        return await caught_up(self.pool, self.store, names, within=within)
 
     def start_workers(
         self, *, relay: bool = True, runners: bool = True, scheduler: bool = True,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import msgspec
 
@@ -25,6 +25,9 @@ from events.base import Event, Metadata
 from events.registry import decode_event
 from kernel.errors import Conflict
 from kernel.timers import Timer
+
+if TYPE_CHECKING:
+    from infra.personal import KeyTable
 
 EVENT_ID_NAMESPACE = uuid.UUID("6f1b7c36-3c59-4d5e-9d53-7e0d2a4f6a10")
 _metadata_encoder = msgspec.json.Encoder()
@@ -128,7 +131,16 @@ class EventStore(Protocol):
     ``conn`` is a transaction of the store (from ``transaction()``): an append given one
     joins it, so appends to several streams commit or fail together; a read given one
     sees that transaction's own appends.
+
+    Fields an event declares personal are stored sealed under their person's key and read
+    back open, or as ``infra.personal.REMOVED`` once ``personal_keys`` destroyed that key;
+    ``read_all_raw`` hands them out as stored (sealed).
     """
+
+    @property
+    def personal_keys(self) -> KeyTable:
+        """Where the keys per person are kept."""
+        ...
 
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from events.base import Event, Metadata
 from infra.clock import Clock
 from infra.eventstore import EventStore, event_ids_for
+from infra.idempotency import request_fingerprint
 from infra.observability import tracing
 from infra.observability.metrics import COMMANDS, command_outcome
 from kernel.context import Actor, Context
@@ -95,11 +96,11 @@ class Executor:
         conn: Any,
     ) -> Outcome[S]:
         stream_id = decider.stream_id(aggregate_id)
+        fingerprint = request_fingerprint() if command_id is not None else None
         if command_id is not None:
-            first = await self.store.find(event_ids_for(command_id, 1)[0])
-            if first is not None:
-                state, version = await self.load(decider, aggregate_id, conn=conn)
-                return Outcome(state, version, [], duplicate=True)
+            repeat = await self.repeated(decider, aggregate_id, command_id, conn=conn)
+            if repeat is not None:
+                return repeat
         recorded = await self.store.read_stream(stream_id, conn=conn)
         state = decider.fold(r.event for r in recorded)
         version = recorded[-1].version if recorded else 0
@@ -122,6 +123,7 @@ class Executor:
             actor_role=actor.role,
             agency=actor.agency,
             traceparent=tracing.traceparent(),
+            request_fingerprint=fingerprint,
         )
         timers = [t for e in new_events for t in decider.timers(e)]
         result = await self.store.append(
@@ -134,11 +136,37 @@ class Executor:
             conn=conn,
         )
         if result.duplicate:
-            state, version = await self.load(decider, aggregate_id, conn=conn)
-            return Outcome(state, version, [], duplicate=True)
+            repeat = await self.repeated(decider, aggregate_id, command_id or "", conn=conn)
+            if repeat is not None:
+                return repeat
         if self.on_append is not None:
             self.on_append()
         return Outcome(decider.fold(new_events, state), result.version, new_events)
+
+    async def repeated(
+        self, decider: Decider[S, Any], aggregate_id: str, command_id: str, *, conn: Any = None
+    ) -> Outcome[S] | None:
+        """The outcome of ``command_id`` if it is already stored (None if it is not).
+
+        A repeat is the same command only if it targets the stream the first one wrote and,
+        for an HTTP request, carries the same method, path and body; anything else reusing
+        the id (an Idempotency-Key sent again with another body) is a ``Conflict``.
+        """
+        first = await self.store.find(event_ids_for(command_id, 1)[0])
+        if first is None:
+            return None
+        fingerprint = request_fingerprint()
+        stored = first.metadata.request_fingerprint
+        if first.stream_id != decider.stream_id(aggregate_id) or (
+            fingerprint is not None and stored is not None and stored != fingerprint
+        ):
+            raise Conflict(
+                "this Idempotency-Key was already used for a different request; "
+                "send a new key for a new request",
+                code="idempotency_key_reused",
+            )
+        state, version = await self.load(decider, aggregate_id, conn=conn)
+        return Outcome(state, version, [], duplicate=True)
 
     async def execute_retrying(
         self,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from infra import personal
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
 from infra.postgres_store import _COLUMNS, _raw
 
@@ -96,7 +97,9 @@ class InlineRebuild:
                 "SELECT count(*) FROM events WHERE $1::text[] IS NULL OR type = ANY($1::text[])", types)
             done, cursor = 0, START
             while batch := await _read_after(conn, cursor, types, batch_size):
-                await projection.apply(conn, [raw.decode() for raw in batch])
+                # personal data opened as every reader sees it ([removed] once forgotten)
+                opened = await personal.opened(personal.PostgresKeys(conn), batch)
+                await projection.apply(conn, [raw.decode() for raw in opened])
                 cursor = batch[-1].position
                 done += len(batch)
                 if progress:

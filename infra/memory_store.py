@@ -7,7 +7,9 @@ first append and every event a position, and a reader of the global order sees o
 transactions older than the oldest one still open. A transaction's appends are checked
 again when it commits: if another writer moved one of its streams meanwhile, the
 transaction fails with ``Conflict`` and nothing of it lands, as the unique
-``(stream_id, version)`` key makes it fail on PostgreSQL.
+``(stream_id, version)`` key makes it fail on PostgreSQL. Personal data is sealed on
+append and opened on read as there (``infra.personal``), under keys kept in memory
+(``personal_keys``); a key made by a transaction that then fails is kept, unused.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from events.base import Event, Metadata, tag_of
-from events.registry import encode_event
+from infra import personal
 from infra.eventstore import (
     START,
     AppendResult,
@@ -59,6 +61,8 @@ class InMemoryEventStore:
         self._positions = itertools.count(1)
         #: timers written with the events, by id (the first one written wins)
         self.timers: dict[str, Timer] = {}
+        #: the keys per person that personal data is sealed under
+        self.personal_keys = personal.MemoryKeys()
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[MemoryTransaction]:
@@ -86,6 +90,8 @@ class InMemoryEventStore:
         if not events:
             return AppendResult(stream_id, expected_version or 0, [])
         ids = ids_for_append(events, event_ids)
+        # sealed before the checks, so nothing awaits between checking the version and writing
+        stored = await personal.seal(self.personal_keys, events)
         tx = conn or MemoryTransaction()
         repeated = self._already_appended(tx, stream_id, ids)
         if repeated is not None:
@@ -100,14 +106,14 @@ class InMemoryEventStore:
         tx.based_on.setdefault(stream_id, self._committed_version(stream_id))
         meta = encode_metadata(metadata)
         recorded_at = datetime.now(UTC)
-        for i, (event, event_id) in enumerate(zip(events, ids, strict=True)):
+        for i, (event, event_id, data) in enumerate(zip(events, ids, stored, strict=True)):
             tx.events.append(RawEvent(
                 event_id=event_id,
                 stream_id=stream_id,
                 version=expected + i + 1,
                 position=Position(tx.transaction_id, next(self._positions)),
                 type=tag_of(type(event)),
-                data=encode_event(event).decode(),
+                data=data,
                 metadata=meta,
                 recorded_at=recorded_at,
             ))
@@ -164,11 +170,14 @@ class InMemoryEventStore:
         until: datetime | None = None,
     ) -> list[RecordedEvent]:
         stream = [*self._streams.get(stream_id, []), *(conn.pending(stream_id) if conn else [])]
-        found = [raw.decode() for raw in stream]
+        found = await self._decode(stream)
         if until is not None:  # the prefix of events that had happened by then
             cut = next((i for i, e in enumerate(found) if e.metadata.occurred_at > until), len(found))
             found = found[:cut]
         return [e for e in found if e.version > after_version]
+
+    async def _decode(self, raws: Sequence[RawEvent]) -> list[RecordedEvent]:
+        return [raw.decode() for raw in await personal.opened(self.personal_keys, raws)]
 
     def _visible(self) -> list[RawEvent]:
         """The committed events a reader of the global order may see now."""
@@ -187,11 +196,11 @@ class InMemoryEventStore:
     async def read_all(
         self, after: Position = START, limit: int = 1000, *, conn: MemoryTransaction | None = None
     ) -> list[RecordedEvent]:
-        return [raw.decode() for raw in await self.read_all_raw(after, limit, conn=conn)]
+        return await self._decode(await self.read_all_raw(after, limit, conn=conn))
 
     async def find(self, event_id: str) -> RecordedEvent | None:
         raw = self._by_id.get(event_id)
-        return raw.decode() if raw else None
+        return (await self._decode([raw]))[0] if raw else None
 
     async def head(self) -> Position:
         visible = self._visible()

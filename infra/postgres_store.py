@@ -11,6 +11,7 @@ position already read: no event is ever skipped, and no global lock is taken.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -21,8 +22,8 @@ import asyncpg
 import msgspec
 
 from events.base import Event, Metadata, schema_version_of, tag_of
-from events.registry import encode_event
-from infra.db import Connection
+from infra import personal
+from infra.db import Connection, Queryable
 from infra.eventstore import (
     START,
     AppendResult,
@@ -115,6 +116,8 @@ class PostgresEventStore:
         self.pool = pool
         #: projections applied in the append transaction (``infra/inline.py``)
         self.inline = inline
+        #: the keys per person that personal data is sealed under (``forget`` destroys one)
+        self.personal_keys = personal.PostgresKeys(pool)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -211,6 +214,8 @@ class PostgresEventStore:
     ) -> list[asyncpg.Record]:
         """The inserted rows (version, position, tx, recorded_at) in event order; none when
         the stream is not at ``expected``."""
+        # personal data is only ever stored encrypted, its keys made in this transaction
+        stored = await personal.seal(personal.PostgresKeys(conn), events)
         if len(events) == 1:
             row = await conn.fetchrow(
                 self.append_one_sql,
@@ -219,7 +224,7 @@ class PostgresEventStore:
                 ids[0],
                 tags[0],
                 schema_version_of(tags[0]),
-                encode_event(events[0]).decode(),
+                stored[0],
                 meta,
                 metadata.occurred_at,
             )
@@ -231,7 +236,7 @@ class PostgresEventStore:
             ids,
             tags,
             [schema_version_of(t) for t in tags],
-            [encode_event(e).decode() for e in events],
+            stored,
             meta,
             metadata.occurred_at,
         )
@@ -261,8 +266,8 @@ class PostgresEventStore:
         self, stream_id: str, *, after_version: int = 0, conn: Connection | None = None,
         until: datetime | None = None,
     ) -> list[RecordedEvent]:
-        """The stream's events in version order; with ``until``, only those that had
-        happened by then (the stream as it stood at that moment)."""
+        """The stream's events in version order, their personal data opened; with ``until``,
+        only those that had happened by then (the stream as it stood at that moment)."""
         if until is None:
             query = f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version"
             rows = await (conn or self.pool).fetch(query, stream_id, after_version)
@@ -272,7 +277,12 @@ class PostgresEventStore:
                      " AND version < coalesce((SELECT min(version) FROM events WHERE stream_id = $1"
                      " AND occurred_at > $3), 2147483647) ORDER BY version")
             rows = await (conn or self.pool).fetch(query, stream_id, after_version, until)
-        return [_raw(r).decode() for r in rows]
+        return await self.decode([_raw(r) for r in rows], conn=conn)
+
+    async def decode(self, raws: Sequence[RawEvent], *, conn: Connection | None = None) -> list[RecordedEvent]:
+        """Stored events as events, their personal data opened (or shown as removed)."""
+        opened = await personal.opened(personal.PostgresKeys(conn or self.pool), raws)
+        return [raw.decode() for raw in opened]
 
     async def read_all_raw(
         self, after: Position = START, limit: int = 1000, *, conn: Any = None
@@ -291,22 +301,17 @@ class PostgresEventStore:
     async def read_all(
         self, after: Position = START, limit: int = 1000, *, conn: Any = None
     ) -> list[RecordedEvent]:
-        return [raw.decode() for raw in await self.read_all_raw(after, limit, conn=conn)]
+        return await self.decode(await self.read_all_raw(after, limit, conn=conn), conn=conn)
 
     async def find(self, event_id: str) -> RecordedEvent | None:
         row = await self.pool.fetchrow(
             f"SELECT {_COLUMNS} FROM events WHERE event_id = $1::uuid", event_id
         )
-        return _raw(row).decode() if row else None
+        return (await self.decode([_raw(row)]))[0] if row else None
 
     async def head(self) -> Position:
         """The last position a reader of the global order can see now."""
-        row = await self.pool.fetchrow(
-            "SELECT transaction_id::text::bigint AS tx, position FROM events"
-            " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-            " ORDER BY transaction_id DESC, position DESC LIMIT 1"
-        )
-        return Position(row["tx"], row["position"]) if row else START
+        return await head_of(self.pool)
 
     async def count_after(self, after: Position) -> int:
         return await self.pool.fetchval(
@@ -314,6 +319,44 @@ class PostgresEventStore:
             str(after.transaction_id),
             after.position,
         )
+
+
+
+async def head_of(conn: Queryable) -> Position:
+    """The last position a reader of the global order can see now (``conn``: a pool or a
+    connection of the store's database)."""
+    row = await conn.fetchrow(
+        "SELECT transaction_id::text::bigint AS tx, position FROM events"
+        " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+        " ORDER BY transaction_id DESC, position DESC LIMIT 1"
+    )
+    return Position(row["tx"], row["position"]) if row else START
+
+
+async def checkpoint_of(conn: Queryable, name: str) -> Position:
+    """How far the projection or reactor ``name`` has applied the global order."""
+    row = await conn.fetchrow(
+        "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
+        name,
+    )
+    return Position(row["tx"], row["position"]) if row else START
+
+
+#: how long a read waits for a read model to catch up before answering "not yet visible"
+CATCH_UP_WAIT_S = 2.0
+
+
+async def caught_up_now(conn: Queryable, name: str, *, within: float = CATCH_UP_WAIT_S) -> bool:
+    """Wait (at most ``within`` seconds) until the read model of ``name`` has applied every
+    event stored before the call; False if it has not by then. A read that finds nothing
+    asks this before saying "not found": what it missed may merely not be there yet."""
+    head = await head_of(conn)
+    deadline = asyncio.get_running_loop().time() + within
+    while await checkpoint_of(conn, name) < head:
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 def _timer_columns(timers: Sequence[Timer]) -> tuple[list[Any], ...]:

@@ -28,12 +28,13 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import SpanKind
 
+from infra import personal
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
 from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
 from infra.observability import tracing
 from infra.observability.metrics import RUNNER_APPLIED, RUNNER_APPLY_LATENCY
-from infra.postgres_store import PostgresEventStore
+from infra.postgres_store import PostgresEventStore, checkpoint_of
 from infra.settings import Settings
 from kernel.errors import DomainError
 from projections.base import Projection, Reactor
@@ -114,11 +115,7 @@ class Runner:
         )
 
     async def checkpoint(self) -> Position:
-        row = await self.pool.fetchrow(
-            "SELECT transaction_id::text::bigint AS tx, position FROM projection_checkpoints WHERE name = $1",
-            self.name,
-        )
-        return Position(row["tx"], row["position"]) if row else START
+        return await checkpoint_of(self.pool, self.name)
 
     async def _read_between(self, conn: Connection, after: Position, before: Position) -> list[RawEvent]:
         """Stored events strictly between two positions: the gap a message revealed."""
@@ -143,9 +140,8 @@ class Runner:
         """
         wanted = self.handler.types
         events: list[RecordedEvent] = []
-        for raw in raws:
-            if wanted is not None and raw.type not in wanted:
-                continue
+        mine = [raw for raw in raws if wanted is None or raw.type in wanted]
+        for raw in await personal.opened(personal.PostgresKeys(conn), mine):
             try:
                 events.append(raw.decode())
             except Exception as exc:  # noqa: BLE001 - any decode failure parks the event
@@ -499,3 +495,20 @@ async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(seconds):
             await stop.wait()
+
+
+async def caught_up(pool: asyncpg.Pool, store: PostgresEventStore, names: Sequence[str], *,
+                    within: float = 60.0) -> Position:
+    """Wait until every named runner's checkpoint has reached the store's head, and the
+    head has stopped moving (a reactor's command appends more events); returns the head.
+
+    Read models are then consistent with every event stored before the call: what a test
+    or a tool reads next is complete, without polling for an expected count.
+    """
+    async with asyncio.timeout(within):
+        while True:
+            head = await store.head()
+            at = [await checkpoint_of(pool, name) for name in names]
+            if all(position >= head for position in at) and await store.head() == head:
+                return head
+            await asyncio.sleep(0.02)

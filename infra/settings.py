@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def secret(name: str, env: Mapping[str, str] | None = None) -> str | None:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE`` (as container
+    platforms mount secrets); setting both is an error, so nobody wonders which won."""
+    env = os.environ if env is None else env
+    value, path = env.get(name) or None, env.get(f"{name}_FILE") or None
+    if value and path:
+        raise ValueError(f"set {name} or {name}_FILE, not both")
+    if path:
+        return Path(path).read_text().strip() or None
+    return value
+
+
+def _named_rate_limits(env: Mapping[str, str]) -> dict[str, int]:
+    """``CIVIC_RATE_LIMIT_UPLOADS=20`` -> ``{"uploads": 20}`` (see ``ratelimit.limited``)."""
+    prefix = "CIVIC_RATE_LIMIT_"
+    skip = {"PER_MINUTE", "REFILL_S"}
+    return {k[len(prefix):].lower(): int(v) for k, v in env.items()
+            if k.startswith(prefix) and k[len(prefix):] not in skip and v.strip()}
 
 
 def _flag(name: str) -> bool:
@@ -35,6 +56,7 @@ class Settings:
     stripe_webhook_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
     stripe_api_base: str | None = None
     bid_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    keyring_file: Path | None = None  # rotated keys (infra/keys.py); default <data_dir>/keyring.json
     rate_limit_per_minute: int = 600
     #: where a worker process serves GET /metrics (0: nowhere); loopback unless told otherwise
     metrics_host: str = "127.0.0.1"
@@ -42,34 +64,39 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)  # a secret: never in a log line
     #: "json": one JSON object per log line; anything else: human-readable lines
     log_format: str = "text"
+    rate_limit_refill_s: float = 60.0  # an empty bucket is full again after this long
+    named_rate_limits: dict[str, int] = field(default_factory=dict)  # per vendor and per address
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
         return cls(
-            database_url=env.get("DATABASE_URL") or None,
-            nats_url=env.get("NATS_URL") or None,
+            database_url=secret("DATABASE_URL", env),
+            nats_url=secret("NATS_URL", env),
             data_dir=Path(env.get("CIVIC_DATA_DIR", PROJECT_ROOT / ".civic")),
             stream_name=env.get("CIVIC_STREAM", "CIVIC_EVENTS"),
             subject_prefix=env.get("CIVIC_SUBJECT_PREFIX", "civic.events"),
             stream_replicas=int(env.get("CIVIC_STREAM_REPLICAS", "1")),
-            signing_key=env.get("CIVIC_SIGNING_KEY") or None,
+            signing_key=secret("CIVIC_SIGNING_KEY", env),
             dev_clock=_flag("CIVIC_DEV_CLOCK"),
             host=env.get("CIVIC_HOST", "127.0.0.1"),
             port=int(env.get("CIVIC_PORT", "8000")),
             max_body_bytes=int(env.get("CIVIC_MAX_BODY_BYTES", str(1024 * 1024))),
             ocid_prefix=env.get("CIVIC_OCID_PREFIX", "civic"),
             public_url=env.get("CIVIC_PUBLIC_URL") or None,
-            stripe_api_key=env.get("STRIPE_API_KEY") or None,
-            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_key=secret("STRIPE_API_KEY", env),
+            stripe_webhook_secret=secret("STRIPE_WEBHOOK_SECRET", env),
             stripe_api_base=env.get("STRIPE_API_BASE") or None,
-            bid_key=env.get("CIVIC_BID_KEY") or None,
+            bid_key=secret("CIVIC_BID_KEY", env),
+            keyring_file=Path(env["CIVIC_KEYRING_FILE"]) if env.get("CIVIC_KEYRING_FILE") else None,
             rate_limit_per_minute=int(env.get("CIVIC_RATE_LIMIT_PER_MINUTE", "600")),
             metrics_host=env.get("CIVIC_METRICS_HOST", "127.0.0.1"),
             metrics_port=int(env.get("CIVIC_METRICS_PORT", "0")),
-            metrics_token=env.get("CIVIC_METRICS_TOKEN") or None,
+            metrics_token=secret("CIVIC_METRICS_TOKEN", env),
             log_format=env.get("CIVIC_LOG_FORMAT", "text").strip().lower(),
+            rate_limit_refill_s=float(env.get("CIVIC_RATE_LIMIT_REFILL_S", "60")),
+            named_rate_limits=_named_rate_limits(env),
         )
 
     @property

@@ -36,7 +36,8 @@ class Conflict(DomainError):
 
 
 class NotYetVisible(Conflict):
-    """The resource exists but the read model answering has not caught up: retry shortly."""
+    """The resource exists (or may exist) but the read model that shows it has not caught
+    up with the store yet: retry after ``retry_after`` seconds (409 with Retry-After)."""
 
     default_code = "not_yet_visible"
     retry_after = 1

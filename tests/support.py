@@ -63,7 +63,20 @@ def isolated_settings(base: Settings, database_url: str, tag: str) -> Settings:
     )
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109 - a deadline of polls, not of one call
+async def caught_up(settings: Settings, *, within: float = 60.0) -> None:
+    """Wait until the read models of the marketplace at ``settings`` hold every event
+    stored so far (each projection's checkpoint at the store's head), instead of polling a
+    read model for an expected count."""
+    from infra.container import open_civic
+
+    civic = await open_civic(settings, with_nats=False, run_migrations=False)
+    try:
+        await civic.caught_up(within=within)
+    finally:
+        await civic.close()
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
                      interval: float = 0.05, what: str = "condition") -> T:
     """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

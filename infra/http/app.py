@@ -25,6 +25,7 @@ from infra.http.auth import BearerAuthMiddleware, provide_actor, provide_maybe_a
 from infra.http.content_type import JsonBodyMiddleware
 from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
 from infra.http.observe import ObserveMiddleware
+from infra.http.options import OptionsMiddleware
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
@@ -85,20 +86,21 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        resolved = embedded.resolve(app.state.settings)
-        civic = await open_civic(resolved)
-        app.state.civic = civic
-        app.state.settings = resolved
-        if workers:
-            civic.start_workers(metrics_port=metrics_port)
-        elif metrics_port:
-            civic.start_workers(relay=False, runners=False, scheduler=False, metrics_port=metrics_port)
-        if on_ready is not None:
-            await on_ready(civic)
-        try:
-            yield
-        finally:
-            await civic.close()
+        with embedded.servers(app.state.settings) as resolved:
+            civic = await open_civic(resolved)
+            app.state.civic = civic
+            app.state.settings = resolved
+            try:
+                if workers:
+                    civic.start_workers(metrics_port=metrics_port)
+                elif metrics_port:
+                    civic.start_workers(relay=False, runners=False, scheduler=False,
+                                        metrics_port=metrics_port)
+                if on_ready is not None:
+                    await on_ready(civic)
+                yield
+            finally:
+                await civic.close()
 
 
     api = Router(
@@ -119,7 +121,8 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api],
         dependencies=dependencies,
-        middleware=[ObserveMiddleware, RateLimitMiddleware, BearerAuthMiddleware, JsonBodyMiddleware],
+        middleware=[ObserveMiddleware, OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware,
+                    JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings}),

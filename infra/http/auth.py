@@ -1,16 +1,16 @@
 """Bearer tokens (JWT, HS256) carrying a role, a subject and the agency or vendor.
 
 Only the configured algorithm is accepted (no ``none``, no algorithm confusion);
-expiry is required and enforced. The key comes from ``CIVIC_SIGNING_KEY`` or, in
-development, is generated once into the data folder. It is never logged.
+expiry is required and enforced. Keys come from the key ring (``infra/keys.py``): the
+active key signs and names itself in the header's ``kid``; any key of the ring verifies
+a token that names it, so a rotation logs nobody out. A token without ``kid`` (minted
+before key ids existed) is checked against every key of the ring. Keys are never logged.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -20,6 +20,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
 
+from infra.keys import keyring_for
 from infra.observability import context as log_context
 from infra.settings import Settings
 from kernel.context import ROLES, Actor
@@ -30,14 +31,8 @@ DEFAULT_TTL_S = 8 * 3600
 
 
 def signing_key(settings: Settings) -> str:
-    if settings.signing_key:
-        return settings.signing_key
-    path: Path = settings.data_dir / "signing.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The key that signs new tokens."""
+    return keyring_for(settings).active_signing().secret
 
 
 def mint_token(
@@ -64,22 +59,44 @@ def mint_token(
         claims["agency"] = agency
     if vendor:
         claims["vendor"] = vendor
-    return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM)
+    key = keyring_for(settings).active_signing()
+    return jwt.encode(claims, key.secret, algorithm=ALGORITHM, headers={"kid": key.id})
+
+
+def _verification_keys(settings: Settings, token: str) -> list[str]:
+    ring = keyring_for(settings)
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("invalid token", code="invalid_token") from exc
+    if kid is None:
+        return [k.secret for k in ring.signing_keys()]
+    key = ring.signing(str(kid)) if isinstance(kid, str) else None
+    if key is None:
+        raise Unauthenticated("invalid token", code="invalid_token")
+    return [key.secret]
 
 
 def decode_token(settings: Settings, token: str) -> Actor:
-    try:
-        claims = jwt.decode(
-            token,
-            signing_key(settings),
-            algorithms=[ALGORITHM],
-            issuer=settings.token_issuer,
-            options={"require": ["exp", "sub", "role", "iss"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("token expired", code="token_expired") from exc
-    except jwt.PyJWTError as exc:
-        raise Unauthenticated("invalid token", code="invalid_token") from exc
+    claims: dict[str, Any] | None = None
+    for secret in _verification_keys(settings, token):
+        try:
+            claims = jwt.decode(
+                token,
+                secret,
+                algorithms=[ALGORITHM],
+                issuer=settings.token_issuer,
+                options={"require": ["exp", "sub", "role", "iss"]},
+            )
+            break
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("token expired", code="token_expired") from exc
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("invalid token", code="invalid_token") from exc
+    if claims is None:
+        raise Unauthenticated("invalid token", code="invalid_token")
     role = claims.get("role")
     if role not in ROLES:
         raise Unauthenticated("invalid token role", code="invalid_token")

@@ -59,12 +59,36 @@ def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
 
 def document_error_bodies(app: Any) -> None:
     """Any route can answer 400 (malformed JSON, a bad parameter) with the error body:
-    put that in the schema where Litestar would describe its own 400 shape."""
+    put that in the schema where Litestar would describe its own 400 shape; 422 where a
+    route takes an Idempotency-Key; 429 on writes; 503 everywhere; 401 on public routes."""
     bad_request = error_responses(400)[400]
+    invalid = error_responses(422)[422]
+    unauthenticated = error_responses(401)[401]
+    limited, unavailable = error_responses(429)[429], error_responses(503)[503]
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             if 400 not in (handler.responses or {}):
                 handler.responses = {400: bad_request, **(handler.responses or {})}
+            # every write is counted against the caller's shared rate limit (429 with
+            # Retry-After), and any route answers 503 with Retry-After while the database
+            # is out of reach
+            if set(getattr(handler, "http_methods", ())) & {"POST", "PUT", "PATCH", "DELETE"} \
+                    and 429 not in handler.responses:
+                handler.responses = {**handler.responses, 429: limited}
+            if 503 not in handler.responses:
+                handler.responses = {**handler.responses, 503: unavailable}
+            # an Idempotency-Key longer than its limit is refused with 422 on every route
+            # that takes one
+            parameters = getattr(handler, "parsed_fn_signature", None)
+            takes_key = parameters is not None and "idempotency_key" in parameters.parameters
+            if takes_key and 422 not in handler.responses:
+                handler.responses = {**handler.responses, 422: invalid}
+            if not handler.resolve_guards():
+                # a public route needs no token, but one that is sent must be valid (an
+                # expired or forged token is a 401, never silently read as anonymous)
+                handler.security = [{}, {"BearerToken": []}]
+                if 401 not in handler.responses:
+                    handler.responses = {**handler.responses, 401: unauthenticated}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,

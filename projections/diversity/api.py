@@ -81,7 +81,8 @@ class DiversityReportController(Controller):
             report = await build_report(conn, scope)
         if as_csv:
             name = f"supplier-diversity-{report.agency or 'all'}-{scope.start}-{scope.end}.csv"
-            return Response(report_csv(report), media_type="text/csv; charset=utf-8",  # type: ignore[return-value,arg-type]
+            # litestar adds "; charset=utf-8" to a text/* media type itself
+            return Response(report_csv(report), media_type="text/csv",  # type: ignore[return-value,arg-type]
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
         return Response(report)
 

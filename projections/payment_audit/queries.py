@@ -55,21 +55,30 @@ async def audit_rows(conn: Connection, filters: Filters) -> Any:
         yield row
 
 
-async def verify_chain(conn: Connection, agency_id: str) -> tuple[int, BrokenLink | None, str | None]:
-    """(entries checked, the first broken link or None, the head hash)."""
+async def verify_chain(conn: Connection, agency_id: str | None) -> tuple[int, BrokenLink | None, str | None]:
+    """(entries checked, the first broken link or None, the head hash) of one agency's
+    chain; with no agency, of every agency's chain (no single head hash then)."""
+    if agency_id is None:
+        agencies = await conn.fetch("SELECT DISTINCT agency_id FROM payment_audit_entries ORDER BY 1")
+        checked = 0
+        broken: BrokenLink | None = None
+        for row in agencies:
+            count, first, _ = await verify_chain(conn, row["agency_id"])
+            checked, broken = checked + count, broken or first
+        return checked, broken, None
     rows = await conn.fetch(
         "SELECT * FROM payment_audit_entries WHERE agency_id = $1 ORDER BY seq", agency_id)
     entries = [dict(r) for r in rows]
     return len(entries), first_broken(entries), entries[-1]["hash"] if entries else None
 
 
-async def prompt_payment_summary(conn: Connection, agency_id: str, since: datetime | None,
+async def prompt_payment_summary(conn: Connection, agency_id: str | None, since: datetime | None,
                                  until: datetime | None) -> Any:
     return await conn.fetch(
         "SELECT currency, count(*) AS paid,"
         " count(*) FILTER (WHERE (paid_at AT TIME ZONE 'UTC')::date <= due_date) AS on_time,"
         " avg(extract(epoch FROM paid_at - received_at) / 86400.0) AS average_days,"
         " coalesce(sum(interest), 0) AS interest"
-        " FROM payment_audit_timeliness WHERE agency_id = $1 AND paid_at IS NOT NULL"
+        " FROM payment_audit_timeliness WHERE ($1::text IS NULL OR agency_id = $1) AND paid_at IS NOT NULL"
         " AND ($2::timestamptz IS NULL OR paid_at >= $2) AND ($3::timestamptz IS NULL OR paid_at < $3)"
         " GROUP BY currency ORDER BY currency", agency_id, since, until)

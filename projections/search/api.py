@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from infra.clock import Clock
 from infra.http.errors import error_responses
 from kernel.context import Actor
+from kernel.limits import MAX_AMOUNT, NONNEGATIVE_GT
 from projections.search.solicitation_query import (
     SolicitationResults,
     SolicitationSearch,
@@ -54,8 +55,8 @@ class SearchController(Controller):
         kind: Annotated[list[str] | None, Parameter(query="type", required=False,
                                                     description="RFI, RFQ, RFP, ITB")] = None,
         set_aside: Many = None,
-        value_min: Annotated[int | None, Parameter(required=False, ge=0, description="minor units")] = None,
-        value_max: Annotated[int | None, Parameter(required=False, ge=0, description="minor units")] = None,
+        value_min: Annotated[int | None, Parameter(required=False, gt=NONNEGATIVE_GT, le=MAX_AMOUNT, description="minor units")] = None,
+        value_max: Annotated[int | None, Parameter(required=False, gt=NONNEGATIVE_GT, le=MAX_AMOUNT, description="minor units")] = None,
         currency: Annotated[str | None, Parameter(required=False, pattern=r"^[A-Za-z]{3}$")] = None,
         deadline_from: datetime | None = None,
         deadline_to: datetime | None = None,

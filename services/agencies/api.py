@@ -7,7 +7,7 @@ from litestar import Controller, get, post, put
 
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import IdempotencyKey, new_id, scoped_command_id
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound
@@ -42,7 +42,8 @@ class AgencyController(Controller):
           responses=error_responses(401, 403, 409, 422))
     async def register(self, executor: Executor, actor: Actor, data: AgencyIn,
                        idempotency_key: IdempotencyKey = None) -> AgencyOut:
-        agency_id = data.agency_id or new_id("ag")
+        command_id = scoped_command_id(idempotency_key, actor.sub, "agencies.register")
+        agency_id = data.agency_id or id_for_command("ag", command_id)
         fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k != "agency_id"}
         fields["goals"] = [g.goal() for g in data.goals]
         fields["time_zone"] = data.time_zone or default_time_zone(data.jurisdiction)
@@ -53,14 +54,17 @@ class AgencyController(Controller):
         # without a rate of its own, the agency pays the statutory rate of its pack where on file
         fields["interest_rate_agreed"] = data.late_interest_annual_rate is not None
         command = RegisterAgency(agency_id=agency_id, **fields)
-        outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=scoped_command_id(idempotency_key, actor.sub, "agencies.register"))
+        outcome = await executor.execute(AGENCY, agency_id, command, actor, command_id=command_id)
         return _out(outcome.state, outcome.version)
 
     @get("/{agency_id:str}", summary="Read an agency", guards=[requires(
         "admin", "buyer", "finance", "auditor", "evaluator")], responses=error_responses(401, 403, 404))
-    async def read(self, executor: Executor, agency_id: str) -> AgencyOut:
+    async def read(self, executor: Executor, actor: Actor, agency_id: str) -> AgencyOut:
+        # an agency's staff read their own agency; oversight reads every one. Another
+        # agency's staff get the same 404 as for an agency that does not exist.
+        mine = actor.role in ("admin", "auditor") or actor.agency == agency_id
         state, version = await executor.load(AGENCY, agency_id)
-        if not state.exists:
+        if not state.exists or not mine:
             raise NotFound(f"agency {agency_id} not found")
         return _out(state, version)
 

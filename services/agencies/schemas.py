@@ -14,7 +14,7 @@ class GoalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     when old events are read; a request must not)."""
 
     program: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-    percent: float
+    percent: Annotated[float, msgspec.Meta(ge=0, le=100)]
 
     def goal(self) -> DiversityGoal:
         return DiversityGoal(program=self.program, percent=self.percent)

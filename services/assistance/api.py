@@ -144,6 +144,10 @@ class SolicitationAssistanceController(Controller):
         async with pool.acquire() as conn:
             ranked = await ranking.suggested_vendors(conn, assistant.indexes, solicitation_id, clock.now(),
                                                      filters=filters, limit=limit)
+        # The matching model may lag the vendors' own record (a registration that lapsed, an
+        # exclusion): suggest only whom the vendors context says may be invited now, so
+        # that inviting a suggested vendor never fails.
+        ranked = ranking.keeping(ranked, await _invitable(pool, clock, [i.item_id for i in ranked.items]))
         shown = {"program": program} if program else {}
         if local:
             shown["local"] = "true"

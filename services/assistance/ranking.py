@@ -44,6 +44,16 @@ class Ranked:
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+def keeping(ranked: Ranked, ids: frozenset[str]) -> Ranked:
+    """``ranked`` with only the items in ``ids``, ranked again from 1 (the inputs hash stays:
+    it names what was ranked)."""
+    kept = [i for i in ranked.items if i.item_id in ids]
+    if len(kept) == len(ranked.items):
+        return ranked
+    return Ranked([msgspec.structs.replace(i, rank=n) for n, i in enumerate(kept, start=1)],
+                  ranked.inputs_hash, {k: v for k, v in ranked.details.items() if k in ids})
+
+
 def _hash(*parts: Any) -> str:
     return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
 

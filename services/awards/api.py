@@ -14,6 +14,7 @@ from litestar.params import Parameter
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
+from infra.http.bodies import money_or_none
 from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -146,7 +147,7 @@ class EvaluationController(Controller):
     @get("/{solicitation_id:str}/evaluation",
          guards=[requires("buyer", "admin", "auditor", "evaluator")],
          summary="The evaluation: bids, reviews, scores, tabulation, ranking and awards",
-         responses=error_responses(401, 403, 404))
+         responses=error_responses(401, 403, 404, 409))
     async def read(self, executor: Executor, pool: Pool, actor: Actor,
                    solicitation_id: str) -> EvaluationOut:
         async with pool.acquire() as conn:
@@ -176,7 +177,7 @@ class EvaluationController(Controller):
             RecommendAward(
                 solicitation=facts, award_id=award_id, rationale=data.rationale,
                 contract_start=data.contract_start, contract_end=data.contract_end,
-                vendors=vendors, bid_id=data.bid_id, value=data.value, terms_ref=data.terms_ref,
+                vendors=vendors, bid_id=data.bid_id, value=money_or_none(data.value), terms_ref=data.terms_ref,
                 requires_receipt=data.requires_receipt,
                 protest_window_business_days=data.protest_window_business_days
                 or SETTINGS.protest_window_business_days,

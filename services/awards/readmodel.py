@@ -16,10 +16,10 @@ from typing import Any
 from events.awards import AwardRecommended, ProtestFiled
 from infra.db import Connection
 from infra.eventstore import RecordedEvent
-from kernel.errors import NotFound
+from kernel.errors import NotFound, NotYetVisible
 from projections.base import types_of
 from services.awards.inputs import BidFacts, Criterion, Response, SolicitationFacts, VendorFacts
-from services.bids.facts import opened_bids, solicitation_of_opened_bid
+from services.bids.facts import opened_bids, solicitation_of_opened_bid, unsealing_settled
 from services.solicitations.facts import solicitation_facts as solicitation_of
 from services.vendors.facts import vendor_standing
 
@@ -77,7 +77,13 @@ async def require_bid_solicitation(conn: Any, bid_id: str) -> SolicitationFacts:
     """The solicitation of an opened bid (bids are unknown here until opened)."""
     solicitation_id = await solicitation_of_opened_bid(conn, bid_id)
     if solicitation_id is None:
-        raise NotFound(f"bid {bid_id} not found among opened bids")
+        # Right after an opening its bids are unsealed a moment later: a bid that may be
+        # about to appear is 409 not_yet_visible (with Retry-After), never "not found".
+        settled = await unsealing_settled(conn)
+        solicitation_id = await solicitation_of_opened_bid(conn, bid_id)
+        if solicitation_id is None:
+            raise NotFound(f"bid {bid_id} not found among opened bids") if settled else NotYetVisible(
+                f"bid {bid_id} is being unsealed; retry shortly")
     return await require_solicitation(conn, solicitation_id)
 
 

@@ -17,6 +17,7 @@ import msgspec
 
 from events.awards import CriterionPoints, RankedBid, TieBreak
 from events.base import Money
+from infra.http.bodies import MoneyIn
 from kernel.context import Actor
 from kernel.errors import Forbidden
 from services.awards.deciders.state import (
@@ -337,7 +338,7 @@ class RecommendationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown
     bid_id: Id | None = None  # default: the best-ranked bid that can be awarded
     #: a split award's share of the bid (solicitations allowing multiple awards); default:
     #: the bid's price
-    value: Money | None = None
+    value: MoneyIn | None = None
     terms_ref: Annotated[str, msgspec.Meta(max_length=500)] = ""
     requires_receipt: bool = True
     protest_window_business_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None

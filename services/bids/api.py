@@ -16,7 +16,7 @@ from infra.http.auth import requires
 from infra.http.common import AsOf, IdempotencyKey, as_of_instant, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import NotFound
+from kernel.errors import NotFound, NotYetVisible
 from services.awards.facts import evaluator_cleared
 from services.bids.commands import (
     AcknowledgeAddendum,
@@ -26,6 +26,7 @@ from services.bids.commands import (
     WithdrawBid,
 )
 from services.bids.decider import BID, Bid, bid_id_for
+from services.bids.facts import unsealing_settled
 from services.bids.readmodel import vendor_facts
 from services.bids.schemas import AcknowledgeIn, BidIn, BidOut, BidReplaceIn
 from services.bids.sealing import BidVault
@@ -40,9 +41,9 @@ from services.vendors.facts import acting_vendor, is_vendor_user
 
 def _content(data: BidIn | BidReplaceIn) -> BidContent:
     return BidContent(
-        price=data.price,
+        price=data.price.money(),
         responses=[CriterionResponse(criterion_id=r.criterion_id, text=r.text) for r in data.responses],
-        documents=list(data.documents),
+        documents=[d.ref() for d in data.documents],
         attestations=data.attestations,
     )
 
@@ -168,7 +169,7 @@ class BidController(Controller):
 
     @get("/{bid_id:str}", guards=[requires("vendor", "buyer", "evaluator", "auditor", "admin")],
          summary="Read a bid: its vendor at any time; agency staff after the opening",
-         responses=error_responses(401, 403, 404, 422))
+         responses=error_responses(401, 403, 404, 409, 422))
     async def read(self, executor: Executor, pool: Pool, store: EventStore, vault: BidVault,
                    actor: Actor, bid_id: str, as_of: AsOf = None) -> BidOut:
         # As of a moment, the bid and its solicitation as they stood then: a bid sealed
@@ -187,8 +188,17 @@ class BidController(Controller):
             return msgspec.structs.replace(_out(bid, facts, version, content),
                                            attachments=await attached_to(pool, "bid", bid_id))
         # Before the opening the bid is sealed: say nothing, not even that it exists.
-        if bid.unsealed is None or not await _may_read_opened(executor, actor, facts):
+        if facts.opened_at is None or not await _may_read_opened(executor, actor, facts):
             raise missing
+        if bid.unsealed is None:
+            if at is not None:  # as it stood then: not unsealed yet
+                raise missing
+            # opened: a bid active at the opening is unsealed by a reactor a moment later
+            settled = await unsealing_settled(pool)
+            bid, version = await executor.load(BID, bid_id)
+            if bid.unsealed is None:
+                raise missing if settled else NotYetVisible(
+                    f"bid {bid_id} is being unsealed; retry shortly")
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
                              attestations=unsealed.attestations)

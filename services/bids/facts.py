@@ -24,8 +24,10 @@ from events.bids import BidUnsealed
 from events.solicitations import TabulationEntry
 from infra.clock import Clock
 from infra.executor import Executor
+from infra.postgres_store import caught_up_now
 from infra.settings import Settings
 from services.bids.decider import BID
+from services.bids.reactors import UnsealOnOpening
 from services.bids.readmodel import bid_ids_of
 from services.bids.sealing import vault_for
 from services.solicitations.facts import solicitation_facts
@@ -68,6 +70,13 @@ async def solicitation_of_opened_bid(conn: Any, bid_id: str) -> str | None:
     """The solicitation of an opened bid (a bid is unknown here until opened)."""
     return await conn.fetchval(
         "SELECT solicitation_id FROM bid_facts WHERE bid_id = $1 AND unsealed IS NOT NULL", bid_id)
+
+
+async def unsealing_settled(conn: Any) -> bool:
+    """Whether every opening stored before the call has had its bids unsealed (waiting a
+    moment for it): a bid not among the opened ones after that is not one of them, while a
+    False means it may be, a moment later (the unsealing follows the opening)."""
+    return await caught_up_now(conn, UnsealOnOpening.name)
 
 
 async def opening_tabulation(executor: Executor, pool: Pool, clock: Clock, settings: Settings,

@@ -10,6 +10,8 @@ import msgspec
 from events.base import Money
 from events.bids import Attestations, CriterionResponse
 from events.solicitations import DocumentRef
+from infra.http.bodies import DocumentRefIn, MoneyIn
+from kernel.limits import MAX_ADDENDA, NONNEGATIVE_GT
 from services.documents.facts import AttachedDocument
 
 _Text = Annotated[str, msgspec.Meta(max_length=20000)]
@@ -19,22 +21,22 @@ class ResponseIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     text: _Text
 
 class BidIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
+    price: MoneyIn
     attestations: Attestations
     responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] = 0
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0, le=MAX_ADDENDA)] = 0
     vendor_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
 
 class BidReplaceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    price: Money
+    price: MoneyIn
     attestations: Attestations
     responses: Annotated[list[ResponseIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
-    acknowledged_addendum: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
+    acknowledged_addendum: Annotated[int, msgspec.Meta(gt=NONNEGATIVE_GT, le=MAX_ADDENDA)] | None = None
 
 class AcknowledgeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    number: Annotated[int, msgspec.Meta(ge=1)]
+    number: Annotated[int, msgspec.Meta(ge=1, le=MAX_ADDENDA)]
 
 class BidOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str

@@ -11,10 +11,12 @@ from litestar.params import Parameter
 from events.base import Money
 from infra.executor import Executor
 from infra.http.auth import requires
+from infra.http.bodies import money_or_none
 from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden
+from kernel.limits import INT32_MAX, MAX_OFFSET
 from services.contracts.commands import (
     ApproveModification,
     CompleteContract,
@@ -82,7 +84,7 @@ class ContractController(Controller):
         agency_id: str | None = None, vendor_id: str | None = None, award_id: str | None = None,
         status: Literal["pending", "active", "completed", "terminated"] | None = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
     ) -> list[ContractSummary]:
         vendor_ids = [vendor_id] if vendor_id is not None else None
         if actor.role == "vendor":
@@ -100,7 +102,8 @@ class ContractController(Controller):
                                         award_id=award_id, status=status, limit=limit, offset=offset)
         documents = await attached_to_each(pool, "contract", [r["contract_id"] for r in rows])
         return [ContractSummary(
-            contract_id=r["contract_id"], award_id=r["award_id"], solicitation_id=r["solicitation_id"],
+            id=r["contract_id"], contract_id=r["contract_id"], award_id=r["award_id"],
+            solicitation_id=r["solicitation_id"],
             agency_id=r["agency_id"], vendor_id=r["vendor_id"],
             value=Money(amount=r["value_amount"], currency=r["currency"]),
             start_date=r["start_date"], end_date=r["end_date"], status=r["status"],
@@ -132,7 +135,7 @@ class ContractController(Controller):
     async def modify(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
                      data: ModificationIn,
                      idempotency_key: IdempotencyKey = None) -> ContractOut:
-        command = ModifyContract(kind=data.kind, reason=data.reason, value=data.value,
+        command = ModifyContract(kind=data.kind, reason=data.reason, value=money_or_none(data.value),
                                  end_date=data.end_date)
         return await self._run(executor, pool, actor, contract_id, command, idempotency_key, "modify")
 
@@ -140,7 +143,7 @@ class ContractController(Controller):
           status_code=200, summary="Approve or reject an amendment awaiting approval",
           responses=error_responses(401, 403, 404, 409, 422))
     async def approve(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str,
-                      number: int,
+                      number: Annotated[int, Parameter(ge=1, le=INT32_MAX)],
                       data: ApprovalIn, idempotency_key: IdempotencyKey = None) -> ContractOut:
         command = (ApproveModification(number=number) if data.approve
                    else RejectModification(number=number, reason=data.reason))

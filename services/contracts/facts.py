@@ -29,3 +29,16 @@ async def contract_facts(executor: Any, contract_id: str) -> ContractFacts | Non
                          vendor_id=opened.vendor_id, solicitation_id=opened.solicitation_id,
                          status=state.status,
                          amendments=tuple(sorted({a.number for a in state.amendments} | set(state.proposals))))
+
+
+class VendorContracts(msgspec.Struct, frozen=True, kw_only=True):
+    total: int
+    open: int  # neither completed nor terminated
+
+
+async def vendor_contracts(pool: Any, vendor_id: str) -> VendorContracts:
+    """How many contracts a vendor holds, and how many are still open (records retention)."""
+    row = await pool.fetchrow(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE status NOT IN ('completed', 'terminated')) AS open"
+        " FROM contract_register WHERE vendor_id = $1", vendor_id)
+    return VendorContracts(total=row["total"], open=row["open"])

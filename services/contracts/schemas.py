@@ -4,11 +4,12 @@ vendor party, admins and auditors. Nobody else."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import msgspec
 
 from events.base import Money
+from infra.http.bodies import MoneyIn
 from kernel.context import Actor
 from kernel.errors import Forbidden, NotFound
 from services.contracts.decider import Contract, Rating
@@ -27,7 +28,7 @@ class AmendmentOut(msgspec.Struct, frozen=True, kw_only=True):
     reason: str
     value: Money
     end_date: date
-    status: str  # "in_force" | "awaiting_approval"
+    status: Literal["in_force", "awaiting_approval"]
     proposed_by: str | None = None
     approved_by: str | None = None
     at: datetime | None = None
@@ -64,13 +65,20 @@ class EndOut(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime | None
 
 
+#: a contract's life: pending (awaiting both signatures) -> active -> completed (its term
+#: ended) | terminated
+ContractStatus = Literal["pending", "active", "completed", "terminated"]
+
+
 class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    #: the same as ``id`` (kept for clients written before ``id``; deprecated)
     contract_id: str
     award_id: str
     solicitation_id: str
     agency_id: str
     vendor_id: str
-    status: str  # "pending" | "active" | "completed" | "terminated"
+    status: ContractStatus
     original_value: Money
     value: Money
     start_date: date
@@ -90,6 +98,8 @@ class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    #: the same as ``id`` (kept for clients written before ``id``; deprecated)
     contract_id: str
     award_id: str
     solicitation_id: str
@@ -98,7 +108,7 @@ class ContractSummary(msgspec.Struct, frozen=True, kw_only=True):
     value: Money
     start_date: date
     end_date: date
-    status: str
+    status: ContractStatus
     attachments: list[AttachedDocument] = []
 
 
@@ -147,9 +157,9 @@ def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
                    for p in state.proposals.values()]
     ended = state.ended
     return ContractOut(
-        contract_id=opened.contract_id, award_id=opened.award_id,
+        id=opened.contract_id, contract_id=opened.contract_id, award_id=opened.award_id,
         solicitation_id=opened.solicitation_id, agency_id=opened.agency_id,
-        vendor_id=opened.vendor_id, status=state.status, original_value=opened.value,
+        vendor_id=opened.vendor_id, status=cast(ContractStatus, state.status), original_value=opened.value,
         value=state.value, start_date=opened.start_date, end_date=state.end_date,
         terms_ref=opened.terms_ref, requires_receipt=opened.requires_receipt,
         approval_share=opened.approval_share,
@@ -172,7 +182,7 @@ Score = Annotated[int, msgspec.Meta(ge=1, le=5)]
 class ModificationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     kind: Literal["value_change", "time_extension", "option_exercise", "other"]
     reason: Reason
-    value: Money | None = None  # the new total value
+    value: MoneyIn | None = None  # the new total value
     end_date: date | None = None
 
 class ApprovalIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -47,6 +47,6 @@ async def generate(api: Api, seed: int, scale: Scale, *, stripe: StripeOutcomes 
     stories = [agency_story(world, a) for a in plan.agencies]
     stories += [vendor_story(world, v) for v in plan.vendors]
     stories += [solicitation_story(world, s) for s in plan.solicitations]
-    await run_stories(api, world.day_zero, stories)
-    await api.set_clock(datetime.now(UTC))
+    await run_stories(api, world.day_zero, stories, last_day=SPAN)
+    await api.set_clock(datetime.now(UTC))  # forward: the story's clock stopped at day SPAN
     return Summary.of(seed, (world.day_zero.date(), today.date()), world.tally, time.monotonic() - started)

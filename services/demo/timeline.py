@@ -22,8 +22,11 @@ BATCH_WINDOW = 5.0
 CONCURRENCY = 16
 
 
-async def run_stories(api: Api, day_zero: datetime, stories: list[Story]) -> None:
-    """Run ``stories`` to their end; day ``d`` of a story is ``day_zero + d days``."""
+async def run_stories(api: Api, day_zero: datetime, stories: list[Story],
+                      last_day: float | None = None) -> None:
+    """Run ``stories`` to their end; day ``d`` of a story is ``day_zero + d days``. The
+    clock never passes ``last_day`` (the story's today): a step planned later runs then,
+    so that the clock can afterwards move on to the present without running backwards."""
     queue: list[tuple[float, int, Story]] = []
     for order, story in enumerate(stories):
         first = await _next_day(story)
@@ -42,6 +45,8 @@ async def run_stories(api: Api, day_zero: datetime, stories: list[Story]) -> Non
         while queue and queue[0][0] <= first_day + BATCH_WINDOW:
             batch.append(heapq.heappop(queue))
         latest = max(day for day, _, _ in batch)
+        if last_day is not None:
+            latest = min(latest, last_day)
         if latest > clock_day:
             await api.set_clock(day_zero + timedelta(days=latest))
             clock_day = latest

@@ -59,7 +59,7 @@ class PreferencesController(Controller):
         return _preferences_out(state)
 
     @put(summary="Set your address, language and a mode (instant, digest, off) per kind of notice",
-         responses=error_responses(401, 403, 422))
+         responses=error_responses(401, 403, 409, 422))
     async def set(self, executor: Executor, pool: Pool, clock: Clock, settings: Settings, actor: Actor, data: PreferencesIn,
                   idempotency_key: IdempotencyKey = None) -> PreferencesOut:
         command = SetPreferences(email=data.email, language=data.language, modes=dict(data.modes))
@@ -79,7 +79,7 @@ class UnsubscribeController(Controller):
     path = "/unsubscribe/{token:str}"
     tags = ["notifications"]
 
-    @get(summary="What this unsubscribe link stops", responses=error_responses(404))
+    @get(summary="What this unsubscribe link stops", responses=error_responses(404, 422))
     async def show(self, executor: Executor, pool: Pool, clock: Clock, settings: Settings, token: Token) -> UnsubscribeOut:
         sub, kind = read_unsubscribe_token(settings, token)
         state, _ = await executor.load(PREFERENCES, sub)
@@ -155,7 +155,7 @@ class WebhookController(Controller):
         return [_subscription_out(r) for r in rows]
 
     @delete("/{subscription_id:str}", summary="Stop a webhook subscription", status_code=200,
-            responses=error_responses(401, 403, 404))
+            responses=error_responses(401, 403, 404, 422))
     async def remove(self, executor: Executor, pool: Pool, clock: Clock, settings: Settings, actor: Actor, subscription_id: Annotated[str, Parameter(max_length=64)]
                      ) -> SubscriptionOut:
         outcome = await executor.execute(WEBHOOK, subscription_id, DeleteSubscription(), actor)

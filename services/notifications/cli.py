@@ -22,11 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     store = MailStore(mail_folder(settings.data_dir))
     if args.mail_command == "list":
-        for mail in store.all():
-            msg = mail.message()
-            if args.to and args.to.lower() not in str(msg["To"]).lower():
+        for kept in store.all():
+            listed = kept.message()
+            if args.to and args.to.lower() not in str(listed["To"]).lower():
                 continue
-            print(f"{mail.id}  {msg['Date']}  {str(msg['To']):32}  {msg['Subject']}")
+            print(f"{kept.id}  {listed['Date']}  {str(listed['To']):32}  {listed['Subject']}")
         return 0
     found = store.get(args.id)
     if found is None:

@@ -6,7 +6,7 @@ from services.notifications.api import (
     UnsubscribeController,
     WebhookController,
 )
-from services.notifications.readmodel import OutboxProjection
+from services.notifications.readmodel import OutboxProjection, forget_person
 from services.notifications.senders import workers
 from services.notifications.status import OUTBOXES
 
@@ -16,4 +16,5 @@ COMPONENT = Component(
     projections=lambda civic: [OutboxProjection()],
     workers=workers,
     outboxes=OUTBOXES,
+    forget=forget_person,
 )

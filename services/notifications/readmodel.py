@@ -469,3 +469,13 @@ class OutboxProjection:
                                          "reason": event.reason,
                                          "path": f"/webhook-subscriptions/{event.subscription_id}"},
                                         at, [row["owner"]], legal=True)
+
+
+async def forget_person(civic: Any, subject: str) -> None:
+    """A forgotten contact's address leaves the mail records: the notices keep their kind,
+    status and times, not where they went or what they said."""
+    kind, _, email = subject.partition(":")
+    if kind != "contact":
+        return
+    await civic.pool.execute(
+        "UPDATE notify_outbox SET address = '[removed]', vars = '{}'::jsonb WHERE lower(address) = $1", email)

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from infra.settings import Settings
+from infra.settings import Settings, secret
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class NotificationSettings:
             return settings.extra.get(name) or os.environ.get(name) or default
 
         return cls(
-            smtp_url=get("CIVIC_SMTP_URL") or None,
+            # it carries the SMTP password: a secret, so it may come from CIVIC_SMTP_URL_FILE
+            smtp_url=settings.extra.get("CIVIC_SMTP_URL") or secret("CIVIC_SMTP_URL"),
             mail_from=get("CIVIC_MAIL_FROM", "Civic Marketplace <notices@civic.localhost>"),
             public_url=get("CIVIC_PUBLIC_URL", f"http://{settings.host}:{settings.port}").rstrip("/"),
             allow_http_webhooks=settings.dev_clock or get("CIVIC_WEBHOOK_ALLOW_HTTP") in {"1", "true"},

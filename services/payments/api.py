@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from asyncpg import Pool
@@ -46,10 +46,12 @@ from services.payments.schemas import (
     InvoiceIn,
     InvoiceOut,
     InvoicePage,
+    InvoiceStatus,
     InvoiceSummary,
     LineBody,
     PaymentLine,
     PaymentOut,
+    PaymentStatus,
     PeriodBody,
     ReceiptIn,
     RefundIn,
@@ -67,7 +69,8 @@ def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
     assert state.received_at is not None
     return InvoiceOut(
         id=state.invoice_id, contract_id=state.contract_id, agency_id=state.agency_id,
-        vendor_id=state.vendor_id, number=state.number, status=state.status, total=state.total,
+        vendor_id=state.vendor_id, number=state.number, status=cast(InvoiceStatus, state.status),
+        total=state.total,
         lines=list(state.lines), service_period=state.service_period,
         received_at=state.received_at, acceptance_deadline=state.acceptance_deadline,
         accepted_at=state.accepted_at, deemed_accepted=state.deemed_accepted,
@@ -83,13 +86,20 @@ def _payment_out(state: Payment, version: int) -> PaymentOut:
     assert state.amount is not None and state.interest is not None
     return PaymentOut(
         id=state.payment_id, invoice_id=state.invoice_id, contract_id=state.contract_id,
-        agency_id=state.agency_id, vendor_id=state.vendor_id, status=state.status,
+        agency_id=state.agency_id, vendor_id=state.vendor_id, status=cast(PaymentStatus, state.status),
         amount=state.amount, interest=state.interest, due_date=state.due_date,
         attempt=state.attempt, stripe_payment_intent=state.current_intent,
         started_at=state.started_at, paid_at=state.paid_at, failure_reason=state.failure_reason,
         refunded=Money(amount=state.refunded, currency=state.amount.currency),
         disputes=list(state.dispute_ids), version=version, compensation=state.compensation,
         rules_applied=list(state.rules_applied))
+
+
+def _with_payments(status: InvoiceStatus, total: int, paid: int) -> InvoiceStatus:
+    """The invoice's status once its payments are counted (as the invoice list says it)."""
+    if paid <= 0:
+        return status
+    return "paid" if paid >= total else "partially_paid"
 
 
 def _payment_line(row: Any) -> PaymentLine:
@@ -157,7 +167,9 @@ class InvoiceController(Controller):
             return msgspec.structs.replace(invoice, attachments=documents)
         async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
-        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows], attachments=documents)
+        paid = sum(r["amount"] for r in rows if r["status"] == "succeeded")
+        return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows], attachments=documents,
+                                       status=_with_payments(invoice.status, invoice.total.amount, paid))
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",

@@ -1,10 +1,11 @@
 """What other contexts and read models may know of payments: whose money records a caller
 sees (the payment audit trail scopes its views the same way), and the prompt-payment
 record of a process (each invoice's due date and each payment's interest, with the rule
-that set it)."""
+that set it), and a vendor's payment record (records retention of its personal data)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -76,3 +77,18 @@ async def invoice_facts(executor: Any, invoice_id: str) -> InvoiceFacts | None:
         return None
     return InvoiceFacts(invoice_id=state.invoice_id, contract_id=state.contract_id,
                         agency_id=state.agency_id, vendor_id=state.vendor_id, status=state.status)
+
+
+class VendorPayments(msgspec.Struct, frozen=True, kw_only=True):
+    """A vendor's payment record: when it was last paid, and what is still owed to it."""
+
+    last_paid_at: datetime | None
+    unpaid_invoices: int
+
+
+async def vendor_payments(pool: Any, vendor_id: str) -> VendorPayments:
+    row = await pool.fetchrow(
+        "SELECT (SELECT max(paid_at) FROM payments_payments WHERE vendor_id = $1) AS last_paid_at,"
+        " (SELECT count(*) FROM payments_invoices WHERE vendor_id = $1 AND status NOT IN ('paid', 'rejected')"
+        "  AND paid_amount < total_amount) AS unpaid", vendor_id)
+    return VendorPayments(last_paid_at=row["last_paid_at"], unpaid_invoices=row["unpaid"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -20,6 +20,12 @@ Cents = Annotated[int, msgspec.Meta(ge=1, le=10**13)]
 Quantity = Decimal  # range and precision are checked with the lines
 
 InvoiceNumber = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")]
+
+#: an invoice's status, the same in the list and in the detail: the review's status until
+#: money moves, then partially_paid and paid
+InvoiceStatus = Literal["submitted", "disputed", "accepted", "partially_approved", "approved",
+                        "partially_paid", "paid"]
+PaymentStatus = Literal["processing", "succeeded", "failed"]
 
 class LineBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
@@ -64,7 +70,7 @@ class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
     """One payment of the invoice as last projected (the payment itself is authoritative)."""
 
     id: str
-    status: str
+    status: PaymentStatus
     amount: Money
     interest: Money
     refunded: Money
@@ -76,7 +82,7 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str
     vendor_id: str
     number: str
-    status: str
+    status: InvoiceStatus
     total: Money
     lines: list[InvoiceLine]
     service_period: ServicePeriod
@@ -107,7 +113,7 @@ class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str
     vendor_id: str
     number: str
-    status: str
+    status: InvoiceStatus
     total: Money
     received_at: datetime
     due_date: date | None
@@ -130,7 +136,7 @@ class PaymentOut(msgspec.Struct, frozen=True, kw_only=True):
     contract_id: str
     agency_id: str
     vendor_id: str
-    status: str
+    status: PaymentStatus
     amount: Money
     interest: Money
     due_date: date | None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from infra.settings import secret
+
 
 @dataclass(frozen=True)
 class RecordsSettings:
@@ -17,7 +19,7 @@ class RecordsSettings:
     def from_env(cls) -> RecordsSettings:
         return cls(
             checkpoint_interval_s=float(os.environ.get("CIVIC_CHECKPOINT_INTERVAL_S", "60")),
-            records_key=os.environ.get("CIVIC_RECORDS_KEY") or None,
+            records_key=secret("CIVIC_RECORDS_KEY"),  # or CIVIC_RECORDS_KEY_FILE
         )
 
 

@@ -15,10 +15,11 @@ from events.solicitations import SplittingSuspected, TabulationEntry
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
-from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import NotFound
+from kernel.errors import Forbidden, NotFound, field_error
+from kernel.limits import MAX_OFFSET
 from kernel.money import fmt
 from services.agencies.facts import agency_facts
 from services.awards.facts import award_rules_applied, evaluator_cleared
@@ -39,6 +40,7 @@ from services.solicitations.criteria import LibraryCriterion, library
 from services.solicitations.deciders.follow import FOLLOWS, Follow, Unfollow
 from services.solicitations.deciders.solicitation import SOLICITATION, Solicitation
 from services.solicitations.readmodel.facts import recent_publications
+from services.solicitations.readmodel.listing import ListFilters, list_solicitations
 from services.solicitations.readmodel.notices import notices_of
 from services.solicitations.schemas import (
     AddendumIn,
@@ -53,7 +55,11 @@ from services.solicitations.schemas import (
     QuestionOut,
     SolicitationIn,
     SolicitationOut,
+    SolicitationPage,
     SolicitationPatchIn,
+    SolicitationStatus,
+    SolicitationSummary,
+    SolicitationType,
     compliance_view,
     is_agency_staff,
     is_oversight,
@@ -125,6 +131,42 @@ class SolicitationController(Controller):
     path = "/solicitations"
     tags = ["solicitations"]
 
+    @get(guards=[requires("buyer", "evaluator", "auditor", "admin")],
+         summary="List solicitations, newest first: agency staff see their agency's (drafts "
+         "included), admins and auditors every agency's; filter by status, type and dates",
+         responses=error_responses(401, 403, 422))
+    async def index(
+        self, pool: Pool, actor: Actor,
+        status: SolicitationStatus | None = None,
+        solicitation_type: Annotated[SolicitationType | None, Parameter(query="type")] = None,
+        agency: Annotated[str | None, Parameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+        created_from: datetime | None = None, created_to: datetime | None = None,
+        deadline_from: datetime | None = None, deadline_to: datetime | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Parameter(max_length=500)] = None,
+    ) -> SolicitationPage:
+        oversight = actor.role in ("admin", "auditor") and not actor.agency
+        scope = agency if oversight else actor.agency
+        if not oversight and agency is not None and agency != actor.agency:
+            raise Forbidden("you may only list your own agency's solicitations")
+        for name, value in (("created_from", created_from), ("created_to", created_to),
+                            ("deadline_from", deadline_from), ("deadline_to", deadline_to)):
+            if value is not None and value.tzinfo is None:
+                raise field_error(name, "needs a timezone, e.g. 2026-01-01T00:00:00Z")
+        if scope is None and not oversight:
+            scope = ""  # staff whose token names no agency see nothing
+        filters = ListFilters(agency=scope, status=status, solicitation_type=solicitation_type,
+                              created_from=created_from, created_to=created_to,
+                              deadline_from=deadline_from, deadline_to=deadline_to,
+                              include_drafts=actor.role != "evaluator")
+        async with pool.acquire() as conn:
+            rows, next_cursor = await list_solicitations(conn, filters, limit=limit, after=cursor)
+        return SolicitationPage(items=[SolicitationSummary(
+            id=r["solicitation_id"], agency_id=r["agency_id"], status=r["status"],
+            solicitation_type=r["solicitation_type"], title=r["title"], created_at=r["created_at"],
+            published_at=r["published_at"], submission_deadline=r["submission_deadline"])
+            for r in rows], next_cursor=next_cursor, limit=limit)
+
     @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency",
           responses=_WRITE_ERRORS)
     async def create(self, executor: Executor, pool: Pool, actor: Actor,
@@ -134,12 +176,12 @@ class SolicitationController(Controller):
             agency = await agency_facts(conn, actor.agency) if actor.agency else None
         # An unregistered agency (or none) is refused by the decider.
         jurisdiction, time_zone = (agency.jurisdiction, agency.time_zone) if agency else (None, "UTC")
-        solicitation_id = data.solicitation_id or new_id("sol")
+        command_id = scoped_command_id(idempotency_key, actor.sub, "solicitations.create")
+        solicitation_id = data.solicitation_id or id_for_command("sol", command_id)
         command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency or "",
                                      jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
-        outcome = await executor.execute(
-            SOLICITATION, solicitation_id, command, actor,
-            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.create"))
+        outcome = await executor.execute(SOLICITATION, solicitation_id, command, actor,
+                                         command_id=command_id)
         return view(outcome.state, outcome.version, actor)
 
     @patch("/{solicitation_id:str}", guards=[requires("buyer")], summary="Edit a draft solicitation",
@@ -177,7 +219,7 @@ class SolicitationController(Controller):
         command = PublishAddendum(summary=data.summary, changes=data.changes,
                                   submission_deadline=utc(data.submission_deadline),
                                   questions_deadline=utc(data.questions_deadline), opening_time=utc(data.opening_time),
-                                  documents=list(data.documents))
+                                  documents=[d.ref() for d in data.documents])
         outcome = await executor.execute(
             SOLICITATION, solicitation_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.addendum"))
@@ -189,10 +231,11 @@ class SolicitationController(Controller):
     async def ask(self, executor: Executor, actor: Actor, solicitation_id: str, data: QuestionIn,
                   idempotency_key: IdempotencyKey = None) -> QuestionOut:
         await _load_visible(executor, solicitation_id, actor)
-        question_id = new_id("q")
+        command_id = scoped_command_id(idempotency_key, actor.sub, "solicitations.ask")
+        question_id = id_for_command("q", command_id)
         outcome = await executor.execute(
             SOLICITATION, solicitation_id, AskQuestion(question_id=question_id, question=data.question), actor,
-            command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.ask"))
+            command_id=command_id)
         asked = next((q for q in outcome.state.questions if q.question_id == question_id),
                      outcome.state.questions[-1])
         return QuestionOut(id=asked.question_id, question=asked.question, answer=asked.answer,
@@ -306,7 +349,7 @@ class FollowController(Controller):
      responses=error_responses(401, 403, 422))
 async def list_notices(
     pool: Pool, actor: Actor, vendor_id: VendorParam = None,
-    limit: Annotated[int, Parameter(ge=1, le=200)] = 50, offset: Annotated[int, Parameter(ge=0)] = 0,
+    limit: Annotated[int, Parameter(ge=1, le=200)] = 50, offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[NoticeOut]:
     vendor = await acting_vendor(pool, actor, vendor_id)
     async with pool.acquire() as conn:

@@ -10,13 +10,14 @@ from services.solicitations.api import (
 from services.solicitations.deciders.solicitation import CLOSE_TIMER, OPEN_TIMER
 from services.solicitations.reactors import FollowAwards
 from services.solicitations.readmodel.facts import SolicitationFactsProjection
+from services.solicitations.readmodel.listing import SolicitationListProjection
 from services.solicitations.readmodel.notices import NoticesProjection
 from services.solicitations.timers import close_handler, open_handler
 
 COMPONENT = Component(
     name="solicitations",
     route_handlers=[SolicitationController, criteria_library, FollowController, list_notices],
-    projections=lambda civic: [SolicitationFactsProjection(), NoticesProjection()],
+    projections=lambda civic: [SolicitationFactsProjection(), NoticesProjection(), SolicitationListProjection()],
     reactors=lambda civic: [FollowAwards(civic)],
     timer_handlers=lambda civic: {
         CLOSE_TIMER: close_handler(civic.executor),

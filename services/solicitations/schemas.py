@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal, cast
 
 import msgspec
 
 from events.base import Money
 from events.compliance import RuleApplied
 from events.solicitations import Criterion, DocumentRef, TabulationEntry
+from infra.http.bodies import DocumentRefIn, MoneyIn
 from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
@@ -49,7 +50,7 @@ class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     title: _Title
     description: _Text = ""
     commodity_codes: Annotated[list[_Code], msgspec.Meta(min_length=1, max_length=50)]
-    estimated_value: Money
+    estimated_value: MoneyIn
     method: _Method
     set_aside: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     submission_deadline: datetime
@@ -57,7 +58,7 @@ class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     opening_time: datetime
     criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] = []
     allows_multiple_awards: bool = False
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
     contract_kind: _Kind = "goods"
     #: paid with federal funds: the stricter of the agency's pack and 2 CFR 200 applies
     federally_funded: bool = False
@@ -69,7 +70,7 @@ class SolicitationPatchIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     title: _Title | msgspec.UnsetType = msgspec.UNSET
     description: _Text | msgspec.UnsetType = msgspec.UNSET
     commodity_codes: Annotated[list[_Code], msgspec.Meta(min_length=1, max_length=50)] | msgspec.UnsetType = msgspec.UNSET
-    estimated_value: Money | msgspec.UnsetType = msgspec.UNSET
+    estimated_value: MoneyIn | msgspec.UnsetType = msgspec.UNSET
     method: _Method | msgspec.UnsetType = msgspec.UNSET
     set_aside: Annotated[str, msgspec.Meta(max_length=40)] | None | msgspec.UnsetType = msgspec.UNSET
     submission_deadline: datetime | msgspec.UnsetType = msgspec.UNSET
@@ -77,7 +78,7 @@ class SolicitationPatchIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     opening_time: datetime | msgspec.UnsetType = msgspec.UNSET
     criteria: Annotated[list[CriterionIn], msgspec.Meta(max_length=30)] | msgspec.UnsetType = msgspec.UNSET
     allows_multiple_awards: bool | msgspec.UnsetType = msgspec.UNSET
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
     contract_kind: _Kind | msgspec.UnsetType = msgspec.UNSET
     federally_funded: bool | msgspec.UnsetType = msgspec.UNSET
 
@@ -88,7 +89,7 @@ class AddendumIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     submission_deadline: datetime | None = None
     questions_deadline: datetime | None = None
     opening_time: datetime | None = None
-    documents: Annotated[list[DocumentRef], msgspec.Meta(max_length=100)] = []
+    documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
 
 
 class QuestionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -137,6 +138,7 @@ def _utc_times(fields: dict[str, object]) -> dict[str, object]:
 
 def terms_from(data: SolicitationIn) -> Terms:
     fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k not in ("solicitation_id", "criteria")}
+    fields.update(estimated_value=data.estimated_value.money(), documents=[d.ref() for d in data.documents])
     return Terms(criteria=resolve_criteria(data.criteria), **_utc_times(fields))  # type: ignore[arg-type]
 
 
@@ -144,6 +146,10 @@ def patch_from(data: SolicitationPatchIn) -> TermsPatch:
     fields = msgspec.structs.asdict(data)
     if fields["criteria"] is not msgspec.UNSET:
         fields["criteria"] = resolve_criteria(fields["criteria"])
+    if data.estimated_value is not msgspec.UNSET:
+        fields["estimated_value"] = data.estimated_value.money()
+    if data.documents is not msgspec.UNSET:
+        fields["documents"] = [d.ref() for d in data.documents]
     return TermsPatch(**_utc_times(fields))  # type: ignore[arg-type]
 
 
@@ -232,12 +238,37 @@ class MyBid(msgspec.Struct, frozen=True, kw_only=True):
     status: str
 
 
+#: a solicitation's life: draft -> published -> closed (the deadline) -> opened (the bids
+#: unsealed) -> under_evaluation -> awarded | unsuccessful; cancelled from any open stage
+SolicitationStatus = Literal["draft", "published", "closed", "opened", "under_evaluation",
+                             "awarded", "unsuccessful", "cancelled"]
+SolicitationType = Literal["RFI", "RFQ", "RFP", "ITB"]
+
+
+class SolicitationSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    agency_id: str
+    status: SolicitationStatus
+    solicitation_type: SolicitationType
+    title: str
+    created_at: datetime
+    published_at: datetime | None
+    submission_deadline: datetime
+
+
+class SolicitationPage(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[SolicitationSummary]
+    #: the next page (keyset): pass it as ``cursor``; None on the last page
+    next_cursor: str | None
+    limit: int
+
+
 class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     """A solicitation as the caller may see it (see ``view``)."""
 
     id: str
     agency_id: str
-    status: str
+    status: SolicitationStatus
     solicitation_type: str
     title: str
     description: str
@@ -329,7 +360,7 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
                              answered_at=q.answered_at)
                  for q in state.questions if staff or q.answer is not None or q.asked_by == asker]
     return SolicitationOut(
-        id=state.solicitation_id, agency_id=state.agency_id, status=state.status,
+        id=state.solicitation_id, agency_id=state.agency_id, status=cast(SolicitationStatus, state.status),
         solicitation_type=t.solicitation_type, title=t.title, description=t.description,
         commodity_codes=list(t.commodity_codes), estimated_value=t.estimated_value, method=t.method,
         set_aside=t.set_aside, submission_deadline=t.submission_deadline, questions_deadline=t.questions_deadline,

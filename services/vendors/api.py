@@ -3,7 +3,6 @@ executor, show what the role may see; admins record exclusions one by one or fro
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -15,13 +14,15 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Requ
 from litestar.params import Parameter
 
 from infra.clock import Clock
-from infra.eventstore import EventStore, event_ids_for
+from infra.eventstore import EventStore
 from infra.executor import Executor, Outcome
 from infra.http.auth import requires
-from infra.http.common import AsOf, IdempotencyKey, as_of_instant, new_id, scoped_command_id
+from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
+from infra.http.ratelimit import limited
 from kernel.context import Actor
 from kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, field_error
+from kernel.limits import MAX_OFFSET
 from services.documents.facts import attached_to
 from services.vendors.commands import (
     AddCertification,
@@ -75,13 +76,6 @@ def sees_everything(state: Vendor, actor: Actor | None) -> bool:
     return actor.role == "admin" or (actor.role == "vendor" and state.is_user(actor.sub))
 
 
-def _vendor_id_for(command_id: str | None) -> str:
-    """A repeated request (same Idempotency-Key) must name the same vendor."""
-    if command_id is None:
-        return new_id("v")
-    return "v_" + hashlib.sha256(command_id.encode()).hexdigest()[:16]
-
-
 class VendorController(Controller):
     path = "/vendors"
     tags = ["vendors"]
@@ -98,14 +92,14 @@ class VendorController(Controller):
 
     @post(guards=[requires("vendor")], summary="Register a business (the caller becomes its owner)",
           responses=error_responses(401, 403, 409, 422))
-    async def register(self, executor: Executor, pool: Pool, clock: Clock, store: EventStore,
+    async def register(self, executor: Executor, pool: Pool, clock: Clock,
                        actor: Actor, data: VendorIn,
                        idempotency_key: IdempotencyKey = None) -> VendorOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, "vendors.register")
-        vendor_id = data.vendor_id or _vendor_id_for(command_id)
-        if command_id is not None and await store.find(event_ids_for(command_id, 1)[0]):
-            state, version = await executor.load(VENDOR, vendor_id)
-            return vendor_out(state, version)
+        vendor_id = data.vendor_id or id_for_command("v", command_id)
+        if command_id is not None and (
+                repeat := await executor.repeated(VENDOR, vendor_id, command_id)):
+            return vendor_out(repeat.state, repeat.version)
         command = RegisterVendor(
             vendor_id=vendor_id, legal_name=data.legal_name, dba=data.dba, tax_id=data.tax_id,
             address=data.address.to_event(), contacts=[c.to_event() for c in data.contacts],
@@ -189,8 +183,7 @@ class VendorController(Controller):
                                 data: CertificationIn,
                                 idempotency_key: IdempotencyKey = None) -> CertificationOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"vendors.certify:{vendor_id}")
-        cert_id = data.cert_id or (
-            "c_" + hashlib.sha256(command_id.encode()).hexdigest()[:16] if command_id else new_id("c"))
+        cert_id = data.cert_id or id_for_command("c", command_id)
         command = AddCertification(
             cert_id=cert_id, program=data.program, issuing_body=data.issuing_body, number=data.number,
             effective_date=data.effective_date, expiry_date=data.expiry_date,
@@ -266,12 +259,14 @@ class ExclusionController(Controller):
             EXCLUSION, command.exclusion_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "exclusions.record"))
         entry = outcome.state.entry
-        assert entry is not None
+        if entry is None:  # a repeat whose first attempt stored nothing
+            raise Conflict("this exclusion was not recorded", code="not_recorded")
         return ExclusionOut(**{f: getattr(entry, f) for f in ExclusionOut.__struct_fields__})
 
     @post("/import", status_code=200, summary="Import exclusions from CSV: a report of accepted and "
           "rejected rows (line number and reason); a rejected row stores nothing",
-          responses=error_responses(401, 403, 413, 415, 422), operation_class=_CsvUpload)
+          guards=[limited("uploads")],  # an upload: CIVIC_RATE_LIMIT_UPLOADS per caller and address
+          responses=error_responses(401, 403, 413, 415, 422, 429), operation_class=_CsvUpload)
     async def import_csv(self, executor: Executor, actor: Actor, request: Request) -> ImportReport:
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media_type not in _CSV_TYPES:
@@ -300,7 +295,7 @@ class ExclusionController(Controller):
         tax_id: Annotated[str | None, Parameter(max_length=20)] = None,
         active_on: Annotated[date | None, Parameter(description="only entries in force on this day")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
     ) -> ExclusionPage:
         items, total = await list_exclusions(pool, name=name, tax_id=tax_id, active_on=active_on,
                                              limit=limit, offset=offset)

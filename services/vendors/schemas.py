@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from events.vendors import Address, Contact, DocumentRef
+from kernel.limits import JSON_INT_MAX, MAX_EMPLOYEES, NONNEGATIVE_GT
 from services.documents.facts import AttachedDocument, of_part
 from services.vendors.deciders.vendor import Certification, Vendor
 from services.vendors.exclusion_csv import RejectedRow
@@ -48,7 +49,7 @@ class DocumentIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=255)]
     media_type: Annotated[str, Meta(max_length=100)]
     sha256: Annotated[str, Meta(max_length=64)]
-    size: int
+    size: Annotated[int, Meta(ge=0, le=JSON_INT_MAX)]
 
     def to_event(self) -> DocumentRef:
         return DocumentRef(**msgspec.structs.asdict(self))
@@ -67,7 +68,7 @@ class VendorIn(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
     tax_id: Annotated[str, Meta(max_length=10, description="US EIN, NN-NNNNNNN; never shown to others")]
     address: AddressIn
     contacts: Annotated[list[ContactIn], Meta(max_length=20)]
-    employees: int
+    employees: Annotated[int, Meta(ge=0, le=MAX_EMPLOYEES)]
     revenue_band: Annotated[str, Meta(max_length=20, description="under_1m, 1m_5m, 5m_25m, 25m_100m, over_100m")]
     commodity_codes: Annotated[list[CommodityCode], Meta(max_length=200, description="NIGP 5-digit or UNSPSC 8-digit")] = []
     local_agencies: Annotated[list[Id], Meta(max_length=50, description="agencies whose jurisdiction the business is local to")] = []
@@ -81,7 +82,7 @@ class VendorPatch(_In, frozen=True, kw_only=True, forbid_unknown_fields=True):
     dba: Annotated[str, Meta(max_length=300)] | None = None
     address: AddressIn | None = None
     contacts: Annotated[list[ContactIn], Meta(max_length=20)] | None = None
-    employees: int | None = None
+    employees: Annotated[int, Meta(gt=NONNEGATIVE_GT, le=MAX_EMPLOYEES)] | None = None
     revenue_band: Annotated[str, Meta(max_length=20)] | None = None
     commodity_codes: Annotated[list[CommodityCode], Meta(max_length=200)] | None = None
     local_agencies: Annotated[list[Id], Meta(max_length=50)] | None = None
@@ -134,7 +135,7 @@ class VendorOut(msgspec.Struct, frozen=True, kw_only=True):
     tax_id: str
     address: Address | None
     contacts: list[Contact]
-    employees: int
+    employees: Annotated[int, Meta(ge=0, le=MAX_EMPLOYEES)]
     revenue_band: str
     commodity_codes: list[str]
     local_agencies: list[str]

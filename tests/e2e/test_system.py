@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 
 async def test_health_and_ready(client):
@@ -33,7 +33,8 @@ async def test_dev_clock_requires_admin(client, token):
 
 async def test_dev_clock_sets_and_advances(client, token):
     admin = token("admin")
-    target = datetime(2031, 5, 4, 12, 0, tzinfo=UTC)
+    current = datetime.fromisoformat((await client.get("/api/v1/dev/clock", headers=admin)).json()["now"])
+    target = (current + timedelta(days=3)).replace(microsecond=0)
     response = await client.post("/api/v1/dev/clock", json={"now": target.isoformat()}, headers=admin)
     assert response.status_code == 200
     now = datetime.fromisoformat(response.json()["now"])
@@ -41,6 +42,19 @@ async def test_dev_clock_sets_and_advances(client, token):
     advanced = await client.post("/api/v1/dev/clock", json={"advance_seconds": 3600}, headers=admin)
     later = datetime.fromisoformat(advanced.json()["now"])
     assert timedelta(minutes=59) < later - now < timedelta(minutes=61)
+
+
+async def test_dev_clock_only_moves_forward(client, token):
+    admin = token("admin")
+    agency = await client.post("/api/v1/agencies", json={"name": "A", "jurisdiction": "US"}, headers=admin)
+    assert agency.status_code == 201  # the marketplace holds an event
+    current = datetime.fromisoformat((await client.get("/api/v1/dev/clock", headers=admin)).json()["now"])
+    for body in ({"now": (current - timedelta(hours=1)).isoformat()}, {"advance_seconds": -1}):
+        refused = await client.post("/api/v1/dev/clock", json=body, headers=admin)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["details"][0]["field"] in ("now", "advance_seconds")
+    after = datetime.fromisoformat((await client.get("/api/v1/dev/clock", headers=admin)).json()["now"])
+    assert after >= current
 
 
 async def test_dev_clock_rejects_bad_input_with_field_details(client, token):

@@ -84,6 +84,7 @@ SPEC: dict[tuple[str, str], Access] = {
     # solicitations: buyers run them for their agency; vendors ask questions; reading is
     # public once published (drafts and the tabulation are narrowed inside the route)
     ("POST", "/api/v1/solicitations"): roles("buyer"),
+    ("GET", "/api/v1/solicitations"): roles("buyer", "evaluator", "auditor", "admin"),
     ("GET", "/api/v1/solicitations/{solicitation_id:str}"): PUBLIC,
     ("PATCH", "/api/v1/solicitations/{solicitation_id:str}"): roles("buyer"),
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/publish"): roles("buyer"),

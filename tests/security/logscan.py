@@ -49,8 +49,10 @@ class CapturedLogs:
 
 
 @contextlib.contextmanager
-def capture_logs() -> Iterator[CapturedLogs]:
-    """Every record of every logger, at every level, while the block runs.
+def capture_logs(*, outside: tuple[str, ...] = ()) -> Iterator[CapturedLogs]:
+    """Every record of every logger, at every level, while the block runs; except those of
+    ``outside`` loggers (and their children): servers that stand in for the outside world,
+    such as the embedded SMTP server, which is the recipients' mail server.
 
     Frameworks reconfigure logging as they start (Litestar replaces the root handlers
     and levels), so a handler on the root logger would miss records. Instead every
@@ -62,7 +64,8 @@ def capture_logs() -> Iterator[CapturedLogs]:
     original_enabled = logging.Logger.isEnabledFor
 
     def handle(self: logging.Logger, record: logging.LogRecord) -> None:
-        capture.handle(record)
+        if not any(record.name == o or record.name.startswith(o + ".") for o in outside):
+            capture.handle(record)
         if record.levelno >= self.getEffectiveLevel() and not self.disabled:
             original_handle(self, record)
 

@@ -423,7 +423,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
             _require_exists(state)
             if state.status == "under_evaluation":
                 return []
-            if state.status != "closed" or not state.opened:
+            if state.status != "opened":
                 raise Conflict(f"evaluation starts after opening; the solicitation is {state.status}",
                                code="not_opened")
             return [SolicitationUnderEvaluation(solicitation_id=state.solicitation_id)]
@@ -433,7 +433,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 return []
             if state.status == "awarded" and not state.t.allows_multiple_awards:
                 raise Conflict("this solicitation allows a single award", code="already_awarded")
-            if state.status not in ("closed", "under_evaluation", "awarded") or not state.opened:
+            if state.status not in ("opened", "under_evaluation", "awarded"):
                 raise Conflict(f"cannot award a solicitation that is {state.status}", code="not_awardable")
             if state.t.solicitation_type == "RFI":
                 raise Conflict("an RFI is information only and is never awarded", code="rfi_not_awardable")
@@ -443,7 +443,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
             _require_exists(state)
             if state.status == "unsuccessful":
                 return []
-            if state.status not in ("published", "closed", "under_evaluation"):
+            if state.status not in ("published", "closed", "opened", "under_evaluation"):
                 raise Conflict(f"a solicitation that is {state.status} cannot end unsuccessful",
                                code="final")
             return [SolicitationUnsuccessful(solicitation_id=state.solicitation_id, reason=command.reason)]
@@ -561,7 +561,8 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
         case SolicitationClosed():
             return replace(state, status="closed", closed_at=event.closed_at)
         case SolicitationOpened():
-            return replace(state, opened_at=event.opened_at, tabulation=tuple(event.tabulation))
+            return replace(state, status="opened", opened_at=event.opened_at,
+                           tabulation=tuple(event.tabulation))
         case SolicitationCancelled():
             return replace(state, status="cancelled", cancel_reason=event.reason)
         case SolicitationUnderEvaluation():

@@ -169,13 +169,15 @@ async def test_from_opened_bids_to_an_active_contract(client, token, civic):
         r = await client.get(f"{API}/contracts", params={"award_id": award_id}, headers=p.buyer)
         return r.json() if r.status_code == 200 and r.json() else None
     [summary] = await eventually(contract, what="the contract of the final award")
-    contract_id = summary["contract_id"]
+    contract_id = summary["id"]
+    assert summary["contract_id"] == contract_id  # the old name, kept alongside
     assert summary["status"] == "pending" and summary["value"] == {"amount": 10_000_000, "currency": "USD"}
     r = await client.post(f"{API}/contracts/{contract_id}/sign", headers=p.vendor_x)
     assert r.status_code == 200 and r.json()["status"] == "pending", r.text
     assert (await client.post(f"{API}/contracts/{contract_id}/sign", headers=p.vendor_y)).status_code == 403
     r = await client.post(f"{API}/contracts/{contract_id}/sign", headers=p.buyer)
     assert r.status_code == 200 and r.json()["status"] == "active", r.text
+    assert r.json()["id"] == contract_id
     assert {s["party"] for s in r.json()["signatures"]} == {"buyer", "vendor"}
     assert r.json()["terms_ref"] == "GC-2026-07"
     assert (await client.get(f"{API}/contracts/{contract_id}", headers=p.vendor_y)).status_code == 403

@@ -20,7 +20,7 @@ from services.demo.scale import PRESETS, Scale
 from services.demo.summary import Summary
 from services.demo.targets import in_process, marketplace_in_process
 from services.notifications import cli as mail_cli
-from tests.support import TEST_WEBHOOK_SECRET, eventually
+from tests.support import TEST_WEBHOOK_SECRET, caught_up, eventually
 
 API = "/api/v1"
 
@@ -33,6 +33,7 @@ async def _demo(isolated, localstripe, seed: int, scale: Scale) -> AsyncIterator
         stripe_webhook_secret=TEST_WEBHOOK_SECRET)
     async with marketplace_in_process(settings) as api:
         summary = await generate(api, seed, scale, stripe=stripe_outcomes(settings))
+        await caught_up(api.settings)  # every read model holds the demo's last events
         yield api.http, api, summary
 
 

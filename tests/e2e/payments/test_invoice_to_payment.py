@@ -48,6 +48,8 @@ async def test_invoice_is_paid_through_stripe_end_to_end(market):
     seen_by_vendor = await market.client.get(f"{API}/invoices/{invoice_id}", headers=market.vendor_headers)
     [line] = seen_by_vendor.json()["payments"]
     assert line["id"] == payment_id and line["status"] == "succeeded" and line["paid_at"]
+    # one status vocabulary: the detail says what the list says
+    assert seen_by_vendor.json()["status"] == row["status"] == "paid"
 
 
 async def _charged(market, intent_id):

@@ -37,7 +37,7 @@ async def test_no_bid_content_in_the_events_table_before_opening(client, token, 
         "SELECT type, data->>'sealed' AS sealed FROM events WHERE stream_id = $1 ORDER BY version",
         f"bid-{bid.json()['id']}")
     assert [r["type"] for r in stored] == ["bids.BidSubmitted.v1", "bids.BidReplaced.v1"]
-    assert all(r["sealed"].startswith("v1:") for r in stored)
+    assert all(r["sealed"].startswith("v2:1:") for r in stored)  # format 2, key version 1
     assert await _rows_mentioning(civic, str(PRICE)) == []
     assert await _rows_mentioning(civic, SECRET) == []
 

@@ -29,6 +29,13 @@ class Noted(Event, frozen=True, kw_only=True, tag="infratest.Noted.v1"):
 NOTED = "infratest.Noted.v1"
 
 
+class NotedVendor(Event, frozen=True, kw_only=True, tag="infratest.NotedVendor.v1"):
+    """The fields of ``UserInvited``, none of them declared personal."""
+
+    vendor_id: str
+    user: str
+
+
 def meta() -> Metadata:
     return Metadata(occurred_at=datetime.now(UTC), actor="tester")
 

@@ -11,7 +11,8 @@ import random
 import asyncpg
 import pytest
 
-from infra import db
+from events.vendors import UserInvited
+from infra import db, personal
 from infra.eventstore import START, EventStore, event_ids_for
 from infra.memory_store import InMemoryEventStore
 from infra.migrate import migrate, migration_files
@@ -20,7 +21,14 @@ from kernel.context import Actor
 from kernel.errors import Conflict
 from services.agencies.commands import RegisterAgency
 from services.agencies.decider import AGENCY
-from tests.integration.infra.support import Noted, all_visible, append_notes, meta, store_order
+from tests.integration.infra.support import (
+    Noted,
+    NotedVendor,
+    all_visible,
+    append_notes,
+    meta,
+    store_order,
+)
 from tests.support import create_database, drop_database, unique
 
 
@@ -100,6 +108,33 @@ async def test_same_event_ids_append_once(store):
     assert await _count(store) == 3
 
 
+async def test_the_request_fingerprint_is_kept_with_the_events_and_a_reused_key_is_refused(store):
+    from infra.clock import Clock
+    from infra.executor import Executor
+    from infra.idempotency import forget_request, track_request
+
+    executor = Executor(store, Clock())
+    admin = Actor(sub="admin-1", role="admin")
+    command = RegisterAgency(agency_id="ag-fp", name="Parks", jurisdiction="City")
+    first = track_request("POST", "/api/v1/agencies", b"")
+    first.feed(b'{"name": "Parks", "jurisdiction": "City"}')
+    try:
+        await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        stored = await store.find(event_ids_for("cmd-fp", 1)[0])
+        assert stored is not None and stored.metadata.request_fingerprint == first.digest()
+        # the same document, spaced and ordered differently: the same request, one answer
+        track_request("POST", "/api/v1/agencies", b"").feed(b'{"jurisdiction":"City","name":"Parks"}')
+        again = await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        assert again.duplicate and again.version == 1
+        track_request("POST", "/api/v1/agencies", b"").feed(b'{"name": "Lakes", "jurisdiction": "City"}')
+        with pytest.raises(Conflict) as raised:
+            await executor.execute(AGENCY, "ag-fp", command, admin, command_id="cmd-fp")
+        assert raised.value.code == "idempotency_key_reused"
+    finally:
+        forget_request()
+    assert await _count(store) == 1
+
+
 async def test_a_repeated_command_id_executes_once(isolated):
     from infra.container import open_civic
 
@@ -168,6 +203,27 @@ async def test_reading_a_stream_and_the_global_order_in_batches(store):
     assert [e.event.n for e in seen] == list(range(250))
     assert [e.position for e in seen] == sorted(e.position for e in seen)
     assert await store.head() == seen[-1].position
+
+
+async def test_personal_data_is_stored_sealed_read_open_and_removed_once_its_key_is_destroyed(store):
+    invited = UserInvited(vendor_id="v-pii", user="colleague@example.org")
+    plain = NotedVendor(vendor_id="v-pii", user="colleague@example.org")  # no PERSONAL
+    async with store.transaction() as conn:
+        await store.append("vendor-v-pii", 0, [invited, plain], meta(), conn=conn)
+    await all_visible(store, 2)
+    raws = await store.read_all_raw()
+    assert "colleague@example.org" not in raws[0].data and personal.PREFIX in raws[0].data
+    assert "colleague@example.org" in raws[1].data  # only declared fields are sealed
+    assert [e.event for e in await store.read_stream("vendor-v-pii")] == [invited, plain]
+    assert (await store.find(raws[0].event_id)).event == invited
+    assert await store.personal_keys.holders_of("user:colleague@example.org") == ["v-pii"]
+
+    forgotten = await store.personal_keys.destroy("user:colleague@example.org")
+    assert forgotten is not None and forgotten.holders == ["v-pii"]
+    assert await store.personal_keys.destroy("user:colleague@example.org") is None
+    for read in ([e.event for e in await store.read_stream("vendor-v-pii")],
+                 [e.event for e in await store.read_all()]):
+        assert read == [UserInvited(vendor_id="v-pii", user=personal.REMOVED), plain]
 
 
 async def test_a_tailing_reader_sees_every_event_exactly_once_under_concurrent_writers(store):

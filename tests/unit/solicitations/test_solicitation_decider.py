@@ -249,6 +249,7 @@ def test_opening_records_the_tabulation_at_the_opening_time():
     assert [type(e) for e in events] == [SolicitationClosed, SolicitationOpened]
     opened = SOLICITATION.fold(events, state)
     assert opened.opened and opened.tabulation == (entry,)
+    assert opened.status == "opened"  # a status of its own, not "closed" with opened_at set
     assert SOLICITATION.decide(command, opened, system(state.t.opening_time)) == []
 
 

@@ -1,0 +1,1 @@
+"""Privacy: forgetting a person's data once records retention allows it (crypto-shredding)."""
