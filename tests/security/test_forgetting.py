@@ -212,5 +212,13 @@ async def test_old_clear_events_still_decode_and_each_personal_field_is_sealed(i
                   for e in await civic.store.read_stream(stream)]
         assert asked in events and invited in events and shown in events and dismissed in events
         assert await civic.store.personal_keys.holders_of("user:colleague-9") == [vendor_id]
+        # an inline read model rebuilt from the store reads the data opened, as the runners
+        # do: the invited colleague keeps access and the tax id still matches exclusions
+        await civic.runner_for("vendor_standing").rebuild()
+        assert await civic.pool.fetchval(
+            "SELECT array_agg(sub ORDER BY sub) FROM vendor_standing_users WHERE vendor_id = $1",
+            vendor_id) == ["colleague-9", "owner-1"]
+        assert await civic.pool.fetchval(
+            "SELECT tax_key FROM vendor_standing WHERE vendor_id = $1", vendor_id) == "123456789"
     finally:
         await civic.close()
