@@ -21,6 +21,7 @@ from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
+from infra.http.ratelimit import limited
 from infra.scanner import Scanner
 from infra.settings import Settings
 from kernel.context import Actor
@@ -185,10 +186,11 @@ def _parent_routes(parent_type: str) -> list[Any]:
     path = f"/{collection}/{{parent_id:str}}/documents"
     title = parent_type.capitalize()
 
-    @post(path, guards=[requires(*writers)], tags=["documents"], operation_class=UploadOperation,
+    # an upload: counted per vendor (or user) and per address, CIVIC_RATE_LIMIT_UPLOADS a minute
+    @post(path, guards=[requires(*writers), limited("uploads")], tags=["documents"], operation_class=UploadOperation,
           operation_id=f"upload{title}Document", request_max_body_size=None,
           summary=f"Attach a document to a {parent_type} (multipart/form-data: file, title, kind)",
-          responses=error_responses(401, 403, 404, 409, 413, 415, 422, 503))
+          responses=error_responses(401, 403, 404, 409, 413, 415, 422, 429, 503))
     async def attach(executor: Executor, pool: Pool, clock: Clock, settings: Settings,
                      document_store: BlobStore, scanner: Scanner, document_settings: DocumentSettings,
                      actor: Actor, request: Request[Any, Any, Any], parent_id: str,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from tests.e2e.documents.helpers import upload
 from tests.e2e.solicitations.helpers import (
     API,
     bid_body,
@@ -132,6 +133,9 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
     hook = await _ok(await client.post(f"{API}/webhook-subscriptions", headers=owner_b, json={
         "url": "https://hooks.vendor-b.example/civic", "kinds": ["contract.expiring"]}), 201)
 
+    # a private document of vendor B (its W-9: the vendor's own, oversight's, nobody else's)
+    w9 = await _ok(await upload(client, owner_b, "vendors", vendor_b, kind="w9", title="Vendor B W-9"), 201)
+
     # the intruders: agency A's staff and vendor A, each real
     agency_a, buyer_a = await new_agency(client, token)
     vendor_a, owner_a = await bidder(client, token, civic)
@@ -147,9 +151,10 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         "award_id": award["award_id"], "protest_id": protest["protest_id"], "contract_id": contract_id,
         "rating_id": rating["rating_id"], "invoice_id": invoice["id"], "payment_id": payment_id,
         "subscription_id": hook["id"], "intruder_vendor": vendor_a, "intruder_agency": agency_a,
+        "document_id": w9["id"],
     }
     t.streams = [f"%{t.ids[k]}%" for k in ("agency_id", "vendor_id", "draft_id", "solicitation_id", "bid_id",
                                              "opened_id", "award_id", "protest_id", "contract_id", "invoice_id",
-                                             "payment_id", "subscription_id")]
+                                             "payment_id", "subscription_id", "document_id")]
     await wait_caught_up(civic, max_wait=60)
     return t

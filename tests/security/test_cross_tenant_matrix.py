@@ -153,6 +153,22 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/similar/review"): deny(
         {"suggestion_id": "sg_intruder", "decision": "withdraw"}, solicitation_id=SOL),
     ("GET", "/api/v1/solicitations/{solicitation_id:str}/assistance-record"): deny(solicitation_id=OPENED),
+    # documents: uploads to another tenant's record are refused before the body is read;
+    # another tenant's private documents (and a draft's, or a sealed bid's) are not found
+    ("POST", "/api/v1/solicitations/{parent_id:str}/documents"): deny({}, parent_id=DRAFT),
+    ("GET", "/api/v1/solicitations/{parent_id:str}/documents"): deny(parent_id=DRAFT),
+    ("POST", "/api/v1/bids/{parent_id:str}/documents"): deny({}, parent_id="bid_id"),
+    ("GET", "/api/v1/bids/{parent_id:str}/documents"): deny(parent_id="bid_id"),
+    ("POST", "/api/v1/vendors/{parent_id:str}/documents"): deny({}, parent_id="vendor_id"),
+    ("GET", "/api/v1/vendors/{parent_id:str}/documents"): deny(parent_id="vendor_id"),
+    ("POST", "/api/v1/contracts/{parent_id:str}/documents"): deny({}, parent_id="contract_id"),
+    ("GET", "/api/v1/contracts/{parent_id:str}/documents"): deny(parent_id="contract_id"),
+    ("POST", "/api/v1/invoices/{parent_id:str}/documents"): deny({}, parent_id="invoice_id"),
+    ("GET", "/api/v1/invoices/{parent_id:str}/documents"): deny(parent_id="invoice_id"),
+    ("POST", "/api/v1/protests/{parent_id:str}/documents"): deny({}, parent_id="protest_id"),
+    ("GET", "/api/v1/protests/{parent_id:str}/documents"): deny(parent_id="protest_id"),
+    ("GET", "/api/v1/documents/{document_id:str}"): deny(document_id="document_id"),
+    ("GET", "/api/v1/documents/{document_id:str}/content"): deny(document_id="document_id"),
     # lists filtered by a tenant: refused, or none of B's records in the answer
     ("GET", "/api/v1/contracts"): filtered(agency_id="agency_id", vendor_id="vendor_id"),
     ("GET", "/api/v1/invoices"): filtered(vendor="vendor_id", contract="contract_id"),

@@ -153,3 +153,19 @@ async def test_the_exclusions_import_is_an_upload_under_the_named_limit(isolated
         agency = await client.post("/api/v1/agencies", headers=token("admin"), json={
             "agency_id": unique("ag"), "name": "Upload Limit Board", "jurisdiction": "US-OR"})
         assert agency.status_code == 201, agency.text
+
+
+async def test_document_uploads_are_under_the_named_limit(isolated, token):
+    """Every document upload route counts against ``CIVIC_RATE_LIMIT_UPLOADS`` before the
+    upload is looked at: the second attempt within the minute is 429 even where the first
+    found no such record."""
+    app = create_app((await isolated()).with_(named_rate_limits={"uploads": 1}))
+    async with AsyncTestClient(app=app, timeout=30) as client:
+        app.state.rate_limit_buckets = {"uploads": SharedBuckets(app.state.civic.pool, 1, clock=StoppedClock())}
+        vendor = token("vendor", vendor=unique("v"))
+        first = await client.post(f"/api/v1/vendors/{unique('v')}/documents", headers=vendor,
+                                  files={"file": ("w9.pdf", b"%PDF-1.4", "application/pdf")})
+        assert first.status_code == 404, first.text
+        again = await client.post(f"/api/v1/bids/{unique('b')}/documents", headers=vendor,
+                                  files={"file": ("w9.pdf", b"%PDF-1.4", "application/pdf")})
+        assert again.status_code == 429 and again.json()["error"]["code"] == "rate_limited", again.text
