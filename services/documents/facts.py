@@ -72,8 +72,9 @@ def of_part(documents: Sequence[AttachedDocument], part: str) -> list[AttachedDo
     return [d for d in documents if d.part == part]
 
 
-class RecordedDocument(msgspec.Struct, frozen=True, kw_only=True):
-    """A document as a records bundle holds it: what it is and the hash of its bytes."""
+class DocumentEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """A document as a records bundle's manifest describes it: what it is and the hash of
+    its bytes."""
 
     id: str
     parent_type: str
@@ -88,6 +89,15 @@ class RecordedDocument(msgspec.Struct, frozen=True, kw_only=True):
     sealed: bool
     attached_at: datetime
     superseded_by: str | None = None
+
+    def entry(self) -> DocumentEntry:
+        """Only the manifest's fields (a ``RecordedDocument`` also knows where its bytes are)."""
+        return DocumentEntry(**{name: getattr(self, name) for name in DocumentEntry.__struct_fields__})
+
+
+class RecordedDocument(DocumentEntry, frozen=True, kw_only=True):
+    """A document a contracting process's record holds, and the row that finds its bytes."""
+
     row: DocumentRow
 
 
@@ -131,5 +141,5 @@ async def recorded_content(store: BlobStore, pool: Queryable, settings: Settings
         yield piece
 
 
-__all__ = ["AttachedDocument", "Corrupted", "RecordedDocument", "attached_to", "attached_to_each", "for_the_record",
+__all__ = ["AttachedDocument", "Corrupted", "DocumentEntry", "RecordedDocument", "attached_to", "attached_to_each", "for_the_record",
            "of_part", "recorded_content"]

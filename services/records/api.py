@@ -25,9 +25,8 @@ from infra.settings import Settings
 from kernel.context import Actor
 from kernel.errors import NotFound
 from projections.ocds.facts import process_record
-from services.documents.facts import Corrupted, RecordedDocument, for_the_record, recorded_content
+from services.documents.facts import Corrupted, for_the_record, recorded_content
 from services.records.bundle import (
-    BundledDocument,
     DocumentDamaged,
     bundled_streams,
     document_streams,
@@ -94,7 +93,7 @@ class RecordsController(Controller):
         try:
             with os.fdopen(fd, "w+b") as out:
                 await write_bundle(out, process, streams, ocds, records_key(settings), clock.now(), [
-                    (_bundled(d), functools.partial(recorded_content, document_store, pool, settings, d))
+                    (d.entry(), functools.partial(recorded_content, document_store, pool, settings, d))
                     for d in documents])
                 size = out.tell()
         except DocumentDamaged as exc:
@@ -106,13 +105,6 @@ class RecordsController(Controller):
         return Stream(_sent_then_removed(name), media_type="application/zip", headers={
             "Content-Length": str(size),
             "Content-Disposition": f'attachment; filename="records-{solicitation_id}.zip"'})
-
-
-def _bundled(doc: RecordedDocument) -> BundledDocument:
-    return BundledDocument(id=doc.id, parent_type=doc.parent_type, parent_id=doc.parent_id, kind=doc.kind,
-                           title=doc.title, filename=doc.filename, media_type=doc.media_type, size=doc.size,
-                           sha256=doc.sha256, sealed=doc.sealed, attached_at=doc.attached_at,
-                           superseded_by=doc.superseded_by)
 
 
 def _discard(name: str) -> None:

@@ -37,6 +37,7 @@ import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from services.documents.facts import DocumentEntry
 from services.records.keys import public_key_text
 from services.records.readmodel import Process
 
@@ -78,30 +79,13 @@ def document_streams(streams: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {s.removeprefix("document-"): s for s, kind in streams if kind in ("document", "bid_document")}
 
 
-class BundledDocument(msgspec.Struct, frozen=True, kw_only=True):
-    """What the manifest says of one document (``content`` gives its bytes)."""
-
-    id: str
-    parent_type: str
-    parent_id: str
-    kind: str
-    title: str
-    filename: str
-    media_type: str
-    size: int
-    sha256: str
-    sealed: bool
-    attached_at: datetime
-    superseded_by: str | None = None
-
-
 class DocumentDamaged(Exception):
     """A document's bytes are not those recorded when it was attached."""
 
 
 async def write_bundle(target: BinaryIO, process: Process, streams: Mapping[str, list[dict[str, Any]]],
                        ocds_record: dict[str, Any], key: Ed25519PrivateKey, generated_at: datetime,
-                       documents: Sequence[tuple[BundledDocument, Callable[[], AsyncIterator[bytes]]]] = (),
+                       documents: Sequence[tuple[DocumentEntry, Callable[[], AsyncIterator[bytes]]]] = (),
                        ) -> None:
     """Write the bundle to ``target`` (a file open for writing), a document a piece at a
     time; raises ``DocumentDamaged`` when a document's bytes do not match their hash."""
