@@ -90,7 +90,8 @@ async def test_a_forgotten_contact_and_tax_id_are_found_nowhere_and_the_rest_is_
                 vendor_id = vendor["id"]
                 # at rest, the store holds the person's data only encrypted; the one clear copy
                 # is the address notifications mail to (their audience read model), which
-                # forgetting rebuilds away below
+                # forgetting rebuilds away below (once that read model has caught up)
+                await wait_caught_up(civic, max_wait=30)
                 assert await _tables_holding(civic, gone) == ["notify_vendors"]
                 own_view = (await client.get(f"{API}/vendors/{vendor_id}", headers=owner)).json()
                 assert [c["name"] for c in own_view["contacts"]] == [name, kept["name"]]
