@@ -4,16 +4,24 @@ protest. The bytes live in the document store; the event records what they are.
 ``blob`` is the store's content address: the SHA-256 of the stored bytes, which for a
 sealed document are ciphertext. ``sha256`` is the hash of the plaintext a reader gets;
 the API shows it only to those who may read the document.
+
+Who uploaded a document is personal data (a user), and so are the title and file name of
+a vendor's documents, which often name a person (a sole proprietor's W-9, an insurance
+certificate): they are sealed under the uploader's and the vendor's keys, so forgetting
+either leaves the rest of the record, and the bytes' hashes, as they were.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from events.base import Event
+from events.base import Event, PersonalData
 
 
 class DocumentAttached(Event, frozen=True, kw_only=True, tag="documents.DocumentAttached.v1"):
+    PERSONAL = (PersonalData(fields=("uploaded_by",), subject="uploaded_by", kind="user", holder="vendor_id"),
+                PersonalData(fields=("title", "filename"), subject="vendor_id", kind="vendor", holder="vendor_id"))
+
     document_id: str
     #: "solicitation" | "bid" | "vendor" | "contract" | "invoice" | "protest"
     parent_type: str

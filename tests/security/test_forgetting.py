@@ -1,6 +1,6 @@
 """Personal data in events is stored encrypted under a key per person; ``civic forget``
 destroys the key once records retention allows it, after which the person's data is
-found nowhere (database, read models rebuilt, OCDS feed, logs, files), while every other
+found nowhere (database, read models rebuilt, OCDS feed, logs, documents' metadata, files), while every other
 part of the record, and the payment audit chain, stay as they were."""
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from infra.container import open_civic
 from infra.http.app import create_app
 from infra.http.auth import mint_token
 from infra.settings import Settings
+from services.demo.pdf import tiny_pdf
 from services.privacy.rules import HolderRecords, retention
+from tests.e2e.documents.helpers import upload
 from tests.e2e.payments.conftest import Marketplace
 from tests.e2e.payments.test_payment_audit import _paid_invoice
 from tests.e2e.vendors.helpers import approved_vendor, new_ein
@@ -88,11 +90,20 @@ async def test_a_forgotten_contact_and_tax_id_are_found_nowhere_and_the_rest_is_
                     client, token, tax_id=tax_id,
                     contacts=[{"name": name, "email": email, "phone": phone, "title": "Owner"}, kept])
                 vendor_id = vendor["id"]
-                # at rest, the store holds the person's data only encrypted; the one clear copy
-                # is the address notifications mail to (their audience read model), which
-                # forgetting rebuilds away below (once that read model has caught up)
+                # a vendor's document names the person: its title and file name are sealed
+                # under the vendor's key, who uploaded it under the uploader's
+                certificate = await upload(client, owner, "vendors", vendor_id,
+                                           tiny_pdf("Certificate of insurance", ["General liability 2,000,000"]),
+                                           kind="insurance_certificate",
+                                           title=f"Insurance certificate of {name}",
+                                           filename=f"{name.replace(' ', '-')}-insurance.pdf",
+                                           expires_on="2031-06-30")
+                assert certificate.status_code == 201, certificate.text
+                # at rest, the store holds the person's data only encrypted; the clear copies
+                # are the documents' list and the address notifications mail to (read
+                # models), which forgetting rebuilds away below (once they have caught up)
                 await wait_caught_up(civic, max_wait=30)
-                assert await _tables_holding(civic, gone) == ["notify_vendors"]
+                assert await _tables_holding(civic, gone) == ["documents", "notify_vendors"]
                 own_view = (await client.get(f"{API}/vendors/{vendor_id}", headers=owner)).json()
                 assert [c["name"] for c in own_view["contacts"]] == [name, kept["name"]]
                 assert own_view["tax_id"] == tax_id
@@ -135,6 +146,14 @@ async def test_a_forgotten_contact_and_tax_id_are_found_nowhere_and_the_rest_is_
                 assert after["contacts"][1]["name"] == kept["name"], "another person's data is kept"
                 assert after["tax_id"] == personal.REMOVED
                 assert (after["legal_name"], after["address"]) == (own_view["legal_name"], own_view["address"])
+                # the document stays, with its hash and bytes, without the name
+                document = (await client.get(f"{API}/documents/{certificate.json()['id']}", headers=owner)).json()
+                assert (document["title"], document["filename"]) == (personal.REMOVED, personal.REMOVED)
+                assert (document["sha256"], document["expires_on"]) == (certificate.json()["sha256"], "2031-06-30")
+                listed = (await client.get(f"{API}/vendors/{vendor_id}/documents", headers=owner)).json()["items"]
+                assert [d["title"] for d in listed] == [personal.REMOVED]
+                content = await client.get(f"{API}/documents/{document['id']}/content", headers=owner)
+                assert content.status_code == 200 and name not in content.headers["content-disposition"]
 
                 ocds = [(await client.get(f"{API}/{feed}", params={"limit": 100})).text
                         for feed in ("ocds/releases", "ocds/records")]
