@@ -27,6 +27,7 @@ from infra.http.errors import EXCEPTION_HANDLERS, document_error_bodies
 from infra.http.observe import ObserveMiddleware
 from infra.http.options import OptionsMiddleware
 from infra.http.ratelimit import RateLimitMiddleware
+from infra.http.strict_params import refuse_numeric_datetimes
 from infra.http.system import dev_routes, health, ready
 from infra.settings import Settings
 
@@ -124,6 +125,7 @@ def create_app(
         middleware=[ObserveMiddleware, OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware,
                     JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=refuse_numeric_datetimes,
         lifespan=[lifespan],
         state=State({"settings": settings}),
         request_max_body_size=settings.max_body_bytes,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -98,10 +98,14 @@ class DevClockController(Controller):
 
     @post(summary="Set or advance the development clock (only forward); due timers fire before "
           "the answer", status_code=200, responses=error_responses(401, 403, 404, 422))
-    async def change(self, civic: Civic, data: ClockChange) -> ClockState:
+    async def change(self, civic: Civic, data: ClockChange, request: Request) -> ClockState:
         clock = civic.clock
         if not isinstance(clock, DevClock):
             raise NotFound("no development clock")
+        if data.now is not None and not isinstance((await request.json()).get("now"), str):
+            # a number would be read as seconds since 1970: the schema says RFC 3339 text
+            raise Invalid("now: a date and time in RFC 3339, such as 2027-01-31T17:00:00Z", details=[
+                {"field": "now", "message": "a date and time in RFC 3339, such as 2027-01-31T17:00:00Z"}])
         if data.advance_seconds and data.now is not None:
             raise Invalid("give one of advance_seconds or now", details=[
                 {"field": "advance_seconds", "message": "one of advance_seconds, now"}])

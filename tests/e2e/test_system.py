@@ -67,6 +67,28 @@ async def test_dev_clock_rejects_bad_input_with_field_details(client, token):
     wrong_type = await client.post("/api/v1/dev/clock", json={"advance_seconds": "soon"}, headers=admin)
     assert wrong_type.status_code == 422
     assert wrong_type.json()["error"]["details"][0]["field"] == "advance_seconds"
+    before = (await client.get("/api/v1/dev/clock", headers=admin)).json()["now"]
+    for number in (0, 1.5, 1_700_000_000):  # not seconds since 1970: the schema says RFC 3339 text
+        seconds = await client.post("/api/v1/dev/clock", json={"now": number}, headers=admin)
+        assert seconds.status_code == 422, seconds.text
+        assert seconds.json()["error"]["details"][0]["field"] == "now"
+    assert (await client.get("/api/v1/dev/clock", headers=admin)).json()["now"] >= before
+
+
+async def test_a_number_is_not_a_date_and_time_in_any_query(client, token):
+    """Lenient conversion would read ``to=0.5`` as half a second after 1970; every query
+    parameter the schema calls a date-time refuses a number, with its name."""
+    admin = token("admin")
+    for path, name in (("/api/v1/payments/audit", "to"), ("/api/v1/payments/audit/export", "from"),
+                       ("/api/v1/reports/prompt-payment", "to"), ("/api/v1/solicitations", "deadline_to"),
+                       ("/api/v1/search/solicitations", "deadline_from"), ("/api/v1/ocds/releases", "since")):
+        for value in ("0.5", "1700000000", "-3", "1e9"):
+            response = await client.get(path, params={name: value}, headers=admin)
+            assert response.status_code == 422, (path, value, response.text)
+            assert response.json()["error"]["details"][0]["field"] == name, (path, response.text)
+        accepted = await client.get(path, params={name: "2027-01-31T17:00:00Z"}, headers=admin)
+        assert accepted.status_code in (200, 404), (path, accepted.text)  # the feed: no releases then
+        assert accepted.status_code == 200 or accepted.json()["error"]["code"] == "no_releases"
 
 
 async def test_bad_tokens_are_refused(client, settings):
