@@ -70,7 +70,8 @@ class ActivityController(Controller):
         self, pool: Pool,
         stream: Annotated[str | None, Parameter(required=False, max_length=300)] = None,
         agency: Annotated[str | None, Parameter(required=False, max_length=200)] = None,
-        after: Annotated[str | None, Parameter(required=False, max_length=60)] = None,
+        after: Annotated[str | None, Parameter(required=False, pattern=r"^[0-9]{1,18}\.[0-9]{1,18}$",
+                                                description="next of the previous page")] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> ActivityPage:
         cursor = _after(after)

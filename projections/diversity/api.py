@@ -73,7 +73,8 @@ class DiversityReportController(Controller):
         agency: AgencyParam = None, start: FromParam = None, end: ToParam = None,
         group_by: Annotated[str, Parameter(description="program, agency, category or month")] = "program",
         currency: CurrencyParam = "USD",
-        fmt: Annotated[str | None, Parameter(query="format", required=False, description="json or csv")] = None,
+        fmt: Annotated[str | None, Parameter(query="format", required=False, description="json or csv",
+                                                        schema_extra={"enum": ["json", "csv"]})] = None,
     ) -> Response[DiversityReport]:
         as_csv = _wants_csv(request, fmt)
         scope = await _scope(pool, clock, actor, agency, start, end, group_by, currency)
