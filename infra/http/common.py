@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import Parameter
 
 from kernel.errors import field_error
@@ -52,3 +54,14 @@ def id_for_command(prefix: str, command_id: str | None) -> str:
     if command_id is None:
         return new_id(prefix)
     return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
+
+
+@dataclass
+class JsonOrCsv(Operation):
+    """The operation of a route that answers JSON, or the same rows as CSV when asked
+    (``format=csv`` or ``Accept: text/csv``): both media types in its 200 answer."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse) and ok.content is not None:
+            ok.content["text/csv"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))

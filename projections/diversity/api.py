@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from infra.clock import Clock
 from infra.http.auth import requires
+from infra.http.common import JsonOrCsv
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound, field_error
@@ -67,7 +68,7 @@ class DiversityReportController(Controller):
          description="Utilization of spend paid and of awards, participation (bids and win rate) and "
          "certified vendors by program, beside each agency's goals; grouped by program, agency, "
          "commodity category or month. `Accept: text/csv` or `format=csv` returns the same rows as CSV.",
-         responses=error_responses(401, 403, 404, 422))
+         responses=error_responses(401, 403, 404, 422), operation_class=JsonOrCsv)
     async def report(
         self, pool: Pool, clock: Clock, actor: Actor, request: Request[Any, Any, Any],
         agency: AgencyParam = None, start: FromParam = None, end: ToParam = None,
