@@ -138,7 +138,8 @@ async def test_killed_relay_process_is_resumed_without_loss_or_duplicate(wired):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     js = nc.jetstream()
     try:
-        await eventually(lambda: _has(js, settings.stream_name, 1), timeout=30, interval=0.005,
+        # a new process's imports alone can take half a minute on a machine under load
+        await eventually(lambda: _has(js, settings.stream_name, 1), timeout=120, interval=0.005,
                          what="the relay process to start publishing")
     finally:
         proc.send_signal(signal.SIGKILL)
