@@ -2,8 +2,10 @@
 
 A blob's key is the SHA-256 (hex) of its bytes, so the same bytes are stored once and a
 reader can verify what it got. Blobs are written whole from a local file (never from
-memory) and read as a stream of pieces, optionally a byte range, each piece read off the
-event loop. Nothing is deleted.
+memory) and read as a stream of pieces, optionally a byte range: ``pieces`` is the blocking
+iterator, for a caller that does more with each piece in the same worker thread (hashing,
+opening sealed chunks: one thread hand-off per piece, not two), and ``read`` the same
+pieces taken off the event loop one at a time. Nothing is deleted.
 
 ``stat`` gives a blob's size and a fingerprint that changes whenever the stored bytes are
 rewritten (the file's inode, size and modification time; the object's ETag and date), so
@@ -18,13 +20,15 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 PIECE = 1024 * 1024
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+T = TypeVar("T")
 
 
 class BlobMissing(Exception):
@@ -58,8 +62,12 @@ class BlobStore(Protocol):
     async def stat(self, key: str) -> BlobStat | None:
         """The stored size and fingerprint, or None when there is no such blob."""
 
+    def pieces(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """The bytes ``[start, end]`` (inclusive; ``end`` None: to the last byte), blocking:
+        advance it in a worker thread (``Stepper``). ``BlobMissing`` on the first piece."""
+
     def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
-        """The bytes ``[start, end]`` (inclusive; ``end`` None: to the last byte)."""
+        """``pieces``, each taken in a worker thread."""
 
     def keys(self) -> AsyncIterator[str]:
         """Every stored key."""
@@ -115,21 +123,24 @@ class FilesystemBlobStore:
             return None
         return BlobStat(size=st.st_size, fingerprint=f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")
 
-    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    def pieces(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         try:
-            fh = open(self.path(key), "rb", buffering=0)  # noqa: ASYNC230 - opening is not reading
+            fh = open(self.path(key), "rb", buffering=0)
         except FileNotFoundError as exc:
             raise BlobMissing(key) from exc
         with fh:
             fh.seek(start)
             remaining = None if end is None else end - start + 1
             while remaining is None or remaining > 0:
-                piece = await asyncio.to_thread(fh.read, PIECE if remaining is None else min(PIECE, remaining))
+                piece = fh.read(PIECE if remaining is None else min(PIECE, remaining))
                 if not piece:
                     break
                 if remaining is not None:
                     remaining -= len(piece)
                 yield piece
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        return in_thread(self.pieces(key, start, end))
 
     async def keys(self) -> AsyncIterator[str]:
         if not self.root.exists():
@@ -173,15 +184,19 @@ class S3BlobStore:
         return self.prefix + check_key(key)
 
     async def _ensure_bucket(self) -> None:
+        if not self._ready:
+            await asyncio.to_thread(self._ensure_bucket_now)
+
+    def _ensure_bucket_now(self) -> None:
         if self._ready:
             return
         from botocore.exceptions import ClientError
 
         try:
-            await asyncio.to_thread(self._client.head_bucket, Bucket=self.bucket)
+            self._client.head_bucket(Bucket=self.bucket)
         except ClientError:
             with contextlib.suppress(ClientError):  # created meanwhile by another process
-                await asyncio.to_thread(self._client.create_bucket, Bucket=self.bucket)
+                self._client.create_bucket(Bucket=self.bucket)
         self._ready = True
 
     async def put_file(self, key: str, path: Path) -> bool:
@@ -213,24 +228,26 @@ class S3BlobStore:
         return BlobStat(size=int(head["ContentLength"]),
                         fingerprint=f"{head.get('ETag', '')}:{head.get('LastModified', '')}")
 
-    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+    def pieces(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         from botocore.exceptions import ClientError
 
-        await self._ensure_bucket()
+        self._ensure_bucket_now()
         ranged = f"bytes={start}-{'' if end is None else end}"
         try:
-            response = await asyncio.to_thread(
-                self._client.get_object, Bucket=self.bucket, Key=self._object(key), Range=ranged)
+            response = self._client.get_object(Bucket=self.bucket, Key=self._object(key), Range=ranged)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 raise BlobMissing(key) from exc
             raise
         body = response["Body"]
         try:
-            while piece := await asyncio.to_thread(body.read, PIECE):
+            while piece := body.read(PIECE):
                 yield piece
         finally:
             body.close()
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        return in_thread(self.pieces(key, start, end))
 
     async def keys(self) -> AsyncIterator[str]:
         await self._ensure_bucket()
@@ -270,3 +287,51 @@ class _Done:
     def _settle(self) -> None:
         if not self._finished.done():
             self._finished.set_result(None)
+
+
+class Stepper:
+    """A blocking iterator advanced in worker threads, one step at a time. Closing it waits
+    for a step under way (a generator cannot be closed while another thread runs it), in a
+    worker thread of its own when one is running, so that the event loop never blocks."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._lock = threading.Lock()
+
+    def step(self, work: Callable[[bytes], T]) -> T | None:
+        """``work`` of the next piece, or None after the last (blocking)."""
+        with self._lock:
+            piece = next(self._pieces, None)
+            return None if piece is None else work(piece)
+
+    def _close(self) -> None:
+        close = getattr(self._pieces, "close", None)
+        if close is not None:
+            close()
+
+    def _close_after_step(self) -> None:
+        with self._lock:
+            self._close()
+
+    def close(self) -> None:
+        if self._lock.acquire(blocking=False):
+            try:
+                self._close()
+            finally:
+                self._lock.release()
+        else:
+            asyncio.get_running_loop().run_in_executor(None, self._close_after_step)
+
+
+def _same(piece: bytes) -> bytes:
+    return piece
+
+
+async def in_thread(pieces: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """The pieces of a blocking iterator, each taken in a worker thread."""
+    source = Stepper(pieces)
+    try:
+        while (piece := await asyncio.to_thread(source.step, _same)) is not None:
+            yield piece
+    finally:
+        source.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import tempfile
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from infra.bench import wire
 from infra.bench.e2e import start_marketplace, wait_ready
 from infra.bench.scratch import scratch
 from infra.blobstore import BlobStore, FilesystemBlobStore, S3BlobStore
@@ -89,19 +91,28 @@ async def _read_straight(store: BlobStore, data: bytes) -> None:
         await asyncio.to_thread(_read_object, store, key)
 
 
-async def _upload(client: Any, buyer: dict[str, str], sol: str, data: bytes, title: str) -> str:
-    response = await client.post(f"{API}/solicitations/{sol}/documents", headers=buyer,
-                                 data={"title": title, "kind": "specification"},
-                                 files={"file": (f"{title}.pdf", data, "application/pdf")})
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
+def _form(title: str, data: bytes) -> tuple[str, list[bytes]]:
+    """A multipart/form-data body as pieces around the file's bytes (never joined)."""
+    boundary = secrets.token_hex(16)
+    fields = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                     for name, value in (("title", title), ("kind", "specification")))
+    head = (f'{fields}--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{title}.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n")
+    return f"multipart/form-data; boundary={boundary}", [head.encode(), data, f"\r\n--{boundary}--\r\n".encode()]
 
 
-async def _download(client: Any, buyer: dict[str, str], doc_id: str) -> None:
-    async with client.stream("GET", f"{API}/documents/{doc_id}/content", headers=buyer) as response:
-        assert response.status_code == 200
-        async for _ in response.aiter_raw(MiB):
-            pass
+async def _upload(port: int, buyer: dict[str, str], sol: str, data: bytes, title: str) -> str:
+    content_type, body = _form(title, data)
+    answer = await asyncio.to_thread(wire.request, port, "POST", f"{API}/solicitations/{sol}/documents",
+                                     buyer | {"Content-Type": content_type}, body)
+    assert answer.status == 201, answer.body
+    return str(json.loads(answer.body)["id"])
+
+
+async def _download(port: int, buyer: dict[str, str], doc_id: str, size: int) -> None:
+    answer = await asyncio.to_thread(wire.request, port, "GET", f"{API}/documents/{doc_id}/content", buyer,
+                                     keep_body=False)
+    assert answer.status == 200 and answer.length == size, (answer.status, answer.length)
 
 
 async def _timed(work: Any) -> float:
@@ -110,11 +121,11 @@ async def _timed(work: Any) -> float:
     return time.perf_counter() - started
 
 
-async def _in_turns(client: Any, buyer: dict[str, str], sol: str, store: BlobStore, files: int,
+async def _in_turns(port: int, buyer: dict[str, str], sol: str, store: BlobStore, files: int,
                     size: int) -> dict[str, float]:
     """MiB/s through the API and straight to the store, measured file by file in turns."""
-    warm = await _upload(client, buyer, sol, _pdf_like(size), "warm-up")
-    await _download(client, buyer, warm)
+    warm = await _upload(port, buyer, sol, _pdf_like(size), "warm-up")
+    await _download(port, buyer, warm, size)
     await _write_straight(store, straight := _pdf_like(size))
     await _read_straight(store, straight)
     seconds = {"upload": 0.0, "upload_ceiling": 0.0, "download": 0.0, "download_ceiling": 0.0}
@@ -124,11 +135,11 @@ async def _in_turns(client: Any, buyer: dict[str, str], sol: str, store: BlobSto
         seconds["upload_ceiling"] += await _timed(_write_straight(store, direct[-1]))
         data = _pdf_like(size)
         started = time.perf_counter()
-        ids.append(await _upload(client, buyer, sol, data, f"file-{i}"))
+        ids.append(await _upload(port, buyer, sol, data, f"file-{i}"))
         seconds["upload"] += time.perf_counter() - started
     for doc_id, data in zip(ids, direct, strict=True):
         seconds["download_ceiling"] += await _timed(_read_straight(store, data))
-        seconds["download"] += await _timed(_download(client, buyer, doc_id))
+        seconds["download"] += await _timed(_download(port, buyer, doc_id, size))
     mib = files * size / MiB
     return {name: mib / spent for name, spent in seconds.items()}
 
@@ -198,7 +209,7 @@ async def _backend(settings: Settings, name: str, env: dict[str, str], store: Bl
                 await wait_ready(client, server)
                 sol = await _draft(client, admin, buyer, agency)
                 with tempfile.TemporaryDirectory(prefix="civic-bench-docs-") as tmp:
-                    rates = await _in_turns(client, buyer, sol, store, files, size_mib * MiB)
+                    rates = await _in_turns(port, buyer, sol, store, files, size_mib * MiB)
                     result.update({
                         "upload_mib_s": rates["upload"], "upload_ceiling_mib_s": rates["upload_ceiling"],
                         "upload_ratio": rates["upload"] / rates["upload_ceiling"],

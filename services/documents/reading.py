@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import hashlib
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from events.documents import DocumentAttached
-from infra.blobstore import BlobMissing, BlobStore
+from infra.blobstore import BlobMissing, BlobStore, Stepper
 from kernel.errors import DomainError
 from services.documents.readmodel import DocumentRow, blob_check, record_fault, record_verified
 from services.documents.sealing import HEADER, RangeOpener, Sealer, SealError, span
@@ -72,24 +72,21 @@ def etag_matches(header: str | None, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-async def _ahead(pieces: AsyncIterator[bytes], work: Callable[[bytes], list[bytes]],
+async def _ahead(pieces: Iterator[bytes], work: Callable[[bytes], list[bytes]],
                  depth: int = 2) -> AsyncIterator[bytes]:
-    """``work`` applied to each piece in a worker thread (hashing and AES-GCM let go of the
-    GIL), reading up to ``depth`` pieces ahead: the next pieces are read and checked while
-    the caller sends the current one. At most ``depth + 1`` pieces are held."""
+    """``work`` applied to each piece in the worker thread that read it (hashing and AES-GCM
+    let go of the GIL): one hand-off per piece. Up to ``depth`` pieces are read and checked
+    ahead while the caller sends the current one; at most ``depth + 1`` are held."""
+    source = Stepper(pieces)
     queue: asyncio.Queue[list[bytes] | BaseException | None] = asyncio.Queue(depth)
 
     async def produce() -> None:
         try:
-            async for piece in pieces:
-                await queue.put(await asyncio.to_thread(work, piece))
+            while (worked := await asyncio.to_thread(source.step, work)) is not None:
+                await queue.put(worked)
             await queue.put(None)
         except Exception as exc:  # noqa: BLE001 - handed to the reading side
             await queue.put(exc)
-        finally:
-            aclose = getattr(pieces, "aclose", None)
-            if aclose is not None:
-                await aclose()
 
     task = asyncio.create_task(produce())
     try:
@@ -103,6 +100,7 @@ async def _ahead(pieces: AsyncIterator[bytes], work: Callable[[bytes], list[byte
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        source.close()
 
 
 def _hashing(digest: Any) -> Callable[[bytes], list[bytes]]:
@@ -122,7 +120,7 @@ async def verify(store: BlobStore, blob: str, blob_size: int) -> str | None:
         return f"size {size}, recorded {blob_size}"
     digest = hashlib.sha256()
     try:
-        async for _ in _ahead(store.read(blob), _hashing(digest)):
+        async for _ in _ahead(store.pieces(blob), _hashing(digest)):
             pass
     except BlobMissing:
         return "missing"
@@ -167,16 +165,24 @@ async def body(store: BlobStore, doc: DocumentAttached | DocumentRow, sealer: Se
             whole = (start, end) == (0, doc.size - 1)
             digest = hashlib.sha256()
             work = _hashing(digest) if whole else (lambda piece: [piece])
-            async for piece in _ahead(store.read(doc.blob, start, end), work):
-                yield piece
+            held: bytes | None = None  # a whole read keeps its last piece until the hash is known
+            async for piece in _ahead(store.pieces(doc.blob, start, end), work):
+                if held is not None:
+                    yield held
+                if whole:
+                    held = piece
+                else:
+                    yield piece
             if whole and digest.hexdigest() != doc.blob:
                 if on_fault is not None:
                     await on_fault("hash mismatch")
                 raise Corrupted("the document changed while it was read")
+            if held is not None:
+                yield held
             return
         where = span(doc.size, start, end)
         opener = RangeOpener(sealer, doc.size, start, end)
-        async for plain in _ahead(store.read(doc.blob, max(where.stored_start, HEADER), where.stored_end),
+        async for plain in _ahead(store.pieces(doc.blob, max(where.stored_start, HEADER), where.stored_end),
                                   opener.feed):
             yield plain
         opener.finish()
