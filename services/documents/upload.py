@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from multipart import MultipartSegment, ParserError, PushMultipartParser, parse_options_header
 
+from infra.blobstore import in_thread
 from kernel.errors import DomainError, field_error
 from services.documents.sealing import CHUNK, Sealer, SealingWriter, ephemeral_sealer, open_all
 from services.documents.sniff import SNIFF_BYTES
@@ -77,9 +78,9 @@ class Spool:
             else:
                 yield from open_all(self.sealer, self.size, stored)
 
-    async def apieces(self) -> AsyncIterator[bytes]:
-        for piece in self.pieces():
-            yield piece
+    def apieces(self) -> AsyncIterator[bytes]:
+        """``pieces``, each read (and opened) in a worker thread."""
+        return in_thread(self.pieces())
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
