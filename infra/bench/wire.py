@@ -39,6 +39,8 @@ def request(port: int, method: str, path: str, headers: dict[str, str], body: Se
         lines.append(f"Content-Length: {sum(len(piece) for piece in body)}")
     room = memoryview(buffer if buffer is not None else bytearray(PIECE))
     with socket.create_connection(("127.0.0.1", port)) as sock:
+        # the body's last small piece must not wait for the acknowledgement of the file's
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         for piece in body:
             sock.sendall(piece)
