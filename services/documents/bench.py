@@ -4,7 +4,8 @@ filesystem and the S3 store (a local S3-compatible server process); and the API
 process's memory while many large uploads run at once.
 
 A ``civic serve`` process runs on a fresh database and stream for each store. The
-upload and download figures are MiB/s of 10 MiB files, one request at a time; the
+upload and download figures are MiB/s of 10 MiB files, one request at a time, sent and
+received by a lean loopback client in a worker thread (``infra.bench.wire``); the
 ceiling writes each file's bytes as one blob with the store's own client (a file write,
 or one S3 PUT) and reads them back. The two are measured in turns, file by file (one
 ceiling write, one upload, ...), after one untimed round trip, so that both meet the same
