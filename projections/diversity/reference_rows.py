@@ -24,16 +24,8 @@ from events.vendors import (
     VendorRenewed,
 )
 from infra.eventstore import RecordedEvent
+from projections.commodity import category_of
 from projections.statements import Bulk, fields
-
-
-def category_of(codes: list[str] | tuple[str, ...]) -> str:
-    """The commodity category: the first two digits of the first code ('' without codes)."""
-    for code in codes:
-        digits = "".join(ch for ch in code if ch.isdigit())
-        if len(digits) >= 2:
-            return digits[:2]
-    return ""
 
 
 def _position(r: RecordedEvent) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -15,6 +15,8 @@ from litestar.params import Parameter
 from litestar.response import Stream
 
 from events.base import Money
+from infra.clock import Clock
+from infra.executor import Executor
 from infra.http.auth import requires
 from infra.http.errors import error_responses
 from kernel.context import Actor
@@ -27,9 +29,11 @@ from projections.payment_audit.queries import (
     prompt_payment_summary,
     verify_chain,
 )
-from services.payments.facts import agency_scope
+from services.payments.facts import OutstandingInvoice, agency_scope, outstanding_invoices
 
 READERS = ("finance", "auditor", "admin")
+#: overdue invoices listed one by one in the prompt-payment report (all are counted)
+OUTSTANDING_LISTED = 200
 # NUL cannot be compared with stored text: refused here, before a CSV starts streaming
 Id = Annotated[str | None, Parameter(max_length=100, pattern=r"^[^\x00]*$")]
 Limit = Annotated[int, Parameter(ge=1, le=500)]
@@ -82,12 +86,37 @@ class CurrencyCompliance(msgspec.Struct, frozen=True, kw_only=True):
     interest_paid: Money
 
 
+class AgencyExposure(msgspec.Struct, frozen=True, kw_only=True):
+    """One agency's overdue unpaid invoices in one currency."""
+
+    agency_id: str
+    currency: str
+    invoices: int
+    unpaid: Money
+    accrued_interest: Money
+    oldest_due_date: date
+
+
+class Outstanding(msgspec.Struct, frozen=True, kw_only=True):
+    """Late-payment exposure now: accepted invoices past their prompt-payment due date and not
+    paid, with the interest accrued to today by the rules a payment made today would be
+    charged (each invoice on its agency's local date)."""
+
+    as_of: datetime
+    invoices: int
+    by_agency: list[AgencyExposure]
+    #: the oldest-due first, at most ``OUTSTANDING_LISTED`` of them
+    items: list[OutstandingInvoice]
+    truncated: bool
+
+
 class PromptPaymentReport(msgspec.Struct, frozen=True, kw_only=True):
     agency_id: str | None  # None: every agency
     payments: int
     paid_on_time: int
     share_on_time: float | None
     by_currency: list[CurrencyCompliance]
+    outstanding: Outstanding
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -178,8 +207,10 @@ class PromptPaymentReportController(Controller):
 
     @get("/reports/prompt-payment",
          summary="Prompt-payment compliance: payments on time, average days to pay, interest paid",
+         description="Payments made in the period (``from``/``to``), and ``outstanding``: the invoices "
+         "overdue and unpaid now, per agency, with the interest they have accrued to today.",
          responses=error_responses(401, 403, 422))
-    async def report(self, pool: Pool, actor: Actor, agency: Id = None,
+    async def report(self, pool: Pool, executor: Executor, clock: Clock, actor: Actor, agency: Id = None,
                      since: Annotated[datetime | None, Parameter(query="from")] = None,
                      until: Annotated[datetime | None, Parameter(query="to")] = None) -> PromptPaymentReport:
         _window(since, until)
@@ -193,9 +224,26 @@ class PromptPaymentReportController(Controller):
             interest_paid=Money(amount=int(r["interest"]), currency=r["currency"])) for r in rows]
         paid = sum(c.payments for c in by_currency)
         on_time = sum(c.paid_on_time for c in by_currency)
+        await clock.refresh()
+        now = clock.now()
         return PromptPaymentReport(agency_id=agency_id, payments=paid, paid_on_time=on_time,
                                    share_on_time=round(on_time / paid, 4) if paid else None,
-                                   by_currency=by_currency)
+                                   by_currency=by_currency,
+                                   outstanding=_outstanding(now, await outstanding_invoices(
+                                       executor, pool, agency_id, now)))
+
+
+def _outstanding(now: datetime, invoices: list[OutstandingInvoice]) -> Outstanding:
+    groups: dict[tuple[str, str], list[OutstandingInvoice]] = {}
+    for invoice in invoices:
+        groups.setdefault((invoice.agency_id, invoice.unpaid.currency), []).append(invoice)
+    by_agency = [AgencyExposure(
+        agency_id=agency, currency=currency, invoices=len(items),
+        unpaid=Money(amount=sum(i.unpaid.amount for i in items), currency=currency),
+        accrued_interest=Money(amount=sum(i.accrued_interest.amount for i in items), currency=currency),
+        oldest_due_date=min(i.due_date for i in items)) for (agency, currency), items in sorted(groups.items())]
+    return Outstanding(as_of=now, invoices=len(invoices), by_agency=by_agency,
+                       items=invoices[:OUTSTANDING_LISTED], truncated=len(invoices) > OUTSTANDING_LISTED)
 
 
 def _csv_value(value: Any) -> Any:

@@ -35,6 +35,7 @@ from services.payments.commands import (
 from services.payments.deciders.funding import FUNDING, SetFundingSource
 from services.payments.deciders.invoice import INVOICE, Invoice
 from services.payments.deciders.payment import PAYMENT, Payment
+from services.payments.facts import accrued
 from services.payments.gateway import PaymentGateway
 from services.payments.readmodel.invoices import list_invoices, payments_of_invoice
 from services.payments.readmodel.terms import agency_terms, contract_terms
@@ -157,7 +158,7 @@ class InvoiceController(Controller):
 
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
          responses=error_responses(401, 403, 404, 422))
-    async def read(self, executor: Executor, pool: Pool, actor: Actor,
+    async def read(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                    invoice_id: str, as_of: AsOf = None) -> InvoiceOut:
         invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id,
                                                        as_of=as_of_instant(as_of)))
@@ -168,8 +169,14 @@ class InvoiceController(Controller):
         async with pool.acquire() as conn:
             rows = await payments_of_invoice(conn, invoice_id)
         paid = sum(r["amount"] for r in rows if r["status"] == "succeeded")
+        await clock.refresh()
+        owed = None if invoice.status in ("submitted", "disputed") else accrued(
+            Money(amount=invoice.total.amount - paid, currency=invoice.total.currency), invoice.due_date,
+            clock.now(), invoice.late_interest_annual_rate, invoice.payment_terms)
         return msgspec.structs.replace(invoice, payments=[_payment_line(r) for r in rows], attachments=documents,
-                                       status=_with_payments(invoice.status, invoice.total.amount, paid))
+                                       status=_with_payments(invoice.status, invoice.total.amount, paid),
+                                       accrued_through=owed[0] if owed else None,
+                                       accrued_interest=owed[1] if owed else None)
 
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",

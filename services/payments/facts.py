@@ -1,17 +1,20 @@
 """What other contexts and read models may know of payments: whose money records a caller
 sees (the payment audit trail scopes its views the same way), and the prompt-payment
 record of a process (each invoice's due date and each payment's interest, with the rule
-that set it), and a vendor's payment record (records retention of its personal data)."""
+that set it), a vendor's payment record (records retention of its personal data), and
+the invoices overdue today with the interest they have accrued (late-payment exposure)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
 
-from events.compliance import RuleApplied
+from events.base import Money
+from events.compliance import PaymentTerms, RuleApplied
 from kernel.context import Actor
+from services.payments import prompt_payment
 from services.payments.deciders.invoice import INVOICE
 from services.payments.deciders.payment import PAYMENT
 
@@ -92,3 +95,54 @@ async def vendor_payments(pool: Any, vendor_id: str) -> VendorPayments:
         " (SELECT count(*) FROM payments_invoices WHERE vendor_id = $1 AND status NOT IN ('paid', 'rejected')"
         "  AND paid_amount < total_amount) AS unpaid", vendor_id)
     return VendorPayments(last_paid_at=row["last_paid_at"], unpaid_invoices=row["unpaid"])
+
+
+class OutstandingInvoice(msgspec.Struct, frozen=True, kw_only=True):
+    """An accepted invoice past its prompt-payment due date and not (fully) paid, with the
+    late-payment interest it has accrued through ``as_of`` (the agency's local date)."""
+
+    invoice_id: str
+    contract_id: str
+    agency_id: str
+    vendor_id: str
+    number: str
+    due_date: date
+    as_of: date
+    days_overdue: int
+    unpaid: Money
+    accrued_interest: Money
+
+
+def accrued(unpaid: Money, due: date | None, now: datetime, annual_rate: float,
+            terms: PaymentTerms | None) -> tuple[date, Money] | None:
+    """(the agency's local date, interest accrued through it) on ``unpaid`` past ``due``,
+    by the same rules a payment made today would be charged; ``None`` when not overdue."""
+    today = prompt_payment.paid_on_date(now, terms)
+    if due is None or unpaid.amount <= 0 or today <= due:
+        return None
+    return today, prompt_payment.late_charges(unpaid, due, today, annual_rate, terms).interest
+
+
+async def outstanding_invoices(executor: Any, pool: Any, agency_id: str | None, now: datetime) -> list[OutstandingInvoice]:
+    """Every overdue unpaid invoice of one agency (``None``: of all), oldest due first. The
+    rate and rule pack are the invoice's own (copied on it at submission)."""
+    rows = await pool.fetch(
+        "SELECT invoice_id, number, total_amount - paid_amount AS unpaid, currency, due_date"
+        " FROM payments_invoices WHERE ($1::text IS NULL OR agency_id = $1) AND due_date IS NOT NULL"
+        " AND due_date < $2::date AND paid_amount < total_amount AND status NOT IN ('submitted', 'disputed')"
+        " ORDER BY due_date, invoice_id", agency_id, now.date() + timedelta(days=1))
+    found = []
+    for row in rows:
+        state, _ = await executor.load(INVOICE, row["invoice_id"])
+        unpaid = Money(amount=row["unpaid"], currency=row["currency"])
+        if not state.exists or state.status == "disputed" or state.due_date is None:
+            continue
+        owed = accrued(unpaid, state.due_date, now, state.late_interest_annual_rate, state.payment_terms)
+        if owed is None:
+            continue
+        today, interest = owed
+        found.append(OutstandingInvoice(
+            invoice_id=state.invoice_id, contract_id=state.contract_id, agency_id=state.agency_id,
+            vendor_id=state.vendor_id, number=state.number, due_date=state.due_date, as_of=today,
+            days_overdue=(today - state.due_date).days, unpaid=unpaid, accrued_interest=interest))
+    return found

@@ -106,6 +106,11 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     rules_applied: list[RuleApplied] = []
     #: the invoice PDF and its supporting documents
     attachments: list[AttachedDocument] = []
+    #: past its due date and not fully paid: the late-payment interest the unpaid balance has
+    #: accrued through ``accrued_through`` (the agency's local date today), by the rules a
+    #: payment made today would be charged (``None``: not overdue)
+    accrued_interest: Money | None = None
+    accrued_through: date | None = None
 
 class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: str
