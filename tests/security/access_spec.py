@@ -73,6 +73,8 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/vendors/{vendor_id:str}/users"): roles(*VENDOR_OR_ADMIN),
     ("POST", "/api/v1/vendors/{vendor_id:str}/certifications"): roles(*VENDOR_OR_ADMIN),
     ("GET", "/api/v1/vendors/{vendor_id:str}/history"): roles(*VENDOR_OR_ADMIN),
+    # past performance: agency staff read any vendor's scorecard, a vendor only its own (in the route)
+    ("GET", "/api/v1/vendors/{vendor_id:str}/scorecard"): roles(*AGENCY_STAFF, "vendor"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/approve"): roles("admin"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/reject"): roles("admin"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/certifications/{cert_id:str}/verify"): roles("admin"),
@@ -177,6 +179,10 @@ SPEC: dict[tuple[str, str], Access] = {
     # supplier-diversity reports: agency staff who buy or pay and oversight (projections/diversity/access.py)
     ("GET", "/api/v1/reports/supplier-diversity"): roles("buyer", "finance", "auditor", "admin"),
     ("GET", "/api/v1/reports/supplier-diversity/chart.svg"): roles("buyer", "finance", "auditor", "admin"),
+    # spend analytics and the forecast: the same readers (projections/spend/access.py)
+    ("GET", "/api/v1/reports/spend"): roles("buyer", "finance", "auditor", "admin"),
+    ("GET", "/api/v1/reports/spend/chart.svg"): roles("buyer", "finance", "auditor", "admin"),
+    ("GET", "/api/v1/reports/forecast"): roles("buyer", "finance", "auditor", "admin"),
     # assistance: a vendor's opportunities are its own; a buyer's suggestions are the agency's
     ("GET", "/api/v1/vendors/{vendor_id:str}/opportunities"): roles(*VENDOR_OR_ADMIN),
     ("POST", "/api/v1/vendors/{vendor_id:str}/opportunities/{solicitation_id:str}/not-relevant"): roles("vendor"),

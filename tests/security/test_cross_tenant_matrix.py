@@ -36,10 +36,18 @@ class Case:
     #: "deny": 403/404; "public": 200 with no private field; "filtered": refused or no
     #: victim record in the answer
     expect: str = "deny"
+    #: the intruder roles tried (default: every one the access table allows); narrower where
+    #: the route is meant for staff of every agency, so only another tenant's vendor intrudes
+    intruders: tuple[str, ...] | None = None
 
 
 def deny(body: Any = None, **ids: str) -> Case:
     return Case(ids=ids, body=body)
+
+
+def vendors_denied(**ids: str) -> Case:
+    """Staff of every agency may read it (a vendor's past performance); another vendor may not."""
+    return Case(ids=ids, intruders=("vendor",))
 
 
 def public(**ids: str) -> Case:
@@ -67,6 +75,7 @@ CASES: dict[tuple[str, str], Case] = {
         {"program": "SDVOSB", "issuing_body": "Forged Body", "number": "F-1", "effective_date": "2026-01-01",
          "expiry_date": "2030-01-01"}, vendor_id="vendor_id"),
     ("GET", "/api/v1/vendors/{vendor_id:str}/history"): deny(vendor_id="vendor_id"),
+    ("GET", "/api/v1/vendors/{vendor_id:str}/scorecard"): vendors_denied(vendor_id="vendor_id"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/approve"): deny(vendor_id="vendor_id"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/reject"): deny(REASON, vendor_id="vendor_id"),
     ("POST", "/api/v1/vendors/{vendor_id:str}/certifications/{cert_id:str}/verify"): deny(
@@ -178,6 +187,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/reports/prompt-payment"): filtered(agency="agency_id"),
     ("GET", "/api/v1/reports/supplier-diversity"): filtered(agency="agency_id"),
     ("GET", "/api/v1/reports/supplier-diversity/chart.svg"): filtered(agency="agency_id"),
+    ("GET", "/api/v1/reports/spend"): filtered(agency="agency_id", vendor="vendor_id"),
+    ("GET", "/api/v1/reports/spend/chart.svg"): filtered(agency="agency_id"),
+    ("GET", "/api/v1/reports/forecast"): filtered(agency="agency_id"),
     ("GET", "/api/v1/awards"): filtered(solicitation_id=OPENED),
 }
 
@@ -235,7 +247,8 @@ async def test_agency_a_and_vendor_a_reach_nothing_of_agency_b_and_vendor_b(clie
     victim_ids = [t.ids[k] for k in ("contract_id", "invoice_id", "payment_id")]
     failures, tried = [], 0
     for (method, template), case in sorted(CASES.items()):
-        allowed = [r for r in INTRUDER_ROLES if r in SPEC[(method, template)].roles]
+        allowed = [r for r in INTRUDER_ROLES if r in SPEC[(method, template)].roles
+                   and (case.intruders is None or r in case.intruders)]
         for role in allowed:
             headers = t.intruders[role]
             params = {k: t.ids[v] for k, v in (case.query or {}).items()}

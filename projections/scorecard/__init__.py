@@ -1,0 +1,1 @@
+"""Vendor scorecards: past performance across every agency and contract."""
