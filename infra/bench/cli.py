@@ -1,4 +1,4 @@
-"""``civic bench append|relay|rebuild|e2e|search|diversity|notify|matching|documents [--json]``.
+"""``civic bench append|relay|rebuild|e2e|search|diversity|spend|notify|matching|documents [--json]``.
 
 Each benchmark makes its own database on the configured server and its own stream, and
 measures the raw ceiling it is compared with in the same run.
@@ -13,7 +13,7 @@ from infra.settings import Settings
 
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
-READ_MODELS = ("search", "diversity", "notify", "matching")
+READ_MODELS = ("search", "diversity", "spend", "notify", "matching")
 #: moves gigabytes through the document stores: run by name, not with "all"
 DOCUMENTS = ("documents",)
 
@@ -33,7 +33,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="e2e: run API, relay and these projections as separate processes "
                         "(default: everything in one civic serve)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="search: solicitations to load")
-    parser.add_argument("--payments", type=int, default=1_000_000, help="diversity: payments over one year")
+    parser.add_argument("--payments", type=int, default=1_000_000, help="diversity, spend: payments over one year")
     parser.add_argument("--vendors", type=int, default=10_000, help="notify: vendors following the code")
     parser.add_argument("--matching-vendors", type=int, default=100_000, help="matching: vendors at scale")
     parser.add_argument("--open-solicitations", type=int, default=10_000, help="matching: open solicitations")
@@ -72,6 +72,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from projections.diversity import bench as diversity_bench
 
                 result = await diversity_bench.run(settings, payments=args.payments)
+            case "spend":
+                from projections.spend import bench as spend_bench
+
+                result = await spend_bench.run(settings, payments=args.payments)
             case "notify":
                 from services.notifications import bench as notify_bench
 

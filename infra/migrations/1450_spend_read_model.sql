@@ -120,3 +120,39 @@ CREATE TABLE spend_cube (
     PRIMARY KEY (agency_id, month, category, vendor_id, currency, programs, local)
 );
 CREATE INDEX spend_cube_month ON spend_cube (month);
+
+-- The same sums without the vendor (what most of a report reads) and without the agency
+-- (vendors across all agencies: top vendors and concentration), so that a report reads the
+-- smallest table that has the dimensions it needs.
+CREATE TABLE spend_cube_agency (
+    agency_id    text    NOT NULL,
+    month        date    NOT NULL,
+    category     text    NOT NULL,
+    currency     text    NOT NULL,
+    programs     text[]  NOT NULL,
+    local        boolean NOT NULL,
+    amount       bigint  NOT NULL,
+    payments     integer NOT NULL,
+    late         integer NOT NULL,
+    timed        integer NOT NULL,
+    days_to_pay  bigint  NOT NULL,
+    interest     bigint  NOT NULL,
+    PRIMARY KEY (agency_id, month, category, currency, programs, local)
+);
+CREATE INDEX spend_cube_agency_month ON spend_cube_agency (month);
+
+CREATE TABLE spend_cube_vendor (
+    month        date    NOT NULL,
+    category     text    NOT NULL,
+    vendor_id    text    NOT NULL,
+    currency     text    NOT NULL,
+    programs     text[]  NOT NULL,
+    local        boolean NOT NULL,
+    amount       bigint  NOT NULL,
+    payments     integer NOT NULL,
+    late         integer NOT NULL,
+    timed        integer NOT NULL,
+    days_to_pay  bigint  NOT NULL,
+    interest     bigint  NOT NULL,
+    PRIMARY KEY (month, category, vendor_id, currency, programs, local)
+);

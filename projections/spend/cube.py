@@ -8,6 +8,8 @@ payments themselves.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +48,15 @@ class Slice:
     local: bool | None = None
 
 
+@contextlib.asynccontextmanager
+async def reading(conn: Connection) -> AsyncIterator[Connection]:
+    """A report's queries in one snapshot, each run by one process: they read thousands of rows,
+    where starting parallel workers or compiling costs more than it saves."""
+    async with conn.transaction(readonly=True):
+        await conn.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
+        yield conn
+
+
 def _where(s: Slice, p: Params) -> str:
     clauses = [f"month >= {p(s.first, 'date')}", f"month <= {p(s.last, 'date')}", f"currency = {p(s.currency)}"]
     if s.agency is not None:
@@ -63,70 +74,88 @@ def _where(s: Slice, p: Params) -> str:
     return " AND ".join(clauses)
 
 
+def table(s: Slice, dimensions: tuple[str, ...]) -> str:
+    """The smallest table with every dimension a query groups or filters by."""
+    needed = {*dimensions, *(["agency"] if s.agency is not None else []), *(["vendor"] if s.vendor is not None else [])}
+    if "vendor" not in needed:
+        return "spend_cube_agency"
+    if "agency" not in needed:
+        return "spend_cube_vendor"
+    return "spend_cube"
+
+
+_COLUMNS = {"agency": "agency_id", "category": "category", "vendor": "vendor_id", "program": "programs",
+            "local": "local", "month": "month"}
+
+
 async def grouped(conn: Connection, s: Slice, dimensions: tuple[str, ...]) -> list[Any]:
-    """Amount, payments and interest per combination of ``dimensions`` (columns named as them)."""
+    """Amount, payments and interest per combination of ``dimensions`` (columns named as them).
+    Sums by the plain columns first, then unnests programs and formats the few rows left."""
     p = Params()
     where = _where(s, p)
+    columns = [_COLUMNS[d] for d in dimensions]
+    inner_group = f" GROUP BY {', '.join(columns)}" if columns else ""
     keys = [f"{_EXPRESSIONS[d]} AS {d}" for d in dimensions]
     lateral = f" {_PROGRAMS}" if "program" in dimensions else ""
     group = f" GROUP BY {', '.join(str(n + 1) for n in range(len(dimensions)))}" if dimensions else ""
     return await conn.fetch(
         f"SELECT {', '.join([*keys, ''])}sum(amount)::bigint AS amount, sum(payments)::bigint AS payments,"
-        f" sum(interest)::bigint AS interest FROM spend_cube{lateral} WHERE {where}{group}", *p.values)
+        f" sum(interest)::bigint AS interest FROM (SELECT {', '.join([*columns, ''])}sum(amount) AS amount,"
+        f" sum(payments) AS payments, sum(interest) AS interest FROM {table(s, dimensions)} WHERE {where}"
+        f"{inner_group}) x{lateral}{group}", *p.values)
 
 
-async def totals(conn: Connection, s: Slice) -> Any:
-    p = Params()
-    return await conn.fetchrow(
-        "SELECT coalesce(sum(amount), 0)::bigint AS amount, coalesce(sum(payments), 0)::bigint AS payments,"
-        " coalesce(sum(interest), 0)::bigint AS interest, count(DISTINCT vendor_id) AS vendors"
-        f" FROM spend_cube WHERE {_where(s, p)}", *p.values)
+_SUMMED = ("sum(amount) AS amount, sum(payments) AS payments, sum(late) AS late, sum(timed) AS timed,"
+           " sum(days_to_pay) AS days_to_pay, sum(interest) AS interest")
+_FIGURES = ("coalesce(sum(amount), 0)::bigint AS amount, coalesce(sum(payments), 0)::bigint AS payments,"
+            " coalesce(sum(late), 0)::bigint AS late, coalesce(sum(timed), 0)::bigint AS timed,"
+            " coalesce(sum(days_to_pay), 0)::bigint AS days, coalesce(sum(interest), 0)::bigint AS interest")
 
 
-async def top_vendors(conn: Connection, s: Slice, limit: int) -> list[Any]:
+async def overview(conn: Connection, s: Slice) -> list[Any]:
+    """In one pass: the totals (``grp`` NULL, ``kind`` 'total'), each month ('month') and each
+    locality ('local'), with payments, late payments, days to pay and interest."""
     p = Params()
     where = _where(s, p)
     return await conn.fetch(
-        "SELECT vendor_id, sum(amount)::bigint AS amount, sum(payments)::bigint AS payments"
-        f" FROM spend_cube WHERE {where} GROUP BY 1 HAVING sum(amount) > 0 ORDER BY 2 DESC, 1 LIMIT {p(limit)}",
+        f"SELECT CASE WHEN grouping(m, l) = 3 THEN 'total' WHEN grouping(m) = 0 THEN 'month' ELSE 'local' END AS kind,"
+        f" coalesce(m, l) AS grp, {_FIGURES}"
+        f" FROM (SELECT to_char(month, 'YYYY-MM') AS m, {_EXPRESSIONS['local']} AS l, * FROM (SELECT month, local,"
+        f" {_SUMMED} FROM {table(s, ())} WHERE {where} GROUP BY month, local) y) x GROUP BY GROUPING SETS ((m), (l), ())",
         *p.values)
 
 
-async def concentration(conn: Connection, s: Slice) -> list[Any]:
-    """Per category: spend, vendors paid, the Herfindahl-Hirschman index (sum of squared
-    percentage shares of the vendors paid, 0-10,000) and the largest vendor's share."""
-    p = Params()
-    where = _where(s, p)
-    return await conn.fetch(
-        "WITH v AS (SELECT category, vendor_id, sum(amount)::numeric AS a FROM spend_cube"
-        f" WHERE {where} GROUP BY 1, 2 HAVING sum(amount) > 0),"
-        " t AS (SELECT category, a, sum(a) OVER (PARTITION BY category) AS total FROM v)"
-        " SELECT category, total::bigint AS amount, count(*) AS vendors,"
-        " sum((100 * a / total) ^ 2)::float8 AS hhi, (100 * max(a) / total)::float8 AS top_share"
-        " FROM t GROUP BY category, total ORDER BY category", *p.values)
-
-
-async def by_month(conn: Connection, s: Slice) -> dict[str, tuple[int, int]]:
-    rows = await grouped(conn, s, ("month",))
-    return {r["month"]: (r["amount"], r["payments"]) for r in rows}
-
-
-async def equity(conn: Connection, s: Slice, dimension: str) -> list[Any]:
+async def equity_by_program(conn: Connection, s: Slice) -> list[Any]:
     """Payments, days from invoice receipt to payment, late payments and interest paid, by
-    program (``none``: certified in none) or by locality."""
+    program (``none``: certified in none)."""
     p = Params()
     where = _where(s, p)
-    lateral = f" {_PROGRAMS}" if dimension == "program" else ""
     return await conn.fetch(
-        f"SELECT {_EXPRESSIONS[dimension]} AS grp, sum(amount)::bigint AS amount, sum(payments)::bigint AS payments,"
-        " sum(late)::bigint AS late, sum(timed)::bigint AS timed, sum(days_to_pay)::bigint AS days,"
-        f" sum(interest)::bigint AS interest FROM spend_cube{lateral} WHERE {where} GROUP BY 1 ORDER BY 1",
-        *p.values)
+        f"SELECT program AS grp, {_FIGURES} FROM (SELECT programs, {_SUMMED} FROM {table(s, ('program',))}"
+        f" WHERE {where} GROUP BY programs) x {_PROGRAMS} GROUP BY 1 ORDER BY 1", *p.values)
+
+
+async def vendors(conn: Connection, s: Slice, top: int) -> list[Any]:
+    """In one pass over vendors: the ``top`` vendors by spend (kind 'top'), how many vendors
+    there are ('count', in ``amount``), and per category ('category') its spend, vendors paid,
+    Herfindahl-Hirschman index (sum of squared percentage shares, 0-10,000) and largest share."""
+    p = Params()
+    where = _where(s, p)
+    return await conn.fetch(
+        f"WITH cv AS MATERIALIZED (SELECT category, vendor_id, sum(amount)::numeric AS a, sum(payments) AS n"
+        f"   FROM {table(s, ('vendor',))} WHERE {where} GROUP BY 1, 2),"
+        " v AS (SELECT vendor_id, sum(a) AS a, sum(n) AS n FROM cv GROUP BY 1),"
+        " paid AS (SELECT category, a, sum(a) OVER (PARTITION BY category) AS total FROM cv WHERE a > 0)"
+        " (SELECT 'top' AS kind, vendor_id AS key, a::bigint AS amount, n::bigint AS payments,"
+        f"   NULL::float8 AS hhi, NULL::float8 AS top_share FROM v WHERE a > 0 ORDER BY a DESC, vendor_id LIMIT {p(top)})"
+        " UNION ALL SELECT 'count', NULL, count(*), NULL, NULL, NULL FROM v"
+        " UNION ALL (SELECT 'category', category, total::bigint, count(*), sum((100 * a / total) ^ 2)::float8,"
+        "   (100 * max(a) / total)::float8 FROM paid GROUP BY category, total ORDER BY category)", *p.values)
 
 
 async def monthly_history(conn: Connection, agency: str, first: date, last: date, currency: str) -> list[Any]:
     """(category, month, amount) of one agency's months in [first, last]: the forecast's history."""
     return await conn.fetch(
-        "SELECT category, month, sum(amount)::bigint AS amount FROM spend_cube"
+        "SELECT category, month, sum(amount)::bigint AS amount FROM spend_cube_agency"
         " WHERE agency_id = $1 AND month >= $2 AND month <= $3 AND currency = $4 GROUP BY 1, 2",
         agency, first, last, currency)

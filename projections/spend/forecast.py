@@ -116,6 +116,11 @@ async def _vendor_pools(conn: Connection, agency: str, today: date) -> dict[str,
 
 async def build_forecast(conn: Connection, agency: str, today: date, currency: str,
                          category: str | None = None) -> Forecast:
+    async with cube.reading(conn):
+        return await _build(conn, agency, today, currency, category)
+
+
+async def _build(conn: Connection, agency: str, today: date, currency: str, category: str | None) -> Forecast:
     this_month = first_of(today)
     months = [add_months(this_month, h) for h in range(HORIZON)]
     history: dict[str, dict[date, int]] = defaultdict(dict)

@@ -36,15 +36,25 @@ def _started(r: RecordedEvent) -> tuple[Any, ...]:
             e.amount.amount, e.due_date)
 
 
-# Adds the ``delta`` rows to the cube (keyed like it).
-_ADD = """
-INSERT INTO spend_cube AS s SELECT agency_id, month, category, vendor_id, currency, programs, local,
-    sum(amount)::bigint, sum(payments)::int, sum(late)::int, sum(timed)::int, sum(days_to_pay)::bigint,
-    sum(interest)::bigint
-FROM delta GROUP BY 1, 2, 3, 4, 5, 6, 7
-ON CONFLICT (agency_id, month, category, vendor_id, currency, programs, local) DO UPDATE SET
-    amount = s.amount + EXCLUDED.amount, payments = s.payments + EXCLUDED.payments, late = s.late + EXCLUDED.late, timed = s.timed + EXCLUDED.timed,
-    days_to_pay = s.days_to_pay + EXCLUDED.days_to_pay, interest = s.interest + EXCLUDED.interest
+_SUMS = ("sum(amount)::bigint, sum(payments)::int, sum(late)::int, sum(timed)::int, sum(days_to_pay)::bigint,"
+         " sum(interest)::bigint")
+_ADDED = ("amount = s.amount + EXCLUDED.amount, payments = s.payments + EXCLUDED.payments,"
+          " late = s.late + EXCLUDED.late, timed = s.timed + EXCLUDED.timed,"
+          " days_to_pay = s.days_to_pay + EXCLUDED.days_to_pay, interest = s.interest + EXCLUDED.interest")
+
+
+def _upsert(table: str, keys: str) -> str:
+    return (f"INSERT INTO {table} AS s SELECT {keys}, {_SUMS} FROM delta GROUP BY {keys}"
+            f" ON CONFLICT ({keys}) DO UPDATE SET {_ADDED}")
+
+
+# Adds the ``delta`` rows to the cube and to its two smaller roll-ups (without the vendor,
+# without the agency), in one statement.
+_ADD = f"""
+, by_agency AS ({_upsert("spend_cube_agency", "agency_id, month, category, currency, programs, local")}
+), by_vendor AS ({_upsert("spend_cube_vendor", "month, category, vendor_id, currency, programs, local")}
+)
+{_upsert("spend_cube", "agency_id, month, category, vendor_id, currency, programs, local")}
 """
 
 # Only a payment not yet paid is counted: a replayed success adds nothing.

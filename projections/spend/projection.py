@@ -17,7 +17,8 @@ HANDLERS = {**reference_rows.HANDLERS, **payment_rows.HANDLERS}
 class SpendProjection:
     name = "spend"
     tables: Sequence[str] = ("spend_vendors", "spend_certifications", "spend_solicitations", "spend_contracts",
-                             "spend_invoices", "spend_payments", "spend_refunds", "spend_cube")
+                             "spend_invoices", "spend_payments", "spend_refunds", "spend_cube",
+                             "spend_cube_agency", "spend_cube_vendor")
     types: frozenset[str] | None = types_of(*HANDLERS)
 
     async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:

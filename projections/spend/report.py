@@ -142,28 +142,36 @@ def _equity_row(row: Any) -> EquityRow:
 
 
 async def build_report(conn: Connection, s: Slice, group_by: tuple[str, ...]) -> SpendReport:
-    total = await cube.totals(conn, s)
+    async with cube.reading(conn):
+        return await _build(conn, s, group_by)
+
+
+async def _build(conn: Connection, s: Slice, group_by: tuple[str, ...]) -> SpendReport:
+    overview = await cube.overview(conn, s)
+    [total] = [r for r in overview if r["kind"] == "total"]
     whole = total["amount"]
     rows = [SpendRow(**{d: r[d] for d in group_by}, amount=r["amount"], payments=r["payments"],
                      interest=r["interest"], share_percent=percent(r["amount"], whole))
             for r in await cube.grouped(conn, s, group_by)]
     rows.sort(key=lambda r: tuple("" if getattr(r, d) is None else getattr(r, d) for d in group_by))
-    top = [VendorSpend(vendor_id=r["vendor_id"], amount=r["amount"], payments=r["payments"],
-                       share_percent=percent(r["amount"], whole))
-           for r in await cube.top_vendors(conn, s, TOP_VENDORS)]
-    concentration = [Concentration(category=r["category"], amount=r["amount"], vendors=r["vendors"],
+    by_vendor = await cube.vendors(conn, s, TOP_VENDORS)
+    top = [VendorSpend(vendor_id=r["key"], amount=r["amount"], payments=r["payments"],
+                       share_percent=percent(r["amount"], whole)) for r in by_vendor if r["kind"] == "top"]
+    concentration = [Concentration(category=r["key"], amount=r["amount"], vendors=r["payments"],
                                    hhi=round(r["hhi"], 1), top_vendor_share_percent=round(r["top_share"], 2),
                                    level=level(r["hhi"]))
-                     for r in await cube.concentration(conn, s)]
-    equity = Equity(by_program=[_equity_row(r) for r in await cube.equity(conn, s, "program")],
-                    by_locality=[_equity_row(r) for r in await cube.equity(conn, s, "local")])
+                     for r in by_vendor if r["kind"] == "category"]
+    vendor_count = next(r["amount"] for r in by_vendor if r["kind"] == "count")
+    equity = Equity(by_program=[_equity_row(r) for r in await cube.equity_by_program(conn, s)],
+                    by_locality=sorted((_equity_row(r) for r in overview if r["kind"] == "local"),
+                                       key=lambda r: r.group))
+    months = {r["grp"]: (r["amount"], r["payments"]) for r in overview if r["kind"] == "month"}
     filters = {name: str(value).lower() if isinstance(value, bool) else value
                for name, value in (("category", s.category), ("vendor", s.vendor), ("program", s.program),
                                    ("local", s.local)) if value is not None}
     return SpendReport(agency=s.agency, period_from=month_name(s.first), period_to=month_name(s.last),
                        currency=s.currency, group_by=list(group_by), filters=filters, notes=NOTES,
                        totals=Totals(amount=whole, payments=total["payments"], interest=total["interest"],
-                                     vendors=total["vendors"]),
+                                     vendors=vendor_count),
                        rows=rows, top_vendors=top, concentration=concentration,
-                       trends=trends(s, await cube.by_month(conn, s)), equity=equity)
-
+                       trends=trends(s, months), equity=equity)
