@@ -10,6 +10,7 @@ from litestar.params import Parameter
 
 from infra.clock import Clock
 from infra.http.auth import requires
+from infra.http.common import JsonOrCsv
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import field_error
@@ -90,7 +91,7 @@ class SpendReportController(Controller):
          "equity (days from invoice receipt to payment, late payments and interest paid, by program and "
          "for local vendors against others). Filters and `group_by` as query parameters. "
          "`Accept: text/csv` or `format=csv` returns the grouped rows as CSV.",
-         responses=error_responses(401, 403, 422))
+         responses=error_responses(401, 403, 422), operation_class=JsonOrCsv)
     async def report(
         self, pool: Pool, clock: Clock, actor: Actor, request: Request[Any, Any, Any],
         agency: AgencyParam = None, start: FromParam = None, end: ToParam = None, currency: CurrencyParam = "USD",
