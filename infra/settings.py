@@ -46,6 +46,8 @@ class Settings:
     signing_key: str | None = field(default=None, repr=False)  # a secret: never in a log line
     token_issuer: str = "civic-marketplace"
     dev_clock: bool = False
+    #: the portal's development sign-in page (also on with ``dev_clock``)
+    dev_login: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 1024 * 1024
@@ -80,6 +82,7 @@ class Settings:
             stream_replicas=int(env.get("CIVIC_STREAM_REPLICAS", "1")),
             signing_key=secret("CIVIC_SIGNING_KEY", env),
             dev_clock=_flag("CIVIC_DEV_CLOCK"),
+            dev_login=_flag("CIVIC_DEV_LOGIN"),
             host=env.get("CIVIC_HOST", "127.0.0.1"),
             port=int(env.get("CIVIC_PORT", "8000")),
             max_body_bytes=int(env.get("CIVIC_MAX_BODY_BYTES", str(1024 * 1024))),

@@ -19,6 +19,7 @@ from infra.http.auth import mint_token
 from infra.s3_server import LocalS3, start_local_s3
 from infra.settings import Settings
 from infra.stripe_server import LocalStripe, start_localstripe
+from tests.browser.chromium import find_chromium, missing_message
 from tests.support import (
     TEST_SIGNING_KEY,
     TEST_WEBHOOK_SECRET,
@@ -27,6 +28,17 @@ from tests.support import (
     isolated_settings,
     unique,
 )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    chromium = find_chromium()
+    return f"browser tests: Chromium at {chromium}" if chromium else missing_message()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say at the end, too, when the browser tests could not run: never a silent pass."""
+    if find_chromium() is None:
+        terminalreporter.write_sep("!", missing_message(), red=True, bold=True)
 
 
 @pytest.fixture(scope="session")

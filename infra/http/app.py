@@ -12,7 +12,6 @@ from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from infra import embedded
@@ -29,6 +28,8 @@ from infra.http.options import OptionsMiddleware
 from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.strict_params import refuse_numeric_datetimes
 from infra.http.system import dev_routes, health, ready
+from infra.portal.headers import SecurityHeadersMiddleware
+from infra.portal.schema_ui import OfflineSwaggerPlugin, asset_routers
 from infra.settings import Settings
 
 log = logging.getLogger("civic.http")
@@ -120,9 +121,9 @@ def create_app(
         dependencies.update(component.dependencies)
 
     app = Litestar(
-        route_handlers=[health, ready, api],
+        route_handlers=[health, ready, api, *asset_routers()],
         dependencies=dependencies,
-        middleware=[ObserveMiddleware, OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware,
+        middleware=[ObserveMiddleware, SecurityHeadersMiddleware, OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware,
                     JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_numeric_datetimes,
@@ -135,7 +136,7 @@ def create_app(
             description="Event-sourced public procurement: vendors, solicitations, sealed bids, "
             "awards, contracts, payments and open contracting data.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[OfflineSwaggerPlugin()],
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")

@@ -196,6 +196,10 @@ CASES: dict[tuple[str, str], Case] = {
 #: routes with an id that are not a tenant's to guard, and why
 NOT_TENANT_SCOPED = {
     ("GET", "/schema/{path:str}"): "the API's own documentation",
+    ("GET", "/static/portal/{file_path:path}"): "the portal's own script and styles",
+    ("HEAD", "/static/portal/{file_path:path}"): "the portal's own script and styles",
+    ("GET", "/static/swagger-ui/{file_path:path}"): "the API reference's script and styles",
+    ("HEAD", "/static/swagger-ui/{file_path:path}"): "the API reference's script and styles",
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions"): "any vendor may ask on a published solicitation",
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/bids"): "any eligible vendor may bid on an open solicitation",
     ("DELETE", "/api/v1/follows/{commodity_code:str}"): "acts on the caller's own follows; the code names no tenant",

@@ -1,0 +1,1 @@
+"""The marketplace's web pages (server-rendered, bilingual) and the OpenAPI reference."""
