@@ -29,6 +29,8 @@ from infra.http.ratelimit import RateLimitMiddleware
 from infra.http.strict_params import refuse_numeric_datetimes
 from infra.http.system import dev_routes, health, ready
 from infra.portal.headers import SecurityHeadersMiddleware
+from infra.portal.routes import portal_router
+from infra.portal.session import PortalSessionMiddleware
 from infra.portal.schema_ui import OfflineSwaggerPlugin, asset_routers
 from infra.settings import Settings
 
@@ -121,10 +123,10 @@ def create_app(
         dependencies.update(component.dependencies)
 
     app = Litestar(
-        route_handlers=[health, ready, api, *asset_routers()],
+        route_handlers=[health, ready, api, *asset_routers(), portal_router(settings)],
         dependencies=dependencies,
         middleware=[ObserveMiddleware, SecurityHeadersMiddleware, OptionsMiddleware, RateLimitMiddleware, BearerAuthMiddleware,
-                    JsonBodyMiddleware],
+                    PortalSessionMiddleware, JsonBodyMiddleware],
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=refuse_numeric_datetimes,
         lifespan=[lifespan],
