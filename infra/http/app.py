@@ -30,8 +30,8 @@ from infra.http.strict_params import refuse_numeric_datetimes
 from infra.http.system import dev_routes, health, ready
 from infra.portal.headers import SecurityHeadersMiddleware
 from infra.portal.routes import portal_router
-from infra.portal.session import PortalSessionMiddleware
 from infra.portal.schema_ui import OfflineSwaggerPlugin, asset_routers
+from infra.portal.session import PortalSessionMiddleware
 from infra.settings import Settings
 
 log = logging.getLogger("civic.http")

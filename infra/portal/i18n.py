@@ -28,7 +28,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 #: the language names shown in the switch, each in its own language
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
-_current: ContextVar[NullTranslations] = ContextVar("portal_translations", default=NullTranslations())
+_current: ContextVar[NullTranslations | None] = ContextVar("portal_translations", default=None)
+_SOURCE = NullTranslations()
 
 
 @cache
@@ -51,11 +52,11 @@ def activate(locale: str) -> None:
 
 
 def gettext(message: str) -> str:
-    return _current.get().ugettext(message)
+    return (_current.get() or _SOURCE).ugettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.get().ungettext(singular, plural, n)
+    return (_current.get() or _SOURCE).ungettext(singular, plural, n)
 
 
 def negotiate(cookie: str | None, accept_language: str | None) -> str:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response, get
 from litestar.params import Parameter
 
-from infra.portal.calls import Api, Answer, FormErrors
+from infra.portal.calls import Answer, Api, FormErrors
 from infra.portal.i18n import gettext as _
 from infra.portal.rendering import render
 from kernel.errors import DomainError

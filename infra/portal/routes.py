@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Router
 
+from infra.http.errors import EXCEPTION_HANDLERS
 from infra.portal import public, signin, vendor
 from infra.portal.rendering import portal_error, speak_the_viewers_language
 from infra.settings import Settings
@@ -20,6 +21,6 @@ def portal_router(settings: Settings) -> Router:
     ]
     if settings.dev_clock or settings.dev_login:
         handlers += [signin.sign_in_page, signin.sign_in]
-    return Router(path="/", route_handlers=handlers, exception_handlers={Exception: portal_error},
+    return Router(path="/", route_handlers=handlers, exception_handlers={kind: portal_error for kind in EXCEPTION_HANDLERS},
                   before_request=speak_the_viewers_language,
                   include_in_schema=False)

@@ -35,6 +35,9 @@ STRIPE_SIGNED = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset(
 # No bearer token needed; the path carries a signed token, so a made-up one is not found.
 UNSUBSCRIBE_LINK = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset({404}))
 
+# A portal form anyone may send, but only with this browser's form token: without it, 403.
+PORTAL_FORM = Access(roles=ALL_ROLES, public=True, allowed_statuses=frozenset({403}))
+
 
 def roles(*names: str) -> Access:
     unknown = set(names) - ALL_ROLES
@@ -62,6 +65,21 @@ SPEC: dict[tuple[str, str], Access] = {
     ("GET", "/static/swagger-ui/{file_path:path}"): PUBLIC,
     ("HEAD", "/static/swagger-ui/{file_path:path}"): PUBLIC,
     ("GET", "/schema/{path:str}"): PUBLIC,
+    # the portal's pages: public pages show what the API shows the caller; a vendor's pages
+    # are the vendor's (each page acts through the API, so its rules apply unchanged)
+    ("GET", "/"): PUBLIC,
+    ("GET", "/opportunities"): PUBLIC,
+    ("GET", "/opportunities/{solicitation_id:str}"): PUBLIC,
+    ("GET", "/sign-in"): PUBLIC,
+    ("POST", "/sign-in"): PORTAL_FORM,
+    ("POST", "/sign-out"): PORTAL_FORM,
+    ("POST", "/language"): PORTAL_FORM,
+    ("GET", "/vendor"): roles("vendor"),
+    ("GET", "/vendor/register"): roles("vendor"),
+    ("POST", "/vendor/register"): roles("vendor"),
+    ("POST", "/vendor/{vendor_id:str}/submit"): roles("vendor"),
+    ("GET", "/opportunities/{solicitation_id:str}/bid"): roles("vendor"),
+    ("POST", "/opportunities/{solicitation_id:str}/bid"): roles("vendor"),
     ("GET", "/api/v1/dev/clock"): roles("admin"),
     ("POST", "/api/v1/dev/clock"): roles("admin"),
     # agencies

@@ -178,6 +178,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/protests/{parent_id:str}/documents"): deny(parent_id="protest_id"),
     ("GET", "/api/v1/documents/{document_id:str}"): deny(document_id="document_id"),
     ("GET", "/api/v1/documents/{document_id:str}/content"): deny(document_id="document_id"),
+    # the portal's pages act through the API, so they refuse what it refuses
+    ("GET", "/opportunities/{solicitation_id:str}"): deny(solicitation_id=DRAFT),
+    ("GET", "/opportunities/{solicitation_id:str}/bid"): deny(solicitation_id=DRAFT),
+    ("POST", "/vendor/{vendor_id:str}/submit"): deny(vendor_id="vendor_id"),
     # lists filtered by a tenant: refused, or none of B's records in the answer
     ("GET", "/api/v1/contracts"): filtered(agency_id="agency_id", vendor_id="vendor_id"),
     ("GET", "/api/v1/invoices"): filtered(vendor="vendor_id", contract="contract_id"),
@@ -202,6 +206,7 @@ NOT_TENANT_SCOPED = {
     ("HEAD", "/static/swagger-ui/{file_path:path}"): "the API reference's script and styles",
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/questions"): "any vendor may ask on a published solicitation",
     ("POST", "/api/v1/solicitations/{solicitation_id:str}/bids"): "any eligible vendor may bid on an open solicitation",
+    ("POST", "/opportunities/{solicitation_id:str}/bid"): "the portal's form of the bid route above",
     ("DELETE", "/api/v1/follows/{commodity_code:str}"): "acts on the caller's own follows; the code names no tenant",
     ("GET", "/api/v1/ocds/records/{ocid:str}"): "open data: public by law once published",
     ("GET", "/api/v1/ocds/releases/{release_id:str}"): "open data: public by law once published",
