@@ -5,7 +5,9 @@ to Spanish and back on the way), once in Spanish. axe on every page: 0 serious/c
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from services.demo.pdf import tiny_pdf
 from tests.browser.axe import assert_accessible
@@ -15,6 +17,14 @@ from tests.e2e.vendors.helpers import new_ein
 from tests.support import eventually, unique
 
 DAY = 86400.0
+#: with CIVIC_SCREENSHOTS=1 the English journey refreshes the pictures in docs/portal.md
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "portal"
+
+
+async def _picture(page, name: str, texts: dict[str, str]) -> None:
+    if os.environ.get("CIVIC_SCREENSHOTS") == "1" and texts is ENGLISH:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 PRICE = "48250.37"
 PRICE_TEXTS = ("48250", "48,250", "48.250", "4825037", "250.37", "250,37")
 
@@ -52,6 +62,7 @@ async def _register(page, base_url: str, texts: dict[str, str]) -> str:
     assert await page.locator("#error-summary a[href='#field-tax_id']").count() == 1
     assert texts["problem"] in await page.locator("#error-summary h2").inner_text()
     await assert_accessible(page)
+    await _picture(page, "register-error", texts)
     await page.fill("#field-tax_id", new_ein())
     await page.locator("form[action='/vendor/register'] button[type=submit]").click()
     await page.wait_for_url(re.compile(r"/vendor\?registered=1$"))
@@ -69,6 +80,7 @@ async def _bid(page, base_url: str, solicitation_id: str, texts: dict[str, str])
     await page.locator(f"a[href='/opportunities/{solicitation_id}/bid']").click()
     await page.wait_for_url(f"{base_url}/opportunities/{solicitation_id}/bid")
     await assert_accessible(page)
+    await _picture(page, "bid-form", texts)
     await page.fill("#field-price", PRICE)
     await page.check("#field-attestations\\.no_conflict_of_interest")
     await page.check("#field-attestations\\.non_collusion")
@@ -97,6 +109,7 @@ async def _journey(browser, base_url, http, settings, *, locale: str, texts: dic
             return await hit.count() == 1
 
         await eventually(listed, timeout=30, interval=0.5, what="the invitation on the home page")
+        await _picture(page, "home", texts)
         assert texts["zone"] in await hit.locator("time").inner_text()
         await assert_accessible(page)
         await _sign_in(page, base_url, unique("owner"))
@@ -127,6 +140,7 @@ async def _journey(browser, base_url, http, settings, *, locale: str, texts: dic
         assert await table.count() == 1
         assert texts["price"] in await table.inner_text()
         await assert_accessible(page)
+        await _picture(page, "opening-results", texts)
     finally:
         await context.close()
     assert not offline.blocked, offline.blocked
