@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Router
 
 from infra.http.errors import EXCEPTION_HANDLERS
-from infra.portal import public, signin, vendor
+from infra.portal import admin, public, signin, vendor
 from infra.portal.rendering import portal_error, speak_the_viewers_language
 from infra.settings import Settings
 
@@ -18,6 +18,7 @@ def portal_router(settings: Settings) -> Router:
         signin.sign_out, signin.language,
         vendor.register_page, vendor.register, vendor.my_business, vendor.submit_for_review,
         vendor.bid_page, vendor.submit_bid,
+        admin.review_queue, admin.approve, admin.reject,
     ]
     if settings.dev_clock or settings.dev_login:
         handlers += [signin.sign_in_page, signin.sign_in]

@@ -75,6 +75,26 @@ async def _register(page, base_url: str, texts: dict[str, str]) -> str:
     return vendor_id
 
 
+async def _approve_on_the_review_page(browser, base_url: str, settings, vendor_id: str) -> None:
+    context, offline = await offline_context(browser, locale="en-US",
+                                             extra_http_headers=bearer(settings, "admin"))
+    page = await context.new_page()
+    row = page.locator(f"#vendor-{vendor_id}")
+
+    async def queued() -> bool:  # the review queue reads the vendor directory's read model
+        await page.goto(f"{base_url}/admin/vendors")
+        return await row.count() == 1
+
+    await eventually(queued, timeout=30, interval=0.5, what=f"vendor {vendor_id} in the review queue")
+    await assert_accessible(page)
+    await _picture(page, "vendor-review", ENGLISH)
+    await row.locator("form[action$='/approve'] button").click()
+    await page.wait_for_url(re.compile(r"/admin/vendors\?done=approved$"))
+    assert "approved" in await page.locator(".notice").inner_text()
+    await context.close()
+    assert not offline.blocked
+
+
 async def _bid(page, base_url: str, solicitation_id: str, texts: dict[str, str]) -> None:
     await page.goto(f"{base_url}/opportunities/{solicitation_id}")
     await page.locator(f"a[href='/opportunities/{solicitation_id}/bid']").click()
@@ -114,7 +134,10 @@ async def _journey(browser, base_url, http, settings, *, locale: str, texts: dic
         await assert_accessible(page)
         await _sign_in(page, base_url, unique("owner"))
         vendor_id = await _register(page, base_url, texts)
-        await approve(http, settings, vendor_id)
+        if texts is ENGLISH:  # an administrator approves on the review page
+            await _approve_on_the_review_page(browser, base_url, settings, vendor_id)
+        else:  # the admin API, as an integration would
+            await approve(http, settings, vendor_id)
         await page.goto(f"{base_url}/vendor")
         assert await page.locator(".vendor-status").inner_text() == texts["approved"]
         await _bid(page, base_url, itb["id"], texts)

@@ -80,6 +80,9 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/vendor/{vendor_id:str}/submit"): roles("vendor"),
     ("GET", "/opportunities/{solicitation_id:str}/bid"): roles("vendor"),
     ("POST", "/opportunities/{solicitation_id:str}/bid"): roles("vendor"),
+    ("GET", "/admin/vendors"): roles("admin"),
+    ("POST", "/admin/vendors/{vendor_id:str}/approve"): roles("admin"),
+    ("POST", "/admin/vendors/{vendor_id:str}/reject"): roles("admin"),
     ("GET", "/api/v1/dev/clock"): roles("admin"),
     ("POST", "/api/v1/dev/clock"): roles("admin"),
     # agencies

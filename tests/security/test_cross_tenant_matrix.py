@@ -182,6 +182,8 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/opportunities/{solicitation_id:str}"): deny(solicitation_id=DRAFT),
     ("GET", "/opportunities/{solicitation_id:str}/bid"): deny(solicitation_id=DRAFT),
     ("POST", "/vendor/{vendor_id:str}/submit"): deny(vendor_id="vendor_id"),
+    ("POST", "/admin/vendors/{vendor_id:str}/approve"): deny(vendor_id="vendor_id"),
+    ("POST", "/admin/vendors/{vendor_id:str}/reject"): deny(REASON, vendor_id="vendor_id"),
     # lists filtered by a tenant: refused, or none of B's records in the answer
     ("GET", "/api/v1/contracts"): filtered(agency_id="agency_id", vendor_id="vendor_id"),
     ("GET", "/api/v1/invoices"): filtered(vendor="vendor_id", contract="contract_id"),
