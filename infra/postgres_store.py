@@ -48,8 +48,11 @@ _COLUMNS = (
 )
 
 # Both appends compute the hash chain in the statement (``event_hash``, migration 1100):
-# the previous event's hash is read with the version check, and a batch chains its own
-# events in order. The table's trigger fills the chain only for rows inserted otherwise.
+# the previous event's hash is read with the version check. A batch computes what its
+# events share (metadata, times) once, each event's content part set-based, and then
+# only the links in order (``event_chain``, migration 1103): no step joins or searches
+# the batch, so the cost is linear in its size. The table's trigger fills the chain only
+# for rows inserted otherwise.
 _APPEND_ONE = """
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
                     recorded_at, prev_hash, hash)
@@ -61,27 +64,35 @@ WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
 RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
+# ``tail``: the last lines of every event's content (metadata, occurred, recorded);
+# ``contents``: each event's content part, the bytes ``event_hash`` hashes after the
+# previous hash and its line break; ``chain``: the previous hash, then each event's.
 _APPEND_MANY = """
-WITH RECURSIVE e AS (
-    SELECT event_id, type, schema_version, data::jsonb AS data, ord::integer AS ord
-    FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
-         WITH ORDINALITY AS u(event_id, type, schema_version, data, ord)
-), v AS (
-    SELECT $7::jsonb AS meta, clock_timestamp() AS at
-), chain AS (
-    SELECT 0 AS ord, NULL::uuid AS event_id, NULL::text AS type, NULL::smallint AS schema_version,
-           NULL::jsonb AS data, NULL::bytea AS prev_hash,
-           (SELECT hash FROM events WHERE stream_id = $1 AND version = $2) AS hash
-    UNION ALL
-    SELECT e.ord, e.event_id, e.type, e.schema_version, e.data, c.hash,
-           event_hash(c.hash, e.event_id, $1, $2 + e.ord, e.type, e.schema_version, e.data, v.meta, $8, v.at)
-    FROM chain c JOIN e ON e.ord = c.ord + 1 CROSS JOIN v
+WITH batch AS MATERIALIZED (
+    SELECT v.meta, v.at,
+           (SELECT hash FROM events WHERE stream_id = $1::text AND version = $2::integer) AS prev,
+           E'\\n' || concat_ws(E'\\n', v.meta, (extract(epoch FROM $8::timestamptz) * 1000000)::bigint,
+                               (extract(epoch FROM v.at) * 1000000)::bigint) AS tail
+    FROM (SELECT $7::jsonb AS meta, clock_timestamp() AS at) v
+), contents AS MATERIALIZED (
+    SELECT array_agg(e.data ORDER BY e.ord) AS data,
+           array_agg(convert_to(concat_ws(E'\\n', e.event_id, $1::text, $2::integer + e.ord::integer, e.type,
+                                          e.schema_version, e.data) || b.tail, 'UTF8') ORDER BY e.ord) AS contents
+    FROM (SELECT event_id, type, schema_version, data::jsonb AS data, ord
+          FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
+               WITH ORDINALITY AS u(event_id, type, schema_version, data, ord)
+          OFFSET 0) e  -- each event's data parsed once
+    CROSS JOIN batch b
+), chained AS MATERIALIZED (
+    SELECT c.data, event_chain(b.prev, c.contents) AS chain FROM contents c CROSS JOIN batch b
 )
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
                     recorded_at, prev_hash, hash)
-SELECT c.event_id, $1, $2 + c.ord, c.type, c.schema_version, c.data, v.meta, $8, v.at, c.prev_hash, c.hash
-FROM chain c CROSS JOIN v
-WHERE c.ord > 0 AND coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+SELECT e.event_id, $1, $2 + e.ord::integer, e.type, e.schema_version, e.data, b.meta, $8, b.at, e.prev_hash, e.hash
+FROM batch b CROSS JOIN chained c CROSS JOIN LATERAL
+     unnest($3::uuid[], $4::text[], $5::smallint[], c.data, c.chain[:cardinality($3::uuid[])], c.chain[2:])
+     WITH ORDINALITY AS e(event_id, type, schema_version, data, prev_hash, hash, ord)
+WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
 RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 

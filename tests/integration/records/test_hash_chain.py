@@ -109,3 +109,83 @@ async def test_a_batch_chains_its_own_events_and_a_direct_insert_is_chained_by_t
         assert report.valid and report.events == 5, report
     finally:
         await civic.close()
+
+
+def _awkward_agency(i: int):
+    """Content that exercises every part of the stored text a hash covers: escapes,
+    control characters, non-ASCII, floats jsonb writes differently from how they were
+    sent, nested lists, keys of every length."""
+    from events.agencies import AgencyRegistered, DiversityGoal
+
+    return AgencyRegistered(
+        agency_id=f"ag-{i}", name=f'Dept. "Öffentliche" Bauten\n\t\\ {i} – 東京 \x01 \U0001f3db',
+        jurisdiction="" if i % 2 else "Ville de Québec",
+        goals=[DiversityGoal(program="mbe", percent=1e-07), DiversityGoal(program="wbe", percent=1e16 + i)],
+        late_interest_annual_rate=0.1 + 0.2, local_zip_prefixes=["0", "/", "\u2028"][: i % 4])
+
+
+async def test_batches_of_any_content_chain_as_verification_and_an_offline_reader_recompute(isolated):
+    """The batched append computes the hash in its own way (the content of each event
+    set-based, then the links): what it stores is exactly ``event_hash`` of the stored row,
+    and exactly what a reader of a records bundle recomputes without the database."""
+    from infra.bench.workload import metadata
+    from services.records.bundle import event_hash, stream_lines
+
+    civic = await open_civic(await isolated(), with_nats=False)
+    try:
+        store = civic.store
+        await store.append("agency-awkward", 0, [_awkward_agency(0)], metadata())  # one: the single append
+        await store.append("agency-awkward", 1, [_awkward_agency(i) for i in range(1, 8)], metadata())
+        await store.append("agency-awkward", 8, [_awkward_agency(i) for i in range(8, 10)], metadata())
+        await store.append("agency-awkward", 10, [_awkward_agency(10)], metadata())
+        await store.append("agency-large", 0, [_awkward_agency(i) for i in range(1500)], metadata())
+
+        async with civic.pool.acquire() as conn:
+            for stream, count in (("agency-awkward", 11), ("agency-large", 1500)):
+                report = await verify(conn, stream)
+                assert report.valid and report.events == count, report
+                lines = await stream_lines(conn, stream)
+                assert [line["version"] for line in lines] == list(range(1, count + 1))
+                assert lines[0]["prev_hash"] is None
+                assert all(b["prev_hash"] == a["hash"] for a, b in zip(lines, lines[1:], strict=False))
+                assert all(event_hash(line) == line["hash"] for line in lines)
+            recorded = await conn.fetch(
+                "SELECT recorded_at FROM events WHERE stream_id = 'agency-awkward' ORDER BY version")
+        # the events of one batch share its metadata and its time, which their hashes cover
+        assert len({r["recorded_at"] for r in recorded[1:8]}) == 1
+    finally:
+        await civic.close()
+
+
+async def test_concurrent_appends_to_one_stream_leave_one_unbroken_chain(isolated):
+    """Writers racing on one stream (single events and batches, each after whatever is
+    there): every version is stored once, each linked to the one before it, and a
+    checkpoint taken meanwhile seals them."""
+    import asyncio
+
+    from infra.bench.workload import agency_event, metadata
+
+    civic = await open_civic(await isolated(), with_nats=False)
+    try:
+        store = civic.store
+
+        async def writer(w: int) -> None:
+            for k in range(6):
+                size = 1 if (w + k) % 2 else 5
+                await store.append("agency-raced", None,
+                                   [agency_event(100 * w + 10 * k + j) for j in range(size)], metadata())
+                if k == 2:
+                    await take_checkpoint(civic.pool)
+
+        await asyncio.gather(*(writer(w) for w in range(4)))
+        total = await civic.pool.fetchval("SELECT count(*) FROM events WHERE stream_id = 'agency-raced'")
+        assert total == 4 * (3 * 1 + 3 * 5)
+        await all_visible(civic.store, total)
+        await take_checkpoint(civic.pool)
+        async with civic.pool.acquire() as conn:
+            report = await verify(conn)
+        assert report.valid and report.events == total, report
+        assert report.checkpoints >= 1 and report.first_broken_checkpoint is None
+        assert await civic.pool.fetchval("SELECT sum(events) FROM event_checkpoints") == total
+    finally:
+        await civic.close()
