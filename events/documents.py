@@ -34,8 +34,10 @@ class DocumentAttached(Event, frozen=True, kw_only=True, tag="documents.Document
     sha256: str
     blob: str
     blob_size: int
-    #: encrypted under the key of ``solicitation_id`` (a bid's documents)
+    #: encrypted under the key of ``solicitation_id`` (a bid's documents), derived from
+    #: bid master key ``key_version`` (documents sealed before versions existed: 1)
     sealed: bool = False
+    key_version: int = 1
     solicitation_id: str | None = None
     agency_id: str | None = None
     vendor_id: str | None = None

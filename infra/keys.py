@@ -21,8 +21,8 @@ why bid keys are never retired by the command line.
 Under a bid master key, each solicitation has a key of its own (``solicitation_key``,
 HKDF-SHA256), and purposes under it their own subkeys (``subkey``): sealed bids and
 sealed bid documents are encrypted under keys derived from their solicitation's key.
-Sealed bids record the master version; sealed documents are sealed under version 1
-(``master_key``) and do not follow a rotation yet.
+Sealed bids and sealed bid documents record the master version that sealed them: new
+ones follow a rotation, older ones open with their own version.
 """
 
 from __future__ import annotations
@@ -228,13 +228,16 @@ def retire(settings: Settings, key_id: str) -> None:
 _SALT = b"civic-marketplace/sealed-bids"
 
 
-def master_key(settings: Settings) -> bytes:
-    """Bid master key version 1 (``CIVIC_BID_KEY``, or ``<data_dir>/bid.key``): what sealed
-    documents are sealed under, whatever version seals new bids."""
-    key = keyring_for(settings).bid(1)
+def master_key(settings: Settings, version: int | None = None) -> tuple[int, bytes]:
+    """A bid master key and its version: the active one (what seals from now on), or the
+    one of ``version`` (what sealed a stored bid or document)."""
+    ring = keyring_for(settings)
+    if version is None:
+        return ring.active_bid()
+    key = ring.bid(version)
     if key is None:
-        raise RuntimeError("the key ring has lost bid key version 1")
-    return key
+        raise RuntimeError(f"the key ring has lost bid key version {version}")
+    return version, key
 
 
 def solicitation_key(master: bytes, solicitation_id: str) -> bytes:

@@ -57,10 +57,13 @@ def _out(state: Document) -> DocumentOut:
 
 
 def _sealer(settings: Settings, *, solicitation_id: str | None, bid_id: str, vendor_id: str | None,
-            sha256: str) -> Sealer:
+            sha256: str, key_version: int | None) -> Sealer:
+    """A bid document's sealer: under the active bid key (``key_version`` None) for a new
+    upload, else under the version that sealed it."""
     assert solicitation_id and vendor_id, "a bid names its solicitation and vendor"
-    return bid_document_sealer(master_of(settings), solicitation_id=solicitation_id, bid_id=bid_id,
-                               vendor_id=vendor_id, plaintext_sha256=sha256)
+    version, master = master_of(settings, key_version)
+    return bid_document_sealer(master, solicitation_id=solicitation_id, bid_id=bid_id,
+                               vendor_id=vendor_id, plaintext_sha256=sha256, key_version=version)
 
 
 async def _previous(executor: Executor, document_id: str | None) -> Previous | None:
@@ -134,7 +137,7 @@ async def upload(deps: Uploading, actor: Actor, request: Request[Any, Any, Any],
         sealer = None
         if parent.type == "bid":
             sealer = _sealer(deps.settings, solicitation_id=parent.solicitation_id, bid_id=parent.id,
-                             vendor_id=parent.vendor_id, sha256=received.sha256)
+                             vendor_id=parent.vendor_id, sha256=received.sha256, key_version=None)
         stored = await file_upload(received, store=deps.store, scanner=deps.scanner,
                                    allowed=settings.allowed_types, sealer=sealer, pool=deps.pool)
     finally:
@@ -267,7 +270,7 @@ class DocumentController(Controller):
         wanted = byte_range(request.headers.get("range"), doc.size)
         start, end = wanted or (0, doc.size - 1)
         sealer = _sealer(settings, solicitation_id=doc.solicitation_id, bid_id=doc.parent_id,
-                         vendor_id=doc.vendor_id, sha256=doc.sha256) if doc.sealed else None
+                         vendor_id=doc.vendor_id, sha256=doc.sha256, key_version=doc.key_version) if doc.sealed else None
         headers["Content-Length"] = str(end - start + 1)
         status = 200
         if wanted is not None:

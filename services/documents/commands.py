@@ -47,6 +47,8 @@ class StoredFile(msgspec.Struct, frozen=True, kw_only=True):
     blob: str
     blob_size: int
     sealed: bool = False
+    #: the bid master key version a sealed file is sealed under
+    key_version: int = 1
     scan: str = "unscanned"
     scan_signature: str = ""
 

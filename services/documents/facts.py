@@ -132,8 +132,9 @@ async def recorded_content(store: BlobStore, pool: Queryable, settings: Settings
     sealer = None
     if r.sealed:
         assert r.solicitation_id and r.vendor_id, "a bid's document names its solicitation and vendor"
-        sealer = bid_document_sealer(master_of(settings), solicitation_id=r.solicitation_id, bid_id=r.parent_id,
-                                     vendor_id=r.vendor_id, plaintext_sha256=r.sha256)
+        _, master = master_of(settings, r.key_version)
+        sealer = bid_document_sealer(master, solicitation_id=r.solicitation_id, bid_id=r.parent_id,
+                                     vendor_id=r.vendor_id, plaintext_sha256=r.sha256, key_version=r.key_version)
     async def fault(why: str) -> None:
         await record_fault(pool, r.blob, why)
 

@@ -101,4 +101,5 @@ async def file_upload(received: Received, *, store: BlobStore, scanner: Scanner,
                 sealed_path.unlink()
     return StoredFile(filename=safe_filename(received.filename), media_type=media_type, size=received.size,
                       sha256=received.sha256, blob=blob, blob_size=blob_size, sealed=sealer is not None,
+                      key_version=sealer.key_version if sealer is not None else 1,
                       scan=status, scan_signature=signature)

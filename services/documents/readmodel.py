@@ -38,6 +38,7 @@ class DocumentRow(msgspec.Struct, frozen=True, kw_only=True):
     attached_at: datetime
     expired_at: datetime | None = None
     part: str | None = None
+    key_version: int = 1
 
 
 _COLUMNS = tuple(DocumentRow.__struct_fields__)

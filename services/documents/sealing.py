@@ -45,6 +45,8 @@ class Sealer:
     key: bytes
     aad: bytes
     prefix: bytes
+    #: the bid master key version the key derives from (recorded with the document)
+    key_version: int = 1
 
     def _aad(self, index: int, final: bool) -> bytes:
         return self.aad + index.to_bytes(8, "big") + (b"\x01" if final else b"\x00")
@@ -67,13 +69,13 @@ class Sealer:
 
 
 def bid_document_sealer(master: bytes, *, solicitation_id: str, bid_id: str, vendor_id: str,
-                        plaintext_sha256: str) -> Sealer:
+                        plaintext_sha256: str, key_version: int = 1) -> Sealer:
     """The sealer of a bid's document (the same inputs always give the same sealer)."""
     key = solicitation_key(master, solicitation_id)
     aad = f"document\x00{bid_id}\x00{solicitation_id}\x00{vendor_id}".encode()
     prefix = hmac.new(subkey(key, "documents:nonce"), aad + bytes.fromhex(plaintext_sha256),
                       hashlib.sha256).digest()[:8]
-    return Sealer(key=subkey(key, "documents:content"), aad=aad, prefix=prefix)
+    return Sealer(key=subkey(key, "documents:content"), aad=aad, prefix=prefix, key_version=key_version)
 
 
 def ephemeral_sealer() -> Sealer:

@@ -76,8 +76,10 @@ def using(civic: Civic, *, store: BlobStore | None = None, scanner: Scanner | No
                 kept[civic] = previous
 
 
-def master_of(settings: Settings) -> bytes:
-    return master_key(settings)
+def master_of(settings: Settings, version: int | None = None) -> tuple[int, bytes]:
+    """The bid master key a bid's document is sealed under: the active one for a new
+    document, else the version that sealed it."""
+    return master_key(settings, version)
 
 
 def spool_dir(settings: Settings) -> Path:

@@ -17,6 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from events.bids import BidSubmitted
+from events.documents import DocumentAttached
 from infra import keys
 from infra.container import open_civic
 from infra.http.app import create_app
@@ -24,6 +25,8 @@ from infra.http.auth import decode_token, mint_token
 from infra.settings import Settings
 from kernel.errors import Unauthenticated
 from services.bids.sealing import BidVault, UnsealError
+from services.demo.pdf import tiny_pdf
+from tests.e2e.documents.helpers import upload
 from tests.e2e.solicitations.helpers import (
     API,
     DAY,
@@ -119,6 +122,12 @@ async def test_a_bid_sealed_before_a_rotation_of_both_keys_opens_after_it(isolat
             bids = f"{API}/solicitations/{sol['id']}/bids"
             before = await client.post(bids, json=bid_body(61_000_00, sol), headers=first)
             assert before.status_code == 201, before.text
+            proposals = {}
+            proposals[before.json()["id"]] = tiny_pdf("Proposal sealed under bid key 1")
+            sent = await upload(client, first, "bids", before.json()["id"], proposals[before.json()["id"]],
+                                kind="technical_proposal", title="Proposal")
+            assert sent.status_code == 201, sent.text
+            first_doc = sent.json()["id"]
             keys.rotate(own, "bids")
             keys.rotate(own, "signing")
             # the vendor's token from before the rotation still works, and so does a new one
@@ -129,11 +138,24 @@ async def test_a_bid_sealed_before_a_rotation_of_both_keys_opens_after_it(isolat
                       for e in await civic.store.read_stream(f"bid-{b.json()['id']}")
                       if isinstance(e.event, BidSubmitted)]
             assert [s[:5] for s in sealed] == ["v2:1:", "v2:2:"]
+            proposals[after.json()["id"]] = tiny_pdf("Proposal sealed under bid key 2")
+            sent = await upload(client, second, "bids", after.json()["id"], proposals[after.json()["id"]],
+                                kind="technical_proposal", title="Proposal")
+            assert sent.status_code == 201, sent.text
+            # a bid's documents are sealed under the bid key active when they arrive
+            attached = {e.event.parent_id: e.event for doc_id in (first_doc, sent.json()["id"])
+                        for e in await civic.store.read_stream(f"document-{doc_id}")
+                        if isinstance(e.event, DocumentAttached)}
+            assert {b: (d.sealed, d.key_version) for b, d in attached.items()} == {
+                before.json()["id"]: (True, 1), after.json()["id"]: (True, 2)}
             await advance(client, token, 30 * DAY + 3600 + 60)
             tabulation = await client.get(f"{API}/solicitations/{sol['id']}/tabulation")
             assert tabulation.status_code == 200, tabulation.text
             assert sorted((r["vendor_id"], r["price"]["amount"]) for r in tabulation.json()) == sorted(
                 [(first_id, 61_000_00), (second_id, 62_000_00)])
+            for doc in attached.values():  # both open for the buyer after the opening
+                content = await client.get(f"{API}/documents/{doc.document_id}/content", headers=buyer)
+                assert content.status_code == 200 and content.content == proposals[doc.parent_id]
     finally:
         await civic.close()
 
