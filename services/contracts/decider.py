@@ -1,5 +1,7 @@
 """The contract aggregate: pending -> active (both parties signed) -> completed | terminated,
-with numbered amendments, expiry notices and performance ratings. Pure."""
+with numbered amendments, expiry notices, performance ratings, phases and their reviews,
+options, deliverables and the renewal stage. Pure; the rules of phases and options are in
+``phases.py``, of deliverables in ``deliverables.py``."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import msgspec
 
-from events.base import Event, Money
+from events.base import Event
 from events.contracts import (
     ContractActivated,
     ContractCompleted,
@@ -16,86 +18,109 @@ from events.contracts import (
     ContractOpened,
     ContractSigned,
     ContractTerminated,
+    DeliverableAdded,
+    DeliverableOverdue,
+    DeliverableSubmitted,
     ModificationProposed,
     ModificationRejected,
+    OptionDeadlineReminded,
+    OptionExercised,
+    OptionLapsed,
     PerformanceRated,
     PerformanceResponded,
+    PhaseAdded,
+    PhaseReviewed,
+    RenewalStageSet,
+    ReviewJustified,
+    SubmissionDecided,
 )
-from kernel.context import Actor, Context
+from kernel.context import Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, Forbidden, NotFound, field_error
 from kernel.money import check_money
 from kernel.timers import Timer, timer
+from services.contracts.aggregate import (
+    Contract,
+    Deliverable,
+    OptionState,
+    Phase,
+    Rating,
+    Submission,
+    amend,
+    blank,
+    buyer_party,
+    existing,
+    require_buyer,
+    require_status,
+    vendor_party,
+)
 from services.contracts.commands import (
+    AddDeliverables,
+    AddPhase,
     ApproveModification,
     Command,
     CompleteContract,
+    DecideSubmission,
     EndTerm,
+    ExerciseOption,
+    JustifyReview,
+    LapseOption,
+    MarkOverdue,
     ModifyContract,
     OpenContract,
     RatePerformance,
     RecordExpiryNotice,
     RejectModification,
+    RemindOption,
     RespondToRating,
+    ReviewPhase,
+    SetRenewalStage,
     SignContract,
+    SubmitDeliverable,
     TerminateContract,
+)
+from services.contracts.deliverables import (
+    add_deliverables,
+    decide_submission,
+    mark_overdue,
+    submit,
+)
+from services.contracts.phases import (
+    add_phase,
+    exercise_option,
+    justify_review,
+    lapse_option,
+    lapsed_on_rejection,
+    remaining_options,
+    remind_option,
+    review_phase,
 )
 from services.contracts.settings import SETTINGS
 
 EXPIRY_NOTICE_TIMER = "contracts.expiry_notice"
 END_OF_TERM_TIMER = "contracts.end_of_term"
+OPTION_REMINDER_TIMER = "contracts.option_reminder"
+OPTION_LAPSE_TIMER = "contracts.option_lapse"
+OVERDUE_TIMER = "contracts.deliverable_overdue"
 KINDS = ("value_change", "time_extension", "option_exercise", "other")
+RENEWAL_STAGES = ("plan", "exercise_option", "re_compete", "let_lapse")
 RATING_FIELDS = ("quality", "timeliness", "cost_control", "communication")
 
 
-class Rating(msgspec.Struct, frozen=True, kw_only=True):
-    rated: PerformanceRated
-    response: PerformanceResponded | None = None
-
-
-class Contract(msgspec.Struct, frozen=True, kw_only=True):
-    exists: bool = False
-    opened: ContractOpened | None = None
-    status: str = "pending"  # | "active" | "completed" | "terminated"
-    value: Money | None = None
-    end_date: date | None = None
-    signatures: dict[str, ContractSigned] = {}  # party -> signature
-    activated_at: datetime | None = None
-    amendments: tuple[ContractModified, ...] = ()
-    proposals: dict[int, ModificationProposed] = {}
-    rejected: tuple[ModificationRejected, ...] = ()
-    notices: frozenset[tuple[int, date]] = frozenset()
-    ratings: dict[str, Rating] = {}
-    ended: ContractCompleted | ContractTerminated | None = None
-
-
-def buyer_party(actor: Actor, opened: ContractOpened) -> bool:
-    return actor.role == "buyer" and actor.agency == opened.agency_id
-
-
-def vendor_party(actor: Actor, opened: ContractOpened) -> bool:
-    return actor.role == "vendor" and actor.vendor == opened.vendor_id
-
-
 def _existing(state: Contract) -> ContractOpened:
-    if state.opened is None:
-        raise NotFound("contract not found")
-    return state.opened
+    return existing(state)
 
 
 def _require_buyer(ctx: Context, opened: ContractOpened, *, admin: bool = True) -> None:
-    if (admin and ctx.actor.role == "admin") or buyer_party(ctx.actor, opened):
-        return
-    raise Forbidden("only a buyer of the contracting agency may do this", code="not_contract_buyer")
+    require_buyer(ctx, opened, admin=admin)
 
 
 def _require_status(state: Contract, *allowed: str) -> None:
-    if state.status not in allowed:
-        raise Conflict(f"the contract is {state.status}", code=f"contract_{state.status}")
+    require_status(state, *allowed)
 
 
 def _blank(text: str) -> bool:
-    return not text.strip()
+    return blank(text)
 
 
 def _open(command: OpenContract, state: Contract, ctx: Context) -> list[Event]:
@@ -133,9 +158,6 @@ def _modify(command: ModifyContract, state: Contract, ctx: Context) -> list[Even
         raise field_error("kind", f"one of {', '.join(KINDS)}")
     if _blank(command.reason):
         raise field_error("reason", "an amendment states its reason")
-    if state.proposals:
-        raise Conflict("an amendment is waiting for approval", code="modification_pending",
-                       details={"number": min(state.proposals)})
     assert state.value is not None and state.end_date is not None
     value = command.value or state.value
     end_date = command.end_date or state.end_date
@@ -146,17 +168,8 @@ def _modify(command: ModifyContract, state: Contract, ctx: Context) -> list[Even
         raise field_error("end_date", "must be after the start date")
     if value == state.value and end_date == state.end_date:
         raise field_error("value", "an amendment changes the value or the end date")
-    number = len(state.amendments) + 1
-    share = abs(value.amount - opened.value.amount) / opened.value.amount
-    if share > opened.approval_share and ctx.actor.role != "admin":
-        return [ModificationProposed(
-            contract_id=opened.contract_id, number=number, kind=command.kind,
-            reason=command.reason.strip(), value=value, end_date=end_date,
-            proposed_by=ctx.actor.sub, proposed_at=ctx.now)]
-    return [ContractModified(
-        contract_id=opened.contract_id, number=number, reason=command.reason.strip(), value=value,
-        end_date=end_date, kind=command.kind,
-        approved_by=ctx.actor.sub if ctx.actor.role == "admin" else None, modified_at=ctx.now)]
+    return [amend(state, ctx, kind=command.kind, reason=command.reason.strip(), value=value,
+                  end_date=end_date)]
 
 
 def _proposal(state: Contract, number: int, ctx: Context) -> ModificationProposed:
@@ -185,7 +198,7 @@ def _reject(command: RejectModification, state: Contract, ctx: Context) -> list[
         raise field_error("reason", "a rejection states its reason")
     return [ModificationRejected(contract_id=proposal.contract_id, number=proposal.number,
                                  reason=command.reason.strip(), rejected_by=ctx.actor.sub,
-                                 rejected_at=ctx.now)]
+                                 rejected_at=ctx.now), *lapsed_on_rejection(state, proposal.number, ctx)]
 
 
 def _notice(command: RecordExpiryNotice, state: Contract, ctx: Context) -> list[Event]:
@@ -256,6 +269,20 @@ def _respond(command: RespondToRating, state: Contract, ctx: Context) -> list[Ev
                                  responded_at=ctx.now)]
 
 
+def _renewal_stage(command: SetRenewalStage, state: Contract, ctx: Context) -> list[Event]:
+    opened = _existing(state)
+    _require_buyer(ctx, opened, admin=False)
+    _require_status(state, "pending", "active")
+    if command.stage not in RENEWAL_STAGES:
+        raise field_error("stage", f"one of {', '.join(RENEWAL_STAGES)}")
+    if state.renewal and state.renewal[-1].stage == command.stage:
+        raise Conflict(f"the renewal stage is already {command.stage}", code="stage_unchanged")
+    if command.stage == "exercise_option" and not remaining_options(state, ctx.now.date()):
+        raise Conflict("the contract has no option left to exercise", code="no_open_option")
+    return [RenewalStageSet(contract_id=opened.contract_id, stage=command.stage,
+                            note=command.note.strip(), set_by=ctx.actor.sub, set_at=ctx.now)]
+
+
 def decide(command: Command, state: Contract, ctx: Context) -> list[Event]:
     match command:
         case OpenContract():
@@ -280,6 +307,28 @@ def decide(command: Command, state: Contract, ctx: Context) -> list[Event]:
             return _rate(command, state, ctx)
         case RespondToRating():
             return _respond(command, state, ctx)
+        case AddPhase():
+            return add_phase(command, state, ctx)
+        case ReviewPhase():
+            return review_phase(command, state, ctx)
+        case JustifyReview():
+            return justify_review(command, state, ctx)
+        case ExerciseOption():
+            return exercise_option(command, state, ctx)
+        case RemindOption():
+            return remind_option(command, state, ctx)
+        case LapseOption():
+            return lapse_option(command, state, ctx)
+        case AddDeliverables():
+            return add_deliverables(command, state, ctx)
+        case SubmitDeliverable():
+            return submit(command, state, ctx)
+        case DecideSubmission():
+            return decide_submission(command, state, ctx)
+        case MarkOverdue():
+            return mark_overdue(command, state, ctx)
+        case SetRenewalStage():
+            return _renewal_stage(command, state, ctx)
     raise TypeError(f"unknown command {command!r}")
 
 
@@ -293,12 +342,19 @@ def evolve(state: Contract, event: Event) -> Contract:
         case ContractActivated():
             return replace(state, status="active", activated_at=event.activated_at)
         case ModificationProposed():
+            state = _option_of(state, event.number, status="awaiting_approval")
             return replace(state, proposals={**state.proposals, event.number: event})
         case ModificationRejected():
             proposals = {n: p for n, p in state.proposals.items() if n != event.number}
-            return replace(state, proposals=proposals, rejected=(*state.rejected, event))
+            state = _option_of(state, event.number, status="open", number=None, exercised_by=None,
+                               exercised_at=None)
+            # the number is free again: a later amendment under it exercises no option
+            freed = {n: o for n, o in state.option_amendments.items() if n != event.number}
+            return replace(state, proposals=proposals, rejected=(*state.rejected, event),
+                           option_amendments=freed)
         case ContractModified():
             proposals = {n: p for n, p in state.proposals.items() if n != event.number}
+            state = _option_of(state, event.number, status="exercised")
             return replace(state, value=event.value, end_date=event.end_date, proposals=proposals,
                            amendments=(*state.amendments, event))
         case ContractExpiryNoticed():
@@ -313,7 +369,56 @@ def evolve(state: Contract, event: Event) -> Contract:
         case PerformanceResponded():
             rating = replace(state.ratings[event.rating_id], response=event)
             return replace(state, ratings={**state.ratings, event.rating_id: rating})
+        case PhaseAdded():
+            options = {o.option_id: OptionState(option=o, phase_id=event.phase_id) for o in event.options}
+            return replace(state, phases={**state.phases, event.phase_id: Phase(added=event)},
+                           options={**state.options, **options})
+        case PhaseReviewed():
+            phase = replace(state.phases[event.phase_id], review=event)
+            return replace(state, phases={**state.phases, event.phase_id: phase})
+        case ReviewJustified():
+            phase = replace(state.phases[event.phase_id], justification=event)
+            return replace(state, phases={**state.phases, event.phase_id: phase})
+        case OptionExercised():
+            held = replace(state.options[event.option_id], number=event.number,
+                           exercised_by=event.exercised_by, exercised_at=event.exercised_at)
+            return replace(state, options={**state.options, event.option_id: held},
+                           option_amendments={**state.option_amendments, event.number: event.option_id})
+        case OptionDeadlineReminded():
+            held = replace(state.options[event.option_id], reminded=True)
+            return replace(state, options={**state.options, event.option_id: held})
+        case OptionLapsed():
+            held = replace(state.options[event.option_id], status="lapsed", lapsed_at=event.lapsed_at)
+            return replace(state, options={**state.options, event.option_id: held})
+        case DeliverableAdded():
+            return replace(state, deliverables={**state.deliverables,
+                                                event.deliverable_id: Deliverable(added=event)})
+        case DeliverableSubmitted():
+            found = state.deliverables[event.deliverable_id]
+            found = replace(found, submissions={**found.submissions,
+                                                event.submission_id: Submission(submitted=event)})
+            return replace(state, deliverables={**state.deliverables, event.deliverable_id: found})
+        case SubmissionDecided():
+            found = state.deliverables[event.deliverable_id]
+            decided = replace(found.submissions[event.submission_id], decision=event)
+            found = replace(found, submissions={**found.submissions, event.submission_id: decided})
+            return replace(state, deliverables={**state.deliverables, event.deliverable_id: found})
+        case DeliverableOverdue():
+            found = state.deliverables[event.deliverable_id]
+            found = replace(found, overdue=found.overdue | {event.due_date})
+            return replace(state, deliverables={**state.deliverables, event.deliverable_id: found})
+        case RenewalStageSet():
+            return replace(state, renewal=(*state.renewal, event))
     return state
+
+
+def _option_of(state: Contract, amendment: int, **changes: object) -> Contract:
+    """The state with the option that ``amendment`` exercises changed, if any."""
+    option_id = state.option_amendments.get(amendment)
+    if option_id is None:
+        return state
+    held = msgspec.structs.replace(state.options[option_id], **changes)
+    return msgspec.structs.replace(state, options={**state.options, option_id: held})
 
 
 STREAM_PREFIX = "contract"
@@ -335,8 +440,42 @@ def _term_timers(contract_id: str, end_date: date, since: datetime) -> list[Time
     return found
 
 
+def _item_timer(kind: str, contract_id: str, key: str, due_at: datetime, **payload: object) -> Timer:
+    """A timer of one item of the contract (an option, a deliverable): its id names the
+    item, so two items due the same day each get theirs."""
+    stream = f"{STREAM_PREFIX}-{contract_id}"
+    return Timer(timer_id=f"{kind}:{stream}:{key}:{due_at.isoformat()}", kind=kind, stream_id=stream,
+                 due_at=due_at, payload={"contract_id": contract_id, **payload})
+
+
+def _option_timers(event: PhaseAdded) -> list[Timer]:
+    found = []
+    for option in event.options:
+        deadline = option.exercise_deadline
+        remind_at = _midnight(deadline - timedelta(days=SETTINGS.option_reminder_days))
+        if remind_at > event.added_at:
+            found.append(_item_timer(OPTION_REMINDER_TIMER, event.contract_id, option.option_id, remind_at,
+                                     option_id=option.option_id, exercise_deadline=deadline.isoformat(),
+                                     days_before=SETTINGS.option_reminder_days))
+        found.append(_item_timer(OPTION_LAPSE_TIMER, event.contract_id, option.option_id,
+                                 _midnight(deadline + timedelta(days=1)), option_id=option.option_id,
+                                 exercise_deadline=deadline.isoformat()))
+    return found
+
+
+def _overdue_timers(event: DeliverableAdded) -> list[Timer]:
+    return [_item_timer(OVERDUE_TIMER, event.contract_id, event.deliverable_id,
+                        _midnight(due + timedelta(days=1)), deliverable_id=event.deliverable_id,
+                        due_date=due.isoformat())
+            for due in event.due_dates]
+
+
 def timers(event: Event) -> list[Timer]:
     match event:
+        case PhaseAdded():
+            return _option_timers(event)
+        case DeliverableAdded():
+            return _overdue_timers(event)
         case ContractActivated(end_date=end_date) if end_date is not None:
             return _term_timers(event.contract_id, end_date, event.activated_at)
         case ContractModified(modified_at=modified_at) if modified_at is not None:
@@ -346,3 +485,6 @@ def timers(event: Event) -> list[Timer]:
 
 CONTRACT = Decider(stream_prefix=STREAM_PREFIX, initial=Contract, decide=decide, evolve=evolve,
                    timers=timers)
+
+
+__all__ = ["CONTRACT", "Contract", "Rating", "buyer_party", "vendor_party"]

@@ -13,6 +13,8 @@ class ContractSettings:
     approval_share: float = 0.25
     #: days before the end date at which an expiry notice is recorded
     expiry_notice_days: tuple[int, ...] = (90, 60, 30)
+    #: days before an option's exercise deadline at which the buyer is reminded
+    option_reminder_days: int = 30
 
     @classmethod
     def from_env(cls) -> ContractSettings:

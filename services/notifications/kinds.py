@@ -25,6 +25,8 @@ NOTICE_KINDS: Final = (
     "registration_renewal",  # 60, 30 and 15 days before the registration expires
     "certification_expiry",  # 30 days before a certification expires
     "contract_expiry",       # 90, 60 and 30 days before a contract ends, to the buyer
+    "option_deadline",       # before a contract option's exercise deadline, to the buyer
+    "deliverable_overdue",   # a contract deliverable's due date passed, to the buyer and the vendor
     "invoice",               # accepted, disputed, approved, to the vendor
     "payment",               # sent, failed, refunded, to the vendor
     "invoice_due",           # nearing its prompt-payment due date, to finance

@@ -21,7 +21,12 @@ import msgspec
 from events.agencies import AgencyRegistered
 from events.awards import AwardFinalized, IntentToAwardPublished, ProtestDecided, ProtestFiled
 from events.bids import BidReplaced, BidSubmitted, BidWithdrawn
-from events.contracts import ContractExpiryNoticed, ContractOpened
+from events.contracts import (
+    ContractExpiryNoticed,
+    ContractOpened,
+    DeliverableOverdue,
+    OptionDeadlineReminded,
+)
 from events.invoices import InvoiceAccepted, InvoiceApproved, InvoiceDisputed, InvoiceSubmitted
 from events.notifications import (
     NotificationPreferencesSet,
@@ -148,7 +153,7 @@ class OutboxProjection:
         SolicitationUpdated, SolicitationPublished, AddendumPublished, QuestionAsked,
         QuestionAnswered, SolicitationCancelled, SolicitationOpened, BidSubmitted, BidReplaced,
         BidWithdrawn, IntentToAwardPublished, ProtestFiled, ProtestDecided, AwardFinalized,
-        ContractOpened, ContractExpiryNoticed, InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed,
+        ContractOpened, ContractExpiryNoticed, OptionDeadlineReminded, DeliverableOverdue, InvoiceSubmitted, InvoiceAccepted, InvoiceDisputed,
         InvoiceApproved, PaymentStarted, PaymentSucceeded, PaymentFailed, PaymentRefunded,
         NotificationPreferencesSet, NotificationUnsubscribed, WebhookSubscribed, WebhookDeleted,
         WebhookDisabled)
@@ -422,6 +427,22 @@ class OutboxProjection:
                               "vendor": await self._vendor_name(conn, row["vendor_id"]),
                               "path": f"/contracts/{event.contract_id}"}
                     await self._to_subs(conn, eid, "contract_expiry", values, at, [row["buyer"]])
+            case OptionDeadlineReminded() | DeliverableOverdue():
+                row = await conn.fetchrow("SELECT * FROM notify_contracts WHERE contract_id = $1", event.contract_id)
+                if row is None:
+                    return
+                values = {"contract_id": event.contract_id, "agency": await self._agency_name(conn, row["agency_id"]),
+                          "vendor": await self._vendor_name(conn, row["vendor_id"]),
+                          "path": f"/contracts/{event.contract_id}"}
+                if isinstance(event, OptionDeadlineReminded):
+                    values.update(option_id=event.option_id, description=event.description,
+                                  deadline=event.exercise_deadline.isoformat())
+                    await self._to_subs(conn, eid, "option_deadline", values, at, [row["buyer"]])
+                else:
+                    values.update(title=event.title, due_date=event.due_date.isoformat())
+                    await self._to_subs(conn, eid, "deliverable_overdue", values, at, [row["buyer"]])
+                    await self._to_vendors(conn, f"{eid}:vendor", "deliverable_overdue", values, at,
+                                           [row["vendor_id"]])
             case InvoiceAccepted() | InvoiceDisputed() | InvoiceApproved():
                 row = await conn.fetchrow("SELECT * FROM notify_invoices WHERE invoice_id = $1", event.invoice_id)
                 if row is None:

@@ -34,6 +34,7 @@ from events.solicitations import (
 from kernel import calendar
 from kernel.set_asides import set_aside_program
 from services.solicitations import rules
+from services.solicitations.criteria import library
 from services.solicitations.deciders.solicitation import SOLICITATION
 
 
@@ -80,6 +81,19 @@ async def solicitation_facts(conn: Any, solicitation_id: str) -> SolicitationFac
     row = await conn.fetchval("SELECT facts FROM solicitation_facts WHERE solicitation_id = $1",
                               solicitation_id)
     return _decoder.decode(row) if row is not None else SolicitationFacts()
+
+
+#: the library category of the criteria that evaluate an AI system
+AI_SYSTEM = "ai_system"
+
+
+async def ai_system_criteria(conn: Any, solicitation_id: str) -> tuple[Criterion, ...]:
+    """The solicitation's criteria picked from the library's AI-system category
+    (training data, bias testing, energy use, explainability): what a winning bid
+    promised and its contract may keep monitoring."""
+    ai = {c.library_id for c in library() if c.category == AI_SYSTEM}
+    facts = await solicitation_facts(conn, solicitation_id)
+    return tuple(c for c in facts.criteria if c.library_id in ai)
 
 
 async def published_since(conn: Any, agency_id: str, since: datetime) -> list[SolicitationFacts]:
