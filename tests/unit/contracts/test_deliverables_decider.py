@@ -8,7 +8,12 @@ import msgspec
 import pytest
 
 from events.base import Money
-from events.contracts import DeliverableAdded, DeliverableOverdue, DeliverableSubmitted, SubmissionDecided
+from events.contracts import (
+    DeliverableAdded,
+    DeliverableOverdue,
+    DeliverableSubmitted,
+    SubmissionDecided,
+)
 from kernel.context import SYSTEM_ACTOR, Actor, Context
 from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from services.contracts.commands import (
