@@ -71,7 +71,7 @@ from services.contracts.schemas import (
     submission_out,
     with_documents,
 )
-from services.documents.facts import attached_to, attached_to_each
+from services.documents.facts import attached_among, attached_to, attached_to_each
 from services.solicitations.facts import ai_system_criteria
 from services.vendors.facts import acting_for, vendors_of
 
@@ -230,8 +230,9 @@ class ContractController(Controller):
                                idempotency_key, "terminate")
 
 
-async def _contract_documents(pool: Pool, contract_id: str) -> frozenset[str]:
-    return frozenset(d.id for d in await attached_to(pool, "contract", contract_id))
+async def _contract_documents(executor: Executor, contract_id: str, cited: list[str]) -> frozenset[str]:
+    """Those of the documents a command cites that are attached to the contract."""
+    return await attached_among(executor, "contract", contract_id, cited)
 
 
 class ContractPhasesController(Controller):
@@ -271,7 +272,7 @@ class ContractPhasesController(Controller):
           "documents attached to the contract. A review that did not meet every KPI blocks "
           "what follows the phase until an approver justifies going on.",
           responses=error_responses(401, 403, 404, 409, 422))
-    async def review(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str, phase_id: str,
+    async def review(self, executor: Executor, actor: Actor, contract_id: str, phase_id: str,
                      data: ReviewIn, idempotency_key: IdempotencyKey = None) -> ReviewOut:
         command_id = _command_id(idempotency_key, actor, "review")
         await executor.load_existing(CONTRACT, contract_id, "contract")
@@ -279,7 +280,8 @@ class ContractPhasesController(Controller):
             phase_id=phase_id, review_id=id_for_command("rv", command_id), summary=data.summary,
             results=tuple(KpiResult(kpi=r.kpi, measured=r.measured, met=r.met, evidence=tuple(r.evidence))
                           for r in data.results),
-            contract_documents=await _contract_documents(pool, contract_id))
+            contract_documents=await _contract_documents(
+                executor, contract_id, [d for r in data.results for d in r.evidence]))
         outcome = await executor.execute_retrying(CONTRACT, contract_id, command, actor, command_id=command_id)
         found = review_out(outcome.state.phases[phase_id])
         assert found is not None
@@ -356,7 +358,7 @@ class ContractPhasesController(Controller):
         command = SubmitDeliverable(
             deliverable_id=deliverable_id, submission_id=submission_id, document_id=data.document_id,
             statement=data.statement, due_date=data.due_date,
-            contract_documents=await _contract_documents(pool, contract_id))
+            contract_documents=await _contract_documents(executor, contract_id, [data.document_id]))
         outcome = await executor.execute_retrying(CONTRACT, contract_id, command, actor, command_id=command_id)
         return submission_out(outcome.state.deliverables[deliverable_id].submissions[submission_id])
 

@@ -268,7 +268,7 @@ class KpiResultIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     measured: KpiValue
     met: bool
     #: ids of documents attached to the contract (POST /contracts/{id}/documents)
-    evidence: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=50)]
+    evidence: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=20)]
 
 
 class ReviewIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -16,6 +16,7 @@ from infra.blobstore import BlobStore
 from infra.db import Queryable
 from infra.settings import Settings
 from services.bids.facts import bid_of
+from services.documents.decider import DOCUMENT
 from services.documents.reading import Corrupted, body, servable
 from services.documents.readmodel import (
     DocumentRow,
@@ -65,6 +66,20 @@ async def attached_to_each(pool: Queryable, parent_type: str, parent_ids: Sequen
             size=r.size, sha256=r.sha256, scan=r.scan, attached_at=r.attached_at, superseded_by=r.superseded_by,
             expired_at=r.expired_at, part=r.part, content_url=f"/api/v1/documents/{r.document_id}/content"))
     return found
+
+
+async def attached_among(executor: Any, parent_type: str, parent_id: str,
+                         document_ids: Sequence[str]) -> frozenset[str]:
+    """Those of ``document_ids`` attached to the parent, read from each document's own
+    stream: a document whose upload was answered is found at once (decisions cite
+    documents as evidence)."""
+    found = set()
+    for document_id in set(document_ids):
+        state, _ = await executor.load(DOCUMENT, document_id)
+        doc = state.attached
+        if doc is not None and doc.parent_type == parent_type and doc.parent_id == parent_id:
+            found.add(document_id)
+    return frozenset(found)
 
 
 def of_part(documents: Sequence[AttachedDocument], part: str) -> list[AttachedDocument]:
@@ -142,5 +157,5 @@ async def recorded_content(store: BlobStore, pool: Queryable, settings: Settings
         yield piece
 
 
-__all__ = ["AttachedDocument", "Corrupted", "DocumentEntry", "RecordedDocument", "attached_to", "attached_to_each", "for_the_record",
+__all__ = ["AttachedDocument", "Corrupted", "attached_among", "DocumentEntry", "RecordedDocument", "attached_to", "attached_to_each", "for_the_record",
            "of_part", "recorded_content"]

@@ -163,6 +163,18 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/contracts/{contract_id:str}/performance-ratings/{rating_id:str}/response"): roles("vendor"),
     ("POST", "/api/v1/contracts/{contract_id:str}/complete"): roles("buyer", "admin"),
     ("POST", "/api/v1/contracts/{contract_id:str}/terminate"): roles("buyer", "admin"),
+    # phases and options, deliverables, renewal: the agency's buyers decide, the vendor
+    # submits, an approver (admin) justifies; everyone else reads through GET /contracts/{id}
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases"): roles("buyer"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases/{phase_id:str}/reviews"): roles("buyer"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases/{phase_id:str}/reviews/{review_id:str}/justification"):
+        roles("admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/options/{option_id:str}/exercise"): roles("buyer", "admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables"): roles("buyer"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables/{deliverable_id:str}/submissions"): roles("vendor"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables/{deliverable_id:str}/submissions/"
+             "{submission_id:str}/decision"): roles("buyer"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/renewal-stage"): roles("buyer"),
     # invoices and payments: vendors invoice, finance accepts, approves and pays
     ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): roles("vendor"),
     ("GET", "/api/v1/invoices"): roles(*INVOICE_READERS),

@@ -110,6 +110,22 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
                                          json={"quality": 4, "timeliness": 4, "cost_control": 4,
                                                "communication": 4}), 201)
 
+    # its pilot phase with an option, a deliverable and the vendor's submission of it
+    contract_url = f"{API}/contracts/{contract_id}"
+    phase = await _ok(await client.post(f"{contract_url}/phases", headers=buyer_b, json={
+        "kind": "pilot", "name": "Pilot", "budget": {"amount": 100_000, "currency": "USD"},
+        "start_date": start.isoformat(), "end_date": (start + timedelta(days=20)).isoformat(),
+        "kpis": [{"name": "On time", "unit": "percent", "target": 95, "measurement": "delivery logs"}],
+        "options": [{"kind": "extra_quantity", "description": "more sites", "quantity": 3,
+                     "added_value": {"amount": 50_000, "currency": "USD"},
+                     "exercise_deadline": (start + timedelta(days=40)).isoformat()}]}), 201)
+    deliverable = (await _ok(await client.post(f"{contract_url}/deliverables", headers=buyer_b, json={
+        "title": "Monthly report", "due_dates": [(start + timedelta(days=10)).isoformat()]}), 201))["items"][0]
+    report = await _ok(await upload(client, owner_b, "contracts", contract_id, title="Monthly report"), 201)
+    submission = await _ok(await client.post(
+        f"{contract_url}/deliverables/{deliverable['deliverable_id']}/submissions", headers=owner_b,
+        json={"document_id": report["id"], "statement": "the first report"}), 201)
+
     async def payable() -> bool:
         return bool(await civic.pool.fetchval(
             "SELECT status = 'active' FROM payments_contracts WHERE contract_id = $1", contract_id))
@@ -151,7 +167,8 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         "award_id": award["award_id"], "protest_id": protest["protest_id"], "contract_id": contract_id,
         "rating_id": rating["rating_id"], "invoice_id": invoice["id"], "payment_id": payment_id,
         "subscription_id": hook["id"], "intruder_vendor": vendor_a, "intruder_agency": agency_a,
-        "document_id": w9["id"],
+        "document_id": w9["id"], "phase_id": phase["phase_id"], "option_id": phase["options"][0],
+        "deliverable_id": deliverable["deliverable_id"], "submission_id": submission["submission_id"],
     }
     t.streams = [f"%{t.ids[k]}%" for k in ("agency_id", "vendor_id", "draft_id", "solicitation_id", "bid_id",
                                              "opened_id", "award_id", "protest_id", "contract_id", "invoice_id",

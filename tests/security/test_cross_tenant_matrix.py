@@ -123,6 +123,27 @@ CASES: dict[tuple[str, str], Case] = {
         {"response": "rigged"}, contract_id="contract_id", rating_id="rating_id"),
     ("POST", "/api/v1/contracts/{contract_id:str}/complete"): deny({}, contract_id="contract_id"),
     ("POST", "/api/v1/contracts/{contract_id:str}/terminate"): deny(REASON, contract_id="contract_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases"): deny(
+        {"kind": "pilot", "name": "Rigged", "budget": {"amount": 1, "currency": "USD"}, "start_date": "2030-01-01",
+         "end_date": "2030-01-02", "kpis": [{"name": "x", "unit": "count", "target": 1, "measurement": "x"}]},
+        contract_id="contract_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases/{phase_id:str}/reviews"): deny(
+        {"results": [{"kpi": "On time", "measured": 1, "met": True, "evidence": ["x"]}]},
+        contract_id="contract_id", phase_id="phase_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/phases/{phase_id:str}/reviews/{review_id:str}/justification"): deny(
+        {"justification": "rigged"}, contract_id="contract_id", phase_id="phase_id", review_id="phase_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/options/{option_id:str}/exercise"): deny(
+        {}, contract_id="contract_id", option_id="option_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables"): deny(
+        {"title": "Rigged", "due_dates": ["2030-01-01"]}, contract_id="contract_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables/{deliverable_id:str}/submissions"): deny(
+        {"document_id": "x", "statement": "rigged"}, contract_id="contract_id", deliverable_id="deliverable_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/deliverables/{deliverable_id:str}/submissions/"
+             "{submission_id:str}/decision"): deny(
+        {"decision": "accept"}, contract_id="contract_id", deliverable_id="deliverable_id",
+        submission_id="submission_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/renewal-stage"): deny({"stage": "let_lapse"},
+                                                                         contract_id="contract_id"),
     ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): deny(
         {"number": "FORGED-1", "currency": "USD", "total": 1_00, "lines": LINES, "service_period": PERIOD},
         contract_id="contract_id"),
