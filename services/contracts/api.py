@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
@@ -325,23 +326,23 @@ class ContractPhasesController(Controller):
         command_id = _command_id(idempotency_key, actor, "deliverables")
         state, _ = await executor.load_existing(CONTRACT, contract_id, "contract")
         assert state.opened is not None
-        dates = dict(due_dates=tuple(data.due_dates) if data.due_dates is not None else None,
-                     schedule=data.schedule, first_due=data.first_due)
+        # the dates every deliverable of the request shares
+        dated = NewDeliverable(deliverable_id="", title="", schedule=data.schedule, first_due=data.first_due,
+                               due_dates=tuple(data.due_dates) if data.due_dates is not None else None)
         if data.from_criteria:
             require_access(state, actor)
             async with pool.acquire() as conn:
                 criteria = await ai_system_criteria(conn, state.opened.solicitation_id)
             if not criteria:
                 raise field_error("from_criteria", "the solicitation evaluated bids on no AI-system criterion")
-            items = tuple(NewDeliverable(
-                deliverable_id=id_for_command("dl", f"{command_id}:{c.criterion_id}" if command_id else None),
-                title=c.name, description=c.description, criterion_id=c.criterion_id, **dates)
-                for c in criteria)
+            items = tuple(msgspec.structs.replace(
+                dated, deliverable_id=id_for_command("dl", f"{command_id}:{c.criterion_id}" if command_id else None),
+                title=c.name, description=c.description, criterion_id=c.criterion_id) for c in criteria)
         else:
             if not data.title.strip():
                 raise field_error("title", "is required (or set from_criteria)")
-            items = (NewDeliverable(deliverable_id=id_for_command("dl", command_id), title=data.title,
-                                    description=data.description, **dates),)
+            items = (msgspec.structs.replace(dated, deliverable_id=id_for_command("dl", command_id),
+                                             title=data.title, description=data.description),)
         outcome = await executor.execute_retrying(CONTRACT, contract_id, AddDeliverables(items=items), actor,
                                                   command_id=command_id)
         return DeliverableList(items=[deliverable_out(outcome.state.deliverables[i.deliverable_id])

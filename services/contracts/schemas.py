@@ -453,7 +453,7 @@ def phase_out(state: Contract, phase: Phase) -> PhaseOut:
         phase_id=p.phase_id, kind=cast(Any, p.kind), name=p.name, budget=p.budget,
         start_date=p.start_date, end_date=p.end_date, follows=p.follows,
         kpis=[KpiOut(name=k.name, unit=k.unit, target=k.target, measurement=k.measurement) for k in p.kpis],
-        options=[o.option_id for o in p.options], review_status=status,
+        options=[o.option_id for o in p.options], review_status=cast(Any, status),
         blocked=p.follows is not None and not state.phases[p.follows].cleared, review=review_out(phase))
 
 
