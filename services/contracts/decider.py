@@ -107,22 +107,6 @@ RENEWAL_STAGES = ("plan", "exercise_option", "re_compete", "let_lapse")
 RATING_FIELDS = ("quality", "timeliness", "cost_control", "communication")
 
 
-def _existing(state: Contract) -> ContractOpened:
-    return existing(state)
-
-
-def _require_buyer(ctx: Context, opened: ContractOpened, *, admin: bool = True) -> None:
-    require_buyer(ctx, opened, admin=admin)
-
-
-def _require_status(state: Contract, *allowed: str) -> None:
-    require_status(state, *allowed)
-
-
-def _blank(text: str) -> bool:
-    return blank(text)
-
-
 def _open(command: OpenContract, state: Contract, ctx: Context) -> list[Event]:
     if not ctx.actor.is_system:
         raise Forbidden("contracts are opened by final awards only", code="opened_by_award")
@@ -132,14 +116,14 @@ def _open(command: OpenContract, state: Contract, ctx: Context) -> list[Event]:
 
 
 def _sign(state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
+    opened = existing(state)
     if buyer_party(ctx.actor, opened):
         party = "buyer"
     elif vendor_party(ctx.actor, opened):
         party = "vendor"
     else:
         raise Forbidden("only the contracting agency's buyer or the vendor signs", code="not_a_party")
-    _require_status(state, "pending")
+    require_status(state, "pending")
     if party in state.signatures:
         raise Conflict(f"the {party} has already signed", code="already_signed")
     signed = ContractSigned(contract_id=opened.contract_id, party=party, signed_by=ctx.actor.sub,
@@ -151,12 +135,12 @@ def _sign(state: Contract, ctx: Context) -> list[Event]:
 
 
 def _modify(command: ModifyContract, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
-    _require_buyer(ctx, opened)
-    _require_status(state, "active")
+    opened = existing(state)
+    require_buyer(ctx, opened)
+    require_status(state, "active")
     if command.kind not in KINDS:
         raise field_error("kind", f"one of {', '.join(KINDS)}")
-    if _blank(command.reason):
+    if blank(command.reason):
         raise field_error("reason", "an amendment states its reason")
     assert state.value is not None and state.end_date is not None
     value = command.value or state.value
@@ -182,9 +166,9 @@ def _proposal(state: Contract, number: int, ctx: Context) -> ModificationPropose
 
 
 def _approve(command: ApproveModification, state: Contract, ctx: Context) -> list[Event]:
-    _existing(state)
+    existing(state)
     proposal = _proposal(state, command.number, ctx)
-    _require_status(state, "active")
+    require_status(state, "active")
     return [ContractModified(
         contract_id=proposal.contract_id, number=proposal.number, reason=proposal.reason,
         value=proposal.value, end_date=proposal.end_date, kind=proposal.kind,
@@ -192,9 +176,9 @@ def _approve(command: ApproveModification, state: Contract, ctx: Context) -> lis
 
 
 def _reject(command: RejectModification, state: Contract, ctx: Context) -> list[Event]:
-    _existing(state)
+    existing(state)
     proposal = _proposal(state, command.number, ctx)
-    if _blank(command.reason):
+    if blank(command.reason):
         raise field_error("reason", "a rejection states its reason")
     return [ModificationRejected(contract_id=proposal.contract_id, number=proposal.number,
                                  reason=command.reason.strip(), rejected_by=ctx.actor.sub,
@@ -202,7 +186,7 @@ def _reject(command: RejectModification, state: Contract, ctx: Context) -> list[
 
 
 def _notice(command: RecordExpiryNotice, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
+    opened = existing(state)
     if (state.status != "active" or command.end_date != state.end_date
             or (command.days_before, command.end_date) in state.notices):
         return []  # a stale timer: the contract ended or its end date moved
@@ -211,7 +195,7 @@ def _notice(command: RecordExpiryNotice, state: Contract, ctx: Context) -> list[
 
 
 def _end_term(command: EndTerm, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
+    opened = existing(state)
     if state.status != "active" or command.end_date != state.end_date:
         return []
     return [ContractCompleted(contract_id=opened.contract_id, completed_at=ctx.now,
@@ -219,26 +203,26 @@ def _end_term(command: EndTerm, state: Contract, ctx: Context) -> list[Event]:
 
 
 def _complete(command: CompleteContract, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
-    _require_buyer(ctx, opened)
-    _require_status(state, "active")
+    opened = existing(state)
+    require_buyer(ctx, opened)
+    require_status(state, "active")
     return [ContractCompleted(contract_id=opened.contract_id, completed_at=ctx.now,
                               reason=command.reason.strip() or "completed by the buyer")]
 
 
 def _terminate(command: TerminateContract, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
-    _require_buyer(ctx, opened)
-    _require_status(state, "pending", "active")
-    if _blank(command.reason):
+    opened = existing(state)
+    require_buyer(ctx, opened)
+    require_status(state, "pending", "active")
+    if blank(command.reason):
         raise field_error("reason", "a termination states its reason")
     return [ContractTerminated(contract_id=opened.contract_id, reason=command.reason.strip(),
                                terminated_by=ctx.actor.sub, terminated_at=ctx.now)]
 
 
 def _rate(command: RatePerformance, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
-    _require_buyer(ctx, opened, admin=False)
+    opened = existing(state)
+    require_buyer(ctx, opened, admin=False)
     if state.status == "pending":
         raise Conflict("performance is rated once the contract is active", code="contract_pending")
     for name in RATING_FIELDS:
@@ -254,7 +238,7 @@ def _rate(command: RatePerformance, state: Contract, ctx: Context) -> list[Event
 
 
 def _respond(command: RespondToRating, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
+    opened = existing(state)
     if not vendor_party(ctx.actor, opened):
         raise Forbidden("only the contracted vendor responds to a rating", code="not_the_vendor")
     rating = state.ratings.get(command.rating_id)
@@ -262,7 +246,7 @@ def _respond(command: RespondToRating, state: Contract, ctx: Context) -> list[Ev
         raise NotFound(f"rating {command.rating_id} not found")
     if rating.response is not None:
         raise Conflict("the vendor has already responded to this rating", code="already_responded")
-    if _blank(command.response):
+    if blank(command.response):
         raise field_error("response", "must not be blank")
     return [PerformanceResponded(contract_id=opened.contract_id, rating_id=command.rating_id,
                                  response=command.response.strip(), responded_by=ctx.actor.sub,
@@ -270,9 +254,9 @@ def _respond(command: RespondToRating, state: Contract, ctx: Context) -> list[Ev
 
 
 def _renewal_stage(command: SetRenewalStage, state: Contract, ctx: Context) -> list[Event]:
-    opened = _existing(state)
-    _require_buyer(ctx, opened, admin=False)
-    _require_status(state, "pending", "active")
+    opened = existing(state)
+    require_buyer(ctx, opened, admin=False)
+    require_status(state, "pending", "active")
     if command.stage not in RENEWAL_STAGES:
         raise field_error("stage", f"one of {', '.join(RENEWAL_STAGES)}")
     if state.renewal and state.renewal[-1].stage == command.stage:

@@ -1,6 +1,8 @@
 """The story of a contract after its award: signed by both parties, sometimes modified,
-invoiced every couple of months, paid through Stripe (on time, or late with interest),
-rated near the end of its term, after which it completes by itself."""
+sometimes started with a pilot (reviewed: scaled up through its option, or not, its option
+then lapsing) and a security attestation (delivered and accepted, or overdue), invoiced
+every couple of months, paid through Stripe (on time, or late with interest), rated near
+the end of its term, after which it completes by itself."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.demo.api import eventually
-from services.demo.plan import SPAN, InvoicePlan, SolicitationPlan
+from services.demo.plan import MORNING, SPAN, InvoicePlan, SolicitationPlan
 from services.demo.timeline import Story
 from services.demo.world import World
 
@@ -46,6 +48,8 @@ async def contract_story(world: World, plan: SolicitationPlan, award_id: str, ve
         steps.append((terms.modification_day, "modify", lambda: _modify(world, plan, contract_id, value)))
     if terms.rating_day is not None:
         steps.append((terms.rating_day, "rate", lambda: _rate(world, plan, contract_id)))
+    if terms.modification_day is None and terms.start + PILOT_DAYS + 30 < min(SPAN, terms.end):
+        steps += await _pilot_steps(world, plan, contract, vendor_id, terms.start)
     for day, _, run in sorted(steps, key=lambda s: (s[0], s[1])):
         yield day
         await run()
@@ -53,6 +57,70 @@ async def contract_story(world: World, plan: SolicitationPlan, award_id: str, ve
         yield terms.end + 1  # the term ends and the contract completes by itself
     status = (await api.get(url, buyer))["status"]
     world.tally[f"contracts.{status}"] += 1
+
+
+#: a pilot's length; its option may be exercised until 30 days after it ends
+PILOT_DAYS = 45
+
+
+async def _pilot_steps(world: World, plan: SolicitationPlan, contract: dict[str, Any], vendor_id: str,
+                       start_day: float) -> list[Step]:
+    """A pilot with two KPIs and an option for more sites, and a security attestation due
+    after it. Reviewed after it ends: two pilots in three (the first, the third, ...) meet their KPIs (the option is
+    exercised, the attestation delivered and accepted); the others do not (the option
+    lapses, the attestation goes overdue)."""
+    api, buyer, vendor = world.api, world.buyer(plan.agency_id), world.vendor(vendor_id)
+    contract_id = contract["contract_id"]
+    url = f"/contracts/{contract_id}"
+    start = date.fromisoformat(contract["start_date"])
+    value = contract["value"]["amount"]
+    scales = world.tally["contracts.pilots"] % 3 != 1  # the second pilot of every three does not scale
+    phase = await api.post(f"{url}/phases", buyer, {
+        "kind": "pilot", "name": "Pilot at two sites", "budget": {"amount": value // 10, "currency": "USD"},
+        "start_date": start.isoformat(), "end_date": (start + timedelta(days=PILOT_DAYS)).isoformat(),
+        "kpis": [{"name": "Service levels met", "unit": "percent", "target": 95,
+                  "measurement": "monthly service report"},
+                 {"name": "Complaints", "unit": "count", "target": 3, "measurement": "311 records"}],
+        "options": [{"kind": "extra_quantity", "description": "the remaining sites", "quantity": 8,
+                     "added_value": {"amount": value // 20 // 100 * 100, "currency": "USD"},
+                     "exercise_deadline": (start + timedelta(days=PILOT_DAYS + 30)).isoformat()}]},
+        key=f"{contract_id}:pilot", ok=(201,))
+    made = await api.post(f"{url}/deliverables", buyer, {
+        "title": "Security attestation", "due_dates": [(start + timedelta(days=PILOT_DAYS + 15)).isoformat()]},
+        key=f"{contract_id}:attestation", ok=(201,))
+    deliverable_id = made["items"][0]["deliverable_id"]
+    world.tally["contracts.pilots"] += 1
+
+    async def review() -> None:
+        report = await api.upload(f"{url}/documents", vendor, title="Pilot report", kind="other",
+                                  lines=(f"Pilot of contract {contract_id}",), key=f"{contract_id}:pilot-report")
+        world.tally["documents"] += 1
+        measured = 97.5 if scales else 88.0
+        await api.post(f"{url}/phases/{phase['phase_id']}/reviews", buyer, {"results": [
+            {"kpi": "Service levels met", "measured": measured, "met": scales, "evidence": [report["id"]]},
+            {"kpi": "Complaints", "measured": 2, "met": True, "evidence": [report["id"]]}],
+            "summary": "the pilot's two sites over six weeks"}, key=f"{contract_id}:review", ok=(201,))
+        world.tally["contracts.pilots_scaled" if scales else "contracts.pilots_not_scaled"] += 1
+
+    async def exercise() -> None:
+        await api.post(f"{url}/options/{phase['options'][0]}/exercise", buyer, {"reason": "the pilot met its KPIs"},
+                       key=f"{contract_id}:exercise", ok=(200,))
+
+    async def deliver() -> None:
+        attestation = await api.upload(f"{url}/documents", vendor, title="Security attestation", kind="other",
+                                       lines=("SOC 2 type II bridge letter",), key=f"{contract_id}:attestation-pdf")
+        world.tally["documents"] += 1
+        submitted = await api.post(f"{url}/deliverables/{deliverable_id}/submissions", vendor, {
+            "document_id": attestation["id"], "statement": "bridge letter to the last SOC 2 report"},
+            key=f"{contract_id}:attestation-submit", ok=(201,))
+        await api.post(f"{url}/deliverables/{deliverable_id}/submissions/{submitted['submission_id']}/decision",
+                       buyer, {"decision": "accept"}, key=f"{contract_id}:attestation-accept", ok=(200,))
+
+    steps: list[Step] = [(start_day + PILOT_DAYS + 2 + MORNING, "pilot-1", review)]
+    if scales:
+        steps += [(start_day + PILOT_DAYS + 4 + MORNING, "pilot-2", exercise),
+                  (start_day + PILOT_DAYS + 12 + MORNING, "pilot-3", deliver)]
+    return steps
 
 
 async def _modify(world: World, plan: SolicitationPlan, contract_id: str, value: int) -> None:

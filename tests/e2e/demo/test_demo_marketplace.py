@@ -98,6 +98,22 @@ async def test_the_demo_marketplace_is_what_the_read_routes_show(isolated, local
         assert expected["active"] >= 1
         assert len(contracts) == counts["contracts.signed"] == counts["awards"]
 
+        # pilots: some met their KPIs and scaled through their option, some did not (the
+        # option lapsed, the security attestation is overdue)
+        assert counts["contracts.pilots"] == counts["contracts.pilots_scaled"] + counts["contracts.pilots_not_scaled"]
+        read = [(await client.get(f"{API}/contracts/{c['id']}", headers=api.admin)).json() for c in contracts]
+        piloted = [c for c in read if c["phases"]]
+        assert len(piloted) == counts["contracts.pilots"] >= 2
+        assert counts["contracts.pilots_scaled"] >= 1 and counts["contracts.pilots_not_scaled"] >= 1
+        scaled = [c for c in piloted if c["phases"][0]["review_status"] == "passed"]
+        assert len(scaled) == counts["contracts.pilots_scaled"]
+        assert all(c["options"][0]["status"] == "exercised" for c in scaled)
+        assert all(c["deliverables"][0]["due"][0]["status"] == "accepted" for c in scaled)
+        for c in piloted:
+            if c["phases"][0]["review_status"] == "not_met":
+                assert c["options"][0]["status"] in ("open", "lapsed")
+                assert c["deliverables"][0]["due"][0]["status"] == "due"
+
         # payments went through Stripe; the prompt-payment report counts them, late ones apart
         agencies = {c["agency_id"] for c in contracts}
         reports = [(await client.get(f"{API}/reports/prompt-payment", headers=api.admin,
