@@ -24,6 +24,13 @@ class Attestations(msgspec.Struct, frozen=True, kw_only=True):
     ai_assisted: bool | None = None
 
 
+class LinePrice(msgspec.Struct, frozen=True, kw_only=True):
+    """A bid's unit price for one line of the solicitation's price schedule."""
+
+    item_id: str
+    unit_price: Money
+
+
 class BidSubmitted(Event, frozen=True, kw_only=True, tag="bids.BidSubmitted.v1"):
     bid_id: str
     solicitation_id: str
@@ -70,6 +77,8 @@ class BidUnsealed(Event, frozen=True, kw_only=True, tag="bids.BidUnsealed.v1"):
     documents: list[DocumentRef] = []
     # False when the latest addendum was not acknowledged (the bid does not count).
     counts: bool = True
+    #: the unit price of each line of the price schedule (none without a schedule)
+    unit_prices: list[LinePrice] = []
 
 
 BidEvent = BidSubmitted | BidReplaced | BidWithdrawn | AddendumAcknowledged | BidUnsealed

@@ -8,6 +8,18 @@ from datetime import date, datetime
 import msgspec
 
 from events.base import Event, Money
+from events.solicitations import CooperativeStatement
+
+
+class CatalogItem(msgspec.Struct, frozen=True, kw_only=True):
+    """A line of the contract's catalog: the winning bid's unit price for a schedule line."""
+
+    item_id: str
+    description: str
+    commodity_code: str
+    unit: str
+    unit_price: Money
+    estimated_quantity: int
 
 
 class ContractOpened(Event, frozen=True, kw_only=True, tag="contracts.ContractOpened.v1"):
@@ -25,6 +37,13 @@ class ContractOpened(Event, frozen=True, kw_only=True, tag="contracts.ContractOp
     #: needs an admin's approval
     approval_share: float = 0.25
     opened_at: datetime | None = None
+    title: str = ""
+    #: the winning bid's price schedule (empty when the solicitation had none)
+    catalog: list[CatalogItem] = []
+    #: the most a unit price may rise in each option year, in percent
+    escalation_cap_percent: float | None = None
+    #: who else may buy from it (``None``: not cooperative; it can never be joined)
+    cooperative: CooperativeStatement | None = None
 
 
 class ContractSigned(Event, frozen=True, kw_only=True, tag="contracts.ContractSigned.v1"):

@@ -33,6 +33,41 @@ class DocumentRef(msgspec.Struct, frozen=True, kw_only=True):
     size_bytes: int | None = None
 
 
+class ScheduleLine(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of a price schedule: bidders quote a unit price for it."""
+
+    item_id: str
+    description: str
+    commodity_code: str
+    unit: str  # the unit of measure: "each", "ton", "hour", ...
+    estimated_quantity: int
+
+
+class PriceSchedule(msgspec.Struct, frozen=True, kw_only=True):
+    """The lines a bid prices; the bid's price is the sum of unit price x estimated quantity."""
+
+    lines: list[ScheduleLine]
+    #: the most a unit price may rise in each option year, in percent (``None``: fixed prices)
+    escalation_cap_percent: float | None = None
+
+
+class CooperativeStatement(msgspec.Struct, frozen=True, kw_only=True):
+    """Who may buy from the resulting contract besides the lead agency: ``eligible`` is
+    "all" (any public body), "agencies" (those listed) or "jurisdictions" (agencies whose
+    jurisdiction starts with one of the prefixes, such as ``US-TX``)."""
+
+    eligible: str
+    agencies: list[str] = []
+    jurisdictions: list[str] = []
+    #: the most all orders on the contract may add up to (``None``: the contract's value)
+    total_ceiling: Money | None = None
+    #: the most one participant's orders may add up to
+    participant_ceiling: Money | None = None
+    lead_agency_id: str = ""
+    #: a joining agency waits for the lead agency's buyer to approve it
+    approval_required: bool = False
+
+
 class SolicitationCreated(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationCreated.v1"):
     solicitation_id: str
     agency_id: str
@@ -56,6 +91,8 @@ class SolicitationCreated(Event, frozen=True, kw_only=True, tag="solicitations.S
     federally_funded: bool = False
     jurisdiction: str = ""
     created_by: str = ""
+    price_schedule: PriceSchedule | None = None
+    cooperative: CooperativeStatement | None = None
     #: the agency's IANA zone when the draft was created: business days are its local dates
     time_zone: str = "UTC"
 
@@ -79,6 +116,8 @@ class SolicitationUpdated(Event, frozen=True, kw_only=True, tag="solicitations.S
     documents: list[DocumentRef] = []
     contract_kind: str = "goods"
     federally_funded: bool = False
+    price_schedule: PriceSchedule | None = None
+    cooperative: CooperativeStatement | None = None
 
 
 class SolicitationPublished(Event, frozen=True, kw_only=True, tag="solicitations.SolicitationPublished.v1"):
@@ -98,6 +137,8 @@ class SolicitationPublished(Event, frozen=True, kw_only=True, tag="solicitations
     #: the rule pack that judged the publication, and each rule it applied
     rule_pack: str = ""
     rules_applied: list[RuleApplied] = []
+    #: the public statement that the contract will be cooperative (``None``: it will not)
+    cooperative: CooperativeStatement | None = None
 
 
 class SplittingSuspected(Event, frozen=True, kw_only=True, tag="solicitations.SplittingSuspected.v1"):
@@ -126,6 +167,8 @@ class AddendumPublished(Event, frozen=True, kw_only=True, tag="solicitations.Add
     deadline_extended: bool = False
     published_at: datetime | None = None
     rules_applied: list[RuleApplied] = []
+    #: a new cooperative statement, replacing the published one (``None``: unchanged)
+    cooperative: CooperativeStatement | None = None
 
 
 class QuestionAsked(Event, frozen=True, kw_only=True, tag="solicitations.QuestionAsked.v1"):

@@ -4,7 +4,7 @@ the write side is here; deciders stay pure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -20,6 +20,7 @@ from kernel.decider import Decider
 from kernel.errors import Conflict, NotFound
 
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -188,3 +189,17 @@ class Executor:
                 if exc.code != "version_conflict" or options.get("expected_version") is not None:
                     raise
         return await self.execute(decider, aggregate_id, command, actor, **options)
+
+    async def in_transaction(self, work: Callable[[Any], Awaitable[T]], *, attempts: int = 8) -> T:
+        """Run ``work(conn)`` in one transaction (pass ``conn`` to each ``execute`` in it), and
+        run it again from the start when a concurrent writer appended to one of its streams
+        first: every command is then decided on the newer state, so the answer is a success
+        or the refusal the newer state calls for, never a lost update."""
+        for attempt in range(attempts):
+            try:
+                async with self.store.transaction() as conn:
+                    return await work(conn)
+            except Conflict as exc:
+                if exc.code != "version_conflict" or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")

@@ -45,6 +45,7 @@ def _content(data: BidIn | BidReplaceIn) -> BidContent:
         responses=[CriterionResponse(criterion_id=r.criterion_id, text=r.text) for r in data.responses],
         documents=[d.ref() for d in data.documents],
         attestations=data.attestations,
+        unit_prices=[p.line() for p in data.unit_prices],
     )
 
 
@@ -58,6 +59,7 @@ def _out(bid: Bid, facts: SolicitationFacts, version: int, content: BidContent |
         responses=list(content.responses) if content else [],
         documents=list(content.documents) if content else [],
         attestations=content.attestations if content else None,
+        unit_prices=list(content.unit_prices) if content else [],
         version=version,
     )
 
@@ -201,7 +203,7 @@ class BidController(Controller):
                     f"bid {bid_id} is being unsealed; retry shortly")
         unsealed = bid.unsealed
         content = BidContent(price=unsealed.price, responses=unsealed.responses, documents=unsealed.documents,
-                             attestations=unsealed.attestations)
+                             attestations=unsealed.attestations, unit_prices=unsealed.unit_prices)
         # a withdrawn bid is never unsealed, so its documents never reach this line
         return msgspec.structs.replace(_out(bid, facts, version, content),
                                        attachments=await attached_to(pool, "bid", bid_id))

@@ -7,7 +7,7 @@ from datetime import datetime
 import msgspec
 
 from events.base import Money
-from events.bids import Attestations, CriterionResponse
+from events.bids import Attestations, CriterionResponse, LinePrice
 from events.solicitations import DocumentRef
 from services.solicitations.facts import SolicitationFacts
 
@@ -19,6 +19,8 @@ class BidContent(msgspec.Struct, frozen=True, kw_only=True):
     responses: list[CriterionResponse] = []
     documents: list[DocumentRef] = []
     attestations: Attestations
+    #: a unit price per line of the solicitation's price schedule
+    unit_prices: list[LinePrice] = []
 
 
 class VendorFacts(msgspec.Struct, frozen=True, kw_only=True):

@@ -111,6 +111,37 @@ def _check_content(content: BidContent, facts: SolicitationFacts) -> None:
         raise field_error("attestations.no_conflict_of_interest", "a bid must attest no conflict of interest")
     if not content.attestations.non_collusion:
         raise field_error("attestations.non_collusion", "a bid must attest non-collusion")
+    _check_unit_prices(content, facts)
+
+
+def _check_unit_prices(content: BidContent, facts: SolicitationFacts) -> None:
+    """With a price schedule, one unit price per line and a price that is their sum over
+    the estimated quantities; without one, no unit prices."""
+    schedule = facts.price_schedule
+    if schedule is None:
+        if content.unit_prices:
+            raise field_error("unit_prices", "this solicitation has no price schedule; give only a price")
+        return
+    quantities = {line.item_id: line.estimated_quantity for line in schedule.lines}
+    seen: set[str] = set()
+    total = 0
+    for i, priced in enumerate(content.unit_prices):
+        if priced.item_id not in quantities:
+            raise field_error(f"unit_prices[{i}].item_id", "not a line of the price schedule")
+        if priced.item_id in seen:
+            raise field_error(f"unit_prices[{i}].item_id", "one unit price per line", code="duplicate_line")
+        seen.add(priced.item_id)
+        check_money(priced.unit_price, f"unit_prices[{i}].unit_price", allow_zero=True)
+        if priced.unit_price.currency != facts.currency:
+            raise field_error(f"unit_prices[{i}].unit_price.currency",
+                              f"bids on this solicitation are in {facts.currency}")
+        total += priced.unit_price.amount * quantities[priced.item_id]
+    missing = [item for item in quantities if item not in seen]
+    if missing:
+        raise field_error("unit_prices", f"price every line of the schedule; missing {', '.join(missing)}")
+    if total != content.price.amount:
+        raise field_error("price.amount", f"the price must be the sum of unit price x estimated quantity "
+                          f"over the schedule: {total} minor units", code="price_mismatch")
 
 
 def _check_addendum(number: int, facts: SolicitationFacts) -> None:
@@ -180,6 +211,7 @@ def decide(command: Command, state: Bid, ctx: Context) -> list[Event]:
                 acknowledged_addendum=state.acknowledged_addendum, attestations=content.attestations,
                 documents=list(content.documents),
                 counts=state.acknowledged_addendum >= facts.latest_addendum,
+                unit_prices=list(content.unit_prices),
             )]
     raise TypeError(f"unknown command {command!r}")
 

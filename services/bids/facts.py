@@ -66,6 +66,12 @@ async def opened_bids(conn: Any, solicitation_id: str) -> list[BidUnsealed]:
     return [_unsealed.decode(r["unsealed"]) for r in rows]
 
 
+async def opened_bid(conn: Any, bid_id: str) -> BidUnsealed | None:
+    """One bid as unsealed at the opening (``None`` before it, or for an unknown bid)."""
+    row = await conn.fetchval("SELECT unsealed FROM bid_facts WHERE bid_id = $1 AND unsealed IS NOT NULL", bid_id)
+    return _unsealed.decode(row) if row is not None else None
+
+
 async def solicitation_of_opened_bid(conn: Any, bid_id: str) -> str | None:
     """The solicitation of an opened bid (a bid is unknown here until opened)."""
     return await conn.fetchval(

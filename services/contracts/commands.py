@@ -8,6 +8,8 @@ import msgspec
 
 from events.base import Money
 from events.contracts import ContractOption, Kpi, KpiResult
+from events.contracts import CatalogItem
+from events.solicitations import CooperativeStatement
 
 
 class OpenContract(msgspec.Struct, frozen=True, kw_only=True):
@@ -22,6 +24,10 @@ class OpenContract(msgspec.Struct, frozen=True, kw_only=True):
     terms_ref: str
     requires_receipt: bool
     approval_share: float
+    title: str = ""
+    catalog: list[CatalogItem] = []
+    escalation_cap_percent: float | None = None
+    cooperative: CooperativeStatement | None = None
 
 
 class SignContract(msgspec.Struct, frozen=True, kw_only=True):

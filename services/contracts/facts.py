@@ -8,6 +8,8 @@ from typing import Any
 import msgspec
 
 from events.base import Money
+from events.contracts import CatalogItem
+from events.solicitations import CooperativeStatement
 from services.contracts.decider import CONTRACT
 from services.contracts.phases import remaining_options
 
@@ -21,6 +23,16 @@ class ContractFacts(msgspec.Struct, frozen=True, kw_only=True):
     status: str
     #: the numbers of its amendments, in force or awaiting approval (documents may name them)
     amendments: tuple[int, ...] = ()
+    #: the value in force (amendments included) and the term
+    value: Money | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    title: str = ""
+    #: what orders are priced from (empty: the contract has no catalog)
+    catalog: tuple[CatalogItem, ...] = ()
+    escalation_cap_percent: float | None = None
+    #: who else may buy from it (``None``: it is not cooperative)
+    cooperative: CooperativeStatement | None = None
 
 
 async def contract_facts(executor: Any, contract_id: str) -> ContractFacts | None:
@@ -31,7 +43,10 @@ async def contract_facts(executor: Any, contract_id: str) -> ContractFacts | Non
     return ContractFacts(contract_id=opened.contract_id, agency_id=opened.agency_id,
                          vendor_id=opened.vendor_id, solicitation_id=opened.solicitation_id,
                          status=state.status,
-                         amendments=tuple(sorted({a.number for a in state.amendments} | set(state.proposals))))
+                         amendments=tuple(sorted({a.number for a in state.amendments} | set(state.proposals))),
+                         value=state.value, start_date=opened.start_date, end_date=state.end_date,
+                         title=opened.title, catalog=tuple(opened.catalog),
+                         escalation_cap_percent=opened.escalation_cap_percent, cooperative=opened.cooperative)
 
 
 class VendorContracts(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal, cast
 import msgspec
 
 from events.base import Money
+from events.contracts import CatalogItem
+from events.solicitations import CooperativeStatement
 from infra.http.bodies import MoneyIn
 from kernel.context import Actor
 from kernel.errors import Forbidden, NotFound
@@ -102,6 +104,13 @@ class ContractOut(msgspec.Struct, frozen=True, kw_only=True):
     deliverables: list[DeliverableOut] = []
     #: the buyer's renewal stage (plan, exercise option, re-compete, let lapse) and since when
     renewal: RenewalOut | None = None
+    title: str = ""
+    #: the winning bid's price schedule: what orders are priced from
+    catalog: list[CatalogItem] = []
+    #: the most a unit price may rise in each option year, in percent
+    escalation_cap_percent: float | None = None
+    #: who else may buy from the contract (``None``: it is not cooperative)
+    cooperative: CooperativeStatement | None = None
     #: the signed contract and every other document attached to it (amendments' too)
     attachments: list[AttachedDocument] = []
 
@@ -185,6 +194,8 @@ def contract_out(state: Contract, version: int, actor: Actor) -> ContractOut:
         options=[option_out(o) for o in state.options.values()],
         deliverables=[deliverable_out(d) for d in state.deliverables.values()],
         renewal=renewal_out(state),
+        title=opened.title, catalog=list(opened.catalog),
+        escalation_cap_percent=opened.escalation_cap_percent, cooperative=opened.cooperative,
     )
 
 

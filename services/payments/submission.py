@@ -16,7 +16,7 @@ import msgspec
 from events.base import Money
 from infra.db import Connection
 from kernel.context import Actor
-from kernel.errors import Conflict, NotFound
+from kernel.errors import NotFound
 from services.payments.commands import (
     ClaimInvoiceNumber,
     ContractTerms,
@@ -41,14 +41,7 @@ def _sub_id(command_id: str | None, part: str) -> str | None:
 
 
 async def _retrying(executor: Executor, work: Callable[[Any], Awaitable[T]]) -> T:
-    for attempt in range(ATTEMPTS):
-        try:
-            async with executor.store.transaction() as conn:
-                return await work(conn)
-        except Conflict as exc:
-            if exc.code != "version_conflict" or attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return await executor.in_transaction(work, attempts=ATTEMPTS)
 
 
 async def submit(executor: Executor, actor: Actor, command: SubmitInvoice,

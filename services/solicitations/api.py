@@ -219,7 +219,8 @@ class SolicitationController(Controller):
         command = PublishAddendum(summary=data.summary, changes=data.changes,
                                   submission_deadline=utc(data.submission_deadline),
                                   questions_deadline=utc(data.questions_deadline), opening_time=utc(data.opening_time),
-                                  documents=[d.ref() for d in data.documents])
+                                  documents=[d.ref() for d in data.documents],
+                                  cooperative=data.cooperative.statement() if data.cooperative else None)
         outcome = await executor.execute(
             SOLICITATION, solicitation_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.addendum"))

@@ -7,7 +7,13 @@ from datetime import datetime
 import msgspec
 
 from events.base import Money
-from events.solicitations import Criterion, DocumentRef, TabulationEntry
+from events.solicitations import (
+    CooperativeStatement,
+    Criterion,
+    DocumentRef,
+    PriceSchedule,
+    TabulationEntry,
+)
 
 
 class Terms(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,6 +34,8 @@ class Terms(msgspec.Struct, frozen=True, kw_only=True):
     documents: list[DocumentRef] = []
     contract_kind: str = "goods"
     federally_funded: bool = False
+    price_schedule: PriceSchedule | None = None
+    cooperative: CooperativeStatement | None = None
 
 
 class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
@@ -48,6 +56,8 @@ class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
     documents: list[DocumentRef] | msgspec.UnsetType = msgspec.UNSET
     contract_kind: str | msgspec.UnsetType = msgspec.UNSET
     federally_funded: bool | msgspec.UnsetType = msgspec.UNSET
+    price_schedule: PriceSchedule | None | msgspec.UnsetType = msgspec.UNSET
+    cooperative: CooperativeStatement | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +93,8 @@ class PublishAddendum(msgspec.Struct, frozen=True, kw_only=True):
     questions_deadline: datetime | None = None
     opening_time: datetime | None = None
     documents: list[DocumentRef] = []
+    #: a new cooperative statement for the published solicitation (``None``: unchanged)
+    cooperative: CooperativeStatement | None = None
 
 
 class AskQuestion(msgspec.Struct, frozen=True, kw_only=True):

@@ -19,7 +19,9 @@ from events.base import Event, Money
 from events.compliance import PaymentTerms
 from events.solicitations import (
     AddendumPublished,
+    CooperativeStatement,
     Criterion,
+    PriceSchedule,
     QuestionAsked,
     SolicitationAwarded,
     SolicitationCancelled,
@@ -67,6 +69,10 @@ class SolicitationFacts(msgspec.Struct, frozen=True, kw_only=True):
     published_value: Money | None = None
     #: the ids of the questions asked (a document may accompany an answer)
     questions: tuple[str, ...] = ()
+    #: the lines a bid prices (``None``: bids give one price)
+    price_schedule: PriceSchedule | None = None
+    #: the cooperative statement as it stands (``None``: the contract will not be cooperative)
+    cooperative: CooperativeStatement | None = None
 
     @property
     def set_aside_program(self) -> str | None:
@@ -123,13 +129,16 @@ def evolve(facts: SolicitationFacts, event: Event) -> SolicitationFacts:
                 title=event.title,
                 criteria=tuple(event.criteria),
                 allows_multiple_awards=event.allows_multiple_awards,
+                price_schedule=event.price_schedule,
+                cooperative=event.cooperative,
             )
         case SolicitationPublished():
             return replace(facts, status="published", published_at=event.published_at,
                            commodity_codes=tuple(event.commodity_codes), published_value=event.estimated_value)
         case AddendumPublished():
             return replace(facts, latest_addendum=event.number, submission_deadline=event.submission_deadline,
-                           opening_time=event.opening_time or facts.opening_time)
+                           opening_time=event.opening_time or facts.opening_time,
+                           cooperative=event.cooperative or facts.cooperative)
         case QuestionAsked():
             return replace(facts, questions=(*facts.questions, event.question_id))
         case SolicitationClosed():

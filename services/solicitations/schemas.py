@@ -9,8 +9,15 @@ import msgspec
 
 from events.base import Money
 from events.compliance import RuleApplied
-from events.solicitations import Criterion, DocumentRef, TabulationEntry
-from infra.http.bodies import DocumentRefIn, MoneyIn
+from events.solicitations import (
+    CooperativeStatement,
+    Criterion,
+    DocumentRef,
+    PriceSchedule,
+    ScheduleLine,
+    TabulationEntry,
+)
+from infra.http.bodies import DocumentRefIn, MoneyIn, money_or_none
 from kernel.calendar import local
 from kernel.context import Actor
 from kernel.errors import Conflict, Forbidden, Unauthenticated, field_error
@@ -45,6 +52,53 @@ class CriterionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     is_price: bool | None = None
 
 
+_AgencyId = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+class ScheduleLineIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    item_id: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._\-]{1,64}$")]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    commodity_code: _Code
+    #: the unit of measure: each, ton, hour, ...
+    unit: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    estimated_quantity: Annotated[int, msgspec.Meta(ge=1, le=10**9)]
+
+
+class PriceScheduleIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The lines a bid must price; the bid's price is the sum of unit price x estimated quantity."""
+
+    lines: Annotated[list[ScheduleLineIn], msgspec.Meta(min_length=1, max_length=500)]
+    #: the most a unit price may rise in each option year, in percent
+    escalation_cap_percent: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+
+    def schedule(self) -> PriceSchedule:
+        return PriceSchedule(lines=[ScheduleLine(**msgspec.structs.asdict(line)) for line in self.lines],
+                             escalation_cap_percent=self.escalation_cap_percent)
+
+
+class CooperativeIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The resulting contract will be cooperative: who else may buy from it, up to what."""
+
+    eligible: Literal["all", "agencies", "jurisdictions"]
+    agencies: Annotated[list[_AgencyId], msgspec.Meta(max_length=500)] = []
+    #: jurisdiction codes or prefixes: ``US-TX`` admits every Texas agency
+    jurisdictions: Annotated[list[Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}(-[A-Za-z0-9]+)*$",
+                                                              max_length=40)]],
+                             msgspec.Meta(max_length=100)] = []
+    total_ceiling: MoneyIn | None = None
+    participant_ceiling: MoneyIn | None = None
+    #: the agency that hosts the contract (default: the soliciting agency)
+    lead_agency_id: _AgencyId | None = None
+    #: a joining agency waits for the lead agency's approval
+    approval_required: bool = False
+
+    def statement(self) -> CooperativeStatement:
+        return CooperativeStatement(
+            eligible=self.eligible, agencies=list(self.agencies), jurisdictions=list(self.jurisdictions),
+            total_ceiling=money_or_none(self.total_ceiling), participant_ceiling=money_or_none(self.participant_ceiling),
+            lead_agency_id=self.lead_agency_id or "", approval_required=self.approval_required)
+
+
 class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     solicitation_type: _Type
     title: _Title
@@ -62,6 +116,10 @@ class SolicitationIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     contract_kind: _Kind = "goods"
     #: paid with federal funds: the stricter of the agency's pack and 2 CFR 200 applies
     federally_funded: bool = False
+    #: the lines each bid prices (none: a bid gives one price)
+    price_schedule: PriceScheduleIn | None = None
+    #: the resulting contract will be cooperative (public; after publishing only an addendum changes it)
+    cooperative: CooperativeIn | None = None
     solicitation_id: _Id | None = None
 
 
@@ -81,6 +139,8 @@ class SolicitationPatchIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] | msgspec.UnsetType = msgspec.UNSET
     contract_kind: _Kind | msgspec.UnsetType = msgspec.UNSET
     federally_funded: bool | msgspec.UnsetType = msgspec.UNSET
+    price_schedule: PriceScheduleIn | None | msgspec.UnsetType = msgspec.UNSET
+    cooperative: CooperativeIn | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class AddendumIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -90,6 +150,8 @@ class AddendumIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     questions_deadline: datetime | None = None
     opening_time: datetime | None = None
     documents: Annotated[list[DocumentRefIn], msgspec.Meta(max_length=100)] = []
+    #: a new cooperative statement replacing the published one
+    cooperative: CooperativeIn | None = None
 
 
 class QuestionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -138,7 +200,9 @@ def _utc_times(fields: dict[str, object]) -> dict[str, object]:
 
 def terms_from(data: SolicitationIn) -> Terms:
     fields = {k: v for k, v in msgspec.structs.asdict(data).items() if k not in ("solicitation_id", "criteria")}
-    fields.update(estimated_value=data.estimated_value.money(), documents=[d.ref() for d in data.documents])
+    fields.update(estimated_value=data.estimated_value.money(), documents=[d.ref() for d in data.documents],
+                  price_schedule=data.price_schedule.schedule() if data.price_schedule else None,
+                  cooperative=data.cooperative.statement() if data.cooperative else None)
     return Terms(criteria=resolve_criteria(data.criteria), **_utc_times(fields))  # type: ignore[arg-type]
 
 
@@ -150,6 +214,10 @@ def patch_from(data: SolicitationPatchIn) -> TermsPatch:
         fields["estimated_value"] = data.estimated_value.money()
     if data.documents is not msgspec.UNSET:
         fields["documents"] = [d.ref() for d in data.documents]
+    if isinstance(data.price_schedule, PriceScheduleIn):
+        fields["price_schedule"] = data.price_schedule.schedule()
+    if isinstance(data.cooperative, CooperativeIn):
+        fields["cooperative"] = data.cooperative.statement()
     return TermsPatch(**_utc_times(fields))  # type: ignore[arg-type]
 
 
@@ -284,6 +352,10 @@ class SolicitationOut(msgspec.Struct, frozen=True, kw_only=True):
     documents: list[DocumentRef]
     contract_kind: str
     federally_funded: bool
+    #: the lines a bid prices (``None``: a bid gives one price)
+    price_schedule: PriceSchedule | None
+    #: who else may buy from the resulting contract (``None``: it will not be cooperative)
+    cooperative: CooperativeStatement | None
     #: the rule pack that judges the process (``None``: its jurisdiction has none)
     rule_pack: str | None
     #: the same instants as the UTC fields above, on the agency's clocks
@@ -366,6 +438,7 @@ def view(state: Solicitation, version: int, actor: Actor | None, *, bids_receive
         set_aside=t.set_aside, submission_deadline=t.submission_deadline, questions_deadline=t.questions_deadline,
         opening_time=t.opening_time, criteria=list(t.criteria), allows_multiple_awards=t.allows_multiple_awards,
         documents=list(t.documents), contract_kind=t.contract_kind, federally_funded=t.federally_funded,
+        price_schedule=t.price_schedule, cooperative=t.cooperative,
         rule_pack=state.rule_pack or rules.rules_code(state.jurisdiction), local=local_times(state),
         published_at=state.published_at, latest_addendum=state.latest_addendum,
         addenda=[AddendumOut(number=a.number, summary=a.summary, changes=a.changes,

@@ -58,6 +58,7 @@ from services.solicitations.commands import (
     UpdateSolicitation,
 )
 from services.solicitations.criteria import check_criteria
+from services.solicitations.schedules import check_cooperative, check_price_schedule, with_lead
 from services.solicitations.splitting import suspected_splitting
 
 CLOSE_TIMER = "solicitations.close"
@@ -154,6 +155,12 @@ def check_terms(terms: Terms) -> None:
     if terms.opening_time < terms.submission_deadline:
         raise field_error("opening_time", "must not be before the submission deadline")
     check_criteria(terms.solicitation_type, terms.criteria)
+    if terms.price_schedule is not None:
+        if terms.solicitation_type == "RFI":
+            raise field_error("price_schedule", "an RFI takes no bids, so it has no price schedule")
+        check_price_schedule(terms.price_schedule)
+    if terms.cooperative is not None:
+        check_cooperative(terms.cooperative, terms.estimated_value.currency)
 
 
 def check_horizon(now: datetime, **times: datetime | None) -> None:
@@ -305,8 +312,10 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 raise Conflict(f"solicitation {command.solicitation_id} already exists", code="duplicate")
             if ctx.actor.role != "buyer" or ctx.actor.agency != command.agency_id:
                 raise Forbidden("only a buyer of the agency creates its solicitations")
-            check_terms(command.terms)
-            _check_terms_horizon(command.terms, ctx.now)
+            created = msgspec.structs.replace(
+                command.terms, cooperative=with_lead(command.terms.cooperative, command.agency_id))
+            check_terms(created)
+            _check_terms_horizon(created, ctx.now)
             if not calendar.is_zone(command.time_zone):
                 raise field_error("time_zone", "an IANA time zone")
             return [SolicitationCreated(
@@ -315,7 +324,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 jurisdiction=command.jurisdiction,
                 time_zone=command.time_zone,
                 created_by=ctx.actor.sub,
-                **msgspec.structs.asdict(command.terms),
+                **msgspec.structs.asdict(created),
             )]
         case UpdateSolicitation():
             _require_exists(state)
@@ -326,6 +335,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
             changes = {k: v for k, v in msgspec.structs.asdict(command.patch).items()
                        if v is not msgspec.UNSET}
             terms = msgspec.structs.replace(state.t, **changes)
+            terms = msgspec.structs.replace(terms, cooperative=with_lead(terms.cooperative, state.agency_id))
             check_terms(terms)
             _check_terms_horizon(terms, ctx.now)
             return [SolicitationUpdated(solicitation_id=state.solicitation_id,
@@ -354,6 +364,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 opening_time=terms.opening_time,
                 rule_pack=pack.code,
                 rules_applied=applied,
+                cooperative=terms.cooperative,
             )
             warnings = suspected_splitting(
                 solicitation_id=state.solicitation_id, agency_id=state.agency_id,
@@ -507,6 +518,9 @@ def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> li
     opening = max(opening, deadline)
     if questions > deadline:
         raise field_error("questions_deadline", "must not be after the submission deadline")
+    cooperative = with_lead(command.cooperative, state.agency_id)
+    if cooperative is not None:
+        check_cooperative(cooperative, terms.estimated_value.currency)
     return [AddendumPublished(
         solicitation_id=state.solicitation_id,
         number=state.latest_addendum + 1,
@@ -519,6 +533,7 @@ def _addendum(command: PublishAddendum, state: Solicitation, ctx: Context) -> li
         deadline_extended=extended,
         published_at=ctx.now,
         rules_applied=applied,
+        cooperative=cooperative,
     )]
 
 
@@ -543,7 +558,8 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
             terms = replace(state.t, submission_deadline=event.submission_deadline,
                             questions_deadline=event.questions_deadline or state.t.questions_deadline,
                             opening_time=event.opening_time or state.t.opening_time,
-                            documents=[*state.t.documents, *event.documents])
+                            documents=[*state.t.documents, *event.documents],
+                            cooperative=event.cooperative or state.t.cooperative)
             addendum = Addendum(number=event.number, summary=event.summary, changes=event.changes,
                                 submission_deadline=event.submission_deadline,
                                 deadline_extended=event.deadline_extended, published_at=event.published_at,

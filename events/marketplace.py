@@ -1,0 +1,128 @@
+"""Marketplace events: agencies joining cooperative contracts, the spend each order
+commits against a contract's ceilings, and purchase orders from placement to delivery."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+
+from events.base import Event, Money
+
+
+class ParticipationRequested(Event, frozen=True, kw_only=True, tag="marketplace.ParticipationRequested.v1"):
+    """An eligible agency asked to use a cooperative contract; ``approved`` when the
+    contract needs no approval by the lead agency."""
+
+    contract_id: str
+    agency_id: str
+    requested_by: str
+    requested_at: datetime
+    approved: bool
+
+
+class ParticipantApproved(Event, frozen=True, kw_only=True, tag="marketplace.ParticipantApproved.v1"):
+    contract_id: str
+    agency_id: str
+    approved_by: str
+    approved_at: datetime
+
+
+class OrderCommitted(Event, frozen=True, kw_only=True, tag="marketplace.OrderCommitted.v1"):
+    """An order's total counted against the contract's and the agency's ceilings."""
+
+    contract_id: str
+    order_id: str
+    agency_id: str
+    amount: Money
+
+
+class OrderReleased(Event, frozen=True, kw_only=True, tag="marketplace.OrderReleased.v1"):
+    """A rejected or cancelled order no longer counts against the ceilings."""
+
+    contract_id: str
+    order_id: str
+    agency_id: str
+    amount: Money
+    reason: str
+
+
+class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A catalog item ordered, priced at the catalog's unit price on the order date."""
+
+    item_id: str
+    description: str
+    commodity_code: str
+    unit: str
+    quantity: int
+    unit_price: Money
+    amount: Money
+
+
+class DeliveryAddress(msgspec.Struct, frozen=True, kw_only=True):
+    line1: str
+    city: str
+    postal_code: str
+    country: str = "US"
+    line2: str = ""
+    region: str = ""
+
+
+class PurchaseOrderPlaced(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderPlaced.v1"):
+    order_id: str
+    contract_id: str
+    #: the ordering agency
+    agency_id: str
+    vendor_id: str
+    lines: list[OrderLine]
+    total: Money
+    delivery_address: DeliveryAddress
+    requested_delivery: date
+    placed_by: str
+    placed_at: datetime
+    #: the agency hosting the contract
+    lead_agency_id: str = ""
+
+
+class PurchaseOrderAccepted(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderAccepted.v1"):
+    order_id: str
+    accepted_by: str
+    accepted_at: datetime
+
+
+class PurchaseOrderRejected(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderRejected.v1"):
+    order_id: str
+    reason: str
+    rejected_by: str
+    rejected_at: datetime
+
+
+class PurchaseOrderCancelled(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderCancelled.v1"):
+    order_id: str
+    reason: str
+    cancelled_by: str
+    cancelled_at: datetime
+
+
+class ReceivedLine(msgspec.Struct, frozen=True, kw_only=True):
+    item_id: str
+    quantity: int
+
+
+class DeliveryReceived(Event, frozen=True, kw_only=True, tag="marketplace.DeliveryReceived.v1"):
+    """A delivery counted in by the ordering agency, line by line."""
+
+    order_id: str
+    receipt_id: str
+    lines: list[ReceivedLine]
+    received_on: date
+    received_by: str
+    recorded_at: datetime
+    #: every line of the order is now received in full
+    complete: bool = False
+
+
+CooperativeEvent = ParticipationRequested | ParticipantApproved | OrderCommitted | OrderReleased
+PurchaseOrderEvent = (
+    PurchaseOrderPlaced | PurchaseOrderAccepted | PurchaseOrderRejected | PurchaseOrderCancelled | DeliveryReceived
+)

@@ -1,0 +1,307 @@
+"""HTTP for the marketplace: the public listing of cooperative contracts, joining one, and
+purchase orders against a contract's catalog. Each route reads the contract's facts at the
+edge, builds a command and hands it to the executor; what it shows depends on the role."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from asyncpg import Pool
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from events.base import Money
+from infra.clock import Clock
+from infra.executor import Executor
+from infra.http.auth import requires
+from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
+from infra.http.errors import error_responses
+from kernel.context import Actor
+from kernel.errors import Forbidden, NotFound
+from services.agencies.facts import agency_facts
+from services.contracts.facts import contract_facts
+from services.marketplace import ordering
+from services.marketplace.commands import (
+    AcceptOrder,
+    ApproveParticipant,
+    CancelOrder,
+    ContractTerms,
+    JoinContract,
+    JoiningAgency,
+    LineRequest,
+    PlaceOrder,
+    RecordReceipt,
+    RejectOrder,
+)
+from services.marketplace.deciders.cooperative import COOPERATIVE
+from services.marketplace.deciders.purchase_order import PURCHASE_ORDER, PurchaseOrder
+from services.marketplace.readmodel.listing import SearchFilters, search_contracts
+from services.marketplace.readmodel.orders import OrderFilters, list_orders
+from services.marketplace.schemas import (
+    EligibilityOut,
+    JoinIn,
+    MarketplaceContractOut,
+    MarketplacePage,
+    MarketplaceSummary,
+    OrderStatus,
+    ParticipantOut,
+    ParticipantsOut,
+    PurchaseOrderIn,
+    PurchaseOrderOut,
+    PurchaseOrderPage,
+    PurchaseOrderSummary,
+    ReasonIn,
+    ReceiptIn,
+    order_out,
+    participants_out,
+    share_left,
+)
+from services.vendors.facts import vendors_of
+
+_WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+_Id = Annotated[str, Parameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+OVERSIGHT = ("admin", "auditor")
+
+
+async def contract_terms(executor: Executor, contract_id: str) -> ContractTerms:
+    facts = await contract_facts(executor, contract_id)
+    if facts is None or facts.value is None:
+        raise NotFound(f"contract {contract_id} not found")
+    return ContractTerms(contract_id=facts.contract_id, agency_id=facts.agency_id, vendor_id=facts.vendor_id,
+                         status=facts.status, value=facts.value, end_date=facts.end_date, title=facts.title,
+                         catalog=facts.catalog, cooperative=facts.cooperative)
+
+
+class ParticipantsController(Controller):
+    path = "/contracts/{contract_id:str}/participants"
+    tags = ["marketplace"]
+
+    @post(guards=[requires("buyer")], responses=_WRITE_ERRORS,
+          summary="Join a cooperative contract for your agency (approved at once, or by the lead agency "
+          "when the contract requires it); a contract not solicited as cooperative is 409 not_cooperative")
+    async def join(self, executor: Executor, pool: Pool, actor: Actor, contract_id: str, data: JoinIn,
+                   idempotency_key: IdempotencyKey = None) -> ParticipantOut:
+        contract = await contract_terms(executor, contract_id)
+        agency_id = actor.agency or ""
+        async with pool.acquire() as conn:
+            agency = await agency_facts(conn, agency_id) if agency_id else None
+        command = JoinContract(contract=contract, agency=JoiningAgency(
+            agency_id=agency_id, jurisdiction=agency.jurisdiction if agency else None))
+        outcome = await executor.execute(
+            COOPERATIVE, contract_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "marketplace.join"))
+        shown = participants_out(contract_id, contract.lead_agency_id, contract.currency, outcome.state, {agency_id})
+        if not shown.participants:
+            raise NotFound(f"agency {agency_id} has not joined contract {contract_id}")
+        return shown.participants[0]
+
+    @get(guards=[requires("buyer", "finance", "auditor", "admin")], responses=error_responses(401, 403, 404, 422),
+         summary="The contract's participants and what each has committed: every one for the lead agency and "
+         "oversight, the caller's own agency for a participant")
+    async def index(self, executor: Executor, actor: Actor, contract_id: str) -> ParticipantsOut:
+        contract = await contract_terms(executor, contract_id)
+        state, _ = await executor.load(COOPERATIVE, contract_id)
+        shown: set[str] | None
+        if actor.role in OVERSIGHT or actor.agency == contract.lead_agency_id:
+            shown = None
+        elif actor.agency and actor.agency in state.participants:
+            shown = {actor.agency}
+        else:
+            raise Forbidden("participation in a contract is the lead agency's and each participant's own",
+                            code="not_lead_agency")
+        return participants_out(contract_id, contract.lead_agency_id, contract.currency, state, shown)
+
+    @post("/{agency_id:str}/approve", guards=[requires("buyer", "admin")], status_code=200,
+          responses=_WRITE_ERRORS, summary="Approve an agency's participation (a buyer of the lead agency)")
+    async def approve(self, executor: Executor, actor: Actor, contract_id: str, agency_id: str,
+                      idempotency_key: IdempotencyKey = None) -> ParticipantOut:
+        contract = await contract_terms(executor, contract_id)
+        outcome = await executor.execute(
+            COOPERATIVE, contract_id, ApproveParticipant(contract=contract, agency_id=agency_id), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "marketplace.approve"))
+        [shown] = participants_out(contract_id, contract.lead_agency_id, contract.currency, outcome.state,
+                                   {agency_id}).participants
+        return shown
+
+
+async def _may_see(pool: Pool, actor: Actor, state: PurchaseOrder) -> bool:
+    placed = state.placed
+    if placed is None:
+        return False
+    if actor.role in OVERSIGHT:
+        return True
+    if actor.role in ("buyer", "finance"):
+        return actor.agency == placed.agency_id
+    if actor.role == "vendor":
+        async with pool.acquire() as conn:
+            return placed.vendor_id in await vendors_of(conn, actor)
+    return False
+
+
+async def _visible(executor: Executor, pool: Pool, actor: Actor, order_id: str) -> tuple[PurchaseOrder, int]:
+    """The order and its version, when the caller may see it; 404 otherwise (never
+    confirming that it exists)."""
+    state, version = await executor.load(PURCHASE_ORDER, order_id)
+    if not await _may_see(pool, actor, state):
+        raise NotFound(f"purchase order {order_id} not found")
+    return state, version
+
+
+async def _acting_vendors(pool: Pool, actor: Actor) -> frozenset[str]:
+    async with pool.acquire() as conn:
+        return frozenset(await vendors_of(conn, actor))
+
+
+_READERS = ("buyer", "finance", "vendor", "auditor", "admin")
+
+
+class PurchaseOrderController(Controller):
+    path = "/purchase-orders"
+    tags = ["marketplace"]
+
+    @post(guards=[requires("buyer")], responses=_WRITE_ERRORS,
+          summary="Place a purchase order against an active contract's catalog (the lead agency or an approved "
+          "participant); priced from the catalog, refused when it would pass a ceiling")
+    async def place(self, executor: Executor, actor: Actor, data: PurchaseOrderIn,
+                    idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+        contract = await contract_terms(executor, data.contract_id)
+        command_id = scoped_command_id(idempotency_key, actor.sub, "marketplace.place_order")
+        order_id = id_for_command("po", command_id)
+        command = PlaceOrder(
+            order_id=order_id, contract=contract,
+            lines=[LineRequest(item_id=line.item_id, quantity=line.quantity) for line in data.lines],
+            delivery_address=data.delivery_address.address(), requested_delivery=data.requested_delivery,
+            currency=data.currency)
+        outcome = await ordering.place(executor, actor, command, command_id)
+        return order_out(outcome.state, outcome.version)
+
+    @get(guards=[requires(*_READERS)], responses=error_responses(401, 403, 422),
+         summary="List purchase orders, newest first: buyers and finance see their agency's, vendors their own, "
+         "oversight every agency's")
+    async def index(
+        self, pool: Pool, actor: Actor,
+        contract_id: _Id | None = None, status: OrderStatus | None = None,
+        agency: _Id | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        cursor: Annotated[str | None, Parameter(max_length=500)] = None,
+    ) -> PurchaseOrderPage:
+        if actor.role in OVERSIGHT and not actor.agency:
+            filters = OrderFilters(agency=agency, contract_id=contract_id, status=status)
+        elif actor.role == "vendor":
+            async with pool.acquire() as conn:
+                mine = await vendors_of(conn, actor)
+            filters = OrderFilters(vendors=tuple(sorted(mine)), contract_id=contract_id, status=status,
+                                   agency=agency)
+        else:
+            if agency is not None and agency != actor.agency:
+                raise Forbidden("you may only list your own agency's purchase orders")
+            filters = OrderFilters(agency=actor.agency or "", contract_id=contract_id, status=status)
+        async with pool.acquire() as conn:
+            rows, next_cursor = await list_orders(conn, filters, limit=limit, after=cursor)
+        return PurchaseOrderPage(items=[PurchaseOrderSummary(
+            id=r["order_id"], contract_id=r["contract_id"], agency_id=r["agency_id"], vendor_id=r["vendor_id"],
+            status=r["status"], total=Money(amount=r["total_amount"], currency=r["currency"]), placed_at=r["placed_at"]) for r in rows], next_cursor=next_cursor, limit=limit)
+
+    @get("/{order_id:str}", guards=[requires(*_READERS)], responses=error_responses(401, 403, 404, 422),
+         summary="Read a purchase order: its agency's buyers and finance, the vendor, oversight")
+    async def read(self, executor: Executor, pool: Pool, actor: Actor, order_id: str) -> PurchaseOrderOut:
+        state, version = await _visible(executor, pool, actor, order_id)
+        return order_out(state, version)
+
+    @post("/{order_id:str}/accept", guards=[requires("vendor")], status_code=200, responses=_WRITE_ERRORS,
+          summary="Accept a purchase order (the contract's vendor)")
+    async def accept(self, executor: Executor, pool: Pool, actor: Actor, order_id: str,
+                     idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+        await _visible(executor, pool, actor, order_id)
+        outcome = await executor.execute(
+            PURCHASE_ORDER, order_id, AcceptOrder(acting_vendors=await _acting_vendors(pool, actor)), actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "marketplace.accept_order"))
+        return order_out(outcome.state, outcome.version)
+
+    @post("/{order_id:str}/reject", guards=[requires("vendor")], status_code=200, responses=_WRITE_ERRORS,
+          summary="Reject a purchase order, with the reason (the contract's vendor); its spend is released")
+    async def reject(self, executor: Executor, pool: Pool, actor: Actor, order_id: str, data: ReasonIn,
+                     idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+        state, _ = await _visible(executor, pool, actor, order_id)
+        assert state.placed is not None
+        contract = await contract_terms(executor, state.placed.contract_id)
+        command = RejectOrder(acting_vendors=await _acting_vendors(pool, actor), reason=data.reason)
+        outcome = await ordering.end(executor, actor, order_id, contract, command,
+                                     scoped_command_id(idempotency_key, actor.sub, "marketplace.reject_order"))
+        return order_out(outcome.state, outcome.version)
+
+    @post("/{order_id:str}/cancel", guards=[requires("buyer")], status_code=200, responses=_WRITE_ERRORS,
+          summary="Cancel a purchase order before the vendor accepts it (a buyer of the ordering agency)")
+    async def cancel(self, executor: Executor, pool: Pool, actor: Actor, order_id: str, data: ReasonIn,
+                     idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+        state, _ = await _visible(executor, pool, actor, order_id)
+        assert state.placed is not None
+        contract = await contract_terms(executor, state.placed.contract_id)
+        outcome = await ordering.end(executor, actor, order_id, contract, CancelOrder(reason=data.reason),
+                                     scoped_command_id(idempotency_key, actor.sub, "marketplace.cancel_order"))
+        return order_out(outcome.state, outcome.version)
+
+    @post("/{order_id:str}/receipts", guards=[requires("buyer")], responses=_WRITE_ERRORS,
+          summary="Record a delivery, line by line (a buyer of the ordering agency, once the order is accepted)")
+    async def receive(self, executor: Executor, pool: Pool, actor: Actor, order_id: str, data: ReceiptIn,
+                      idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
+        await _visible(executor, pool, actor, order_id)
+        command_id = scoped_command_id(idempotency_key, actor.sub, "marketplace.receive")
+        command = RecordReceipt(receipt_id=id_for_command("rcpt", command_id), lines=data.received(),
+                                received_on=data.received_on)
+        outcome = await executor.execute(PURCHASE_ORDER, order_id, command, actor, command_id=command_id)
+        return order_out(outcome.state, outcome.version)
+
+
+class MarketplaceController(Controller):
+    path = "/marketplace/contracts"
+    tags = ["marketplace"]
+
+    @get(responses=error_responses(422),
+         summary="Search active cooperative contracts and their catalogs (public): full text over titles and "
+         "items, facets by commodity code, lead agency and expiry window, keyset paging")
+    async def search(
+        self, pool: Pool, clock: Clock,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        commodity_code: Annotated[str | None, Parameter(max_length=20, pattern=r"^[A-Za-z0-9.\-]+$")] = None,
+        lead_agency: _Id | None = None, vendor: _Id | None = None,
+        expires_within_days: Annotated[int | None, Parameter(ge=0, le=3660)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, Parameter(max_length=500)] = None,
+    ) -> MarketplacePage:
+        filters = SearchFilters(q=q.strip() or None if q else None, commodity_code=commodity_code,
+                                lead_agency=lead_agency, vendor=vendor, expires_within_days=expires_within_days)
+        today: date = clock.now().date()
+        async with pool.acquire() as conn:
+            rows, next_cursor, facets = await search_contracts(conn, filters, today, limit=limit, after=cursor)
+        return MarketplacePage(items=[MarketplaceSummary(
+            id=r["contract_id"], title=r["title"], lead_agency_id=r["lead_agency_id"], vendor_id=r["vendor_id"],
+            end_date=r["end_date"], currency=r["currency"], commodity_codes=list(r["commodity_codes"]),
+            catalog_items=len(msgspec.json.decode(r["catalog"])),
+            ceiling_left_share=share_left(r["ceiling_amount"] or r["value_amount"], r["committed_amount"]))
+            for r in rows], facets=facets, next_cursor=next_cursor, limit=limit)
+
+    @get("/{contract_id:str}", responses=error_responses(404, 422),
+         summary="A cooperative contract's public view: catalog, eligibility, the share of its ceiling left")
+    async def read(self, executor: Executor, contract_id: str) -> MarketplaceContractOut:
+        contract = await contract_terms(executor, contract_id)
+        statement = contract.cooperative
+        facts = await contract_facts(executor, contract_id)
+        if statement is None or contract.status == "pending" or facts is None or facts.start_date is None:
+            raise NotFound(f"contract {contract_id} is not in the marketplace")
+        state, _ = await executor.load(COOPERATIVE, contract_id)
+        return MarketplaceContractOut(
+            id=contract_id, title=contract.title, lead_agency_id=contract.lead_agency_id,
+            vendor_id=contract.vendor_id, status=contract.status,  # type: ignore[arg-type]
+            start_date=facts.start_date, end_date=contract.end_date or facts.start_date,
+            currency=contract.currency, catalog=list(contract.catalog),
+            escalation_cap_percent=facts.escalation_cap_percent,
+            eligibility=EligibilityOut(
+                eligible=statement.eligible,  # type: ignore[arg-type]
+                agencies=list(statement.agencies), jurisdictions=list(statement.jurisdictions),
+                approval_required=statement.approval_required, total_ceiling=statement.total_ceiling,
+                participant_ceiling=statement.participant_ceiling),
+            ceiling_left_share=share_left(contract.total_ceiling.amount, state.committed),
+            participants=sum(1 for p in state.participants.values() if p.status == "approved"))

@@ -1,0 +1,113 @@
+"""Commands (imperative) of the marketplace, and the facts of other contexts they carry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from events.base import Money
+from events.contracts import CatalogItem
+from events.marketplace import DeliveryAddress, ReceivedLine
+from events.solicitations import CooperativeStatement
+
+
+class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
+    """A contract as the marketplace decides on it, read at the edge from the contracts' facts."""
+
+    contract_id: str
+    #: the contracting agency
+    agency_id: str
+    vendor_id: str
+    #: "pending" | "active" | "completed" | "terminated"
+    status: str
+    value: Money
+    end_date: date | None = None
+    title: str = ""
+    catalog: tuple[CatalogItem, ...] = ()
+    cooperative: CooperativeStatement | None = None
+
+    @property
+    def lead_agency_id(self) -> str:
+        return (self.cooperative.lead_agency_id if self.cooperative else "") or self.agency_id
+
+    @property
+    def currency(self) -> str:
+        return self.value.currency
+
+    @property
+    def total_ceiling(self) -> Money:
+        """What all orders together may reach: the stated ceiling, else the contract's value."""
+        stated = self.cooperative.total_ceiling if self.cooperative else None
+        return stated or self.value
+
+
+class JoiningAgency(msgspec.Struct, frozen=True, kw_only=True):
+    agency_id: str
+    #: its registered jurisdiction (``None``: the agency is not registered)
+    jurisdiction: str | None
+
+
+class JoinContract(msgspec.Struct, frozen=True, kw_only=True):
+    contract: ContractTerms
+    agency: JoiningAgency
+
+
+class ApproveParticipant(msgspec.Struct, frozen=True, kw_only=True):
+    contract: ContractTerms
+    agency_id: str
+
+
+class CommitOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """Count an order against the contract's ceilings (with the order's placement)."""
+
+    contract: ContractTerms
+    order_id: str
+    agency_id: str
+    amount: Money
+
+
+class ReleaseOrder(msgspec.Struct, frozen=True, kw_only=True):
+    order_id: str
+    reason: str
+
+
+CooperativeCommand = JoinContract | ApproveParticipant | CommitOrder | ReleaseOrder
+
+
+class LineRequest(msgspec.Struct, frozen=True, kw_only=True):
+    item_id: str
+    quantity: int
+
+
+class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True):
+    order_id: str
+    contract: ContractTerms
+    lines: list[LineRequest]
+    delivery_address: DeliveryAddress
+    requested_delivery: date
+    #: the currency the buyer expects (``None``: the contract's)
+    currency: str | None = None
+
+
+class AcceptOrder(msgspec.Struct, frozen=True, kw_only=True):
+    #: the vendors the caller acts for (read at the edge)
+    acting_vendors: frozenset[str]
+
+
+class RejectOrder(msgspec.Struct, frozen=True, kw_only=True):
+    acting_vendors: frozenset[str]
+    reason: str
+
+
+class CancelOrder(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str
+
+
+class RecordReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    receipt_id: str
+    lines: list[ReceivedLine]
+    received_on: date
+
+
+OrderCommand = PlaceOrder | AcceptOrder | RejectOrder | CancelOrder | RecordReceipt
