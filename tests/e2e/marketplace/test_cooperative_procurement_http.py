@@ -1,0 +1,132 @@
+"""The cooperative path over HTTP, every step through the services' own routes: a
+solicitation with a price schedule and a cooperative statement -> bids pricing each line
+(sealed) -> opening -> award -> a contract whose catalog is the winning bid's schedule ->
+listed in the marketplace -> a second agency joins it and orders from it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.e2e.marketplace.helpers import agency
+from tests.e2e.solicitations.helpers import API, DAY, advance, bid_body, bidder, now_of, published
+from tests.support import caught_up, eventually, unique
+
+SCHEDULE = {"lines": [
+    {"item_id": "salt", "description": "Road salt, treated", "commodity_code": "12352301", "unit": "ton",
+     "estimated_quantity": 1000},
+    {"item_id": "brine", "description": "Brine pre-wetting, applied", "commodity_code": "12352301",
+     "unit": "gallon", "estimated_quantity": 5000}],
+    "escalation_cap_percent": 3.5}
+
+
+def _priced(salt: int, brine: int) -> list[dict]:
+    return [{"item_id": "salt", "unit_price": {"amount": salt, "currency": "USD"}},
+            {"item_id": "brine", "unit_price": {"amount": brine, "currency": "USD"}}]
+
+
+async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_orders_from(client, token, civic, settings):
+    lead, buyer = await agency(client, token, "US-TX")
+    member, member_buyer = await agency(client, token, "US-TX-Waco")
+    alice_id, alice = await bidder(client, token, civic)
+    bob_id, bob = await bidder(client, token, civic)
+    cooperative = {"eligible": "jurisdictions", "jurisdictions": ["US-TX"],
+                   "total_ceiling": {"amount": 2_000_000_00, "currency": "USD"}}
+    sol = await published(client, token, buyer, price_schedule=SCHEDULE, cooperative=cooperative)
+    sid = sol["id"]
+    # public: bidders and everyone see the schedule and the cooperative statement
+    public = (await client.get(f"{API}/solicitations/{sid}")).json()
+    assert public["cooperative"]["lead_agency_id"] == lead and public["cooperative"]["jurisdictions"] == ["US-TX"]
+    assert [line["item_id"] for line in public["price_schedule"]["lines"]] == ["salt", "brine"]
+    # after publishing the statement changes only by addendum
+    patched = await client.patch(f"{API}/solicitations/{sid}", headers=buyer,
+                                 json={"cooperative": {"eligible": "all"}})
+    assert patched.status_code == 409 and patched.json()["error"]["code"] == "not_draft", patched.text
+    addendum = await client.post(f"{API}/solicitations/{sid}/addenda", headers=buyer, json={
+        "summary": "Open the contract to every public body",
+        "cooperative": cooperative | {"eligible": "all", "jurisdictions": []}})
+    assert addendum.status_code == 201, addendum.text
+    assert addendum.json()["cooperative"]["eligible"] == "all"
+    sol = (await client.get(f"{API}/solicitations/{sid}", headers=buyer)).json()
+
+    # a bid prices every line; its price is the sum over the estimated quantities
+    wrong = await client.post(f"{API}/solicitations/{sid}/bids", headers=alice, json=bid_body(
+        1, sol, unit_prices=_priced(80_00, 1_00), acknowledged_addendum=1))
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "price_mismatch", wrong.text
+    missing = await client.post(f"{API}/solicitations/{sid}/bids", headers=alice, json=bid_body(
+        80_000_00, sol, unit_prices=_priced(80_00, 1_00)[:1], acknowledged_addendum=1))
+    assert missing.status_code == 422 and "brine" in missing.json()["error"]["message"], missing.text
+    bids = {}
+    for headers, (salt, brine) in ((alice, (80_00, 1_00)), (bob, (85_00, 90))):
+        price = salt * 1000 + brine * 5000
+        r = await client.post(f"{API}/solicitations/{sid}/bids", headers=headers, json=bid_body(
+            price, sol, unit_prices=_priced(salt, brine), acknowledged_addendum=1))
+        assert r.status_code == 201, r.text
+        assert r.json()["unit_prices"][0]["unit_price"]["amount"] == salt  # the vendor reads its own
+        bids[headers["Authorization"]] = r.json()["id"]
+    bid_a, bid_b = bids[alice["Authorization"]], bids[bob["Authorization"]]
+    # sealed: nobody else reads a bid (nor its unit prices) before the opening
+    assert (await client.get(f"{API}/bids/{bid_a}", headers=buyer)).status_code == 404
+
+    deadline = datetime.fromisoformat(sol["submission_deadline"])
+    now = await now_of(client, token)
+    await advance(client, token, (deadline - now).total_seconds() + 2 * 3600)
+    evaluator_sub = unique("eval")
+    evaluator = token("evaluator", sub=evaluator_sub, agency=lead)
+    url = f"{API}/solicitations/{sid}/evaluation"
+
+    async def opened():
+        r = await client.get(url, headers=buyer)
+        return r.json() if r.status_code == 200 and len(r.json()["bids"]) == 2 else None
+    await eventually(opened, what="the opened bids reaching the evaluation")
+    opened_bid = (await client.get(f"{API}/bids/{bid_a}", headers=buyer)).json()
+    assert [p["item_id"] for p in opened_bid["unit_prices"]] == ["salt", "brine"]
+    assert (await client.post(f"{API}/solicitations/{sid}/evaluators", json={"evaluator": evaluator_sub},
+                              headers=buyer)).status_code == 201
+    assert (await client.post(f"{API}/solicitations/{sid}/coi-declarations", headers=evaluator,
+                              json={"bidders": [alice_id, bob_id]})).status_code == 201
+    scored = [c for c in sol["criteria"] if not c["is_price"]]
+    for bid, score in ((bid_a, 9), (bid_b, 5)):
+        assert (await client.post(f"{API}/bids/{bid}/responsiveness", json={"responsive": True},
+                                  headers=evaluator)).status_code == 201
+        r = await client.post(f"{API}/bids/{bid}/scores", headers=evaluator, json={"scores": [
+            {"criterion_id": c["criterion_id"], "score": score, "comment": "ok"} for c in scored]})
+        assert r.status_code == 201, r.text
+    assert (await client.post(f"{API}/solicitations/{sid}/scores/finalize", headers=buyer)).status_code == 200
+    now = await now_of(client, token)
+    start = (now + timedelta(days=14)).date()
+    r = await client.post(f"{API}/solicitations/{sid}/award-recommendation", headers=buyer, json={
+        "rationale": "best value", "contract_start": start.isoformat(),
+        "contract_end": (start + timedelta(days=365)).isoformat()})
+    assert r.status_code == 201, r.text
+    award = r.json()
+    assert award["vendor_id"] == alice_id
+    ends = datetime.fromisoformat(award["protest_window_ends"])
+    await advance(client, token, (ends - now).total_seconds() + 60)
+    assert (await client.post(f"{API}/awards/{award['award_id']}/finalize", headers=buyer)).status_code == 200
+
+    async def contract():
+        r = await client.get(f"{API}/contracts", params={"award_id": award["award_id"]}, headers=alice)
+        return r.json() if r.status_code == 200 and r.json() else None
+    [summary] = await eventually(contract, what="the contract of the final award")
+    curl = f"{API}/contracts/{summary['contract_id']}"
+    assert (await client.post(f"{curl}/sign", headers=alice)).status_code == 200
+    signed = (await client.post(f"{curl}/sign", headers=buyer)).json()
+    assert signed["status"] == "active"
+    assert [(i["item_id"], i["unit"], i["unit_price"]["amount"]) for i in signed["catalog"]] == [
+        ("salt", "ton", 80_00), ("brine", "gallon", 1_00)]
+    assert signed["escalation_cap_percent"] == 3.5 and signed["cooperative"]["eligible"] == "all"
+
+    # listed in the marketplace; the second agency joins and orders at the catalog's prices
+    await caught_up(settings)
+    listed = (await client.get(f"{API}/marketplace/contracts", params={"commodity_code": "12352301",
+                                                                      "lead_agency": lead})).json()
+    assert [c["id"] for c in listed["items"]] == [summary["contract_id"]]
+    joined = await client.post(f"{curl}/participants", json={}, headers=member_buyer)
+    assert joined.status_code == 201 and joined.json()["status"] == "approved", joined.text
+    order = await client.post(f"{API}/purchase-orders", headers=member_buyer, json={
+        "contract_id": summary["contract_id"], "currency": "USD",
+        "lines": [{"item_id": "salt", "quantity": 40}, {"item_id": "brine", "quantity": 300}],
+        "delivery_address": {"line1": "1 Depot Rd", "city": "Waco", "postal_code": "76701"},
+        "requested_delivery": (start + timedelta(days=30)).isoformat()})
+    assert order.status_code == 201, order.text
+    assert order.json()["total"]["amount"] == 40 * 80_00 + 300 * 1_00
