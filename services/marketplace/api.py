@@ -20,6 +20,7 @@ from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import Forbidden, NotFound
+from kernel.limits import NONNEGATIVE_GT
 from services.agencies.facts import agency_facts
 from services.contracts.facts import contract_facts
 from services.marketplace import ordering
@@ -267,7 +268,7 @@ class MarketplaceController(Controller):
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         commodity_code: Annotated[str | None, Parameter(max_length=20, pattern=r"^[A-Za-z0-9.\-]+$")] = None,
         lead_agency: _Id | None = None, vendor: _Id | None = None,
-        expires_within_days: Annotated[int | None, Parameter(ge=0, le=3660)] = None,
+        expires_within_days: Annotated[int | None, Parameter(gt=NONNEGATIVE_GT, le=3660)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Parameter(max_length=500)] = None,
     ) -> MarketplacePage:

@@ -52,6 +52,7 @@ VENDOR_OR_ADMIN = ("vendor", "admin")
 BID_READERS = ("vendor", "buyer", "evaluator", "auditor", "admin")
 INVOICE_READERS = ("vendor", "finance", "buyer", "auditor", "admin")
 CONTRACT_PARTIES = ("buyer", "vendor", "finance", "auditor", "admin")
+ORDER_READERS = ("buyer", "finance", "vendor", "auditor", "admin")
 
 SPEC: dict[tuple[str, str], Access] = {
     # system
@@ -177,6 +178,20 @@ SPEC: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/contracts/{contract_id:str}/renewal-stage"): roles("buyer"),
     # invoices and payments: vendors invoice, finance accepts, approves and pays
     ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): roles("vendor"),
+    # marketplace: the listing is public; a participation is the lead agency's and the
+    # participant's; an order is its agency's, its vendor's and oversight's
+    ("GET", "/api/v1/marketplace/contracts"): PUBLIC,
+    ("GET", "/api/v1/marketplace/contracts/{contract_id:str}"): PUBLIC,
+    ("POST", "/api/v1/contracts/{contract_id:str}/participants"): roles("buyer"),
+    ("GET", "/api/v1/contracts/{contract_id:str}/participants"): roles("buyer", "finance", "auditor", "admin"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/participants/{agency_id:str}/approve"): roles("buyer", "admin"),
+    ("POST", "/api/v1/purchase-orders"): roles("buyer"),
+    ("GET", "/api/v1/purchase-orders"): roles(*ORDER_READERS),
+    ("GET", "/api/v1/purchase-orders/{order_id:str}"): roles(*ORDER_READERS),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/accept"): roles("vendor"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/reject"): roles("vendor"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/cancel"): roles("buyer"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/receipts"): roles("buyer"),
     ("GET", "/api/v1/invoices"): roles(*INVOICE_READERS),
     ("GET", "/api/v1/invoices/{invoice_id:str}"): roles(*INVOICE_READERS),
     ("POST", "/api/v1/invoices/{invoice_id:str}/accept"): roles("finance"),

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from events.solicitations import CooperativeStatement
 from tests.e2e.documents.helpers import upload
+from tests.e2e.marketplace.helpers import active_contract, order_body
 from tests.e2e.solicitations.helpers import (
     API,
     bid_body,
@@ -23,6 +25,9 @@ from tests.e2e.solicitations.helpers import (
 from tests.reliability.consistency import wait_caught_up
 from tests.support import eventually, unique
 from tests.upstream import opened_solicitation
+
+
+SALT = (("salt", "Road salt, bulk", "12352301", "ton", 90_00),)
 
 
 @dataclass
@@ -149,6 +154,13 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
     hook = await _ok(await client.post(f"{API}/webhook-subscriptions", headers=owner_b, json={
         "url": "https://hooks.vendor-b.example/civic", "kinds": ["contract.expiring"]}), 201)
 
+    # a cooperative contract of agency B, open to one partner agency only, and B's order on it
+    partner, _ = await new_agency(client, token)
+    coop_contract = await active_contract(civic, agency_b, vendor_b, catalog=SALT, cooperative=CooperativeStatement(
+        eligible="agencies", agencies=[partner], lead_agency_id=agency_b, approval_required=True))
+    order = await _ok(await client.post(f"{API}/purchase-orders", headers=buyer_b, json=order_body(
+        coop_contract, [("salt", 10)], (await now_of(client, token) + timedelta(days=7)).date())), 201)
+
     # a private document of vendor B (its W-9: the vendor's own, oversight's, nobody else's)
     w9 = await _ok(await upload(client, owner_b, "vendors", vendor_b, kind="w9", title="Vendor B W-9"), 201)
 
@@ -167,11 +179,13 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         "award_id": award["award_id"], "protest_id": protest["protest_id"], "contract_id": contract_id,
         "rating_id": rating["rating_id"], "invoice_id": invoice["id"], "payment_id": payment_id,
         "subscription_id": hook["id"], "intruder_vendor": vendor_a, "intruder_agency": agency_a,
-        "document_id": w9["id"], "phase_id": phase["phase_id"], "option_id": phase["options"][0],
+        "document_id": w9["id"], "coop_contract_id": coop_contract, "order_id": order["id"],
+        "partner_agency": partner, "phase_id": phase["phase_id"], "option_id": phase["options"][0],
         "deliverable_id": deliverable["deliverable_id"], "submission_id": submission["submission_id"],
     }
     t.streams = [f"%{t.ids[k]}%" for k in ("agency_id", "vendor_id", "draft_id", "solicitation_id", "bid_id",
                                              "opened_id", "award_id", "protest_id", "contract_id", "invoice_id",
-                                             "payment_id", "subscription_id", "document_id")]
+                                             "payment_id", "subscription_id", "document_id",
+                                             "coop_contract_id", "order_id")]
     await wait_caught_up(civic, max_wait=60)
     return t

@@ -147,6 +147,18 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/contracts/{contract_id:str}/invoices"): deny(
         {"number": "FORGED-1", "currency": "USD", "total": 1_00, "lines": LINES, "service_period": PERIOD},
         contract_id="contract_id"),
+    # marketplace: agency B's cooperative contract (open to one partner agency only) and its order
+    ("GET", "/api/v1/marketplace/contracts/{contract_id:str}"): public(contract_id="coop_contract_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/participants"): deny({}, contract_id="coop_contract_id"),
+    ("GET", "/api/v1/contracts/{contract_id:str}/participants"): deny(contract_id="coop_contract_id"),
+    ("POST", "/api/v1/contracts/{contract_id:str}/participants/{agency_id:str}/approve"): deny(
+        contract_id="coop_contract_id", agency_id="partner_agency"),
+    ("GET", "/api/v1/purchase-orders/{order_id:str}"): deny(order_id="order_id"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/accept"): deny(order_id="order_id"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/reject"): deny(REASON, order_id="order_id"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/cancel"): deny(REASON, order_id="order_id"),
+    ("POST", "/api/v1/purchase-orders/{order_id:str}/receipts"): deny(
+        {"lines": [{"item_id": "salt", "quantity": 1}], "received_on": "2030-01-01"}, order_id="order_id"),
     ("GET", "/api/v1/invoices/{invoice_id:str}"): deny(invoice_id="invoice_id"),
     ("POST", "/api/v1/invoices/{invoice_id:str}/accept"): deny(invoice_id="invoice_id"),
     ("POST", "/api/v1/invoices/{invoice_id:str}/dispute"): deny(REASON, invoice_id="invoice_id"),
@@ -218,6 +230,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/reports/spend/chart.svg"): filtered(agency="agency_id"),
     ("GET", "/api/v1/reports/forecast"): filtered(agency="agency_id"),
     ("GET", "/api/v1/awards"): filtered(solicitation_id=OPENED),
+    ("GET", "/api/v1/purchase-orders"): filtered(agency="agency_id", contract_id="coop_contract_id"),
 }
 
 #: routes with an id that are not a tenant's to guard, and why
@@ -276,7 +289,7 @@ async def test_agency_a_and_vendor_a_reach_nothing_of_agency_b_and_vendor_b(clie
                        ("vendor", f"/api/v1/bids/{t.ids['bid_id']}")):
         assert (await client.get(path, headers=t.owners[role])).status_code == 200, path
     before = await _heads(civic, t.streams)
-    victim_ids = [t.ids[k] for k in ("contract_id", "invoice_id", "payment_id")]
+    victim_ids = [t.ids[k] for k in ("contract_id", "invoice_id", "payment_id", "order_id")]
     failures, tried = [], 0
     for (method, template), case in sorted(CASES.items()):
         allowed = [r for r in INTRUDER_ROLES if r in SPEC[(method, template)].roles
