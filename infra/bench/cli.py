@@ -1,4 +1,4 @@
-"""``civic bench append|relay|rebuild|e2e|search|diversity|spend|notify|matching|documents|portal [--json]``.
+"""``civic bench append|relay|rebuild|e2e|search|diversity|spend|notify|matching|marketplace|documents|portal [--json]``.
 
 Each benchmark makes its own database on the configured server and its own stream, and
 measures the raw ceiling it is compared with in the same run.
@@ -13,7 +13,7 @@ from infra.settings import Settings
 
 WHICH = ("append", "relay", "rebuild", "e2e")
 #: read-model benchmarks load a million rows each: run them by name, not with "all"
-READ_MODELS = ("search", "diversity", "spend", "notify", "matching", "portal")
+READ_MODELS = ("search", "diversity", "spend", "notify", "matching", "portal", "marketplace")
 #: moves gigabytes through the document stores: run by name, not with "all"
 DOCUMENTS = ("documents",)
 
@@ -40,6 +40,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--samples", type=int, default=200, help="matching: timed lists of each kind")
     parser.add_argument("--portal-scale", default="small", help="portal: the demo marketplace's scale")
     parser.add_argument("--portal-samples", type=int, default=200, help="portal: timed requests per page")
+    parser.add_argument("--catalog-items", type=int, default=100_000,
+                        help="marketplace: catalog items over the cooperative contracts")
     parser.add_argument("--document-files", type=int, default=5, help="documents: 10 MiB files each way")
     parser.add_argument("--parallel-uploads", type=int, default=20,
                         help="documents: concurrent 100 MiB uploads while the API's memory is watched")
@@ -91,6 +93,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
                 from infra.bench import portal
 
                 result = await portal.run(settings, scale=args.portal_scale, samples=args.portal_samples)
+            case "marketplace":
+                from services.marketplace import bench as marketplace_bench
+
+                result = await marketplace_bench.run(settings, items=args.catalog_items)
             case "documents":
                 from services.documents import bench as documents_bench
 

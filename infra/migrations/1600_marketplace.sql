@@ -36,6 +36,7 @@ CREATE TABLE marketplace_contracts (
     end_date         date        NOT NULL,
     commodity_codes  text[]      NOT NULL DEFAULT '{}',
     items_text       text        NOT NULL DEFAULT '',
+    item_count       integer     NOT NULL DEFAULT 0,
     catalog          jsonb       NOT NULL DEFAULT '[]',
     cooperative      jsonb       NOT NULL,
     listed_at        timestamptz,

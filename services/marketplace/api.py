@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.params import Parameter
@@ -278,10 +277,9 @@ class MarketplaceController(Controller):
         async with pool.acquire() as conn:
             rows, next_cursor, facets = await search_contracts(conn, filters, today, limit=limit, after=cursor)
         return MarketplacePage(items=[MarketplaceSummary(
-            id=r["contract_id"], title=r["title"], lead_agency_id=r["lead_agency_id"], vendor_id=r["vendor_id"],
-            end_date=r["end_date"], currency=r["currency"], commodity_codes=list(r["commodity_codes"]),
-            catalog_items=len(msgspec.json.decode(r["catalog"])),
-            ceiling_left_share=share_left(r["ceiling_amount"] or r["value_amount"], r["committed_amount"]))
+            id=r.contract_id, title=r.title, lead_agency_id=r.lead_agency_id, vendor_id=r.vendor_id,
+            end_date=r.end_date, currency=r.currency, commodity_codes=r.commodity_codes, catalog_items=r.item_count,
+            ceiling_left_share=share_left(r.ceiling_amount or r.value_amount, r.committed_amount))
             for r in rows], facets=facets, next_cursor=next_cursor, limit=limit)
 
     @get("/{contract_id:str}", responses=error_responses(404, 422),

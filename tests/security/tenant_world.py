@@ -26,7 +26,6 @@ from tests.reliability.consistency import wait_caught_up
 from tests.support import eventually, unique
 from tests.upstream import opened_solicitation
 
-
 SALT = (("salt", "Road salt, bulk", "12352301", "ton", 90_00),)
 
 

@@ -30,8 +30,8 @@ _encode = msgspec.json.Encoder()
 
 _INSERT = """
 INSERT INTO marketplace_contracts (contract_id, title, agency_id, lead_agency_id, vendor_id, status, currency,
-    value_amount, ceiling_amount, start_date, end_date, commodity_codes, items_text, catalog, cooperative)
-VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)
+    value_amount, ceiling_amount, start_date, end_date, commodity_codes, items_text, item_count, catalog, cooperative)
+VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb)
 ON CONFLICT (contract_id) DO NOTHING
 """
 
@@ -44,7 +44,7 @@ def _opened(event: ContractOpened) -> tuple[Any, ...]:
     ceiling = statement.total_ceiling.amount if statement.total_ceiling else None
     return (event.contract_id, event.title, event.agency_id, statement.lead_agency_id or event.agency_id,
             event.vendor_id, event.value.currency, event.value.amount, ceiling, event.start_date, event.end_date,
-            codes, items, _encode.encode(event.catalog).decode(), _encode.encode(statement).decode())
+            codes, items, len(event.catalog), _encode.encode(event.catalog).decode(), _encode.encode(statement).decode())
 
 
 class MarketplaceListing:
@@ -115,10 +115,40 @@ def _where(filters: SearchFilters, today: date, arg: Any) -> list[str]:
     return where
 
 
+class Listed(msgspec.Struct, frozen=True, kw_only=True):
+    """A contract of a search page."""
+
+    contract_id: str
+    title: str
+    lead_agency_id: str
+    vendor_id: str
+    end_date: date
+    currency: str
+    commodity_codes: list[str]
+    item_count: int
+    value_amount: int
+    ceiling_amount: int | None
+    committed_amount: int
+    listed_at: datetime
+
+
+class _Found(msgspec.Struct, frozen=True):
+    page: list[Listed] | None
+    codes: list[Facet] | None
+    leads: list[Facet] | None
+    expiry: dict[str, int]
+
+
+_found = msgspec.json.Decoder(_Found)
+_SHOWN = ("contract_id", "title", "lead_agency_id", "vendor_id", "end_date", "currency", "commodity_codes",
+          "item_count", "value_amount", "ceiling_amount", "committed_amount", "listed_at")
+
+
 async def search_contracts(conn: Any, filters: SearchFilters, today: date, *, limit: int,
-                           after: str | None) -> tuple[list[Any], str | None, Facets]:
+                           after: str | None) -> tuple[list[Listed], str | None, Facets]:
     """A page of active cooperative contracts (newest listing first), the next page's
-    cursor, and the facets of every match (not only of the page)."""
+    cursor, and the facets of every match (not only of the page): one statement, one pass
+    over the matches."""
     query = cursor.fingerprint("marketplace.contracts", msgspec.to_builtins(filters), today.isoformat())
     args: list[Any] = []
 
@@ -127,35 +157,42 @@ async def search_contracts(conn: Any, filters: SearchFilters, today: date, *, li
         return f"${len(args)}"
 
     where = _where(filters, today, arg)
-    base_args = list(args)
-    facet_sql = " AND ".join(where)
+    keyset = "true"
     if after is not None:
         try:
             listed, last_id = cursor.decode(after, query)
             listed = datetime.fromisoformat(listed)
         except (TypeError, ValueError) as exc:
             raise field_error("cursor", "not a cursor returned by this search") from exc
-        where.append(f"(listed_at, contract_id) < ({arg(listed)}::timestamptz, {arg(last_id)})")
-    rows = await conn.fetch(
-        f"SELECT * FROM marketplace_contracts WHERE {' AND '.join(where)}"
-        f" ORDER BY listed_at DESC, contract_id DESC LIMIT {arg(limit + 1)}", *args)
-    codes = await conn.fetch(
-        f"SELECT code AS value, count(*) AS count FROM marketplace_contracts, unnest(commodity_codes) AS code"
-        f" WHERE {facet_sql} GROUP BY code ORDER BY count(*) DESC, code LIMIT 50", *base_args)
-    leads = await conn.fetch(
-        f"SELECT lead_agency_id AS value, count(*) AS count FROM marketplace_contracts WHERE {facet_sql}"
-        f" GROUP BY lead_agency_id ORDER BY count(*) DESC, lead_agency_id LIMIT 50", *base_args)
-    windows = ", ".join(f"count(*) FILTER (WHERE end_date <= ${len(base_args) + 1}::date + {days}) AS d{days}"
-                        for days in EXPIRY_WINDOWS)
-    expiry = await conn.fetchrow(
-        f"SELECT {windows}, count(*) FILTER (WHERE end_date > ${len(base_args) + 1}::date + {EXPIRY_WINDOWS[-1]})"
-        f" AS later FROM marketplace_contracts WHERE {facet_sql}", *base_args, today)
-    facets = Facets(
-        commodity_code=[Facet(value=r["value"], count=r["count"]) for r in codes],
-        lead_agency=[Facet(value=r["value"], count=r["count"]) for r in leads],
-        expiry=[*(Facet(value=f"{d}d", count=expiry[f"d{d}"]) for d in EXPIRY_WINDOWS),
-                Facet(value="later", count=expiry["later"])])
+        keyset = f"(listed_at, contract_id) < ({arg(listed)}::timestamptz, {arg(last_id)})"
+    day = arg(today)
+    windows = ", ".join(f"'{d}d', count(*) FILTER (WHERE end_date <= {day}::date + {d})" for d in EXPIRY_WINDOWS)
+    shown = ", ".join(f"m.{c}" for c in _SHOWN)
+    row = await conn.fetchval(f"""
+        WITH hits AS MATERIALIZED (
+            SELECT contract_id, listed_at, lead_agency_id, commodity_codes, end_date
+            FROM marketplace_contracts WHERE {' AND '.join(where)}),
+        page AS (
+            SELECT contract_id FROM hits WHERE {keyset}
+            ORDER BY listed_at DESC, contract_id DESC LIMIT {arg(limit + 1)})
+        SELECT json_build_object(
+            'page', (SELECT json_agg(p ORDER BY p.listed_at DESC, p.contract_id DESC) FROM (
+                SELECT {shown} FROM page JOIN marketplace_contracts m USING (contract_id)) p),
+            'codes', (SELECT json_agg(c) FROM (
+                SELECT code AS value, count(*) AS count FROM hits, unnest(commodity_codes) AS code
+                GROUP BY code ORDER BY count(*) DESC, code LIMIT 50) c),
+            'leads', (SELECT json_agg(l) FROM (
+                SELECT lead_agency_id AS value, count(*) AS count FROM hits
+                GROUP BY lead_agency_id ORDER BY count(*) DESC, lead_agency_id LIMIT 50) l),
+            'expiry', (SELECT json_build_object({windows},
+                'later', count(*) FILTER (WHERE end_date > {day}::date + {EXPIRY_WINDOWS[-1]})) FROM hits))::text
+        """, *args)
+    found = _found.decode(row)
+    rows = found.page or []
+    facets = Facets(commodity_code=found.codes or [], lead_agency=found.leads or [],
+                    expiry=[Facet(value=name, count=found.expiry[name])
+                            for name in (*(f"{d}d" for d in EXPIRY_WINDOWS), "later")])
     if len(rows) <= limit:
-        return list(rows), None, facets
+        return rows, None, facets
     last = rows[limit - 1]
-    return list(rows[:limit]), cursor.encode(query, [last["listed_at"].isoformat(), last["contract_id"]]), facets
+    return rows[:limit], cursor.encode(query, [last.listed_at.isoformat(), last.contract_id]), facets

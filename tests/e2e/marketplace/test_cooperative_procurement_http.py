@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.e2e.marketplace.helpers import agency
-from tests.e2e.solicitations.helpers import API, DAY, advance, bid_body, bidder, now_of, published
-from tests.support import caught_up, eventually, unique
+from tests.e2e.solicitations.helpers import API, advance, bid_body, bidder, now_of, published
+from tests.support import eventually, unique
 
 SCHEDULE = {"lines": [
     {"item_id": "salt", "description": "Road salt, treated", "commodity_code": "12352301", "unit": "ton",
@@ -24,7 +24,7 @@ def _priced(salt: int, brine: int) -> list[dict]:
             {"item_id": "brine", "unit_price": {"amount": brine, "currency": "USD"}}]
 
 
-async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_orders_from(client, token, civic, settings):
+async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_orders_from(client, token, civic):
     lead, buyer = await agency(client, token, "US-TX")
     member, member_buyer = await agency(client, token, "US-TX-Waco")
     alice_id, alice = await bidder(client, token, civic)
@@ -117,10 +117,11 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
     assert signed["escalation_cap_percent"] == 3.5 and signed["cooperative"]["eligible"] == "all"
 
     # listed in the marketplace; the second agency joins and orders at the catalog's prices
-    await caught_up(settings)
-    listed = (await client.get(f"{API}/marketplace/contracts", params={"commodity_code": "12352301",
-                                                                      "lead_agency": lead})).json()
-    assert [c["id"] for c in listed["items"]] == [summary["contract_id"]]
+    async def listed():
+        found = (await client.get(f"{API}/marketplace/contracts", params={"commodity_code": "12352301",
+                                                                         "lead_agency": lead})).json()
+        return found["items"] or None
+    assert [c["id"] for c in await eventually(listed, what="the contract listed")] == [summary["contract_id"]]
     joined = await client.post(f"{curl}/participants", json={}, headers=member_buyer)
     assert joined.status_code == 201 and joined.json()["status"] == "approved", joined.text
     order = await client.post(f"{API}/purchase-orders", headers=member_buyer, json={

@@ -8,7 +8,12 @@ import msgspec
 import pytest
 
 from events.base import Money
-from events.marketplace import OrderCommitted, OrderReleased, ParticipantApproved, ParticipationRequested
+from events.marketplace import (
+    OrderCommitted,
+    OrderReleased,
+    ParticipantApproved,
+    ParticipationRequested,
+)
 from events.solicitations import CooperativeStatement
 from kernel.context import Actor, Context
 from kernel.errors import Conflict, Forbidden, Invalid, NotFound
