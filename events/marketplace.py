@@ -104,6 +104,22 @@ class PurchaseOrderCancelled(Event, frozen=True, kw_only=True, tag="marketplace.
     cancelled_at: datetime
 
 
+class OrderSplittingSuspected(Event, frozen=True, kw_only=True,
+                              tag="marketplace.OrderSplittingSuspected.v1"):
+    """A warning: several orders of one agency to one vendor for one commodity code, each
+    under a threshold, together pass it within the look-back window."""
+
+    order_id: str
+    agency_id: str
+    vendor_id: str
+    commodity_code: str
+    threshold: str
+    threshold_value: Money
+    combined_value: Money
+    related_order_ids: list[str]
+    window_days: int
+
+
 class ReceivedLine(msgspec.Struct, frozen=True, kw_only=True):
     item_id: str
     quantity: int
@@ -125,4 +141,5 @@ class DeliveryReceived(Event, frozen=True, kw_only=True, tag="marketplace.Delive
 CooperativeEvent = ParticipationRequested | ParticipantApproved | OrderCommitted | OrderReleased
 PurchaseOrderEvent = (
     PurchaseOrderPlaced | PurchaseOrderAccepted | PurchaseOrderRejected | PurchaseOrderCancelled | DeliveryReceived
+    | OrderSplittingSuspected
 )

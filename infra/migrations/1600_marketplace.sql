@@ -11,10 +11,13 @@ CREATE TABLE purchase_orders (
     status          text        NOT NULL,
     total_amount    bigint      NOT NULL,
     currency        text        NOT NULL,
-    placed_at       timestamptz NOT NULL
+    placed_at       timestamptz NOT NULL,
+    -- the commodity codes of its lines (the splitting check across orders)
+    commodity_codes text[]      NOT NULL DEFAULT '{}'
 );
 CREATE INDEX purchase_orders_by_agency ON purchase_orders (agency_id, placed_at DESC, order_id DESC);
 CREATE INDEX purchase_orders_by_vendor ON purchase_orders (vendor_id, placed_at DESC, order_id DESC);
+CREATE INDEX purchase_orders_by_pair ON purchase_orders (agency_id, vendor_id, placed_at);
 CREATE INDEX purchase_orders_by_placement ON purchase_orders (placed_at DESC, order_id DESC);
 
 -- marketplace_contracts: the public listing of cooperative contracts and their catalogs

@@ -4,7 +4,7 @@ edge, builds a command and hands it to the executor; what it shows depends on th
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from asyncpg import Pool
@@ -38,7 +38,7 @@ from services.marketplace.commands import (
 from services.marketplace.deciders.cooperative import COOPERATIVE
 from services.marketplace.deciders.purchase_order import PURCHASE_ORDER, PurchaseOrder
 from services.marketplace.readmodel.listing import SearchFilters, search_contracts
-from services.marketplace.readmodel.orders import OrderFilters, list_orders
+from services.marketplace.readmodel.orders import OrderFilters, list_orders, recent_orders
 from services.marketplace.schemas import (
     EligibilityOut,
     JoinIn,
@@ -58,6 +58,7 @@ from services.marketplace.schemas import (
     participants_out,
     share_left,
 )
+from services.solicitations.facts import splitting_rule
 from services.vendors.facts import vendors_of
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -164,16 +165,22 @@ class PurchaseOrderController(Controller):
     @post(guards=[requires("buyer")], responses=_WRITE_ERRORS,
           summary="Place a purchase order against an active contract's catalog (the lead agency or an approved "
           "participant); priced from the catalog, refused when it would pass a ceiling")
-    async def place(self, executor: Executor, actor: Actor, data: PurchaseOrderIn,
+    async def place(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor, data: PurchaseOrderIn,
                     idempotency_key: IdempotencyKey = None) -> PurchaseOrderOut:
         contract = await contract_terms(executor, data.contract_id)
         command_id = scoped_command_id(idempotency_key, actor.sub, "marketplace.place_order")
         order_id = id_for_command("po", command_id)
+        now = clock.now()
+        async with pool.acquire() as conn:
+            agency = await agency_facts(conn, actor.agency) if actor.agency else None
+            splitting = splitting_rule(agency.jurisdiction, now.date()) if agency else None
+            recent = await recent_orders(conn, actor.agency or "", contract.vendor_id,
+                                         now - timedelta(days=splitting.window_days)) if splitting else []
         command = PlaceOrder(
             order_id=order_id, contract=contract,
             lines=[LineRequest(item_id=line.item_id, quantity=line.quantity) for line in data.lines],
             delivery_address=data.delivery_address.address(), requested_delivery=data.requested_delivery,
-            currency=data.currency)
+            currency=data.currency, recent=tuple(recent), splitting=splitting)
         outcome = await ordering.place(executor, actor, command, command_id)
         return order_out(outcome.state, outcome.version)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import msgspec
 
@@ -10,6 +10,7 @@ from events.base import Money
 from events.contracts import CatalogItem
 from events.marketplace import DeliveryAddress, ReceivedLine
 from events.solicitations import CooperativeStatement
+from services.solicitations.facts import SplittingRule
 
 
 class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,6 +81,15 @@ class LineRequest(msgspec.Struct, frozen=True, kw_only=True):
     quantity: int
 
 
+class RecentOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """Another order of the same agency to the same vendor (input of the splitting check)."""
+
+    order_id: str
+    commodity_codes: tuple[str, ...]
+    total: Money
+    placed_at: datetime
+
+
 class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True):
     order_id: str
     contract: ContractTerms
@@ -88,6 +98,9 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True):
     requested_delivery: date
     #: the currency the buyer expects (``None``: the contract's)
     currency: str | None = None
+    #: the ordering agency's recent orders to the vendor and its pack's splitting rule
+    recent: tuple[RecentOrder, ...] = ()
+    splitting: SplittingRule | None = None
 
 
 class AcceptOrder(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,8 +9,9 @@ import msgspec
 
 from events.base import Money
 from events.contracts import CatalogItem
-from events.marketplace import DeliveryAddress, ReceivedLine
+from events.marketplace import DeliveryAddress, OrderSplittingSuspected, ReceivedLine
 from infra.http.bodies import Currency
+from kernel.money import fmt
 from services.marketplace.deciders.cooperative import Cooperative
 from services.marketplace.deciders.purchase_order import MAX_QUANTITY, PurchaseOrder
 from services.marketplace.readmodel.listing import Facets
@@ -133,6 +134,9 @@ class PurchaseOrderOut(msgspec.Struct, frozen=True, kw_only=True):
     #: why it was rejected or cancelled
     reason: str | None
     version: int
+    #: possible splitting: with the agency's other orders to this vendor for one commodity,
+    #: each under a threshold, the total passes it (on the record; the order stands)
+    warnings: list[str] = []
 
 
 def order_out(state: PurchaseOrder, version: int) -> PurchaseOrderOut:
@@ -149,7 +153,13 @@ def order_out(state: PurchaseOrder, version: int) -> PurchaseOrderOut:
         placed_by=placed.placed_by, placed_at=placed.placed_at,
         receipts=[ReceiptOut(receipt_id=r.receipt_id, lines=list(r.lines), received_on=r.received_on,
                              received_by=r.received_by, recorded_at=r.recorded_at) for r in state.receipts],
-        reason=state.ended_reason or None, version=version)
+        reason=state.ended_reason or None, version=version, warnings=[_warning(w) for w in state.warnings])
+
+
+def _warning(event: OrderSplittingSuspected) -> str:
+    return (f"possible splitting: with {len(event.related_order_ids)} other order(s) to {event.vendor_id} for "
+            f"{event.commodity_code} in {event.window_days} days the total {fmt(event.combined_value)} passes the "
+            f"{event.threshold.replace('_', ' ')} threshold of {fmt(event.threshold_value)}")
 
 
 class PurchaseOrderSummary(msgspec.Struct, frozen=True, kw_only=True):

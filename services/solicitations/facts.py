@@ -334,3 +334,30 @@ def business_days_before(moment: datetime, days: int, jurisdiction: str) -> date
     time_zone = default_time_zone(jurisdiction)
     return calendar.business_days_before(moment, days, rules_for("", jurisdiction, time_zone).holiday_calendar,
                                          time_zone)
+
+
+class SplittingThreshold(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    amount: Money
+    citation: str
+
+
+class SplittingRule(msgspec.Struct, frozen=True, kw_only=True):
+    """The splitting check of a jurisdiction's pack on a date: the look-back window and the
+    thresholds in force that purchases split below them would escape."""
+
+    pack: str
+    window_days: int
+    thresholds: tuple[SplittingThreshold, ...]
+
+
+def splitting_rule(jurisdiction: str, on: date) -> SplittingRule | None:
+    """``None`` when the jurisdiction has no pack (pure: static pack data)."""
+    pack = rules.pack(jurisdiction)
+    if pack is None:
+        return None
+    in_force = {t.name: t for t in rules.thresholds_on(pack.code, on)}
+    return SplittingRule(pack=pack.code, window_days=pack.splitting_window_days, thresholds=tuple(
+        SplittingThreshold(name=name, amount=Money(amount=in_force[name].amount, currency=in_force[name].currency),
+                           citation=in_force[name].citation.section)
+        for name in pack.splitting_thresholds if name in in_force))

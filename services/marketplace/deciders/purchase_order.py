@@ -10,6 +10,7 @@ from events.base import Event, Money
 from events.marketplace import (
     DeliveryReceived,
     OrderLine,
+    OrderSplittingSuspected,
     PurchaseOrderAccepted,
     PurchaseOrderCancelled,
     PurchaseOrderPlaced,
@@ -27,6 +28,7 @@ from services.marketplace.commands import (
     RecordReceipt,
     RejectOrder,
 )
+from services.marketplace.splitting import suspected_splitting
 
 MAX_QUANTITY = 10**9
 
@@ -39,6 +41,8 @@ class PurchaseOrder(msgspec.Struct, frozen=True, kw_only=True):
     received: dict[str, int] = {}
     receipts: tuple[DeliveryReceived, ...] = ()
     ended_reason: str = ""
+    #: splitting warnings raised when the order was placed (on the record, not refusals)
+    warnings: tuple[OrderSplittingSuspected, ...] = ()
 
     @property
     def exists(self) -> bool:
@@ -109,11 +113,16 @@ def _place(command: PlaceOrder, state: PurchaseOrder, ctx: Context) -> list[Even
         raise field_error("lines", "the order's total is beyond any public budget")
     if total <= 0:
         raise field_error("lines", "the order's total must be positive")
-    return [PurchaseOrderPlaced(
+    placed = PurchaseOrderPlaced(
         order_id=command.order_id, contract_id=contract.contract_id, agency_id=ctx.actor.agency,
         vendor_id=contract.vendor_id, lines=lines, total=Money(amount=total, currency=contract.currency),
         delivery_address=address, requested_delivery=command.requested_delivery, placed_by=ctx.actor.sub,
-        placed_at=ctx.now, lead_agency_id=contract.lead_agency_id)]
+        placed_at=ctx.now, lead_agency_id=contract.lead_agency_id)
+    warnings = suspected_splitting(
+        order_id=command.order_id, agency_id=ctx.actor.agency, vendor_id=contract.vendor_id,
+        commodity_codes=[line.commodity_code for line in lines], total=placed.total, now=ctx.now,
+        recent=command.recent, rule=command.splitting)
+    return [placed, *warnings]
 
 
 def _require_vendor(placed: PurchaseOrderPlaced, acting_vendors: frozenset[str], ctx: Context) -> None:
@@ -218,6 +227,8 @@ def evolve(state: PurchaseOrder, event: Event) -> PurchaseOrder:
             return replace(state, status="rejected", ended_reason=event.reason)
         case PurchaseOrderCancelled():
             return replace(state, status="cancelled", ended_reason=event.reason)
+        case OrderSplittingSuspected():
+            return replace(state, warnings=(*state.warnings, event))
         case DeliveryReceived():
             received = dict(state.received)
             for line in event.lines:

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from events.base import Money
 from events.marketplace import (
     DeliveryReceived,
     PurchaseOrderAccepted,
@@ -22,6 +23,7 @@ from infra.eventstore import RecordedEvent
 from kernel.errors import field_error
 from projections import cursor
 from projections.base import types_of
+from services.marketplace.commands import RecentOrder
 
 _STATUS = {PurchaseOrderAccepted: "accepted", PurchaseOrderRejected: "rejected",
            PurchaseOrderCancelled: "cancelled"}
@@ -41,16 +43,29 @@ class PurchaseOrderIndex:
                 case PurchaseOrderPlaced():
                     await conn.execute(
                         "INSERT INTO purchase_orders (order_id, contract_id, agency_id, lead_agency_id, vendor_id,"
-                        " status, total_amount, currency, placed_at) VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8)"
-                        " ON CONFLICT (order_id) DO NOTHING",
+                        " status, total_amount, currency, placed_at, commodity_codes)"
+                        " VALUES ($1, $2, $3, $4, $5, 'placed', $6, $7, $8, $9) ON CONFLICT (order_id) DO NOTHING",
                         event.order_id, event.contract_id, event.agency_id, event.lead_agency_id or event.agency_id,
-                        event.vendor_id, event.total.amount, event.total.currency, event.placed_at)
+                        event.vendor_id, event.total.amount, event.total.currency, event.placed_at,
+                        sorted({line.commodity_code for line in event.lines}))
                 case DeliveryReceived(complete=True):
                     await conn.execute("UPDATE purchase_orders SET status = 'received' WHERE order_id = $1",
                                        event.order_id)
                 case PurchaseOrderAccepted() | PurchaseOrderRejected() | PurchaseOrderCancelled():
                     await conn.execute("UPDATE purchase_orders SET status = $2 WHERE order_id = $1",
                                        event.order_id, _STATUS[type(event)])
+
+
+async def recent_orders(conn: Any, agency_id: str, vendor_id: str, since: datetime) -> list[RecentOrder]:
+    """The agency's orders to the vendor placed at or after ``since`` and not rejected or
+    cancelled (the splitting check across orders)."""
+    rows = await conn.fetch(
+        "SELECT order_id, commodity_codes, total_amount, currency, placed_at FROM purchase_orders"
+        " WHERE agency_id = $1 AND vendor_id = $2 AND placed_at >= $3 AND status NOT IN ('rejected', 'cancelled')"
+        " ORDER BY placed_at, order_id", agency_id, vendor_id, since)
+    return [RecentOrder(order_id=r["order_id"], commodity_codes=tuple(r["commodity_codes"]),
+                        total=Money(amount=r["total_amount"], currency=r["currency"]), placed_at=r["placed_at"])
+            for r in rows]
 
 
 class OrderFilters(msgspec.Struct, frozen=True, kw_only=True):

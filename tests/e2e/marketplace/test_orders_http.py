@@ -4,6 +4,7 @@ sees what, and refusals that store nothing."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from events.solicitations import CooperativeStatement
@@ -172,3 +173,27 @@ async def test_approval_ceilings_and_release(client, token, civic):
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected", rejected.text
     seen = (await client.get(participants, headers=lead_buyer)).json()["participants"]
     assert [(p["agency_id"], p["status"], p["committed"]["amount"]) for p in seen] == [(member, "approved", 0)]
+
+
+async def test_orders_split_below_the_micro_purchase_threshold_are_flagged(client, token, civic):
+    lead, lead_buyer = await agency(client, token)  # federal rules: micro-purchase threshold 15,000.00
+    vendor_id = unique("v")
+    contract_id = await active_contract(civic, lead, vendor_id, cooperative=CooperativeStatement(
+        eligible="all", lead_agency_id=lead))
+    await civic.clock.refresh()
+    on = civic.clock.now().date() + timedelta(days=7)
+    answers = []
+    for _ in range(3):  # three orders of 6,000.00 each
+        placed = await client.post(f"{API}/purchase-orders", headers=lead_buyer,
+                                   json=order_body(contract_id, [("laptop-14", 6)], on))
+        assert placed.status_code == 201, placed.text
+        answers.append(placed.json())
+    assert [len(a["warnings"]) for a in answers] == [0, 0, 1]
+    assert "micro purchase threshold" in answers[2]["warnings"][0]
+    stored = await civic.pool.fetchval(
+        "SELECT data->'related_order_ids' FROM events WHERE stream_id = $1 AND type LIKE '%OrderSplittingSuspected%'",
+        f"purchase-order-{answers[2]['id']}")
+    assert sorted(json.loads(stored)) == sorted(a["id"] for a in answers[:2])
+    # read again, the warning is on the record
+    again = (await client.get(f"{API}/purchase-orders/{answers[2]['id']}", headers=lead_buyer)).json()
+    assert again["warnings"] == answers[2]["warnings"]
