@@ -9,6 +9,7 @@ import msgspec
 
 from events.base import Event
 from events.contracts import ContractOpened
+from events.marketplace import PurchaseOrderPlaced
 from events.payments import PaymentStarted
 from infra.db import Connection
 from projections.base import types_of
@@ -20,6 +21,7 @@ from projections.ocds.contracting import (
     contract_change,
 )
 from projections.ocds.implementation import PAYMENT_EVENTS, payment_change
+from projections.ocds.orders import ORDER_EVENTS, order_change, order_placed
 from projections.ocds.process import Change, Process, ocid_for
 from projections.ocds.releases import build_release
 from projections.ocds.tender import DOCUMENT_EVENTS, TENDER_EVENTS, document_change, tender_change
@@ -46,6 +48,7 @@ class OcdsProjection:
         *CONTRACT_EVENTS,
         *PAYMENT_EVENTS,
         *DOCUMENT_EVENTS,
+        *ORDER_EVENTS,
     )
 
     def __init__(self, ocid_prefix: str, base_url: str = "http://127.0.0.1:8000") -> None:
@@ -70,6 +73,9 @@ class OcdsProjection:
         when = timestamp(recorded.metadata.occurred_at)
         if kind in DOCUMENT_EVENTS:
             await self._document(work, data, recorded, when)
+            return
+        if kind in ORDER_EVENTS:
+            await self._order(work, event, data, recorded, when)
             return
         found = await self._ocid_of(work, event, data)
         if found is None:
@@ -123,6 +129,35 @@ class OcdsProjection:
             release = build_release(process, change, event_id=recorded.event_id, date=when, facts=work.orgs)
             position = (recorded.position.transaction_id, recorded.position.position)
             work.add_release(release, recorded.metadata.occurred_at, position)
+
+    async def _order(self, work: Workspace, event: Event, data: dict[str, Any], recorded: RecordedEvent,
+                     when: str) -> None:
+        """An order is its own process, a call-off of its contract's: published when the
+        contract's process is."""
+        ocid = ocid_for(self.ocid_prefix, data["order_id"])
+        change: Change | None
+        if isinstance(event, PurchaseOrderPlaced):
+            framework = await work.reference(f"contract:{data['contract_id']}")
+            parent = await work.process(framework[0]) if framework else None
+            if framework is None or parent is None or not parent.published:
+                return
+            process = work.add_process(Process(ocid=ocid, solicitation_id=data["order_id"],
+                                               agency_id=data["agency_id"], published=True))
+            work.set_reference(f"order:{data['order_id']}", ocid)
+            await work.load_organisations([data["agency_id"], data["vendor_id"]])
+            title = str(parent.draft.get("title", "")) if isinstance(parent.draft, dict) else ""
+            change = order_placed(data, process, framework[0], title,
+                                  lambda org: organisations.reference(org, work.orgs.get(org)))
+        else:
+            found = await work.process(ocid)
+            if found is None:
+                return
+            process = found
+            change = order_change(event, data, process, when)
+        if change is not None:
+            release = build_release(process, change, event_id=recorded.event_id, date=when, facts=work.orgs)
+            work.add_release(release, recorded.metadata.occurred_at,
+                             (recorded.position.transaction_id, recorded.position.position))
 
     async def _ocid_of(
         self, work: Workspace, event: Event, data: dict[str, Any]

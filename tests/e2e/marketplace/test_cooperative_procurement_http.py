@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from projections.ocds import validation
+from projections.ocds.process import ocid_for
 from tests.e2e.marketplace.helpers import agency
 from tests.e2e.solicitations.helpers import API, advance, bid_body, bidder, now_of, published
 from tests.support import eventually, unique
@@ -131,3 +133,30 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
         "requested_delivery": (start + timedelta(days=30)).isoformat()})
     assert order.status_code == 201, order.text
     assert order.json()["total"]["amount"] == 40 * 80_00 + 300 * 1_00
+    order_id = order.json()["id"]
+    assert (await client.post(f"{API}/purchase-orders/{order_id}/accept", headers=alice)).status_code == 200
+    on = (await now_of(client, token)).date().isoformat()
+    receipt = await client.post(f"{API}/purchase-orders/{order_id}/receipts", headers=member_buyer, json={
+        "lines": [{"item_id": "salt", "quantity": 40}, {"item_id": "brine", "quantity": 300}], "received_on": on})
+    assert receipt.status_code == 201 and receipt.json()["status"] == "received", receipt.text
+
+    # open data: the order is a process of its own, a call-off of the cooperative contract's
+    framework = ocid_for(civic.settings.ocid_prefix, sid)
+    order_ocid = ocid_for(civic.settings.ocid_prefix, order_id)
+
+    async def published_order():
+        r = await client.get(f"{API}/ocds/records/{order_ocid}")
+        if r.status_code != 200:
+            return None
+        releases = r.json()["records"][0]["releases"]
+        return r.json() if len(releases) == 3 else None
+    package = await eventually(published_order, what="the order's releases in the OCDS feed")
+    assert validation.problems(package) == []
+    record = package["records"][0]["compiledRelease"]
+    assert record["relatedProcesses"] == [{"id": "framework", "relationship": ["framework"], "scheme": "ocid",
+                                           "identifier": framework, "title": sol["title"]}]
+    [contract] = record["contracts"]
+    assert contract["value"] == {"amount": 3500, "currency": "USD"} and contract["status"] == "active"
+    assert contract["implementation"]["milestones"][0]["status"] == "met"
+    assert {p["id"]: p["roles"] for p in record["parties"]} == {member: ["buyer"], alice_id: ["supplier"]}
+    assert "placed_by" not in str(package) and member_buyer["Authorization"] not in str(package)
