@@ -68,6 +68,22 @@ class DeliveryAddress(msgspec.Struct, frozen=True, kw_only=True):
     region: str = ""
 
 
+class Competition(msgspec.Struct, frozen=True, kw_only=True):
+    """Which competition rule an order met: ``direct`` (at or under the ordering agency's
+    micro-purchase threshold), ``quotes`` (quotes requested from enough contract holders,
+    the lowest or the best value chosen) or ``sole_source`` (a written justification)."""
+
+    rule: str
+    threshold: Money | None = None
+    citation: str = ""
+    quote_request_id: str = ""
+    quotes_received: int = 0
+    #: "lowest" | "best_value" (quotes only)
+    basis: str = ""
+    #: why the best value or the sole source (written by the buyer)
+    justification: str = ""
+
+
 class PurchaseOrderPlaced(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderPlaced.v1"):
     order_id: str
     contract_id: str
@@ -82,6 +98,8 @@ class PurchaseOrderPlaced(Event, frozen=True, kw_only=True, tag="marketplace.Pur
     placed_at: datetime
     #: the agency hosting the contract
     lead_agency_id: str = ""
+    #: the competition rule the order met (``None``: placed before the rules applied)
+    competition: Competition | None = None
 
 
 class PurchaseOrderAccepted(Event, frozen=True, kw_only=True, tag="marketplace.PurchaseOrderAccepted.v1"):
@@ -138,6 +156,32 @@ class DeliveryReceived(Event, frozen=True, kw_only=True, tag="marketplace.Delive
     complete: bool = False
 
 
+class QuotesRequested(Event, frozen=True, kw_only=True, tag="marketplace.QuotesRequested.v1"):
+    """A request for quotes among the holders of contracts for one commodity."""
+
+    request_id: str
+    agency_id: str
+    commodity_code: str
+    description: str
+    due_at: datetime
+    #: the invited contracts and their vendors, in the same order
+    contract_ids: list[str]
+    vendor_ids: list[str]
+    requested_by: str
+    requested_at: datetime
+
+
+class QuoteSubmitted(Event, frozen=True, kw_only=True, tag="marketplace.QuoteSubmitted.v1"):
+    request_id: str
+    contract_id: str
+    vendor_id: str
+    amount: Money
+    note: str = ""
+    submitted_by: str
+    submitted_at: datetime
+
+
+QuoteRequestEvent = QuotesRequested | QuoteSubmitted
 CooperativeEvent = ParticipationRequested | ParticipantApproved | OrderCommitted | OrderReleased
 PurchaseOrderEvent = (
     PurchaseOrderPlaced | PurchaseOrderAccepted | PurchaseOrderRejected | PurchaseOrderCancelled | DeliveryReceived

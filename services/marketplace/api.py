@@ -18,7 +18,7 @@ from infra.http.auth import requires
 from infra.http.common import IdempotencyKey, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import Forbidden, NotFound
+from kernel.errors import Forbidden, NotFound, field_error
 from kernel.limits import NONNEGATIVE_GT
 from services.agencies.facts import agency_facts
 from services.contracts.facts import contract_facts
@@ -27,19 +27,27 @@ from services.marketplace.commands import (
     AcceptOrder,
     ApproveParticipant,
     CancelOrder,
+    CompetitionChoice,
+    CompetitionRule,
     ContractTerms,
+    InvitedContract,
     JoinContract,
     JoiningAgency,
     LineRequest,
     PlaceOrder,
     RecordReceipt,
     RejectOrder,
+    RequestQuotes,
+    SubmitQuote,
 )
+from services.marketplace.competition import rule_row
 from services.marketplace.deciders.cooperative import COOPERATIVE
 from services.marketplace.deciders.purchase_order import PURCHASE_ORDER, PurchaseOrder
+from services.marketplace.deciders.quote_request import QUOTE_REQUEST, QuoteRequest
 from services.marketplace.readmodel.listing import SearchFilters, search_contracts
 from services.marketplace.readmodel.orders import OrderFilters, list_orders, recent_orders
 from services.marketplace.schemas import (
+    CompetitionIn,
     EligibilityOut,
     JoinIn,
     MarketplaceContractOut,
@@ -52,13 +60,17 @@ from services.marketplace.schemas import (
     PurchaseOrderOut,
     PurchaseOrderPage,
     PurchaseOrderSummary,
+    QuoteIn,
+    QuoteRequestIn,
+    QuoteRequestOut,
     ReasonIn,
     ReceiptIn,
     order_out,
     participants_out,
+    quote_request_out,
     share_left,
 )
-from services.solicitations.facts import splitting_rule
+from services.solicitations.facts import rule_pack_of, splitting_rule, threshold_of
 from services.vendors.facts import vendors_of
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
@@ -127,6 +139,31 @@ class ParticipantsController(Controller):
         return shown
 
 
+def competition_rule(jurisdiction: str, on: date) -> CompetitionRule | None:
+    """The competition rule of the agency's pack with its threshold in force on ``on``."""
+    pack = rule_pack_of(jurisdiction)
+    if pack is None:
+        return None
+    row = rule_row(pack)
+    threshold = threshold_of(jurisdiction, row["threshold"], on)
+    if threshold is None:
+        return None
+    return CompetitionRule(threshold=threshold.amount, threshold_citation=threshold.citation,
+                           min_quotes=int(row["min_quotes"]), citation=row["citation"])
+
+
+async def _choice(executor: Executor, given: CompetitionIn | None) -> CompetitionChoice:
+    if given is None:
+        return CompetitionChoice()
+    request = None
+    if given.quote_request_id is not None:
+        state, _ = await executor.load(QUOTE_REQUEST, given.quote_request_id)
+        if state.requested is None:
+            raise field_error("competition.quote_request_id", "no such request for quotes")
+        request = state.facts()
+    return CompetitionChoice(quote_request=request, basis=given.basis, justification=given.justification)
+
+
 async def _may_see(pool: Pool, actor: Actor, state: PurchaseOrder) -> bool:
     placed = state.placed
     if placed is None:
@@ -180,7 +217,9 @@ class PurchaseOrderController(Controller):
             order_id=order_id, contract=contract,
             lines=[LineRequest(item_id=line.item_id, quantity=line.quantity) for line in data.lines],
             delivery_address=data.delivery_address.address(), requested_delivery=data.requested_delivery,
-            currency=data.currency, recent=tuple(recent), splitting=splitting)
+            currency=data.currency, recent=tuple(recent), splitting=splitting,
+            competition=competition_rule(agency.jurisdiction, now.date()) if agency else None,
+            choice=await _choice(executor, data.competition))
         outcome = await ordering.place(executor, actor, command, command_id)
         return order_out(outcome.state, outcome.version)
 
@@ -260,6 +299,75 @@ class PurchaseOrderController(Controller):
                                 received_on=data.received_on)
         outcome = await executor.execute(PURCHASE_ORDER, order_id, command, actor, command_id=command_id)
         return order_out(outcome.state, outcome.version)
+
+
+class QuoteRequestController(Controller):
+    path = "/quote-requests"
+    tags = ["marketplace"]
+
+    @post(guards=[requires("buyer")], responses=_WRITE_ERRORS,
+          summary="Request quotes for a commodity from holders of contracts your agency may order from (the "
+          "competition an order above the micro-purchase threshold needs)")
+    async def request(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor, data: QuoteRequestIn,
+                      idempotency_key: IdempotencyKey = None) -> QuoteRequestOut:
+        invited = []
+        for i, contract_id in enumerate(data.contract_ids):
+            facts = await contract_facts(executor, contract_id)
+            if facts is None:
+                raise field_error(f"contract_ids[{i}]", f"contract {contract_id} not found")
+            contract = await contract_terms(executor, contract_id)
+            state, _ = await executor.load(COOPERATIVE, contract_id)
+            participant = state.participants.get(actor.agency or "")
+            usable = actor.agency == contract.lead_agency_id or (
+                contract.cooperative is not None and participant is not None and participant.status == "approved")
+            invited.append(InvitedContract(contract=contract, usable=usable))
+        async with pool.acquire() as conn:
+            agency = await agency_facts(conn, actor.agency) if actor.agency else None
+        pack = rule_pack_of(agency.jurisdiction) if agency else None
+        command_id = scoped_command_id(idempotency_key, actor.sub, "marketplace.request_quotes")
+        request_id = id_for_command("rfq", command_id)
+        command = RequestQuotes(request_id=request_id, commodity_code=data.commodity_code,
+                                description=data.description, due_at=data.due_at, invited=invited,
+                                min_quotes=int(rule_row(pack or "*")["min_quotes"]))
+        outcome = await executor.execute(QUOTE_REQUEST, request_id, command, actor, command_id=command_id)
+        return quote_request_out(outcome.state, outcome.version, None)
+
+    @get("/{request_id:str}", guards=[requires("buyer", "finance", "vendor", "auditor", "admin")],
+         responses=error_responses(401, 403, 404, 422),
+         summary="Read a request for quotes: the requesting agency and oversight with every quote, an invited "
+         "vendor with its own")
+    async def read(self, executor: Executor, pool: Pool, actor: Actor, request_id: str) -> QuoteRequestOut:
+        state, version = await executor.load(QUOTE_REQUEST, request_id)
+        shown = await _quote_readers(pool, actor, state)
+        return quote_request_out(state, version, shown)
+
+    @post("/{request_id:str}/quotes", guards=[requires("vendor")], responses=_WRITE_ERRORS,
+          summary="Quote on a request, for one of your invited contracts (before the due time)")
+    async def quote(self, executor: Executor, pool: Pool, actor: Actor, request_id: str, data: QuoteIn,
+                    idempotency_key: IdempotencyKey = None) -> QuoteRequestOut:
+        state, _ = await executor.load(QUOTE_REQUEST, request_id)
+        shown = await _quote_readers(pool, actor, state)
+        command = SubmitQuote(contract_id=data.contract_id, amount=data.amount.money(), note=data.note,
+                              acting_vendors=await _acting_vendors(pool, actor))
+        outcome = await executor.execute(
+            QUOTE_REQUEST, request_id, command, actor,
+            command_id=scoped_command_id(idempotency_key, actor.sub, "marketplace.quote"))
+        return quote_request_out(outcome.state, outcome.version, shown)
+
+
+async def _quote_readers(pool: Pool, actor: Actor, state: QuoteRequest) -> set[str] | None:
+    """Whose quotes the caller may see (``None``: all); 404 when the request is not theirs."""
+    requested = state.requested
+    missing = NotFound("quote request not found")
+    if requested is None:
+        raise missing
+    if actor.role in OVERSIGHT or (actor.role in ("buyer", "finance") and actor.agency == requested.agency_id):
+        return None
+    if actor.role == "vendor":
+        mine = set(await _acting_vendors(pool, actor)) & set(requested.vendor_ids)
+        if mine:
+            return mine
+    raise missing
 
 
 class MarketplaceController(Controller):

@@ -90,6 +90,41 @@ class RecentOrder(msgspec.Struct, frozen=True, kw_only=True):
     placed_at: datetime
 
 
+class CompetitionRule(msgspec.Struct, frozen=True, kw_only=True):
+    """The competition rule of the ordering agency's pack (``data/competition.json``) with
+    its micro-purchase threshold, read at the edge."""
+
+    threshold: Money
+    threshold_citation: str
+    min_quotes: int
+    citation: str
+
+
+class QuoteFacts(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    amount: Money
+
+
+class QuoteRequestFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A request for quotes as an order relies on it (read at the edge from its stream)."""
+
+    request_id: str
+    agency_id: str
+    commodity_code: str
+    due_at: datetime
+    invited: tuple[str, ...]
+    quotes: tuple[QuoteFacts, ...]
+
+
+class CompetitionChoice(msgspec.Struct, frozen=True, kw_only=True):
+    """How a buyer met the rule above the threshold: a request for quotes (with the basis
+    of the choice) or a sole-source justification."""
+
+    quote_request: QuoteRequestFacts | None = None
+    basis: str = "lowest"  # | "best_value"
+    justification: str = ""
+
+
 class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True):
     order_id: str
     contract: ContractTerms
@@ -101,6 +136,9 @@ class PlaceOrder(msgspec.Struct, frozen=True, kw_only=True):
     #: the ordering agency's recent orders to the vendor and its pack's splitting rule
     recent: tuple[RecentOrder, ...] = ()
     splitting: SplittingRule | None = None
+    #: the ordering agency's competition rule (``None``: its pack sets none)
+    competition: CompetitionRule | None = None
+    choice: CompetitionChoice = CompetitionChoice()
 
 
 class AcceptOrder(msgspec.Struct, frozen=True, kw_only=True):
@@ -124,3 +162,30 @@ class RecordReceipt(msgspec.Struct, frozen=True, kw_only=True):
 
 
 OrderCommand = PlaceOrder | AcceptOrder | RejectOrder | CancelOrder | RecordReceipt
+
+
+class InvitedContract(msgspec.Struct, frozen=True, kw_only=True):
+    """A contract whose holder is asked to quote, with what the edge read of it."""
+
+    contract: ContractTerms
+    #: the requesting agency may order from it (the lead agency or an approved participant)
+    usable: bool
+
+
+class RequestQuotes(msgspec.Struct, frozen=True, kw_only=True):
+    request_id: str
+    commodity_code: str
+    description: str
+    due_at: datetime
+    invited: list[InvitedContract]
+    min_quotes: int
+
+
+class SubmitQuote(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    amount: Money
+    note: str
+    acting_vendors: frozenset[str]
+
+
+QuoteCommand = RequestQuotes | SubmitQuote

@@ -9,11 +9,12 @@ import msgspec
 
 from events.base import Money
 from events.contracts import CatalogItem
-from events.marketplace import DeliveryAddress, OrderSplittingSuspected, ReceivedLine
-from infra.http.bodies import Currency
+from events.marketplace import Competition, DeliveryAddress, OrderSplittingSuspected, ReceivedLine
+from infra.http.bodies import Currency, MoneyIn
 from kernel.money import fmt
 from services.marketplace.deciders.cooperative import Cooperative
 from services.marketplace.deciders.purchase_order import MAX_QUANTITY, PurchaseOrder
+from services.marketplace.deciders.quote_request import QuoteRequest
 from services.marketplace.readmodel.listing import Facets
 
 _Id = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -73,6 +74,15 @@ class AddressIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
         return DeliveryAddress(**msgspec.structs.asdict(self))
 
 
+class CompetitionIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Above the micro-purchase threshold: the request for quotes the order follows (and
+    the basis of the choice), or, without one, a written sole-source justification."""
+
+    quote_request_id: _Id | None = None
+    basis: Literal["lowest", "best_value"] = "lowest"
+    justification: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
 class PurchaseOrderIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     contract_id: _Id
     lines: Annotated[list[LineIn], msgspec.Meta(min_length=1, max_length=500)]
@@ -80,6 +90,7 @@ class PurchaseOrderIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     requested_delivery: date
     #: the currency the buyer expects: refused (422) when it is not the contract's
     currency: Currency | None = None
+    competition: CompetitionIn | None = None
 
 
 class ReasonIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -134,6 +145,8 @@ class PurchaseOrderOut(msgspec.Struct, frozen=True, kw_only=True):
     #: why it was rejected or cancelled
     reason: str | None
     version: int
+    #: the competition rule the order met: direct, quotes or sole_source
+    competition: Competition | None = None
     #: possible splitting: with the agency's other orders to this vendor for one commodity,
     #: each under a threshold, the total passes it (on the record; the order stands)
     warnings: list[str] = []
@@ -153,7 +166,7 @@ def order_out(state: PurchaseOrder, version: int) -> PurchaseOrderOut:
         placed_by=placed.placed_by, placed_at=placed.placed_at,
         receipts=[ReceiptOut(receipt_id=r.receipt_id, lines=list(r.lines), received_on=r.received_on,
                              received_by=r.received_by, recorded_at=r.recorded_at) for r in state.receipts],
-        reason=state.ended_reason or None, version=version, warnings=[_warning(w) for w in state.warnings])
+        reason=state.ended_reason or None, version=version, competition=placed.competition, warnings=[_warning(w) for w in state.warnings])
 
 
 def _warning(event: OrderSplittingSuspected) -> str:
@@ -235,3 +248,49 @@ def share_left(ceiling: int | None, committed: int) -> float:
     if not ceiling:
         return 1.0
     return round(max(ceiling - committed, 0) / ceiling, 2)
+
+
+class QuoteRequestIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    commodity_code: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9.\-]{2,20}$")]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    due_at: datetime
+    #: the contracts whose holders are asked to quote (the agency may order from each)
+    contract_ids: Annotated[list[_Id], msgspec.Meta(min_length=1, max_length=20)]
+
+
+class QuoteIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    contract_id: _Id
+    amount: MoneyIn
+    note: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class QuoteOut(msgspec.Struct, frozen=True, kw_only=True):
+    contract_id: str
+    vendor_id: str
+    amount: Money
+    note: str
+    submitted_at: datetime
+
+
+class QuoteRequestOut(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    agency_id: str
+    commodity_code: str
+    description: str
+    due_at: datetime
+    contract_ids: list[str]
+    #: every quote for the requesting agency and oversight; a vendor sees its own
+    quotes: list[QuoteOut]
+    version: int
+
+
+def quote_request_out(state: QuoteRequest, version: int, vendors: set[str] | None) -> QuoteRequestOut:
+    """``vendors``: the vendors whose quotes the caller may see (``None``: all)."""
+    r = state.requested
+    assert r is not None
+    return QuoteRequestOut(
+        id=r.request_id, agency_id=r.agency_id, commodity_code=r.commodity_code, description=r.description,
+        due_at=r.due_at, contract_ids=list(r.contract_ids), version=version,
+        quotes=[QuoteOut(contract_id=q.contract_id, vendor_id=q.vendor_id, amount=q.amount, note=q.note,
+                         submitted_at=q.submitted_at)
+                for q in state.quotes.values() if vendors is None or q.vendor_id in vendors])

@@ -361,3 +361,16 @@ def splitting_rule(jurisdiction: str, on: date) -> SplittingRule | None:
         SplittingThreshold(name=name, amount=Money(amount=in_force[name].amount, currency=in_force[name].currency),
                            citation=in_force[name].citation.section)
         for name in pack.splitting_thresholds if name in in_force))
+
+
+def threshold_of(jurisdiction: str, name: str, on: date) -> SplittingThreshold | None:
+    """The named threshold of the jurisdiction's pack in force on ``on`` (``micro_purchase``),
+    ``None`` when the pack sets none (or there is no pack)."""
+    pack = rules.pack(jurisdiction)
+    if pack is None:
+        return None
+    found = next((t for t in reversed(rules.thresholds_on(pack.code, on)) if t.name == name), None)
+    if found is None:
+        return None
+    return SplittingThreshold(name=name, amount=Money(amount=found.amount, currency=found.currency),
+                              citation=found.citation.section)

@@ -28,6 +28,7 @@ from services.marketplace.commands import (
     RecordReceipt,
     RejectOrder,
 )
+from services.marketplace.competition import competition_for
 from services.marketplace.splitting import suspected_splitting
 
 MAX_QUANTITY = 10**9
@@ -113,11 +114,15 @@ def _place(command: PlaceOrder, state: PurchaseOrder, ctx: Context) -> list[Even
         raise field_error("lines", "the order's total is beyond any public budget")
     if total <= 0:
         raise field_error("lines", "the order's total must be positive")
+    order_total = Money(amount=total, currency=contract.currency)
+    competition = competition_for(
+        agency_id=ctx.actor.agency, contract_id=contract.contract_id, commodity_codes=[line.commodity_code for line in lines], total=order_total, rule=command.competition,
+        choice=command.choice, now=ctx.now)
     placed = PurchaseOrderPlaced(
         order_id=command.order_id, contract_id=contract.contract_id, agency_id=ctx.actor.agency,
-        vendor_id=contract.vendor_id, lines=lines, total=Money(amount=total, currency=contract.currency),
+        vendor_id=contract.vendor_id, lines=lines, total=order_total,
         delivery_address=address, requested_delivery=command.requested_delivery, placed_by=ctx.actor.sub,
-        placed_at=ctx.now, lead_agency_id=contract.lead_agency_id)
+        placed_at=ctx.now, lead_agency_id=contract.lead_agency_id, competition=competition)
     warnings = suspected_splitting(
         order_id=command.order_id, agency_id=ctx.actor.agency, vendor_id=contract.vendor_id,
         commodity_codes=[line.commodity_code for line in lines], total=placed.total, now=ctx.now,
