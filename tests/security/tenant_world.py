@@ -159,6 +159,10 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         eligible="agencies", agencies=[partner], lead_agency_id=agency_b, approval_required=True))
     order = await _ok(await client.post(f"{API}/purchase-orders", headers=buyer_b, json=order_body(
         coop_contract, [("salt", 10)], (await now_of(client, token) + timedelta(days=7)).date())), 201)
+    others = [await active_contract(civic, agency_b, unique("v"), catalog=SALT, cooperative=None) for _ in range(2)]
+    quote_request = await _ok(await client.post(f"{API}/quote-requests", headers=buyer_b, json={
+        "commodity_code": "12352301", "description": "Road salt for the winter", "contract_ids": [coop_contract, *others],
+        "due_at": (await now_of(client, token) + timedelta(days=30)).isoformat()}), 201)
 
     # a private document of vendor B (its W-9: the vendor's own, oversight's, nobody else's)
     w9 = await _ok(await upload(client, owner_b, "vendors", vendor_b, kind="w9", title="Vendor B W-9"), 201)
@@ -179,12 +183,13 @@ async def build(client: Any, token: Any, civic: Any) -> Tenants:
         "rating_id": rating["rating_id"], "invoice_id": invoice["id"], "payment_id": payment_id,
         "subscription_id": hook["id"], "intruder_vendor": vendor_a, "intruder_agency": agency_a,
         "document_id": w9["id"], "coop_contract_id": coop_contract, "order_id": order["id"],
+        "quote_request_id": quote_request["id"],
         "partner_agency": partner, "phase_id": phase["phase_id"], "option_id": phase["options"][0],
         "deliverable_id": deliverable["deliverable_id"], "submission_id": submission["submission_id"],
     }
     t.streams = [f"%{t.ids[k]}%" for k in ("agency_id", "vendor_id", "draft_id", "solicitation_id", "bid_id",
                                              "opened_id", "award_id", "protest_id", "contract_id", "invoice_id",
                                              "payment_id", "subscription_id", "document_id",
-                                             "coop_contract_id", "order_id")]
+                                             "coop_contract_id", "order_id", "quote_request_id")]
     await wait_caught_up(civic, max_wait=60)
     return t

@@ -159,6 +159,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/purchase-orders/{order_id:str}/cancel"): deny(REASON, order_id="order_id"),
     ("POST", "/api/v1/purchase-orders/{order_id:str}/receipts"): deny(
         {"lines": [{"item_id": "salt", "quantity": 1}], "received_on": "2030-01-01"}, order_id="order_id"),
+    ("GET", "/api/v1/quote-requests/{request_id:str}"): deny(request_id="quote_request_id"),
+    ("POST", "/api/v1/quote-requests/{request_id:str}/quotes"): deny(
+        {"contract_id": "x", "amount": {"amount": 1, "currency": "USD"}}, request_id="quote_request_id"),
     ("GET", "/api/v1/invoices/{invoice_id:str}"): deny(invoice_id="invoice_id"),
     ("POST", "/api/v1/invoices/{invoice_id:str}/accept"): deny(invoice_id="invoice_id"),
     ("POST", "/api/v1/invoices/{invoice_id:str}/dispute"): deny(REASON, invoice_id="invoice_id"),
