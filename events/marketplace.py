@@ -19,6 +19,8 @@ class ParticipationRequested(Event, frozen=True, kw_only=True, tag="marketplace.
     requested_by: str
     requested_at: datetime
     approved: bool
+    #: what the joining agency told the lead agency
+    note: str = ""
 
 
 class ParticipantApproved(Event, frozen=True, kw_only=True, tag="marketplace.ParticipantApproved.v1"):

@@ -101,7 +101,7 @@ class ParticipantsController(Controller):
         async with pool.acquire() as conn:
             agency = await agency_facts(conn, agency_id) if agency_id else None
         command = JoinContract(contract=contract, agency=JoiningAgency(
-            agency_id=agency_id, jurisdiction=agency.jurisdiction if agency else None))
+            agency_id=agency_id, jurisdiction=agency.jurisdiction if agency else None), note=data.note)
         outcome = await executor.execute(
             COOPERATIVE, contract_id, command, actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "marketplace.join"))

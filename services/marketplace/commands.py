@@ -52,6 +52,7 @@ class JoiningAgency(msgspec.Struct, frozen=True, kw_only=True):
 class JoinContract(msgspec.Struct, frozen=True, kw_only=True):
     contract: ContractTerms
     agency: JoiningAgency
+    note: str = ""
 
 
 class ApproveParticipant(msgspec.Struct, frozen=True, kw_only=True):

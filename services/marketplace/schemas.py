@@ -37,6 +37,8 @@ class ParticipantOut(msgspec.Struct, frozen=True, kw_only=True):
     approved_at: datetime | None
     #: what the agency's open orders commit against the contract
     committed: Money
+    #: what the agency told the lead agency when it asked to join
+    note: str = ""
 
 
 class ParticipantsOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -52,7 +54,7 @@ def participants_out(contract_id: str, lead_agency_id: str, currency: str, state
     return ParticipantsOut(contract_id=contract_id, lead_agency_id=lead_agency_id, participants=[
         ParticipantOut(agency_id=p.agency_id, status=cast(Literal["pending", "approved"], p.status),
                        requested_at=p.requested_at, approved_at=p.approved_at,
-                       committed=Money(amount=state.committed_by(p.agency_id), currency=currency))
+                       committed=Money(amount=state.committed_by(p.agency_id), currency=currency), note=p.note)
         for p in sorted(state.participants.values(), key=lambda p: p.agency_id)
         if shown is None or p.agency_id in shown])
 

@@ -37,6 +37,7 @@ class Participant(msgspec.Struct, frozen=True, kw_only=True):
     requested_at: datetime
     approved_by: str | None = None
     approved_at: datetime | None = None
+    note: str = ""
 
 
 class Commitment(msgspec.Struct, frozen=True, kw_only=True):
@@ -104,7 +105,8 @@ def _join(command: JoinContract, state: Cooperative, ctx: Context) -> list[Event
         raise Conflict(f"agency {agency.agency_id} has already joined this contract", code="already_participant")
     approved = not (contract.cooperative is not None and contract.cooperative.approval_required)
     return [ParticipationRequested(contract_id=contract.contract_id, agency_id=agency.agency_id,
-                                   requested_by=ctx.actor.sub, requested_at=ctx.now, approved=approved)]
+                                   requested_by=ctx.actor.sub, requested_at=ctx.now, approved=approved,
+                                   note=command.note.strip())]
 
 
 def _approve(command: ApproveParticipant, state: Cooperative, ctx: Context) -> list[Event]:
@@ -183,7 +185,8 @@ def evolve(state: Cooperative, event: Event) -> Cooperative:
     match event:
         case ParticipationRequested():
             participant = Participant(agency_id=event.agency_id, status="approved" if event.approved else "pending",
-                                      requested_by=event.requested_by, requested_at=event.requested_at)
+                                      requested_by=event.requested_by, requested_at=event.requested_at,
+                                      note=event.note)
             return replace(state, contract_id=event.contract_id,
                            participants={**state.participants, event.agency_id: participant})
         case ParticipantApproved():

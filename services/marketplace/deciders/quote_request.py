@@ -4,7 +4,7 @@ the due time. Pure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import msgspec
 
@@ -113,10 +113,6 @@ def evolve(state: QuoteRequest, event: Event) -> QuoteRequest:
         case QuoteSubmitted():
             return msgspec.structs.replace(state, quotes={**state.quotes, event.contract_id: event})
     return state
-
-
-def closed(state: QuoteRequest, now: datetime) -> bool:
-    return state.requested is not None and now >= state.requested.due_at
 
 
 QUOTE_REQUEST = Decider(stream_prefix="quote-request", initial=QuoteRequest, decide=decide, evolve=evolve)

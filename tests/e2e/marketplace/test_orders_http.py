@@ -32,7 +32,7 @@ async def test_an_eligible_agency_joins_orders_and_receives(client, token, civic
 
     _error(await client.post(participants, json={}, headers=fresno_buyer), 403, "not_eligible")
     _error(await client.post(participants, json={}, headers=lead_buyer), 409, "lead_agency")
-    joined = await client.post(participants, json={}, headers=austin_buyer)
+    joined = await client.post(participants, json={"note": "laptops for the libraries"}, headers=austin_buyer)
     assert joined.status_code == 201, joined.text
     assert joined.json()["status"] == "approved" and joined.json()["agency_id"] == austin
     _error(await client.post(participants, json={}, headers=austin_buyer), 409, "already_participant")
@@ -64,7 +64,8 @@ async def test_an_eligible_agency_joins_orders_and_receives(client, token, civic
 
     # participation: the lead agency sees every participant and its spend; a participant its own
     seen = (await client.get(participants, headers=lead_buyer)).json()
-    assert [(p["agency_id"], p["committed"]["amount"]) for p in seen["participants"]] == [(austin, 2_100_00)]
+    assert [(p["agency_id"], p["committed"]["amount"], p["note"]) for p in seen["participants"]] == [
+        (austin, 2_100_00, "laptops for the libraries")]
     own = (await client.get(participants, headers=austin_buyer)).json()["participants"]
     assert [p["agency_id"] for p in own] == [austin]
     _error(await client.get(participants, headers=fresno_buyer), 403, "not_lead_agency")

@@ -72,6 +72,9 @@ def test_eligibility_by_list_or_jurisdiction_prefix(statement, agency, admitted)
 def test_an_eligible_agency_joins_at_once_unless_approval_is_required():
     _, [joined] = join()
     assert isinstance(joined, ParticipationRequested) and joined.approved
+    state, _ = COOPERATIVE.run([(JoinContract(contract=CONTRACT, agency=AUSTIN, note=" for the winter "),
+                                 as_buyer("austin"))])
+    assert state.participants["austin"].note == "for the winter"
     gated = msgspec.structs.replace(CONTRACT, cooperative=msgspec.structs.replace(STATEMENT, approval_required=True))
     state, [pending] = join(contract=gated)
     assert not pending.approved and state.participants["austin"].status == "pending"
