@@ -74,7 +74,8 @@ from services.solicitations.facts import rule_pack_of, splitting_rule, threshold
 from services.vendors.facts import vendors_of
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
-_Id = Annotated[str, Parameter(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+#: an optional id filter (the constraints sit on the optional type, so Litestar checks them)
+_OptionalId = Annotated[str | None, Parameter(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 OVERSIGHT = ("admin", "auditor")
 
 
@@ -228,8 +229,8 @@ class PurchaseOrderController(Controller):
          "oversight every agency's")
     async def index(
         self, pool: Pool, actor: Actor,
-        contract_id: _Id | None = None, status: OrderStatus | None = None,
-        agency: _Id | None = None,
+        contract_id: _OptionalId = None, status: OrderStatus | None = None,
+        agency: _OptionalId = None,
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, Parameter(max_length=500)] = None,
     ) -> PurchaseOrderPage:
@@ -381,7 +382,7 @@ class MarketplaceController(Controller):
         self, pool: Pool, clock: Clock,
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         commodity_code: Annotated[str | None, Parameter(max_length=20, pattern=r"^[A-Za-z0-9.\-]+$")] = None,
-        lead_agency: _Id | None = None, vendor: _Id | None = None,
+        lead_agency: _OptionalId = None, vendor: _OptionalId = None,
         expires_within_days: Annotated[int | None, Parameter(gt=NONNEGATIVE_GT, le=3660)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Parameter(max_length=500)] = None,
