@@ -7,8 +7,7 @@ from datetime import date
 import msgspec
 
 from events.base import Money
-from events.contracts import ContractOption, Kpi, KpiResult
-from events.contracts import CatalogItem
+from events.contracts import CatalogItem, ContractOption, Kpi, KpiResult
 from events.solicitations import CooperativeStatement
 
 
