@@ -23,7 +23,8 @@ from projections.spend.months import first_of, parse_month
 from projections.spend.report import SpendReport, build_report
 
 MAX_MONTHS = 120  # ten years
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# the years a marketplace can hold, so month arithmetic never leaves the calendar
+MONTH = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 Id = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$")]
 
 AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$",

@@ -139,7 +139,8 @@ async def test_vendors_other_agencies_and_bad_input_are_refused(client, token, a
         assert other.status_code == 403 and other.json()["error"]["code"] == "other_agency", path
     for params, field in (({"group_by": "vendor,color"}, "group_by"), ({"group_by": "month,month"}, "group_by"),
                           ({"group_by": "agency,category,vendor,month"}, "group_by"),
-                          ({"from": "2026-13"}, "from"), ({"from": "2026-04", "to": "2026-03"}, "from"),
+                          ({"from": "2026-13"}, "from"), ({"from": "0000-01"}, "from"), ({"to": "9999-12"}, "to"),
+                          ({"from": "2026-04", "to": "2026-03"}, "from"),
                           ({"from": "2000-01", "to": "2026-03"}, "from"), ({"category": "7"}, "category"),
                           ({"format": "xml"}, "format"), ({"local": "perhaps"}, "local")):
         response = await client.get("/api/v1/reports/spend", params=params, headers=mine)
