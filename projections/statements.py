@@ -68,3 +68,9 @@ def fields(recorded: RecordedEvent) -> Any:
     """The event's payload, read by field name: a projection dispatches on the event class, so the
     concrete type is known by contract rather than to the type checker."""
     return recorded.event
+
+
+def position(recorded: RecordedEvent) -> tuple[int, int]:
+    """Where the event stands in the stream, as ``(src_tx, src_pos)``: what a read model row keeps
+    so that an older event never overwrites a newer one."""
+    return recorded.position.transaction_id, recorded.position.position

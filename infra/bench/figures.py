@@ -15,6 +15,17 @@ async def rate(count: int, run: Callable[[], Awaitable[Any]]) -> float:
     return count / (time.perf_counter() - started)
 
 
+async def latencies_ms(run: Callable[[], Awaitable[Any]], repeat: int) -> list[float]:
+    """Milliseconds each of ``repeat`` runs of ``run`` took, after one run to warm up."""
+    await run()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -9,20 +9,13 @@ payments, and published spending reaches the public through the open-data export
 from __future__ import annotations
 
 from kernel.context import Actor
-from kernel.errors import Forbidden
+from projections.report_access import READERS, covered_agency
 
-READERS = ("buyer", "finance", "auditor", "admin")
-ALL_AGENCIES = ("admin", "auditor")
+__all__ = ["READERS", "report_agency"]
 
 
 def report_agency(actor: Actor, requested: str | None) -> str | None:
-    """The agency the report covers (``None``: all agencies), or ``Forbidden``."""
-    if actor.role in ALL_AGENCIES:
-        return requested
-    if actor.role not in READERS:
-        raise Forbidden(f"role {actor.role} may not read diversity reports", code="role_forbidden")
-    if not actor.agency:
-        raise Forbidden("the token names no agency")
-    if requested is not None and requested != actor.agency:
-        raise Forbidden("only your own agency's report", code="other_agency")
-    return actor.agency
+    """The agency the report covers (``None``: all agencies), or ``Forbidden``; an auditor of an
+    agency may read any agency's report."""
+    return covered_agency(actor, requested, reports="diversity reports", own="report",
+                          agency_auditors_scoped=False)

@@ -15,7 +15,8 @@ from events.bids import BidReplaced, BidSubmitted, BidWithdrawn
 from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from infra.eventstore import RecordedEvent
 from projections.diversity.figures import BUCKETS
-from projections.statements import Bulk, fields
+from projections.refunds import refund_row, refunds_added
+from projections.statements import Bulk, fields, position
 
 _BID = """
 INSERT INTO diversity_bids AS b (solicitation_id, vendor_id, agency_id, category, received_on, programs, won,
@@ -39,17 +40,13 @@ WHERE b.solicitation_id = i.sid AND b.vendor_id = i.vid AND (b.src_tx, b.src_pos
 """
 
 
-def _position(r: RecordedEvent) -> tuple[int, int]:
-    return r.position.transaction_id, r.position.position
-
-
 def _bid(r: RecordedEvent) -> tuple[Any, ...]:
     e: Any = r.event
-    return (e.solicitation_id, e.vendor_id, e.received_at.date(), *_position(r))
+    return (e.solicitation_id, e.vendor_id, e.received_at.date(), *position(r))
 
 
 def _bid_withdrawn(r: RecordedEvent) -> tuple[Any, ...]:
-    return (fields(r).solicitation_id, fields(r).vendor_id, *_position(r))
+    return (fields(r).solicitation_id, fields(r).vendor_id, *position(r))
 
 
 _AWARD = """
@@ -136,27 +133,14 @@ def _payment(r: RecordedEvent) -> tuple[Any, ...]:
 
 
 # A refund reduces spend on the day it is made, attributed like the payment it reverses.
-_REFUND = f"""
-WITH input AS (
-    SELECT DISTINCT ON (event_id) * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::date[])
-        AS i(event_id, payment_id, amount, refunded_on)
-    ORDER BY event_id
-), added AS (
-    INSERT INTO diversity_refunds (event_id, payment_id, amount, refunded_on) SELECT * FROM input
-    ON CONFLICT (event_id) DO NOTHING RETURNING *
-), delta AS (
+_REFUND = refunds_added("diversity_refunds") + f"""
+, delta AS (
     SELECT p.agency_id, a.refunded_on AS day, p.category, p.currency, program, -sum(a.amount)::bigint AS amount
     FROM added a JOIN diversity_payments p USING (payment_id) CROSS JOIN LATERAL {BUCKETS} AS program
     WHERE p.paid_on IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5
 ){_ADD_TO_TOTALS}
 """
-
-
-def _refund(r: RecordedEvent) -> tuple[Any, ...]:
-    e: Any = r.event
-    when = e.refunded_at or r.metadata.occurred_at
-    return (r.event_id, e.payment_id, e.amount.amount, when.date())
 
 
 HANDLERS: dict[type[Event], Bulk] = {
@@ -167,5 +151,5 @@ HANDLERS: dict[type[Event], Bulk] = {
     AwardCancelled: Bulk((_AWARD_CANCELLED, _WINS), lambda r: (fields(r).award_id,)),
     PaymentStarted: Bulk((_PAYMENT,), _payment),
     PaymentSucceeded: Bulk((_PAYMENT, _PAID), _payment),
-    PaymentRefunded: Bulk((_REFUND,), _refund),
+    PaymentRefunded: Bulk((_REFUND,), refund_row),
 }

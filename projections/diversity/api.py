@@ -20,6 +20,7 @@ from projections.diversity.chart import render_chart
 from projections.diversity.csv_export import report_csv
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.report import DiversityReport, build_report
+from projections.report_http import CurrencyParam, FormatParam, csv_attachment, wants_csv
 
 MAX_DAYS = 3700  # ten years
 
@@ -28,7 +29,6 @@ AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64,
 FromParam = Annotated[date | None, Parameter(query="from", required=False,
                                              description="first day (default: 1 January of this year)")]
 ToParam = Annotated[date | None, Parameter(query="to", required=False, description="last day (default: today)")]
-CurrencyParam = Annotated[str, Parameter(pattern=r"^[A-Z]{3}$", description="figures in this currency")]
 
 
 async def _scope(pool: Pool, clock: Clock, actor: Actor, agency: str | None, start: date | None,
@@ -51,14 +51,6 @@ async def _scope(pool: Pool, clock: Clock, actor: Actor, agency: str | None, sta
     return Scope(start=start, end=end, currency=currency, group_by=group_by, agency=covered)
 
 
-def _wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
-    if fmt is not None:
-        if fmt not in ("json", "csv"):
-            raise field_error("format", "json or csv")
-        return fmt == "csv"
-    return "text/csv" in request.headers.get("accept", "")
-
-
 class DiversityReportController(Controller):
     path = "/reports/supplier-diversity"
     tags = ["reports"]
@@ -74,18 +66,15 @@ class DiversityReportController(Controller):
         agency: AgencyParam = None, start: FromParam = None, end: ToParam = None,
         group_by: Annotated[str, Parameter(description="program, agency, category or month")] = "program",
         currency: CurrencyParam = "USD",
-        fmt: Annotated[str | None, Parameter(query="format", required=False, description="json or csv",
-                                                        schema_extra={"enum": ["json", "csv"]})] = None,
+        fmt: FormatParam = None,
     ) -> Response[DiversityReport]:
-        as_csv = _wants_csv(request, fmt)
+        as_csv = wants_csv(request, fmt)
         scope = await _scope(pool, clock, actor, agency, start, end, group_by, currency)
         async with pool.acquire() as conn:
             report = await build_report(conn, scope)
         if as_csv:
             name = f"supplier-diversity-{report.agency or 'all'}-{scope.start}-{scope.end}.csv"
-            # litestar adds "; charset=utf-8" to a text/* media type itself
-            return Response(report_csv(report), media_type="text/csv",  # type: ignore[return-value,arg-type]
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return csv_attachment(report_csv(report), name)
         return Response(report)
 
     @get("/chart.svg", summary="Supplier-diversity chart", media_type="image/svg+xml",

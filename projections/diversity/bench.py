@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from events.agencies import AgencyRegistered, DiversityGoal
@@ -22,7 +23,6 @@ from events.base import Event, Money
 from events.bids import BidSubmitted
 from events.contracts import ContractOpened
 from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
-from events.solicitations import SolicitationCreated
 from events.vendors import (
     Address,
     CertificationAdded,
@@ -31,11 +31,12 @@ from events.vendors import (
     VendorRegistered,
 )
 from infra import db
-from infra.bench.figures import percentile
+from infra.bench.figures import latencies_ms, percentile
 from infra.bench.loading import load, settle
 from infra.bench.scratch import scratch
 from infra.settings import Settings
 from kernel.programs import programs
+from projections.bench_marketplace import at, commodity_codes, solicitation
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.projection import DiversityProjection
 from projections.diversity.report import build_report
@@ -67,15 +68,10 @@ class Figures:
         ]
 
 
-def _at(day: date, hour: int = 12) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-
-
 def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000, seed: int = 11) -> Iterator[Event]:
     """The marketplace in time order: reference data first, then a year of activity by day."""
     rng = random.Random(seed)
-    codes = [f"{segment}{rng.randrange(10**6):06d}" for segment in
-             ("43", "72", "76", "80", "81", "25", "44", "47", "77", "78", "83", "84", "85", "86", "92")]
+    codes = commodity_codes(rng)
     program_codes = list(programs())
     for a in range(agencies):
         goals = [DiversityGoal(program=p, percent=float(rng.choice((5, 10, 15, 20))))
@@ -93,14 +89,10 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
             yield CertificationAdded(vendor_id=vid, cert_id=f"{vid}c{c}", program=rng.choice(program_codes),
                                      issuing_body="State", number="N", effective_date=effective, expiry_date=expiry)
             verified = effective + timedelta(days=rng.choice((0, 0, 10, 90)))
-            yield CertificationVerified(vendor_id=vid, cert_id=f"{vid}c{c}", verified_at=_at(verified))
+            yield CertificationVerified(vendor_id=vid, cert_id=f"{vid}c{c}", verified_at=at(verified))
     solicitations = [(f"s{s:05d}", f"ag{rng.randrange(agencies):02d}") for s in range(4000)]
     for sid, agency in solicitations:
-        deadline = _at(date(YEAR - 1, 12, 1))
-        yield SolicitationCreated(
-            solicitation_id=sid, agency_id=agency, solicitation_type="RFP", title="Goods", description="",
-            commodity_codes=[rng.choice(codes)], estimated_value=Money(amount=1_000_000, currency="USD"),
-            method="open", submission_deadline=deadline, questions_deadline=deadline, opening_time=deadline)
+        yield solicitation(sid, agency, rng.choice(codes), at(date(YEAR - 1, 12, 1)))
     contracts = []
     for k in range(20_000):
         sid, agency = rng.choice(solicitations)
@@ -117,12 +109,12 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
         for n in range(60 if offset < 365 else 0):
             sid, agency = rng.choice(solicitations)
             vid = f"v{rng.randrange(vendors):05d}"
-            yield BidSubmitted(bid_id=f"b{offset}-{n}", solicitation_id=sid, vendor_id=vid, received_at=_at(day, 9),
+            yield BidSubmitted(bid_id=f"b{offset}-{n}", solicitation_id=sid, vendor_id=vid, received_at=at(day, 9),
                                sealed="x")
             if n % 3 == 0:
                 yield AwardFinalized(award_id=f"a{offset}-{n}", solicitation_id=sid, agency_id=agency, vendor_id=vid,
                                      value=Money(amount=rng.randrange(10**6, 10**9), currency="USD"),
-                                     decided_by="chief", rationale="best value", finalized_at=_at(day, 10))
+                                     decided_by="chief", rationale="best value", finalized_at=at(day, 10))
         today: list[tuple[str, int]] = []
         while offset < 365 and made < payments and len(today) < per_day:
             contract_id, agency, vid = rng.choice(contracts)
@@ -133,11 +125,11 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
             yield PaymentStarted(payment_id=pid, invoice_id=f"i{pid}", contract_id=contract_id, agency_id=agency,
                                  vendor_id=vid, amount=Money(amount=amount, currency="USD"), stripe_payment_intent="pi")
         for pid, amount in started_yesterday:  # Stripe confirms the next day
-            yield PaymentSucceeded(payment_id=pid, amount=Money(amount=amount, currency="USD"), paid_at=_at(day, 14),
+            yield PaymentSucceeded(payment_id=pid, amount=Money(amount=amount, currency="USD"), paid_at=at(day, 14),
                                    interest=Money(amount=0, currency="USD"))
         for pid, amount in started_yesterday[::100]:
             yield PaymentRefunded(payment_id=pid, amount=Money(amount=amount // 2, currency="USD"),
-                                  refunded_at=_at(day, 16))
+                                  refunded_at=at(day, 16))
         started_yesterday = today
 
 
@@ -160,12 +152,7 @@ async def run_diversity_bench(settings: Settings, *, payments: int = 1_000_000, 
                         continue
                     scope = Scope(start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), currency="USD",
                                   group_by=group_by, agency=agency)
-                    await build_report(conn, scope)  # warm
-                    samples = []
-                    for _ in range(repeat):
-                        t0 = time.perf_counter()
-                        await build_report(conn, scope)
-                        samples.append((time.perf_counter() - t0) * 1000)
+                    samples = await latencies_ms(partial(build_report, conn, scope), repeat)
                     label = f"{'agency ag03' if agency else 'all agencies'}, by {group_by}"
                     timings.append(Timing(label, percentile(samples, 50), percentile(samples, 95)))
         finally:

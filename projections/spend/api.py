@@ -14,6 +14,7 @@ from infra.http.common import JsonOrCsv
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import field_error
+from projections.report_http import CurrencyParam, FormatParam, csv_attachment, wants_csv
 from projections.spend.access import READERS, report_agency
 from projections.spend.chart import render_chart
 from projections.spend.csv_export import report_csv
@@ -33,7 +34,6 @@ FromParam = Annotated[str | None, Parameter(query="from", required=False, patter
                                             description="first month, YYYY-MM (default: January of this year)")]
 ToParam = Annotated[str | None, Parameter(query="to", required=False, pattern=MONTH,
                                           description="last month, YYYY-MM (default: this month)")]
-CurrencyParam = Annotated[str, Parameter(pattern=r"^[A-Z]{3}$", description="figures in this currency")]
 GroupParam = Annotated[str, Parameter(max_length=100, pattern=r"^[a-z,]*$",
                                       description="comma-separated, up to three of: " + ", ".join(DIMENSIONS))]
 CategoryParam = Annotated[str | None, Parameter(required=False, pattern=r"^[0-9]{2}$",
@@ -41,8 +41,6 @@ CategoryParam = Annotated[str | None, Parameter(required=False, pattern=r"^[0-9]
 ProgramParam = Annotated[str | None, Parameter(required=False, max_length=32, pattern=r"^[A-Za-z0-9_-]+$",
                                                description="a certification program, or none")]
 LocalParam = Annotated[bool | None, Parameter(required=False, description="only local (true) or other (false) vendors")]
-FormatParam = Annotated[str | None, Parameter(query="format", required=False, description="json or csv",
-                                              schema_extra={"enum": ["json", "csv"]})]
 
 
 def _group_by(text: str) -> tuple[str, ...]:
@@ -72,14 +70,6 @@ async def _slice(clock: Clock, actor: Actor, agency: str | None, start: str | No
                  category=category, vendor=vendor, program=program, local=local)
 
 
-def _wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
-    if fmt is not None:
-        if fmt not in ("json", "csv"):
-            raise field_error("format", "json or csv")
-        return fmt == "csv"
-    return "text/csv" in request.headers.get("accept", "")
-
-
 class SpendReportController(Controller):
     path = "/reports/spend"
     tags = ["reports"]
@@ -99,7 +89,7 @@ class SpendReportController(Controller):
         group_by: GroupParam = "category", category: CategoryParam = None, vendor: Id = None,
         program: ProgramParam = None, local: LocalParam = None, fmt: FormatParam = None,
     ) -> Response[SpendReport]:
-        as_csv = _wants_csv(request, fmt)
+        as_csv = wants_csv(request, fmt)
         dimensions = _group_by(group_by)
         s = await _slice(clock, actor, agency, start, end, currency, category=category, vendor=vendor,
                          program=program, local=local)
@@ -107,9 +97,7 @@ class SpendReportController(Controller):
             report = await build_report(conn, s, dimensions)
         if as_csv:
             name = f"spend-{report.agency or 'all'}-{report.period_from}-{report.period_to}.csv"
-            # litestar adds "; charset=utf-8" to a text/* media type itself
-            return Response(report_csv(report), media_type="text/csv",  # type: ignore[return-value,arg-type]
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            return csv_attachment(report_csv(report), name)
         return Response(report)
 
     @get("/chart.svg", summary="Spend chart", media_type="image/svg+xml",

@@ -24,7 +24,6 @@ from events.base import Event, Money
 from events.contracts import ContractOpened
 from events.invoices import InvoiceSubmitted, ServicePeriod
 from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
-from events.solicitations import SolicitationCreated
 from events.vendors import (
     Address,
     CertificationAdded,
@@ -33,11 +32,12 @@ from events.vendors import (
     VendorRegistered,
 )
 from infra import db
-from infra.bench.figures import percentile
+from infra.bench.figures import latencies_ms, percentile
 from infra.bench.loading import recorded, settle
 from infra.bench.scratch import scratch
 from infra.settings import Settings
 from kernel.programs import programs
+from projections.bench_marketplace import at, commodity_codes, solicitation
 from projections.spend.cube import Slice
 from projections.spend.forecast import build_forecast
 from projections.spend.projection import SpendProjection
@@ -57,15 +57,10 @@ class Timing:
     target_ms: float
 
 
-def _at(day: date, hour: int = 12) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
-
-
 def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000, seed: int = 11) -> Iterator[Event]:
     """Reference data first, then two years of payments by day (a quarter as many the year before)."""
     rng = random.Random(seed)
-    codes = [f"{segment}{rng.randrange(10**6):06d}" for segment in
-             ("43", "72", "76", "80", "81", "25", "44", "47", "77", "78", "83", "84", "85", "86", "92")]
+    codes = commodity_codes(rng)
     program_codes = list(programs())
     agency_ids = [f"ag{a:02d}" for a in range(agencies)]
     registered: list[Event] = []
@@ -86,7 +81,7 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
                                             issuing_body="State", number="N", effective_date=effective,
                                             expiry_date=effective + timedelta(days=rng.choice((365, 730, 1095)))))
             verified.append(CertificationVerified(
-                vendor_id=vid, cert_id=f"{vid}c{c}", verified_at=_at(effective + timedelta(days=rng.choice((0, 10, 90))))))
+                vendor_id=vid, cert_id=f"{vid}c{c}", verified_at=at(effective + timedelta(days=rng.choice((0, 10, 90))))))
     yield from (*registered, *approved, *added, *verified)
     # a vendor wins contracts in the commodity it registered for
     registered_for: dict[str, list[str]] = {}
@@ -94,12 +89,9 @@ def marketplace_events(payments: int, *, agencies: int = 20, vendors: int = 3000
         assert isinstance(event, VendorRegistered)
         registered_for.setdefault(event.commodity_codes[0], []).append(event.vendor_id)
     solicitations = [(f"s{s:05d}", rng.choice(agency_ids), rng.choice(codes)) for s in range(4000)]
-    deadline = _at(date(YEAR - 2, 12, 1))
+    deadline = at(date(YEAR - 2, 12, 1))
     for sid, agency, code in solicitations:
-        yield SolicitationCreated(
-            solicitation_id=sid, agency_id=agency, solicitation_type="RFP", title="Goods", description="",
-            commodity_codes=[code], estimated_value=Money(amount=1_000_000, currency="USD"),
-            method="open", submission_deadline=deadline, questions_deadline=deadline, opening_time=deadline)
+        yield solicitation(sid, agency, code, deadline)
     contracts = []
     for k in range(20_000):
         sid, agency, code = rng.choice(solicitations)
@@ -137,7 +129,7 @@ def _payments(rng: random.Random, year: int, count: int, contracts: list[tuple[s
             received = day - timedelta(days=rng.randrange(5, 50))
             invoices.append(InvoiceSubmitted(
                 invoice_id=f"i{pid}", contract_id=contract_id, agency_id=agency, vendor_id=vid, number="N",
-                total=Money(amount=amount, currency=usd), received_at=_at(received),
+                total=Money(amount=amount, currency=usd), received_at=at(received),
                 service_period=ServicePeriod(start=received, end=received)))
             starts.append(PaymentStarted(
                 payment_id=pid, invoice_id=f"i{pid}", contract_id=contract_id, agency_id=agency, vendor_id=vid,
@@ -146,21 +138,16 @@ def _payments(rng: random.Random, year: int, count: int, contracts: list[tuple[s
         yield from invoices
         yield from starts
         for pid, amount in started_yesterday:  # Stripe confirms the next day
-            yield PaymentSucceeded(payment_id=pid, amount=Money(amount=amount, currency=usd), paid_at=_at(day, 14),
+            yield PaymentSucceeded(payment_id=pid, amount=Money(amount=amount, currency=usd), paid_at=at(day, 14),
                                    interest=Money(amount=amount // 1000, currency=usd))
         for pid, amount in started_yesterday[::100]:
             yield PaymentRefunded(payment_id=pid, amount=Money(amount=amount // 2, currency=usd),
-                                  refunded_at=_at(day, 16))
+                                  refunded_at=at(day, 16))
         started_yesterday = today
 
 
 async def _time(label: str, target: float, repeat: int, run: Callable[[], Awaitable[Any]]) -> Timing:
-    await run()  # warm
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        await run()
-        samples.append((time.perf_counter() - t0) * 1000)
+    samples = await latencies_ms(run, repeat)
     return Timing(label, percentile(samples, 50), percentile(samples, 95), target)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from events.base import Event
 from events.payments import PaymentRefunded, PaymentStarted, PaymentSucceeded
 from infra.eventstore import RecordedEvent
+from projections.refunds import refund_row, refunds_added
 from projections.statements import Bulk
 
 # The category of a payment is that of its contract; days to pay count from the invoice's
@@ -86,15 +87,8 @@ def _paid(r: RecordedEvent) -> tuple[Any, ...]:
 
 
 # A refund reduces spend in the month it is made, attributed like the payment it reverses.
-_REFUND = f"""
-WITH input AS (
-    SELECT DISTINCT ON (event_id) * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::date[])
-        AS i(event_id, payment_id, amount, refunded_on)
-    ORDER BY event_id
-), added AS (
-    INSERT INTO spend_refunds (event_id, payment_id, amount, refunded_on) SELECT * FROM input
-    ON CONFLICT (event_id) DO NOTHING RETURNING *
-), delta AS (
+_REFUND = refunds_added("spend_refunds") + f"""
+, delta AS (
     SELECT p.agency_id, date_trunc('month', a.refunded_on)::date AS month, p.category, p.vendor_id, p.currency,
         p.programs, p.local, -a.amount AS amount, 0 AS payments, 0 AS late, 0 AS timed, 0 AS days_to_pay, 0 AS interest
     FROM added a JOIN spend_payments p USING (payment_id)
@@ -103,14 +97,8 @@ WITH input AS (
 """
 
 
-def _refund(r: RecordedEvent) -> tuple[Any, ...]:
-    e: Any = r.event
-    when = e.refunded_at or r.metadata.occurred_at
-    return (r.event_id, e.payment_id, e.amount.amount, when.date())
-
-
 HANDLERS: dict[type[Event], Bulk] = {
     PaymentStarted: Bulk((_STARTED,), _started),
     PaymentSucceeded: Bulk((_PAID,), _paid),
-    PaymentRefunded: Bulk((_REFUND,), _refund),
+    PaymentRefunded: Bulk((_REFUND,), refund_row),
 }

@@ -15,12 +15,7 @@ from events.contracts import (
     ContractTerminated,
 )
 from events.invoices import InvoiceResubmitted, InvoiceSubmitted
-from events.solicitations import SolicitationCreated, SolicitationUpdated
 from events.vendors import (
-    CertificationAdded,
-    CertificationExpired,
-    CertificationRejected,
-    CertificationVerified,
     VendorApproved,
     VendorProfileUpdated,
     VendorRegistered,
@@ -29,12 +24,8 @@ from events.vendors import (
     VendorRenewed,
 )
 from infra.eventstore import RecordedEvent
-from projections.commodity import category_of
-from projections.statements import Bulk, fields
-
-
-def position(r: RecordedEvent) -> tuple[int, int]:
-    return r.position.transaction_id, r.position.position
+from projections.statements import Bulk, fields, position
+from projections.vendor_reference import certification_handlers, solicitation_handlers
 
 
 def _words(values: list[str] | None) -> str | None:
@@ -75,55 +66,6 @@ WHERE v.vendor_id = i.id AND (v.src_tx, v.src_pos) < (i.tx, i.pos)
 def _status(name: str) -> Bulk:
     return Bulk((_VENDOR_STATUS,), lambda r: (fields(r).vendor_id, name, *position(r)))
 
-
-_CERT_ADDED = """
-INSERT INTO spend_certifications (vendor_id, cert_id, program, effective_date, expiry_date, src_tx, src_pos)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::date[], $6::bigint[], $7::bigint[])
-ON CONFLICT (vendor_id, cert_id) DO NOTHING
-"""
-
-_CERT_CHANGE = """
-UPDATE spend_certifications c SET verified_on = coalesce(i.verified_on, c.verified_on),
-    ended_on = coalesce(i.ended_on, c.ended_on), rejected = c.rejected OR i.rejected,
-    src_tx = i.tx, src_pos = i.pos
-FROM (SELECT DISTINCT ON (vendor_id, cert_id) * FROM unnest($1::text[], $2::text[], $3::date[],
-      $4::date[], $5::boolean[], $6::bigint[], $7::bigint[])
-      AS i(vendor_id, cert_id, verified_on, ended_on, rejected, tx, pos)
-      ORDER BY vendor_id, cert_id, tx DESC, pos DESC) i
-WHERE c.vendor_id = i.vendor_id AND c.cert_id = i.cert_id AND (c.src_tx, c.src_pos) < (i.tx, i.pos)
-"""
-
-
-def _cert_added(r: RecordedEvent) -> tuple[Any, ...]:
-    e = fields(r)
-    return (e.vendor_id, e.cert_id, e.program, e.effective_date, e.expiry_date, *position(r))
-
-
-def _cert_change(r: RecordedEvent) -> tuple[Any, ...]:
-    e = fields(r)
-    match r.event:
-        case CertificationVerified():
-            return (e.vendor_id, e.cert_id, e.verified_at.date(), None, False, *position(r))
-        case CertificationRejected():
-            return (e.vendor_id, e.cert_id, None, None, True, *position(r))
-    # an expiry carries no date: the certification stops counting the day it was recorded
-    return (e.vendor_id, e.cert_id, None, r.metadata.occurred_at.date(), False, *position(r))
-
-
-_SOLICITATION = """
-INSERT INTO spend_solicitations AS s (solicitation_id, agency_id, category, src_tx, src_pos)
-SELECT DISTINCT ON (id) id, agency, category, tx, pos
-FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS i(id, agency, category, tx, pos)
-ORDER BY id, tx DESC, pos DESC
-ON CONFLICT (solicitation_id) DO NOTHING
-"""
-
-_SOLICITATION_UPDATE = """
-UPDATE spend_solicitations s SET category = i.category, src_tx = i.tx, src_pos = i.pos
-FROM (SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
-      AS i(id, category, tx, pos) ORDER BY id, tx DESC, pos DESC) i
-WHERE s.solicitation_id = i.id AND (s.src_tx, s.src_pos) < (i.tx, i.pos)
-"""
 
 # The category of a contract is that of the solicitation it came from, when it was opened.
 _CONTRACT = """
@@ -190,14 +132,8 @@ HANDLERS: dict[type[Event], Bulk] = {
     VendorRenewed: _status("approved"),
     VendorRejected: _status("rejected"),
     VendorRegistrationExpired: _status("expired"),
-    CertificationAdded: Bulk((_CERT_ADDED,), _cert_added),
-    CertificationVerified: Bulk((_CERT_CHANGE,), _cert_change),
-    CertificationRejected: Bulk((_CERT_CHANGE,), _cert_change),
-    CertificationExpired: Bulk((_CERT_CHANGE,), _cert_change),
-    SolicitationCreated: Bulk((_SOLICITATION,), lambda r: (
-        fields(r).solicitation_id, fields(r).agency_id, category_of(fields(r).commodity_codes), *position(r))),
-    SolicitationUpdated: Bulk((_SOLICITATION_UPDATE,), lambda r: (
-        fields(r).solicitation_id, category_of(fields(r).commodity_codes), *position(r))),
+    **certification_handlers("spend_certifications"),
+    **solicitation_handlers("spend_solicitations"),
     ContractOpened: Bulk((_CONTRACT,), _contract),
     ContractActivated: Bulk((_CONTRACT_CHANGE,), _contract_change),
     ContractModified: Bulk((_CONTRACT_CHANGE,), _contract_change),

@@ -11,11 +11,11 @@ import pytest
 
 from kernel.context import Actor
 from kernel.errors import Forbidden
+from projections.commodity import category_of
 from projections.diversity.access import report_agency
 from projections.diversity.chart import render_chart
 from projections.diversity.csv_export import COLUMNS, report_csv
 from projections.diversity.figures import whole_months
-from projections.diversity.reference_rows import category_of
 from projections.diversity.report import NOTES, DiversityReport, ReportRow
 
 SVG = "{http://www.w3.org/2000/svg}"

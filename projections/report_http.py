@@ -1,0 +1,30 @@
+"""What the report controllers share: the currency and format parameters, and answering in
+JSON or as a CSV attachment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response
+from litestar.params import Parameter
+
+from kernel.errors import field_error
+
+CurrencyParam = Annotated[str, Parameter(pattern=r"^[A-Z]{3}$", description="figures in this currency")]
+FormatParam = Annotated[str | None, Parameter(query="format", required=False, description="json or csv",
+                                              schema_extra={"enum": ["json", "csv"]})]
+
+
+def wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
+    """CSV when ``format=csv``, or without ``format`` when the request accepts ``text/csv``."""
+    if fmt is not None:
+        if fmt not in ("json", "csv"):
+            raise field_error("format", "json or csv")
+        return fmt == "csv"
+    return "text/csv" in request.headers.get("accept", "")
+
+
+def csv_attachment(body: str, filename: str) -> Response[Any]:
+    """``body`` as a CSV file download named ``filename``."""
+    # litestar adds "; charset=utf-8" to a text/* media type itself
+    return Response(body, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
