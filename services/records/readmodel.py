@@ -1,7 +1,9 @@
 """The records context's read model: the streams of each contracting process.
 
-Built from the events' own links (a bid names its solicitation, an invoice its contract,
-a contract its solicitation), so a bundle never folds another context's stream.
+Built from the events' own links (a bid names its solicitation, an invoice or a purchase
+order its contract, a contract its solicitation), so a bundle never folds another
+context's stream. A cooperative contract's process holds every agency's participation
+and orders: the lead agency answers for the contract they buy from.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from events.bids import BidSubmitted
 from events.contracts import ContractOpened
 from events.documents import DocumentAttached
 from events.invoices import ContractAmountInvoiced, InvoiceSubmitted
+from events.marketplace import ParticipationRequested, PurchaseOrderPlaced
 from events.payments import PaymentStarted
 from events.solicitations import SolicitationCreated, SolicitationOpened
 from infra.db import Connection
@@ -35,7 +38,8 @@ class ProcessStreamsProjection:
     tables: Sequence[str] = ("records_processes", "records_process_streams", "records_contract_processes")
     types: frozenset[str] | None = types_of(
         SolicitationCreated, SolicitationOpened, BidSubmitted, EvaluationStarted, EvaluatorAppointed,
-        ProtestFiled, ContractOpened, InvoiceSubmitted, ContractAmountInvoiced, PaymentStarted, DocumentAttached)
+        ProtestFiled, ContractOpened, InvoiceSubmitted, ContractAmountInvoiced, PaymentStarted, DocumentAttached,
+        ParticipationRequested, PurchaseOrderPlaced)
 
     async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:
@@ -64,6 +68,10 @@ class ProcessStreamsProjection:
                     await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "billing")
                 case PaymentStarted() as e:
                     await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "payment")
+                case ParticipationRequested() as e:
+                    await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "participation")
+                case PurchaseOrderPlaced() as e:  # its acceptance and receipts follow on its stream
+                    await conn.execute(_ADD_BY_CONTRACT, e.contract_id, stream, "order")
                 case DocumentAttached() as e:
                     await _add_document(conn, e, stream)
 

@@ -5,10 +5,14 @@ listed in the marketplace -> a second agency joins it and orders from it."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import datetime, timedelta
 
 from projections.ocds import validation
 from projections.ocds.process import ocid_for
+from services.records.bundle import verify_bundle
 from tests.e2e.marketplace.helpers import agency
 from tests.e2e.solicitations.helpers import API, advance, bid_body, bidder, now_of, published
 from tests.support import eventually, unique
@@ -160,3 +164,20 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
     assert contract["implementation"]["milestones"][0]["status"] == "met"
     assert {p["id"]: p["roles"] for p in record["parties"]} == {member: ["buyer"], alice_id: ["supplier"]}
     assert "placed_by" not in str(package) and member_buyer["Authorization"] not in str(package)
+
+    # the records bundle of the process holds the order (placed, accepted, received) and
+    # the participation, under the signed manifest
+    async def bundled():
+        r = await client.get(f"{API}/records/processes/{sid}/bundle", headers=token("auditor"))
+        assert r.status_code == 200, r.text
+        files = zipfile.ZipFile(io.BytesIO(r.content))
+        return r.content if f"events/purchase-order-{order_id}.jsonl" in files.namelist() else None
+    bundle = await eventually(bundled, what="the order in the process's records bundle")
+    files = zipfile.ZipFile(io.BytesIO(bundle))
+    order_events = [json.loads(line)["type"] for line in
+                    files.read(f"events/purchase-order-{order_id}.jsonl").decode().splitlines()]
+    assert order_events[:2] == ["marketplace.PurchaseOrderPlaced.v1", "marketplace.PurchaseOrderAccepted.v1"]
+    assert "marketplace.DeliveryReceived.v1" in order_events
+    assert any("marketplace.ParticipationRequested.v1" in files.read(name).decode()
+               for name in files.namelist() if name.startswith("events/"))
+    assert verify_bundle(bundle).valid
