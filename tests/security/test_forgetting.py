@@ -56,7 +56,7 @@ async def _tables_holding(civic, needles: list[str]) -> list[str]:
                                          [f"%{n}%" for n in needles])
         if hits:
             found.append(table)
-    return found
+    return sorted(found)
 
 
 def _files_holding(folder: Path, needles: list[str], *, leave: Path | None = None) -> list[str]:
