@@ -76,9 +76,11 @@ async def caught_up(settings: Settings, *, within: float = 60.0) -> None:
         await civic.close()
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 15.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 60.0,  # noqa: ASYNC109 - a polling deadline, not a cancel scope
                      interval: float = 0.05, what: str = "condition") -> T:
-    """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds."""
+    """Poll ``check`` until it returns a truthy value; fail after ``timeout`` seconds. The
+    default is generous: a check that holds returns at once, and on a busy machine a read
+    model may trail its store by many seconds."""
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
