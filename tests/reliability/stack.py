@@ -14,6 +14,7 @@ import nats
 
 from infra import bus
 from infra.container import open_civic
+from infra.inline import is_inline
 from infra.settings import Settings
 from tests.reliability import processes
 from tests.reliability.consistency import (
@@ -104,7 +105,10 @@ async def settle_and_compare(stack: Stack, *, nats_url: str, accepted_keys: Sequ
         missing, doubled = await command_effects(civic, accepted_keys)
         parked_live = await parked(civic)  # before the rebuild, which clears them
         rebuild = await compare_with_rebuild(civic)
+        # the handlers that read the stream (inline projections are applied in the append)
+        runners = [h.name for h in (*civic.projections(), *civic.reactors()) if not is_inline(h)]
         return {
+            "runners": len(runners),
             "events": events,
             "in_stream": in_stream,
             "parked": parked_live,

@@ -61,9 +61,7 @@ async def _run(server_settings, tmp_path, *, poison: bool, stale: bool, extra_me
 async def test_unreadable_messages_are_parked_and_everything_else_flows(server_settings, tmp_path):
     after = await _run(server_settings, tmp_path, poison=True, stale=False, extra_messages=len(POISON))
     assert after["in_stream"] == after["events"] + len(POISON), "the relay carried on publishing"
-    runners = after["parked"] // len(POISON)
-    assert after["parked"] == runners * len(POISON) and runners >= len(after["read_models"]), \
-        "every runner parked each unreadable message once"
+    assert after["parked"] == after["runners"] * len(POISON), "every runner parked each unreadable message once"
 
 
 async def test_a_stale_copy_of_an_old_event_is_not_applied_again(server_settings, tmp_path):
