@@ -80,6 +80,18 @@ async def settings(server_settings: Settings, localstripe: LocalStripe) -> Async
 async def isolated(server_settings: Settings) -> AsyncIterator[Callable[[], Any]]:
     """A factory of settings with a fresh database and stream, for tests that need to
     see every event of the store (relay, runner, rebuild)."""
+    async for make in _isolated(server_settings):
+        yield make
+
+
+@pytest.fixture(scope="session")
+async def isolated_session(server_settings: Settings) -> AsyncIterator[Callable[[], Any]]:
+    """``isolated`` for session fixtures (a server that lives for the whole run)."""
+    async for make in _isolated(server_settings):
+        yield make
+
+
+async def _isolated(server_settings: Settings) -> AsyncIterator[Callable[[], Any]]:
     made: list[tuple[str, str]] = []
 
     async def make() -> Settings:

@@ -31,9 +31,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def base_url(settings: Settings) -> Iterator[str]:
+async def portal_settings(isolated_session: Any) -> Settings:
+    """A database and stream of the served app's own: its runners, which live for the whole
+    session, never take events of the suite's shared database (whose read models other
+    tests expect built with the test app's settings, its base URL in OCDS links say)."""
+    return await isolated_session()
+
+
+@pytest.fixture(scope="session")
+def base_url(portal_settings: Settings) -> Iterator[str]:
     """The marketplace on a loopback port, relay, runners and scheduler included."""
-    with serving(settings) as url:
+    with serving(portal_settings) as url:
         yield url
 
 

