@@ -1,11 +1,13 @@
-"""What the report controllers share: the currency and format parameters, and answering in
-JSON or as a CSV attachment."""
+"""What the report controllers share: the currency and format parameters, answering in
+JSON or as a CSV attachment, and saying so in the schema."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Request, Response
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import Parameter
 
 from kernel.errors import field_error
@@ -28,3 +30,14 @@ def csv_attachment(body: str, filename: str) -> Response[Any]:
     """``body`` as a CSV file download named ``filename``."""
     # litestar adds "; charset=utf-8" to a text/* media type itself
     return Response(body, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@dataclass
+class JsonOrCsv(Operation):
+    """The operation of a route that answers JSON, or the same rows as CSV when asked
+    (``format=csv`` or ``Accept: text/csv``): both media types in its 200 answer."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse) and ok.content is not None:
+            ok.content["text/csv"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import Parameter
 
 from kernel.errors import field_error
@@ -55,13 +53,3 @@ def id_for_command(prefix: str, command_id: str | None) -> str:
         return new_id(prefix)
     return f"{prefix}_{uuid.uuid5(uuid.NAMESPACE_URL, command_id).hex[:16]}"
 
-
-@dataclass
-class JsonOrCsv(Operation):
-    """The operation of a route that answers JSON, or the same rows as CSV when asked
-    (``format=csv`` or ``Accept: text/csv``): both media types in its 200 answer."""
-
-    def __post_init__(self) -> None:
-        ok = (self.responses or {}).get("200")
-        if isinstance(ok, OpenAPIResponse) and ok.content is not None:
-            ok.content["text/csv"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))

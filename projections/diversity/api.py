@@ -11,7 +11,6 @@ from litestar.params import Parameter
 
 from infra.clock import Clock
 from infra.http.auth import requires
-from infra.http.common import JsonOrCsv
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import NotFound, field_error
@@ -20,7 +19,7 @@ from projections.diversity.chart import render_chart
 from projections.diversity.csv_export import report_csv
 from projections.diversity.figures import GROUPS, Scope
 from projections.diversity.report import DiversityReport, build_report
-from projections.report_http import CurrencyParam, FormatParam, csv_attachment, wants_csv
+from projections.report_http import CurrencyParam, FormatParam, JsonOrCsv, csv_attachment, wants_csv
 
 MAX_DAYS = 3700  # ten years
 

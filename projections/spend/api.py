@@ -10,11 +10,10 @@ from litestar.params import Parameter
 
 from infra.clock import Clock
 from infra.http.auth import requires
-from infra.http.common import JsonOrCsv
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import field_error
-from projections.report_http import CurrencyParam, FormatParam, csv_attachment, wants_csv
+from projections.report_http import CurrencyParam, FormatParam, JsonOrCsv, csv_attachment, wants_csv
 from projections.spend.access import READERS, report_agency
 from projections.spend.chart import render_chart
 from projections.spend.csv_export import report_csv
