@@ -39,6 +39,7 @@ from infra.bus import (
     envelope_of,
     subject_for,
 )
+from infra.cancellation import raise_if_cancelled
 from infra.db import Connection
 from infra.eventstore import START, Position, RawEvent
 from infra.observability import tracing
@@ -90,6 +91,7 @@ class Relay:
 
     async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            raise_if_cancelled()
             try:
                 lock_conn = await self._acquire_lock(stop)
                 if lock_conn is None:
@@ -109,6 +111,7 @@ class Relay:
     async def _acquire_lock(self, stop: asyncio.Event) -> Connection | None:
         key = _lock_key(self.settings.stream_name)
         while not stop.is_set():
+            raise_if_cancelled()
             conn = await asyncpg.connect(self.settings.database_url)
             try:
                 if await conn.fetchval("SELECT pg_try_advisory_lock($1)", key):
@@ -128,6 +131,7 @@ class Relay:
         # a new stream leader may not know its last message id yet (after a failover).
         trust_tail = False
         while not stop.is_set():
+            raise_if_cancelled()
             if lock_conn.is_closed():
                 raise asyncpg.InterfaceError("relay lock connection lost")
             batch = await self.store.read_all_raw(last, self.batch_size)
@@ -211,6 +215,7 @@ class Relay:
         self, fallback: tuple[Position, str | None], stop: asyncio.Event
     ) -> tuple[Position, str | None]:
         while not stop.is_set():
+            raise_if_cancelled()
             try:
                 return await self._resume_point()
             except (TimeoutError, NatsError, OSError) as exc:

@@ -30,6 +30,7 @@ from opentelemetry.trace import SpanKind
 
 from infra import personal
 from infra.bus import HEADER_POSITION, HEADER_PREV, HEADER_TYPE, envelope_decoder
+from infra.cancellation import raise_if_cancelled
 from infra.db import UNAVAILABLE, Connection
 from infra.eventstore import START, Position, RawEvent, RecordedEvent
 from infra.observability import tracing
@@ -391,6 +392,7 @@ class Runner:
         sub = None
         try:
             while not stop.is_set():
+                raise_if_cancelled()
                 try:
                     await self.catch_up()
                     if sub is None:
@@ -434,6 +436,7 @@ class Runner:
     async def _consume(self, sub: Any, stop: asyncio.Event) -> None:
         idle = 0.0
         while not stop.is_set():
+            raise_if_cancelled()
             msgs = await self._next_batch(sub)
             if not msgs:
                 idle += FETCH_WAIT_S

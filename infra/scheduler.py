@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 import asyncpg
 import msgspec
 
+from infra.cancellation import raise_if_cancelled
 from infra.clock import Clock
 from kernel.errors import DomainError
 from kernel.timers import Timer
@@ -89,6 +90,7 @@ class Scheduler:
 
     async def run(self, stop: asyncio.Event, interval_s: float = 1.0) -> None:
         while not stop.is_set():
+            raise_if_cancelled()
             try:
                 await self.fire_due()
             except Exception as exc:  # noqa: BLE001 - the database may be restarting
