@@ -29,6 +29,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rebuild-events", type=int, default=200000, help="rebuild: stored events")
     parser.add_argument("--rate", type=float, default=200.0, help="e2e: commands per second")
     parser.add_argument("--seconds", type=float, default=10.0, help="e2e: how long to offer load")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="e2e: consecutive runs, each reported, and the worst p99 beside its target")
     parser.add_argument("--projectors", nargs="+", metavar="NAME",
                         help="e2e: run API, relay and these projections as separate processes "
                         "(default: everything in one civic serve)")
@@ -66,8 +68,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             case "e2e":
                 from infra.bench import e2e
 
-                result = await e2e.run(settings, rate=args.rate, seconds=args.seconds,
-                                       projectors=args.projectors)
+                result = await e2e.repeated(settings, rate=args.rate, seconds=args.seconds,
+                                            projectors=args.projectors, repeat=args.repeat)
             case "search":
                 from projections.search import bench as search_bench
 
