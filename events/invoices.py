@@ -23,6 +23,8 @@ class InvoiceLine(msgspec.Struct, frozen=True, kw_only=True):
     quantity: Decimal
     unit_price: Money
     amount: Money
+    #: the purchase-order line billed (the catalog item id; empty: not an order line)
+    order_item_id: str = ""
 
 
 class ServicePeriod(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,6 +51,9 @@ class InvoiceSubmitted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceSu
     time_zone: str = "UTC"
     #: the prompt-payment rule of the agency's pack (``None``: none applies, or submitted before packs)
     payment_terms: PaymentTerms | None = None
+    #: the purchase order billed (empty: billed against the contract alone); the invoice is
+    #: then the ordering agency's, and approval needs the three-way match
+    purchase_order_id: str = ""
 
 
 class InvoiceAccepted(Event, frozen=True, kw_only=True, tag="invoices.InvoiceAccepted.v1"):

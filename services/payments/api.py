@@ -19,8 +19,9 @@ from infra.http.auth import requires
 from infra.http.common import AsOf, IdempotencyKey, as_of_instant, id_for_command, scoped_command_id
 from infra.http.errors import error_responses
 from kernel.context import Actor
-from kernel.errors import NotFound
+from kernel.errors import NotFound, field_error
 from services.documents.facts import attached_to, attached_to_each
+from services.marketplace.facts import PurchaseOrderFacts, purchase_order_facts
 from services.payments import paying, submission
 from services.payments.access import agency_scope, can_see, vendors_of
 from services.payments.commands import (
@@ -34,6 +35,7 @@ from services.payments.commands import (
 )
 from services.payments.deciders.funding import FUNDING, SetFundingSource
 from services.payments.deciders.invoice import INVOICE, Invoice
+from services.payments.deciders.match import three_way_match
 from services.payments.deciders.payment import PAYMENT, Payment
 from services.payments.facts import accrued
 from services.payments.gateway import PaymentGateway
@@ -50,6 +52,8 @@ from services.payments.schemas import (
     InvoiceStatus,
     InvoiceSummary,
     LineBody,
+    LineMatchOut,
+    MatchOut,
     PaymentLine,
     PaymentOut,
     PaymentStatus,
@@ -80,7 +84,8 @@ def _invoice_out(state: Invoice, version: int) -> InvoiceOut:
         approved=Money(amount=state.approved, currency=state.total.currency),
         payment_ids=list(state.payment_ids), prompt_payment_days=state.prompt_payment_days,
         late_interest_annual_rate=state.late_interest_annual_rate, version=version,
-        payment_terms=state.payment_terms, rules_applied=list(state.rules_applied))
+        payment_terms=state.payment_terms, rules_applied=list(state.rules_applied),
+        purchase_order_id=state.purchase_order_id or None)
 
 
 def _payment_out(state: Payment, version: int) -> PaymentOut:
@@ -113,8 +118,31 @@ def _payment_line(row: Any) -> PaymentLine:
 
 
 def _lines(lines: list[LineBody]) -> list[LineIn]:
-    return [LineIn(description=x.description, quantity=x.quantity, unit_price=x.unit_price)
+    return [LineIn(description=x.description, quantity=x.quantity, unit_price=x.unit_price,
+                   order_item_id=x.order_item_id or "")
             for x in lines]
+
+
+async def _order_of(pool: Pool, state: Invoice) -> PurchaseOrderFacts | None:
+    if not state.purchase_order_id:
+        return None
+    async with pool.acquire() as conn:
+        return await purchase_order_facts(conn, state.purchase_order_id)
+
+
+def _match_out(state: Invoice, order: PurchaseOrderFacts | None) -> MatchOut | None:
+    if order is None:
+        return None
+    match = three_way_match(state.lines, order)
+    return MatchOut(status=cast(Any, match.status), order_id=match.order_id,
+                    lines=[LineMatchOut(line=x.line, item_id=x.item_id, status=cast(Any, x.status),
+                                        reason=x.reason) for x in match.lines])
+
+
+async def _with_match(pool: Pool, state: Invoice, out: InvoiceOut) -> InvoiceOut:
+    if not state.purchase_order_id:
+        return out
+    return msgspec.structs.replace(out, match=_match_out(state, await _order_of(pool, state)))
 
 
 def _period(period: PeriodBody) -> ServicePeriod:
@@ -143,7 +171,14 @@ class InvoiceController(Controller):
             contract = await contract_terms(conn, contract_id)
             if contract is None or contract.vendor_id not in acting_for:
                 raise NotFound(f"contract {contract_id} not found")
-            terms = await agency_terms(conn, contract.agency_id)
+            order = None
+            if data.purchase_order_id is not None:
+                order = await purchase_order_facts(conn, data.purchase_order_id)
+                if order is None or order.vendor_id not in acting_for:
+                    raise field_error("purchase_order_id", f"no purchase order {data.purchase_order_id} of "
+                                      "the caller's vendor")
+            # an order's invoice follows the ordering agency's prompt-payment terms
+            terms = await agency_terms(conn, order.agency_id if order else contract.agency_id)
         payment_terms = prompt_payment_terms(
             terms.jurisdiction, await contract_kind(executor, contract.solicitation_id),
             time_zone=terms.time_zone, agency_rate_agreed=terms.interest_rate_agreed)
@@ -152,16 +187,16 @@ class InvoiceController(Controller):
             invoice_id=id_for_command("inv", command_id), contract=contract, agency=terms,
             number=data.number, lines=_lines(data.lines), total=data.total,
             currency=data.currency, service_period=_period(data.service_period),
-            acting_for=acting_for, payment_terms=payment_terms)
+            acting_for=acting_for, payment_terms=payment_terms, purchase_order=order)
         outcome = await submission.submit(executor, actor, command, command_id)
-        return _invoice_out(outcome.state, outcome.version)
+        return await _with_match(pool, outcome.state, _invoice_out(outcome.state, outcome.version))
 
     @get("/invoices/{invoice_id:str}", guards=[requires(*INVOICE_READERS)], summary="Read an invoice",
          responses=error_responses(401, 403, 404, 422))
     async def read(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                    invoice_id: str, as_of: AsOf = None) -> InvoiceOut:
-        invoice = _invoice_out(*await _visible_invoice(executor, pool, actor, invoice_id,
-                                                       as_of=as_of_instant(as_of)))
+        state, version = await _visible_invoice(executor, pool, actor, invoice_id, as_of=as_of_instant(as_of))
+        invoice = await _with_match(pool, state, _invoice_out(state, version))
         when = as_of_instant(as_of)
         documents = [d for d in await attached_to(pool, "invoice", invoice_id) if when is None or d.attached_at <= when]
         if as_of is not None:  # the invoice's own record then; its payments are read live
@@ -181,7 +216,7 @@ class InvoiceController(Controller):
     @get("/invoices", guards=[requires(*INVOICE_READERS)],
          summary="List invoices the caller may see; overdue=true lists those past due and unpaid",
          responses=error_responses(401, 403, 422))
-    async def list(self, pool: Pool, clock: Clock, actor: Actor,
+    async def list(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                    status: Annotated[str | None, Parameter(query="status", pattern="^(" + "|".join(STATUSES) + ")$")] = None,
                    overdue: Annotated[bool, Parameter(query="overdue")] = False,
                    contract: Annotated[str | None, Parameter(query="contract", max_length=100)] = None,
@@ -198,7 +233,16 @@ class InvoiceController(Controller):
                 vendor_ids=vendor_ids, status=status, overdue_on=today if overdue else None,
                 contract_id=contract, limit=limit, offset=offset)
         documents = await attached_to_each(pool, "invoice", [r["invoice_id"] for r in rows])
-        return InvoicePage(items=[msgspec.structs.replace(_summary(r, today), attachments=documents[r["invoice_id"]])
+        matches: dict[str, str] = {}
+        for r in rows:  # invoices billing an order: their match as of now
+            if r["purchase_order_id"]:
+                state, _ = await executor.load(INVOICE, r["invoice_id"])
+                found = _match_out(state, await _order_of(pool, state))
+                if found is not None:
+                    matches[r["invoice_id"]] = found.status
+        return InvoicePage(items=[msgspec.structs.replace(_summary(r, today), attachments=documents[r["invoice_id"]],
+                                                          purchase_order_id=r["purchase_order_id"] or None,
+                                                          match_status=cast(Any, matches.get(r["invoice_id"])))
                                   for r in rows], total=total, limit=limit, offset=offset)
 
     @post("/invoices/{invoice_id:str}/accept", guards=[requires("finance")], status_code=200,
@@ -230,7 +274,7 @@ class InvoiceController(Controller):
         outcome = await submission.resubmit(
             executor, actor, invoice_id, command,
             scoped_command_id(idempotency_key, actor.sub, f"invoices.resubmit:{invoice_id}"))
-        return _invoice_out(outcome.state, outcome.version)
+        return await _with_match(pool, outcome.state, _invoice_out(outcome.state, outcome.version))
 
     @post("/invoices/{invoice_id:str}/receipt", guards=[requires("buyer", "finance")],
           status_code=200, summary="Confirm the goods or services were received (three-way match)",
@@ -248,8 +292,10 @@ class InvoiceController(Controller):
                       data: ApproveIn | None = None,
                       idempotency_key: IdempotencyKey = None) -> InvoiceOut:
         command_id = scoped_command_id(idempotency_key, actor.sub, f"invoices.approve:{invoice_id}")
+        state, _ = await _visible_invoice(executor, pool, actor, invoice_id)
         command = ApproveInvoice(payment_id=id_for_command("pay", command_id),
-                                 amount=data.amount if data else None)
+                                 amount=data.amount if data else None,
+                                 purchase_order=await _order_of(pool, state))
         return await self._run(executor, pool, actor, invoice_id, command, idempotency_key, "approve",
                                command_id=command_id)
 
@@ -262,7 +308,7 @@ class InvoiceController(Controller):
                                                      f"invoices.{route}:{invoice_id}")
         outcome = await executor.execute(INVOICE, invoice_id, command, actor,
                                                command_id=command_id)
-        return _invoice_out(outcome.state, outcome.version)
+        return await _with_match(pool, outcome.state, _invoice_out(outcome.state, outcome.version))
 
 
 def _summary(row: Any, today: date) -> InvoiceSummary:

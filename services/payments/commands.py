@@ -15,12 +15,15 @@ import msgspec
 from events.base import Money
 from events.compliance import PaymentTerms, RuleApplied
 from events.invoices import ServicePeriod
+from services.marketplace.facts import PurchaseOrderFacts
 
 
 class LineIn(msgspec.Struct, frozen=True, kw_only=True):
     description: str
     quantity: Decimal
     unit_price: int  # minor units of the contract currency
+    #: the purchase-order line billed (its catalog item id)
+    order_item_id: str = ""
 
 
 class ContractTerms(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,6 +66,8 @@ class SubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
     acting_for: tuple[str, ...] = ()
     #: the prompt-payment rule of the agency's pack for this contract (read at the edge)
     payment_terms: PaymentTerms | None = None
+    #: the purchase order billed, with its lines and receipts (read at the edge)
+    purchase_order: PurchaseOrderFacts | None = None
 
 
 class AcceptInvoice(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +88,8 @@ class ResubmitInvoice(msgspec.Struct, frozen=True, kw_only=True):
     service_period: ServicePeriod
     acting_for: tuple[str, ...] = ()
     contract: ContractTerms | None = None
+    #: the invoice's purchase order as of now (invoices billing an order)
+    purchase_order: PurchaseOrderFacts | None = None
 
 
 class ConfirmReceipt(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,6 +100,8 @@ class ApproveInvoice(msgspec.Struct, frozen=True, kw_only=True):
     payment_id: str
     #: minor units to pay now; ``None`` pays everything not yet approved
     amount: int | None = None
+    #: the invoice's purchase order with its receipts as of now (the three-way match)
+    purchase_order: PurchaseOrderFacts | None = None
 
 
 InvoiceCommand = (

@@ -31,6 +31,8 @@ class LineBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     quantity: Quantity
     unit_price: Cents
+    #: on an invoice billing a purchase order: the order line billed (its catalog item id)
+    order_item_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
 
 class PeriodBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     start: date
@@ -42,6 +44,9 @@ class InvoiceIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     total: Cents
     currency: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
     service_period: PeriodBody
+    #: the purchase order billed (an order on this contract, accepted by the vendor); its
+    #: ordering agency reviews and pays the invoice after the three-way match
+    purchase_order_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
 
 class ResubmitIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     lines: Annotated[list[LineBody], msgspec.Meta(min_length=1, max_length=500)]
@@ -75,6 +80,21 @@ class PaymentLine(msgspec.Struct, frozen=True, kw_only=True):
     interest: Money
     refunded: Money
     paid_at: datetime | None
+
+class LineMatchOut(msgspec.Struct, frozen=True, kw_only=True):
+    #: the invoice line's position (``lines[i]``)
+    line: int
+    item_id: str
+    status: Literal["matched", "price_mismatch", "exceeds_received", "not_on_order"]
+    reason: str = ""
+
+class MatchOut(msgspec.Struct, frozen=True, kw_only=True):
+    """The three-way match of an invoice billing a purchase order, as of now: the order's
+    unit prices and the quantities received against each line billed."""
+
+    status: Literal["matched", "mismatch"]
+    order_id: str
+    lines: list[LineMatchOut]
 
 class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -111,6 +131,10 @@ class InvoiceOut(msgspec.Struct, frozen=True, kw_only=True):
     #: payment made today would be charged (``None``: not overdue)
     accrued_interest: Money | None = None
     accrued_through: date | None = None
+    #: the purchase order billed (``None``: billed against the contract alone)
+    purchase_order_id: str | None = None
+    #: its three-way match (``None``: no purchase order)
+    match: MatchOut | None = None
 
 class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -128,6 +152,9 @@ class InvoiceSummary(msgspec.Struct, frozen=True, kw_only=True):
     refunded: Money
     overdue: bool
     attachments: list[AttachedDocument] = []
+    purchase_order_id: str | None = None
+    #: "matched" | "mismatch" for an invoice billing a purchase order (``None``: none)
+    match_status: Literal["matched", "mismatch"] | None = None
 
 class InvoicePage(msgspec.Struct, frozen=True, kw_only=True):
     items: list[InvoiceSummary]

@@ -17,6 +17,7 @@ from events.base import Money
 from infra.db import Connection
 from kernel.context import Actor
 from kernel.errors import NotFound
+from services.marketplace.facts import purchase_order_facts
 from services.payments.commands import (
     ClaimInvoiceNumber,
     ContractTerms,
@@ -74,8 +75,10 @@ async def resubmit(executor: Executor, actor: Actor, invoice_id: str, command: R
         contract = await terms(conn, invoice.contract_id)
         if contract is None:
             raise NotFound(f"contract {invoice.contract_id} not found")
+        order = (await purchase_order_facts(conn, invoice.purchase_order_id)
+                 if invoice.purchase_order_id else None)
         outcome = await executor.execute(
-            INVOICE, invoice_id, msgspec.structs.replace(command, contract=contract), actor,
+            INVOICE, invoice_id, msgspec.structs.replace(command, contract=contract, purchase_order=order), actor,
             command_id=command_id, conn=conn)
         if outcome.events:
             await executor.execute(LEDGER, contract.contract_id, InvoiceAgainstContract(

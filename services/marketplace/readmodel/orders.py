@@ -32,7 +32,7 @@ _STATUS = {PurchaseOrderAccepted: "accepted", PurchaseOrderRejected: "rejected",
 class PurchaseOrderIndex:
     name = "marketplace.orders"
     inline = True
-    tables: Sequence[str] = ("purchase_orders",)
+    tables: Sequence[str] = ("purchase_orders", "purchase_order_lines")
     types: frozenset[str] | None = types_of(PurchaseOrderPlaced, PurchaseOrderAccepted, PurchaseOrderRejected,
                                             PurchaseOrderCancelled, DeliveryReceived)
 
@@ -48,9 +48,18 @@ class PurchaseOrderIndex:
                         event.order_id, event.contract_id, event.agency_id, event.lead_agency_id or event.agency_id,
                         event.vendor_id, event.total.amount, event.total.currency, event.placed_at,
                         sorted({line.commodity_code for line in event.lines}))
-                case DeliveryReceived(complete=True):
-                    await conn.execute("UPDATE purchase_orders SET status = 'received' WHERE order_id = $1",
-                                       event.order_id)
+                    await conn.executemany(
+                        "INSERT INTO purchase_order_lines (order_id, item_id, description, quantity, unit_price,"
+                        " currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        [(event.order_id, line.item_id, line.description, line.quantity, line.unit_price.amount,
+                          line.unit_price.currency) for line in event.lines])
+                case DeliveryReceived():
+                    await conn.executemany(
+                        "UPDATE purchase_order_lines SET received = received + $3 WHERE order_id = $1 AND item_id = $2",
+                        [(event.order_id, line.item_id, line.quantity) for line in event.lines])
+                    if event.complete:
+                        await conn.execute("UPDATE purchase_orders SET status = 'received' WHERE order_id = $1",
+                                           event.order_id)
                 case PurchaseOrderAccepted() | PurchaseOrderRejected() | PurchaseOrderCancelled():
                     await conn.execute("UPDATE purchase_orders SET status = $2 WHERE order_id = $1",
                                        event.order_id, _STATUS[type(event)])

@@ -24,6 +24,7 @@ from kernel.context import Actor, Context
 from kernel.decider import Decider
 from kernel.errors import Conflict, Forbidden, NotFound, field_error
 from kernel.timers import Timer, timer
+from services.marketplace.facts import PurchaseOrderFacts
 from services.payments import prompt_payment
 from services.payments.commands import (
     AcceptInvoice,
@@ -37,6 +38,7 @@ from services.payments.commands import (
     ResubmitInvoice,
     SubmitInvoice,
 )
+from services.payments.deciders.match import three_way_match
 
 DEEMED_ACCEPTANCE = "payments.deemed_acceptance"
 MAX_QUANTITY = Decimal(1_000_000_000)
@@ -70,6 +72,8 @@ class Invoice(msgspec.Struct, frozen=True, kw_only=True):
     disputes: tuple[str, ...] = ()
     approved: int = 0
     payment_ids: tuple[str, ...] = ()
+    #: the purchase order billed ("": none)
+    purchase_order_id: str = ""
 
     @property
     def unapproved(self) -> int:
@@ -95,8 +99,32 @@ def priced_lines(lines: list[LineIn], currency: str) -> list[InvoiceLine]:
         priced.append(InvoiceLine(
             description=line.description.strip(), quantity=line.quantity,
             unit_price=Money(amount=line.unit_price, currency=currency),
-            amount=Money(amount=amount, currency=currency)))
+            amount=Money(amount=amount, currency=currency), order_item_id=line.order_item_id))
     return priced
+
+
+def _check_order_lines(lines: list[LineIn], order: PurchaseOrderFacts | None) -> None:
+    """Every line of an invoice billing an order names one of the order's lines; an invoice
+    without an order names none."""
+    items = {line.item_id for line in order.lines} if order else set()
+    for i, line in enumerate(lines):
+        if order is None:
+            if line.order_item_id:
+                raise field_error(f"lines[{i}].order_item_id", "only an invoice billing a purchase order names "
+                                  "order lines")
+        elif line.order_item_id not in items:
+            raise field_error(f"lines[{i}].order_item_id",
+                              f"must be a line of purchase order {order.order_id}", code="not_on_order")
+
+
+def _check_order(order: PurchaseOrderFacts, contract: ContractTerms, currency: str) -> None:
+    if order.contract_id != contract.contract_id or order.vendor_id != contract.vendor_id:
+        raise field_error("purchase_order_id", f"must be an order on contract {contract.contract_id}")
+    if order.status not in ("accepted", "received"):
+        raise Conflict(f"purchase order {order.order_id} is {order.status}; only an accepted order is billed",
+                       code="order_not_accepted")
+    if order.total.currency != currency:
+        raise field_error("currency", f"must be the order currency {order.total.currency}")
 
 
 def _check_total(lines: list[InvoiceLine], total: int) -> None:
@@ -164,7 +192,11 @@ def decide(command: InvoiceCommand, state: Invoice, ctx: Context) -> list[Event]
             if state.status != "disputed":
                 raise Conflict("only a disputed invoice can be resubmitted", code="invalid_state")
             currency = state.total.currency if state.total else "USD"
+            if state.purchase_order_id and (command.purchase_order is None
+                                            or command.purchase_order.order_id != state.purchase_order_id):
+                raise NotFound(f"purchase order {state.purchase_order_id} not found")
             lines = priced_lines(command.lines, currency)
+            _check_order_lines(command.lines, command.purchase_order if state.purchase_order_id else None)
             _check_total(lines, command.total)
             _check_period(command.service_period, command.contract)
             return [InvoiceResubmitted(
@@ -195,19 +227,25 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
                        code="contract_not_active")
     if command.currency != contract.value.currency:
         raise field_error("currency", f"must be the contract currency {contract.value.currency}")
+    order = command.purchase_order
+    if order is not None:
+        _check_order(order, contract, command.currency)
     lines = priced_lines(command.lines, command.currency)
+    _check_order_lines(command.lines, order)
     _check_total(lines, command.total)
     _check_period(command.service_period, contract)
     return [InvoiceSubmitted(
         invoice_id=command.invoice_id, contract_id=contract.contract_id,
-        agency_id=contract.agency_id, vendor_id=contract.vendor_id, number=command.number,
+        # an order's invoice is the ordering agency's to review and pay
+        agency_id=order.agency_id if order else contract.agency_id, vendor_id=contract.vendor_id, number=command.number,
         total=Money(amount=command.total, currency=command.currency), received_at=ctx.now,
         service_period=command.service_period, lines=lines,
         requires_receipt=contract.requires_receipt,
         prompt_payment_days=command.agency.prompt_payment_days,
         late_interest_annual_rate=command.agency.late_interest_annual_rate,
         acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now, command.agency.time_zone),
-        time_zone=command.agency.time_zone, payment_terms=command.payment_terms)]
+        time_zone=command.agency.time_zone, payment_terms=command.payment_terms,
+        purchase_order_id=order.order_id if order else "")]
 
 
 def _accepted(state: Invoice, at: datetime, *, deemed: bool = False) -> InvoiceAccepted:
@@ -233,6 +271,17 @@ def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Even
                        code="receipt_required")
     if command.payment_id in state.payment_ids:
         raise Conflict("payment already approved", code="duplicate")
+    if state.purchase_order_id:
+        order = command.purchase_order
+        if order is None or order.order_id != state.purchase_order_id:
+            raise NotFound(f"purchase order {state.purchase_order_id} not found")
+        match = three_way_match(state.lines, order)
+        if match.status != "matched":
+            failed = [x for x in match.lines if x.status != "matched"]
+            raise Conflict("three-way match failed: " + "; ".join(x.reason for x in failed),
+                           code="three_way_mismatch",
+                           details=[{"field": f"lines[{x.line}]", "item_id": x.item_id, "status": x.status,
+                                     "message": x.reason} for x in failed])
     amount = state.unapproved if command.amount is None else command.amount
     if not 0 < amount <= state.unapproved:
         raise field_error("amount", f"must be between 1 and {state.unapproved} minor units")
@@ -269,7 +318,8 @@ def evolve(state: Invoice, event: Event) -> Invoice:
                 requires_receipt=event.requires_receipt,
                 prompt_payment_days=event.prompt_payment_days,
                 late_interest_annual_rate=event.late_interest_annual_rate,
-                time_zone=event.time_zone, payment_terms=event.payment_terms)
+                time_zone=event.time_zone, payment_terms=event.payment_terms,
+                purchase_order_id=event.purchase_order_id)
         case InvoiceAccepted():
             return replace(state, status="accepted", accepted_at=event.accepted_at,
                            deemed_accepted=event.deemed, due_date=event.due_date,

@@ -39,10 +39,10 @@ class InvoiceListProjection:
                     await conn.execute(
                         "INSERT INTO payments_invoices (invoice_id, contract_id, agency_id,"
                         " vendor_id, number, status, total_amount, currency, received_at,"
-                        " updated_at) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9)"
-                        " ON CONFLICT (invoice_id) DO NOTHING",
+                        " updated_at, purchase_order_id) VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8,"
+                        " $9, $10) ON CONFLICT (invoice_id) DO NOTHING",
                         e.invoice_id, e.contract_id, e.agency_id, e.vendor_id, e.number,
-                        e.total.amount, e.total.currency, e.received_at, at)
+                        e.total.amount, e.total.currency, e.received_at, at, e.purchase_order_id)
                 case InvoiceAccepted() as e:
                     await conn.execute(
                         "UPDATE payments_invoices SET status = 'accepted', accepted_at = $2,"
