@@ -240,7 +240,8 @@ def _submit(command: SubmitInvoice, state: Invoice, ctx: Context) -> list[Event]
         agency_id=order.agency_id if order else contract.agency_id, vendor_id=contract.vendor_id, number=command.number,
         total=Money(amount=command.total, currency=command.currency), received_at=ctx.now,
         service_period=command.service_period, lines=lines,
-        requires_receipt=contract.requires_receipt,
+        # an order's receipts are its receipt: the three-way match checks them at approval
+        requires_receipt=contract.requires_receipt and order is None,
         prompt_payment_days=command.agency.prompt_payment_days,
         late_interest_annual_rate=command.agency.late_interest_annual_rate,
         acceptance_deadline=prompt_payment.acceptance_deadline(ctx.now, command.agency.time_zone),

@@ -1,7 +1,9 @@
 """The cooperative path over HTTP, every step through the services' own routes: a
 solicitation with a price schedule and a cooperative statement -> bids pricing each line
 (sealed) -> opening -> award -> a contract whose catalog is the winning bid's schedule ->
-listed in the marketplace -> a second agency joins it and orders from it."""
+listed in the marketplace -> a second agency joins it and orders from it -> the vendor
+invoices the order -> the three-way match holds the invoice until it agrees with the order
+and the receipts -> the ordering agency's finance pays it through Stripe (localstripe)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ import json
 import zipfile
 from datetime import datetime, timedelta
 
+import stripe
+
 from projections.ocds import validation
 from projections.ocds.process import ocid_for
 from services.records.bundle import verify_bundle
 from tests.e2e.marketplace.helpers import agency
+from tests.e2e.payments.conftest import Marketplace
 from tests.e2e.solicitations.helpers import API, advance, bid_body, bidder, now_of, published
 from tests.support import eventually, unique
 
@@ -30,7 +35,8 @@ def _priced(salt: int, brine: int) -> list[dict]:
             {"item_id": "brine", "unit_price": {"amount": brine, "currency": "USD"}}]
 
 
-async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_orders_from(client, token, civic):
+async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_orders_from(client, token, civic,
+                                                                                      localstripe):
     lead, buyer = await agency(client, token, "US-TX")
     member, member_buyer = await agency(client, token, "US-TX-Waco")
     alice_id, alice = await bidder(client, token, civic)
@@ -181,3 +187,59 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
     assert any("marketplace.ParticipationRequested.v1" in files.read(name).decode()
                for name in files.namelist() if name.startswith("events/"))
     assert verify_bundle(bundle).valid
+
+    # the vendor invoices the order; billing one more ton than received fails the match
+    member_finance = token("finance", sub=unique("fin"), agency=member)
+    lead_finance = token("finance", sub=unique("fin"), agency=lead)
+    body = {"number": unique("INV-"), "currency": "USD", "purchase_order_id": order_id,
+            "service_period": {"start": start.isoformat(), "end": (start + timedelta(days=30)).isoformat()},
+            "lines": [{"description": "Road salt", "quantity": 41, "unit_price": 80_00, "order_item_id": "salt"},
+                      {"description": "Brine", "quantity": 300, "unit_price": 1_00, "order_item_id": "brine"}],
+            "total": 41 * 80_00 + 300 * 1_00}
+    not_on_order = await client.post(f"{curl}/invoices", headers=alice, json=body | {
+        "number": unique("INV-"), "lines": [body["lines"][0] | {"order_item_id": "gravel"}], "total": 41 * 80_00})
+    assert not_on_order.status_code == 422, not_on_order.text
+    assert not_on_order.json()["error"]["details"][0]["field"] == "lines[0].order_item_id"
+
+    async def invoiced():
+        r = await client.post(f"{curl}/invoices", headers=alice, json=body)
+        return r.json() if r.status_code == 201 else None  # 404 until the payments view has the contract
+    invoice = await eventually(invoiced, what="the order's invoice accepted for review")
+    invoice_id = invoice["id"]
+    assert invoice["agency_id"] == member and invoice["purchase_order_id"] == order_id
+    assert invoice["match"]["status"] == "mismatch"
+    assert [(x["item_id"], x["status"]) for x in invoice["match"]["lines"]] == [
+        ("salt", "exceeds_received"), ("brine", "matched")]
+    # the ordering agency's finance reviews it; the lead agency's does not see it
+    assert (await client.get(f"{API}/invoices/{invoice_id}", headers=lead_finance)).status_code == 404
+    blocked = await client.post(f"{API}/invoices/{invoice_id}/approve", headers=member_finance)
+    assert blocked.status_code == 409, blocked.text
+    assert blocked.json()["error"]["code"] == "three_way_mismatch"
+    assert [d["field"] for d in blocked.json()["error"]["details"]] == ["lines[0]"]
+    assert (await client.get(f"{API}/invoices/{invoice_id}", headers=member_finance)).json()["payment_ids"] == []
+
+    async def listed_with_match():
+        r = await client.get(f"{API}/invoices", headers=member_finance)
+        return [i for i in r.json()["items"] if i["id"] == invoice_id] or None
+    [row] = await eventually(listed_with_match, what="the invoice in finance's list")
+    assert row["purchase_order_id"] == order_id and row["match_status"] == "mismatch"
+
+    # disputed, corrected by the vendor, matched, approved and paid
+    assert (await client.post(f"{API}/invoices/{invoice_id}/dispute", headers=member_finance,
+                              json={"reason": "41 tons billed, 40 received"})).status_code == 200
+    corrected = await client.post(f"{API}/invoices/{invoice_id}/resubmit", headers=alice, json={
+        "lines": [body["lines"][0] | {"quantity": 40}, body["lines"][1]], "total": 40 * 80_00 + 300 * 1_00,
+        "service_period": body["service_period"]})
+    assert corrected.status_code == 200 and corrected.json()["match"]["status"] == "matched", corrected.text
+    approved = await client.post(f"{API}/invoices/{invoice_id}/approve", headers=member_finance)
+    assert approved.status_code == 200, approved.text
+    [payment_id] = approved.json()["payment_ids"]
+    stripe_client = stripe.StripeClient(localstripe.api_key, base_addresses={"api": localstripe.api_base})
+    payments = Marketplace(client, civic, token, stripe_client)
+    payments.finance = member_finance
+    payment = await payments.payment(payment_id)
+    assert payment["agency_id"] == member and payment["amount"]["amount"] == 40 * 80_00 + 300 * 1_00
+    [intent] = payments.intents_for(payment_id)
+    assert intent.metadata.to_dict()["agency_id"] == member
+    await payments.deliver_outcome(payment_id, "payment_intent.succeeded")
+    assert (await payments.payment(payment_id, "succeeded"))["paid_at"] is not None

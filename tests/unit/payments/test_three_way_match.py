@@ -76,6 +76,16 @@ def test_an_invoice_billing_an_order_is_the_ordering_agencys_and_names_the_order
     assert state.purchase_order_id == "po1"
 
 
+def test_the_orders_receipts_stand_for_the_receipt_confirmation():
+    contract = ContractTerms(contract_id="c1", agency_id="lead", vendor_id="v1", value=usd(10_000_000),
+                             status="active", requires_receipt=True)
+    _, [event] = INVOICE.run([(submit(contract=contract), ctx(VENDOR))])
+    assert isinstance(event, InvoiceSubmitted) and not event.requires_receipt
+    _, [plain] = INVOICE.run([(submit(contract=contract, purchase_order=None, lines=[
+        LineIn(description="Salt", quantity=Decimal(1), unit_price=8000)]), ctx(VENDOR))])
+    assert isinstance(plain, InvoiceSubmitted) and plain.requires_receipt
+
+
 def test_match_passes_at_the_order_price_within_the_received_quantity():
     match = three_way_match([line("salt", 10, 8000), line("brine", 60, 100)], order())
     assert match.status == "matched"
