@@ -243,3 +243,16 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
     assert intent.metadata.to_dict()["agency_id"] == member
     await payments.deliver_outcome(payment_id, "payment_intent.succeeded")
     assert (await payments.payment(payment_id, "succeeded"))["paid_at"] is not None
+
+    # the payment audit trail is the ordering agency's, not the lead agency's
+    async def audited():
+        r = await client.get(f"{API}/payments/audit", params={"contract": summary["contract_id"]},
+                             headers=member_finance)
+        types = [e["event_type"] for e in r.json()["items"] if e["payment_id"] == payment_id]
+        return r.json()["items"] if "payments.PaymentSucceeded.v1" in types else None
+    trail = await eventually(audited, what="the order's payment in the ordering agency's audit trail")
+    assert {e["agency_id"] for e in trail} == {member}
+    assert {e["invoice_id"] for e in trail if e["invoice_id"]} == {invoice_id}
+    lead_trail = await client.get(f"{API}/payments/audit", params={"contract": summary["contract_id"]},
+                                  headers=lead_finance)
+    assert lead_trail.status_code == 200 and lead_trail.json()["items"] == []
