@@ -244,6 +244,19 @@ async def test_a_cooperative_solicitation_becomes_a_catalog_another_agency_order
     await payments.deliver_outcome(payment_id, "payment_intent.succeeded")
     assert (await payments.payment(payment_id, "succeeded"))["paid_at"] is not None
 
+    # open data: the payment is spending of the order's process, paid by the ordering agency
+    async def paid_order():
+        r = await client.get(f"{API}/ocds/records/{order_ocid}")
+        compiled = r.json()["records"][0]["compiledRelease"]
+        return r.json() if compiled["contracts"][0]["implementation"].get("transactions") else None
+    package = await eventually(paid_order, what="the order's payment in the OCDS feed")
+    assert validation.problems(package) == []
+    [tx] = package["records"][0]["compiledRelease"]["contracts"][0]["implementation"]["transactions"]
+    assert tx["id"] == payment_id and tx["value"] == {"amount": 3500, "currency": "USD"}
+    assert tx["payer"]["id"] == member and tx["payee"]["id"] == alice_id
+    framework_record = (await client.get(f"{API}/ocds/records/{framework}")).json()
+    assert payment_id not in str(framework_record)  # not counted twice on the framework's process
+
     # the payment audit trail is the ordering agency's, not the lead agency's
     async def audited():
         r = await client.get(f"{API}/payments/audit", params={"contract": summary["contract_id"]},
