@@ -112,6 +112,8 @@ class InvoiceApproved(Event, frozen=True, kw_only=True, tag="invoices.InvoiceApp
     #: approved after the due date, the first such approval of the invoice: the pack's fixed
     #: compensation for late payment (if any) is owed with this payment
     compensation_due: bool = False
+    #: the purchase order the invoice bills ("": none)
+    purchase_order_id: str = ""
 
 
 class ContractAmountInvoiced(Event, frozen=True, kw_only=True,

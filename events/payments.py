@@ -35,6 +35,8 @@ class PaymentStarted(Event, frozen=True, kw_only=True, tag="payments.PaymentStar
     compensation_due: bool = False
     #: the interest owed (and any compensation): which pack, row and citation applied
     rules_applied: list[RuleApplied] = []
+    #: the purchase order the paid invoice bills ("": none): the order's spending
+    purchase_order_id: str = ""
 
 
 class PaymentRetried(Event, frozen=True, kw_only=True, tag="payments.PaymentRetried.v1"):

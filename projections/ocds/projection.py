@@ -9,7 +9,6 @@ import msgspec
 
 from events.base import Event
 from events.contracts import ContractOpened
-from events.invoices import InvoiceSubmitted
 from events.marketplace import PurchaseOrderPlaced
 from events.payments import PaymentStarted
 from infra.db import Connection
@@ -50,7 +49,6 @@ class OcdsProjection:
         *PAYMENT_EVENTS,
         *DOCUMENT_EVENTS,
         *ORDER_EVENTS,
-        InvoiceSubmitted,
     )
 
     def __init__(self, ocid_prefix: str, base_url: str = "http://127.0.0.1:8000") -> None:
@@ -165,16 +163,11 @@ class OcdsProjection:
         self, work: Workspace, event: Event, data: dict[str, Any]
     ) -> tuple[str, dict[str, Any]] | None:
         """The process an event belongs to, and what is known of its payment."""
-        if isinstance(event, InvoiceSubmitted):
-            # an invoice billing a published order: its payments are the order's spending
-            order = await work.reference(f"order:{data['purchase_order_id']}") if data["purchase_order_id"] else None
-            if order is not None:
-                work.set_reference(f"invoice:{data['invoice_id']}", order[0], {"order_id": data["purchase_order_id"]})
-            return None
         if isinstance(event, PaymentStarted):
-            order = await work.reference(f"invoice:{data['invoice_id']}")
-            if order is not None:  # the order's process; its contract is the order
-                facts = {"contract_id": order[1]["order_id"], "agency_id": data["agency_id"],
+            # a payment of an invoice billing a published order is the order's spending
+            order = await work.reference(f"order:{data['purchase_order_id']}") if data["purchase_order_id"] else None
+            if order is not None:  # the order's process, whose one contract is the order
+                facts = {"contract_id": data["purchase_order_id"], "agency_id": data["agency_id"],
                          "vendor_id": data["vendor_id"]}
                 work.set_reference(f"payment:{data['payment_id']}", order[0], facts)
                 return None

@@ -152,6 +152,7 @@ class StartPayment(msgspec.Struct, frozen=True, kw_only=True):
     compensation: Money | None = None
     compensation_due: bool = False
     rules_applied: list[RuleApplied] = []
+    purchase_order_id: str = ""
 
 
 class RetryPayment(msgspec.Struct, frozen=True, kw_only=True):

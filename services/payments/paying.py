@@ -92,6 +92,7 @@ async def start_payment(executor: Executor, clock: Clock, gateway: PaymentGatewa
             late_interest_annual_rate=approved.late_interest_annual_rate,
             payment_terms=approved.payment_terms, compensation=charges.compensation,
             compensation_due=approved.compensation_due, rules_applied=charges.rules_applied,
+            purchase_order_id=approved.purchase_order_id,
         ), SYSTEM_ACTOR, command_id=command_id, causation_id=causation_id)
         state = outcome.state
     await _confirm(executor, gateway, state)

@@ -302,7 +302,7 @@ def _approve(command: ApproveInvoice, state: Invoice, ctx: Context) -> list[Even
         amount=Money(amount=amount, currency=accepted.total.currency), due_date=accepted.due_date,
         contract_id=state.contract_id, agency_id=state.agency_id, vendor_id=state.vendor_id,
         late_interest_annual_rate=state.late_interest_annual_rate, approved_at=ctx.now,
-        payment_terms=terms, compensation_due=late))
+        payment_terms=terms, compensation_due=late, purchase_order_id=state.purchase_order_id))
     return events
 
 

@@ -100,7 +100,8 @@ def decide(command: PaymentCommand, state: Payment, ctx: Context) -> list[Event]
             due_date=command.due_date, started_at=ctx.now, attempt=1,
             late_interest_annual_rate=command.late_interest_annual_rate,
             payment_terms=command.payment_terms, compensation=command.compensation,
-            compensation_due=command.compensation_due, rules_applied=list(command.rules_applied))]
+            compensation_due=command.compensation_due, rules_applied=list(command.rules_applied),
+            purchase_order_id=command.purchase_order_id)]
     if not state.exists:
         raise NotFound("payment not found")
     assert state.amount is not None and state.interest is not None

@@ -117,6 +117,7 @@ def test_approval_is_blocked_until_the_goods_are_received():
     events = INVOICE.decide(ApproveInvoice(payment_id="pay1", purchase_order=order()), state, ctx(FINANCE))
     approved = [e for e in events if isinstance(e, InvoiceApproved)]
     assert approved[0].agency_id == "ag2" and approved[0].amount == usd(90_000)
+    assert approved[0].purchase_order_id == "po1"
 
 
 def test_approval_without_the_orders_facts_is_refused():
