@@ -35,6 +35,16 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _pairs(text: str) -> dict[str, str]:
+    """``a=b,c=d`` as a mapping (``CIVIC_OIDC_ROLE_MAP``)."""
+    found: dict[str, str] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if sep and name.strip() and value.strip():
+            found[name.strip()] = value.strip()
+    return found
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -68,6 +78,18 @@ class Settings:
     log_format: str = "text"
     rate_limit_refill_s: float = 60.0  # an empty bucket is full again after this long
     named_rate_limits: dict[str, int] = field(default_factory=dict)  # per vendor and per address
+    #: OpenID Connect sign-in and issuer access tokens (infra/http/oidc.py); off without an issuer
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)  # a secret: never in a log line
+    oidc_audience: str | None = None  # the API's audience in access tokens; default the client id
+    oidc_algorithms: tuple[str, ...] = ("RS256",)
+    oidc_role_claim: str = "role"
+    oidc_agency_claim: str = "agency"
+    oidc_vendor_claim: str = "vendor"
+    #: the issuer's role names onto the product's (a role not listed must be a product role)
+    oidc_role_map: dict[str, str] = field(default_factory=dict)
+    oidc_jwks_min_refresh_s: float = 30.0  # an unknown key id refetches the JWKS at most this often
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -100,7 +122,21 @@ class Settings:
             log_format=env.get("CIVIC_LOG_FORMAT", "text").strip().lower(),
             rate_limit_refill_s=float(env.get("CIVIC_RATE_LIMIT_REFILL_S", "60")),
             named_rate_limits=_named_rate_limits(env),
+            oidc_issuer=env.get("CIVIC_OIDC_ISSUER") or None,
+            oidc_client_id=env.get("CIVIC_OIDC_CLIENT_ID") or None,
+            oidc_client_secret=secret("CIVIC_OIDC_CLIENT_SECRET", env),
+            oidc_audience=env.get("CIVIC_OIDC_AUDIENCE") or None,
+            oidc_algorithms=tuple(a.strip() for a in env.get("CIVIC_OIDC_ALGORITHMS", "RS256").split(",") if a.strip()),
+            oidc_role_claim=env.get("CIVIC_OIDC_ROLE_CLAIM", "role"),
+            oidc_agency_claim=env.get("CIVIC_OIDC_AGENCY_CLAIM", "agency"),
+            oidc_vendor_claim=env.get("CIVIC_OIDC_VENDOR_CLAIM", "vendor"),
+            oidc_role_map=_pairs(env.get("CIVIC_OIDC_ROLE_MAP", "")),
+            oidc_jwks_min_refresh_s=float(env.get("CIVIC_OIDC_JWKS_MIN_REFRESH_S", "30")),
         )
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def base_url(self) -> str:

@@ -1,7 +1,8 @@
 """Bearer tokens (JWT, HS256) carrying a role, a subject and the agency or vendor.
 
 Only the configured algorithm is accepted (no ``none``, no algorithm confusion);
-expiry is required and enforced. Keys come from the key ring (``infra/keys.py``): the
+expiry is required and enforced. A token whose issuer is the configured OpenID provider
+is verified against that provider's keys instead (``infra/http/oidc.py``). Keys come from the key ring (``infra/keys.py``): the
 active key signs and names itself in the header's ``kid``; any key of the ring verifies
 a token that names it, so a rotation logs nobody out. A token without ``kid`` (minted
 before key ids existed) is checked against every key of the ring. Keys are never logged.
@@ -20,6 +21,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractMiddleware
 from litestar.types import Receive, Scope, Send
 
+from infra.http.oidc import decode_access_token, is_issuer_token
 from infra.keys import keyring_for
 from infra.observability import context as log_context
 from infra.settings import Settings
@@ -78,6 +80,8 @@ def _verification_keys(settings: Settings, token: str) -> list[str]:
 
 
 def decode_token(settings: Settings, token: str) -> Actor:
+    if is_issuer_token(settings, token):  # the configured OpenID provider's access token
+        return decode_access_token(settings, token)
     claims: dict[str, Any] | None = None
     for secret in _verification_keys(settings, token):
         try:

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Router
 
 from infra.http.errors import EXCEPTION_HANDLERS
-from infra.portal import admin, public, signin, vendor
+from infra.portal import admin, oidc, public, signin, vendor
 from infra.portal.rendering import portal_error, speak_the_viewers_language
 from infra.settings import Settings
 
@@ -22,6 +22,10 @@ def portal_router(settings: Settings) -> Router:
     ]
     if settings.dev_clock or settings.dev_login:
         handlers += [signin.sign_in_page, signin.sign_in]
+    elif settings.oidc_enabled:
+        handlers += [signin.sign_in_with_provider]
+    if settings.oidc_enabled:
+        handlers += [oidc.sign_in_oidc, oidc.sign_in_oidc_callback]
     return Router(path="/", route_handlers=handlers, exception_handlers={kind: portal_error for kind in EXCEPTION_HANDLERS},
                   before_request=speak_the_viewers_language,
                   include_in_schema=False)

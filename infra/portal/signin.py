@@ -1,12 +1,14 @@
 """Signing in and out, and the language switch.
 
 The development sign-in page (with ``CIVIC_DEV_CLOCK=1`` or ``CIVIC_DEV_LOGIN=1`` only)
-lets anyone pick a role, a subject, an agency and a vendor, and mints the same token as
-``civic token``: it must never be on in production."""
+(or, with an OpenID provider configured, a link to it) lets anyone pick a role, a subject, an agency and a vendor, and mints the same token as
+``civic token``: it must never be on in production. Outside development ``/sign-in`` sends the browser
+to the configured OpenID provider."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.enums import RequestEncodingType
@@ -41,7 +43,13 @@ def _text(form: dict[str, Any], name: str, limit: int = 200) -> str:
 async def sign_in_page(request: Request[Any, Any, Any],
                        next: Annotated[str | None, Parameter(required=False, max_length=500)] = None) -> Response[Any]:
     return render(request, "signin.html", roles=ROLES, next=safe_next(next),
-                  form={name: "" for name in _FIELDS} | {"role": "vendor"})
+                  oidc=request.app.state.settings.oidc_enabled, form={name: "" for name in _FIELDS} | {"role": "vendor"})
+
+
+@get("/sign-in", name="portal.sign_in_provider", include_in_schema=False)
+async def sign_in_with_provider(next: Annotated[str | None, Parameter(required=False, max_length=500)] = None) -> Response[Any]:
+    """Outside development, signing in is the OpenID provider's (``infra/portal/oidc.py``)."""
+    return Redirect("/sign-in/oidc?" + urlencode({"next": safe_next(next)}), status_code=303)
 
 
 @post("/sign-in", name="portal.sign_in_submit", include_in_schema=False, status_code=303)
