@@ -75,6 +75,16 @@ CORE_DEPENDENCIES: dict[str, Provide] = {
 }
 
 
+BEARER_DESCRIPTION = (
+    "A JWT: the marketplace's own (HS256, minted by `civic token` or the portal's sign-in), or, when an "
+    "OpenID provider is configured (`CIVIC_OIDC_ISSUER`), that provider's access token, verified against "
+    "its published keys (JWKS): issuer, audience (`CIVIC_OIDC_AUDIENCE`, default the client id), expiry and "
+    "not-before are checked and only the algorithms of `CIVIC_OIDC_ALGORITHMS` (RS256 or ES256 and the "
+    "like; never `none` or HS*) are accepted; the role, agency and vendor come from the configured claims. "
+    "A missing, expired or invalid token is answered 401 with `error.code` `invalid_token` or `token_expired`."
+)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -141,7 +151,8 @@ def create_app(
             render_plugins=[OfflineSwaggerPlugin()],
             components=Components(
                 security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", bearer_format="JWT", description=BEARER_DESCRIPTION)
                 }
             ),
             security=[{"BearerToken": []}],

@@ -25,6 +25,7 @@ from infra.http.app import create_app
 from infra.http.auth import decode_token
 from infra.portal.oidc import CALLBACK_PATH
 from infra.settings import Settings
+from kernel.errors import Unauthenticated
 from tests.oidc.provider import Provider
 from tests.support import unique
 
@@ -234,3 +235,45 @@ async def test_a_rotated_key_is_picked_up(app_client, provider):
     # a known key does not refetch
     await app_client.get(API, headers={"Authorization": f"Bearer {_signed(provider)}"})
     assert provider.jwks_fetches == before + 1
+
+
+def _settings_for(settings: Settings, provider: Provider, **more: Any) -> Settings:
+    return settings.with_(oidc_issuer=provider.issuer, oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET,
+                          oidc_role_claim="groups", **more)
+
+
+def test_an_es256_provider_and_the_pinned_algorithm(settings):
+    provider = Provider(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri="http://127.0.0.1/cb",
+                        alg="ES256").start()
+    try:
+        token = _signed(provider, alg="ES256", org="ag-es")
+        actor = decode_token(_settings_for(settings, provider, oidc_algorithms=("ES256",),
+                                           oidc_agency_claim="org"), token)
+        assert (actor.role, actor.agency) == ("buyer", "ag-es")
+        with pytest.raises(Unauthenticated):  # the same token where only RS256 is allowed
+            decode_token(_settings_for(settings, provider, oidc_algorithms=("RS256",)), token)
+        with pytest.raises(Unauthenticated):  # HS* in the configuration is dropped, never used
+            decode_token(_settings_for(settings, provider, oidc_algorithms=("HS256",)), token)
+    finally:
+        provider.stop()
+
+
+def test_unknown_key_ids_refetch_the_keys_at_most_once_a_period(settings):
+    provider = Provider(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri="http://127.0.0.1/cb").start()
+    try:
+        configured = _settings_for(settings, provider, oidc_jwks_min_refresh_s=3600.0)
+        assert decode_token(configured, _signed(provider)).role == "buyer"
+        assert provider.jwks_fetches == 1
+        stranger = Provider(client_id=CLIENT_ID, client_secret="x", redirect_uri="http://127.0.0.1/cb")
+        for _ in range(5):
+            with pytest.raises(Unauthenticated):
+                decode_token(configured, _signed(provider, key=dict(stranger.signer, kid=secrets.token_hex(8))))
+        assert provider.jwks_fetches == 1
+    finally:
+        provider.stop()
+
+
+def test_the_schema_documents_issuer_tokens(settings):
+    schema = create_app(settings).openapi_schema.to_schema()
+    bearer = schema["components"]["securitySchemes"]["BearerToken"]
+    assert bearer["scheme"] == "bearer" and "CIVIC_OIDC_ISSUER" in bearer["description"]
