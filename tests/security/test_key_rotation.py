@@ -195,7 +195,8 @@ async def test_a_running_process_follows_a_rotation_made_by_the_command_line(set
 def test_every_secret_setting_can_come_from_a_file(tmp_path):
     names = {"CIVIC_SIGNING_KEY": "signing_key", "CIVIC_BID_KEY": "bid_key", "STRIPE_API_KEY": "stripe_api_key",
              "STRIPE_WEBHOOK_SECRET": "stripe_webhook_secret", "DATABASE_URL": "database_url",
-             "NATS_URL": "nats_url", "CIVIC_METRICS_TOKEN": "metrics_token"}
+             "NATS_URL": "nats_url", "CIVIC_METRICS_TOKEN": "metrics_token",
+             "CIVIC_OIDC_CLIENT_SECRET": "oidc_client_secret"}
     env = {}
     for name in names:
         path = tmp_path / name.lower()
