@@ -208,6 +208,7 @@ async def test_tokens_the_api_refuses(app_client, provider):
     await _refused(app_client, _signed(provider, key=stranger.signer))
     # the right key id, another key's signature
     forged = dict(stranger.signer, kid=provider.signer["kid"])
+    stranger.stop()  # never started: only its keys are used
     await _refused(app_client, _signed(provider, key=forged))
     head, body, sig = _signed(provider).split(".")
     await _refused(app_client, f"{head}.{body}.{sig[:-4]}AAAA")
@@ -265,6 +266,7 @@ def test_unknown_key_ids_refetch_the_keys_at_most_once_a_period(settings):
         assert decode_token(configured, _signed(provider)).role == "buyer"
         assert provider.jwks_fetches == 1
         stranger = Provider(client_id=CLIENT_ID, client_secret="x", redirect_uri="http://127.0.0.1/cb")
+        stranger.stop()  # never started: only its keys are used
         for _ in range(5):
             with pytest.raises(Unauthenticated):
                 decode_token(configured, _signed(provider, key=dict(stranger.signer, kid=secrets.token_hex(8))))
