@@ -24,7 +24,7 @@ class ScorecardController(Controller):
     @get("/vendors/{vendor_id:str}/scorecard", guards=[requires(*STAFF, "vendor")],
          summary="A vendor's scorecard across every agency and contract",
          description="Performance ratings over time, disputed invoices, protests filed and upheld, and "
-         "amendments and their size. Agency staff see any vendor's; a vendor's users see their own "
+         "amendments and their size, and accepted, rejected and overdue deliverables. Agency staff see any vendor's; a vendor's users see their own "
          "(another vendor's is 404).",
          responses=error_responses(401, 403, 404))
     async def scorecard(self, pool: Pool, clock: Clock, actor: Actor, vendor_id: str) -> Scorecard:

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from events.awards import ProtestDecided, ProtestFiled
-from events.contracts import ContractModified, ContractOpened, PerformanceRated
+from events.contracts import (
+    ContractModified,
+    ContractOpened,
+    DeliverableOverdue,
+    PerformanceRated,
+    SubmissionDecided,
+)
 from events.invoices import InvoiceDisputed, InvoiceSubmitted
 from infra.db import Connection
 from infra.eventstore import RecordedEvent
@@ -27,6 +33,10 @@ WITH added AS (
 )
 UPDATE scorecard_contracts SET current_value = $4, current_end = $5 WHERE contract_id IN (SELECT * FROM added)
 """
+
+_DELIVERABLE = (
+    "INSERT INTO scorecard_deliverables SELECT $1, $2, c.vendor_id, $3, $4, $5 FROM scorecard_contracts c"
+    " WHERE c.contract_id = $2 ON CONFLICT (event_id) DO NOTHING")
 
 
 async def _apply(conn: Connection, recorded: RecordedEvent) -> None:
@@ -59,6 +69,12 @@ async def _apply(conn: Connection, recorded: RecordedEvent) -> None:
             await conn.execute(
                 "INSERT INTO scorecard_protests VALUES ($1, $2, $3, $4, $5, NULL) ON CONFLICT (protest_id) DO NOTHING",
                 e.protest_id, e.vendor_id, e.award_id, e.solicitation_id, e.filed_at.date())
+        case SubmissionDecided():
+            await conn.execute(_DELIVERABLE, recorded.event_id, e.contract_id, e.deliverable_id,
+                               "accepted" if e.accepted else "rejected", e.decided_at.date())
+        case DeliverableOverdue():
+            await conn.execute(_DELIVERABLE, recorded.event_id, e.contract_id, e.deliverable_id, "overdue",
+                               e.noticed_at.date())
         case ProtestDecided():
             await conn.execute("UPDATE scorecard_protests SET outcome = $2 WHERE protest_id = $1",
                                e.protest_id, e.outcome)
@@ -67,9 +83,11 @@ async def _apply(conn: Connection, recorded: RecordedEvent) -> None:
 class ScorecardProjection:
     name = "scorecard"
     tables: Sequence[str] = ("scorecard_contracts", "scorecard_amendments", "scorecard_ratings",
-                             "scorecard_invoices", "scorecard_disputes", "scorecard_protests")
+                             "scorecard_invoices", "scorecard_disputes", "scorecard_protests",
+                             "scorecard_deliverables")
     types: frozenset[str] | None = types_of(ContractOpened, ContractModified, PerformanceRated, InvoiceSubmitted,
-                                            InvoiceDisputed, ProtestFiled, ProtestDecided)
+                                            InvoiceDisputed, ProtestFiled, ProtestDecided,
+                                            SubmissionDecided, DeliverableOverdue)
 
     async def apply(self, conn: Connection, events: Sequence[RecordedEvent]) -> None:
         for recorded in events:

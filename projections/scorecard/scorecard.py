@@ -18,6 +18,8 @@ NOTES = [
     "Ratings are the agencies' performance ratings (1-5 each); overall is the mean of the four scores. "
     "Quarters are calendar quarters of the rating date.",
     "A disputed invoice is one finance disputed at least once; disputes counts each dispute.",
+    "Deliverables: accepted and rejected count the buyers' decisions on submissions; overdue counts "
+    "due dates that passed without an accepted or pending submission.",
     "A protest is upheld when the agency sustained it.",
     "An amendment's size is the change of the contract value it made, and its share of the contract's "
     "original value; the end date change is in days.",
@@ -64,6 +66,14 @@ class Invoices(msgspec.Struct, frozen=True, kw_only=True):
     disputed_share_percent: float | None
 
 
+class Deliverables(msgspec.Struct, frozen=True, kw_only=True):
+    accepted: int
+    rejected: int
+    overdue: int
+    #: accepted of all decisions
+    accepted_share_percent: float | None
+
+
 class Protests(msgspec.Struct, frozen=True, kw_only=True):
     filed: int
     upheld: int
@@ -108,6 +118,7 @@ class Scorecard(msgspec.Struct, frozen=True, kw_only=True):
     invoices: Invoices
     protests: Protests
     amendments: Amendments
+    deliverables: Deliverables
 
 
 def _scores(r: Any) -> Scores:
@@ -144,6 +155,11 @@ async def build_scorecard(conn: Connection, vendor_id: str) -> Scorecard:
         " count(*) FILTER (WHERE outcome = 'dismissed') AS dismissed,"
         " count(*) FILTER (WHERE outcome = 'withdrawn') AS withdrawn,"
         " count(*) FILTER (WHERE outcome IS NULL) AS pending FROM scorecard_protests WHERE vendor_id = $1", vendor_id)
+    deliverables: Any = await conn.fetchrow(
+        "SELECT count(*) FILTER (WHERE outcome = 'accepted') AS accepted,"
+        " count(*) FILTER (WHERE outcome = 'rejected') AS rejected,"
+        " count(*) FILTER (WHERE outcome = 'overdue') AS overdue FROM scorecard_deliverables WHERE vendor_id = $1",
+        vendor_id)
     amendments = await conn.fetch(
         "SELECT * FROM scorecard_amendments WHERE vendor_id = $1 ORDER BY modified_on DESC, contract_id, number DESC",
         vendor_id)
@@ -175,4 +191,8 @@ async def build_scorecard(conn: Connection, vendor_id: str) -> Scorecard:
         protests=Protests(filed=protests["filed"], upheld=protests["upheld"], dismissed=protests["dismissed"],
                           withdrawn=protests["withdrawn"], pending=protests["pending"]),
         amendments=Amendments(count=len(items), contracts_amended=len({a.contract_id for a in items}),
-                              by_currency=by_currency, latest=items[:LISTED]))
+                              by_currency=by_currency, latest=items[:LISTED]),
+        deliverables=Deliverables(
+            accepted=deliverables["accepted"], rejected=deliverables["rejected"], overdue=deliverables["overdue"],
+            accepted_share_percent=_percent(deliverables["accepted"],
+                                            deliverables["accepted"] + deliverables["rejected"])))

@@ -4,7 +4,8 @@ Vendor "vee": contracts k1 (agency A, 100,000, ends 2026-12-31) and k2 (agency B
 k1 amended to 120,000 and 2027-06-30, then to 110,000; k2 to 75,000. Ratings (quality,
 timeliness, cost control, communication): k1 2026-02-10 (4, 5, 3, 4), k2 2026-05-05 (2, 3, 3, 2),
 k1 2026-05-20 (5, 5, 4, 4). Invoices i1 (disputed twice), i2 (once), i3. Protests: one sustained,
-one dismissed, one pending. Vendor "wu" has a contract, a disputed invoice and a sustained protest.
+one dismissed, one pending. Deliverables of k1: submissions accepted twice and rejected once, one
+due date overdue; k3 (wu): one rejected. Vendor "wu" has a contract, a disputed invoice and a sustained protest.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ import msgspec
 import pytest
 
 from events.awards import ProtestDecided, ProtestFiled
-from events.contracts import ContractModified, PerformanceRated
+from events.contracts import (
+    ContractModified,
+    DeliverableOverdue,
+    PerformanceRated,
+    SubmissionDecided,
+)
 from events.invoices import InvoiceDisputed
 from projections.scorecard.projection import ScorecardProjection
 from projections.scorecard.scorecard import build_scorecard
@@ -52,6 +58,12 @@ def disputed(invoice_id: str, day: str) -> InvoiceDisputed:
     return InvoiceDisputed(invoice_id=invoice_id, reason="wrong quantity", disputed_at=at(day))
 
 
+def decision(submission_id: str, contract_id: str, accepted: bool, day: str) -> SubmissionDecided:
+    return SubmissionDecided(contract_id=contract_id, deliverable_id="d1", submission_id=submission_id,
+                             accepted=accepted, reason="ok" if accepted else "incomplete", decided_by="buyer-1",
+                             decided_at=at(day))
+
+
 @pytest.fixture(scope="module")
 async def history(readmodel):
     k1, k2 = contract("k1", "s1", "vee", date(2026, 12, 31), agency="A"), contract("k2", "s2", "vee", date(2026, 6, 30),
@@ -80,6 +92,12 @@ async def history(readmodel):
         ("contract-k2", "2026-04-01", [amended("k2", 1, 75_000, date(2026, 6, 30), "2026-04-01")]),
         ("contract-k2", "2026-05-05", [rated("r2", "k2", "vee", "2026-05-05", 2, 3, 3, 2)]),
         ("contract-k1", "2026-05-10", [amended("k1", 2, 110_000, date(2027, 6, 30), "2026-05-10")]),
+        ("contract-k1", "2026-06-01", [decision("sb1", "k1", True, "2026-06-01"),
+                                       decision("sb2", "k1", False, "2026-06-02")]),
+        ("contract-k1", "2026-06-05", [decision("sb3", "k1", True, "2026-06-05")]),
+        ("contract-k1", "2026-07-02", [DeliverableOverdue(contract_id="k1", deliverable_id="d1",
+                                                          due_date=date(2026, 7, 1), noticed_at=at("2026-07-02"))]),
+        ("contract-k3", "2026-06-03", [decision("sb4", "k3", False, "2026-06-03")]),
         ("contract-k1", "2026-05-20", [rated("r3", "k1", "vee", "2026-05-20", 5, 5, 4, 4)]),
     ]
     for stream, day, events in steps:
@@ -125,6 +143,15 @@ async def test_amendments_and_their_size(history):
     assert changes == [("k1", 2, -10_000_00, -10.0, 0), ("k2", 1, 25_000_00, 50.0, 0), ("k1", 1, 20_000_00, 20.0, 181)]
     [usd_totals] = amendments.by_currency
     assert (usd_totals.net_change.amount, usd_totals.largest_change_percent) == (35_000_00, 50.0)
+
+
+async def test_accepted_rejected_and_overdue_deliverables(history):
+    vee, wu, nobody = (await _card(history)).deliverables, (await _card(history, "wu")).deliverables, \
+        (await _card(history, "nobody")).deliverables
+    # vee: 2 accepted of 3 decisions; wu: its one decision rejected
+    assert (vee.accepted, vee.rejected, vee.overdue, vee.accepted_share_percent) == (2, 1, 1, 66.67)
+    assert (wu.accepted, wu.rejected, wu.overdue, wu.accepted_share_percent) == (0, 1, 0, 0.0)
+    assert (nobody.accepted, nobody.overdue, nobody.accepted_share_percent) == (0, 0, None)
 
 
 async def test_another_vendor_and_an_unknown_one(history):
