@@ -3,7 +3,7 @@ opening and the follows that turn a publication into notices for vendors."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 
@@ -155,6 +155,30 @@ class SplittingSuspected(Event, frozen=True, kw_only=True, tag="solicitations.Sp
     window_days: int
 
 
+class DuplicatePurchaseSuspected(Event, frozen=True, kw_only=True,
+                                 tag="solicitations.DuplicatePurchaseSuspected.v1"):
+    """A warning, not a refusal: when the solicitation was created or published, an active
+    cooperative contract the agency may use, or another agency's open or recent
+    solicitation, covered the same commodity codes or had clearly similar text. Recorded
+    so that the buyer going ahead regardless is on the record."""
+
+    solicitation_id: str
+    agency_id: str
+    #: "created" | "published": the step that raised it
+    step: str
+    #: "cooperative_contract" | "solicitation"
+    kind: str
+    match_id: str
+    match_title: str
+    #: the lead agency of the contract, or the agency of the other solicitation
+    match_agency_id: str
+    shared_commodity_codes: list[str] = []
+    #: the overlap of the titles' words, 0..1
+    text_similarity: float = 0.0
+    #: the contract's last day (contracts only)
+    end_date: date | None = None
+
+
 class AddendumPublished(Event, frozen=True, kw_only=True, tag="solicitations.AddendumPublished.v1"):
     solicitation_id: str
     number: int
@@ -251,6 +275,7 @@ class CommodityUnfollowed(Event, frozen=True, kw_only=True, tag="solicitations.C
 
 SolicitationEvent = (
     SolicitationCreated | SolicitationUpdated | SolicitationPublished | SplittingSuspected
+    | DuplicatePurchaseSuspected
     | AddendumPublished | QuestionAsked | QuestionAnswered | SolicitationClosed
     | SolicitationOpened | SolicitationCancelled | SolicitationUnderEvaluation
     | SolicitationAwarded | SolicitationUnsuccessful

@@ -3,6 +3,7 @@ role-aware view."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -11,7 +12,8 @@ from asyncpg import Pool
 from litestar import Controller, delete, get, patch, post
 from litestar.params import Parameter
 
-from events.solicitations import SplittingSuspected, TabulationEntry
+from events.base import Event
+from events.solicitations import DuplicatePurchaseSuspected, SplittingSuspected, TabulationEntry
 from infra.clock import Clock
 from infra.executor import Executor
 from infra.http.auth import requires
@@ -34,12 +36,13 @@ from services.solicitations.commands import (
     CreateSolicitation,
     PublishAddendum,
     PublishSolicitation,
+    SimilarPurchases,
     UpdateSolicitation,
 )
 from services.solicitations.criteria import LibraryCriterion, library
 from services.solicitations.deciders.follow import FOLLOWS, Follow, Unfollow
 from services.solicitations.deciders.solicitation import SOLICITATION, Solicitation
-from services.solicitations.readmodel.facts import recent_publications
+from services.solicitations.readmodel.facts import recent_publications, similar_purchases
 from services.solicitations.readmodel.listing import ListFilters, list_solicitations
 from services.solicitations.readmodel.notices import notices_of
 from services.solicitations.schemas import (
@@ -74,6 +77,22 @@ from services.solicitations.schemas import (
 from services.vendors.facts import acting_vendor, vendors_of_user
 
 _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+def _duplicate_warning(event: DuplicatePurchaseSuspected) -> str:
+    why = (f"commodity code(s) {', '.join(event.shared_commodity_codes)}" if event.shared_commodity_codes
+           else f"a similar title ({event.text_similarity:.0%} of its words)")
+    if event.kind == "cooperative_contract":
+        return (f"possible duplicate purchase: your agency may use cooperative contract {event.match_id} "
+                f"\"{event.match_title}\" of agency {event.match_agency_id} (until {event.end_date}), for {why}")
+    return (f"possible duplicate purchase: agency {event.match_agency_id} has solicitation {event.match_id} "
+            f"\"{event.match_title}\" for {why}")
+
+
+def _warnings(events: Sequence[Event]) -> list[str]:
+    """What the buyer is warned of in the answer (the events are the record)."""
+    return ([_warning(e) for e in events if isinstance(e, SplittingSuspected)]
+            + [_duplicate_warning(e) for e in events if isinstance(e, DuplicatePurchaseSuspected)])
 
 
 def _warning(event: SplittingSuspected) -> str:
@@ -167,9 +186,10 @@ class SolicitationController(Controller):
             published_at=r["published_at"], submission_deadline=r["submission_deadline"])
             for r in rows], next_cursor=next_cursor, limit=limit)
 
-    @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency",
+    @post(guards=[requires("buyer")], summary="Create a draft solicitation for your agency; warns of duplicate "
+          "purchases (cooperative contracts it may use, other agencies' solicitations for the same need)",
           responses=_WRITE_ERRORS)
-    async def create(self, executor: Executor, pool: Pool, actor: Actor,
+    async def create(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                      data: SolicitationIn,
                      idempotency_key: IdempotencyKey = None) -> SolicitationOut:
         async with pool.acquire() as conn:
@@ -178,11 +198,17 @@ class SolicitationController(Controller):
         jurisdiction, time_zone = (agency.jurisdiction, agency.time_zone) if agency else (None, "UTC")
         command_id = scoped_command_id(idempotency_key, actor.sub, "solicitations.create")
         solicitation_id = data.solicitation_id or id_for_command("sol", command_id)
+        terms = terms_from(data)
+        await clock.refresh()
+        async with pool.acquire() as conn:
+            similar = await similar_purchases(conn, agency_id=actor.agency or "", title=terms.title,
+                                              commodity_codes=list(terms.commodity_codes), now=clock.now())
         command = CreateSolicitation(solicitation_id=solicitation_id, agency_id=actor.agency or "",
-                                     jurisdiction=jurisdiction, time_zone=time_zone, terms=terms_from(data))
+                                     jurisdiction=jurisdiction, time_zone=time_zone, terms=terms,
+                                     similar=similar)
         outcome = await executor.execute(SOLICITATION, solicitation_id, command, actor,
                                          command_id=command_id)
-        return view(outcome.state, outcome.version, actor)
+        return view(outcome.state, outcome.version, actor, warnings=_warnings(outcome.events))
 
     @patch("/{solicitation_id:str}", guards=[requires("buyer")], summary="Edit a draft solicitation",
            responses=_WRITE_ERRORS)
@@ -196,7 +222,7 @@ class SolicitationController(Controller):
         return view(outcome.state, outcome.version, actor)
 
     @post("/{solicitation_id:str}/publish", guards=[requires("buyer")], status_code=200,
-          summary="Publish: checks method by value, open period and splitting", responses=_WRITE_ERRORS)
+          summary="Publish: checks method by value, open period and splitting; warns of duplicate purchases", responses=_WRITE_ERRORS)
     async def publish(self, executor: Executor, pool: Pool, clock: Clock, actor: Actor,
                       solicitation_id: str,
                       idempotency_key: IdempotencyKey = None) -> SolicitationOut:
@@ -204,11 +230,16 @@ class SolicitationController(Controller):
         pack = rules.pack(state.jurisdiction)
         window = pack.splitting_window_days if pack else 90
         recent = await recent_publications(pool, state.agency_id, clock.now(), window)
+        similar = SimilarPurchases()
+        if state.terms is not None:
+            async with pool.acquire() as conn:
+                similar = await similar_purchases(conn, agency_id=state.agency_id, title=state.terms.title,
+                                                  commodity_codes=list(state.terms.commodity_codes),
+                                                  now=clock.now())
         outcome = await executor.execute(
-            SOLICITATION, solicitation_id, PublishSolicitation(recent=recent), actor,
+            SOLICITATION, solicitation_id, PublishSolicitation(recent=recent, similar=similar), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.publish"))
-        warnings = [_warning(e) for e in outcome.events if isinstance(e, SplittingSuspected)]
-        return view(outcome.state, outcome.version, actor, warnings=warnings)
+        return view(outcome.state, outcome.version, actor, warnings=_warnings(outcome.events))
 
     @post("/{solicitation_id:str}/addenda", guards=[requires("buyer")], summary="Publish an addendum",
           responses=_WRITE_ERRORS)

@@ -14,6 +14,7 @@ from events.solicitations import (
     PriceSchedule,
     TabulationEntry,
 )
+from services.marketplace.facts import CooperativeOffer
 
 
 class Terms(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,6 +61,25 @@ class TermsPatch(msgspec.Struct, frozen=True, kw_only=True):
     cooperative: CooperativeStatement | None | msgspec.UnsetType = msgspec.UNSET
 
 
+class OtherSolicitation(msgspec.Struct, frozen=True, kw_only=True):
+    """Another agency's published solicitation (input of the duplicate-purchase check)."""
+
+    solicitation_id: str
+    agency_id: str
+    title: str
+    status: str
+    commodity_codes: list[str]
+    published_at: datetime
+
+
+class SimilarPurchases(msgspec.Struct, frozen=True, kw_only=True):
+    """The candidates of the duplicate-purchase check, read at the edge; the decider keeps
+    those that are duplicates."""
+
+    contracts: list[CooperativeOffer] = []
+    solicitations: list[OtherSolicitation] = []
+
+
 class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
     solicitation_id: str
     agency_id: str
@@ -67,6 +87,7 @@ class CreateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
     jurisdiction: str | None
     terms: Terms
     time_zone: str = "UTC"
+    similar: SimilarPurchases = SimilarPurchases()
 
 
 class UpdateSolicitation(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,6 +105,7 @@ class RecentSolicitation(msgspec.Struct, frozen=True, kw_only=True):
 
 class PublishSolicitation(msgspec.Struct, frozen=True, kw_only=True):
     recent: list[RecentSolicitation] = []
+    similar: SimilarPurchases = SimilarPurchases()
 
 
 class PublishAddendum(msgspec.Struct, frozen=True, kw_only=True):

@@ -28,6 +28,7 @@ from services.marketplace.commands import (
     JoiningAgency,
     ReleaseOrder,
 )
+from services.marketplace.facts import may_use
 
 
 class Participant(msgspec.Struct, frozen=True, kw_only=True):
@@ -60,20 +61,8 @@ class Cooperative(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def eligible(contract: ContractTerms, agency: JoiningAgency) -> bool:
-    """Whether the cooperative statement admits the agency: everyone, a listed agency, or
-    an agency whose jurisdiction is one of the prefixes (``US-TX`` admits ``US-TX-Austin``)."""
-    statement = contract.cooperative
-    if statement is None or agency.jurisdiction is None:
-        return False
-    match statement.eligible:
-        case "all":
-            return True
-        case "agencies":
-            return agency.agency_id in statement.agencies
-        case "jurisdictions":
-            code = agency.jurisdiction
-            return any(code == p or code.startswith(f"{p}-") for p in statement.jurisdictions)
-    return False
+    """Whether the contract's cooperative statement admits the agency (``facts.may_use``)."""
+    return may_use(contract.cooperative, agency.agency_id, agency.jurisdiction)
 
 
 def _require_cooperative(contract: ContractTerms) -> None:

@@ -58,6 +58,7 @@ from services.solicitations.commands import (
     UpdateSolicitation,
 )
 from services.solicitations.criteria import check_criteria
+from services.solicitations.duplicates import suspected_duplicates
 from services.solicitations.schedules import check_cooperative, check_price_schedule, with_lead
 from services.solicitations.splitting import suspected_splitting
 
@@ -318,6 +319,10 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
             _check_terms_horizon(created, ctx.now)
             if not calendar.is_zone(command.time_zone):
                 raise field_error("time_zone", "an IANA time zone")
+            duplicates = suspected_duplicates(
+                solicitation_id=command.solicitation_id, agency_id=command.agency_id,
+                jurisdiction=command.jurisdiction, title=created.title, commodity_codes=created.commodity_codes,
+                step="created", now=ctx.now, similar=command.similar)
             return [SolicitationCreated(
                 solicitation_id=command.solicitation_id,
                 agency_id=command.agency_id,
@@ -325,7 +330,7 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 time_zone=command.time_zone,
                 created_by=ctx.actor.sub,
                 **msgspec.structs.asdict(created),
-            )]
+            ), *duplicates]
         case UpdateSolicitation():
             _require_exists(state)
             _require_buyer(state, ctx)
@@ -371,7 +376,11 @@ def decide(command: Command, state: Solicitation, ctx: Context) -> list[Event]:
                 commodity_codes=terms.commodity_codes, value=terms.estimated_value,
                 now=ctx.now, recent=command.recent, rules=pack,
             )
-            return [published, *warnings]
+            duplicates = suspected_duplicates(
+                solicitation_id=state.solicitation_id, agency_id=state.agency_id, jurisdiction=state.jurisdiction,
+                title=terms.title, commodity_codes=terms.commodity_codes, step="published", now=ctx.now,
+                similar=command.similar)
+            return [published, *warnings, *duplicates]
         case PublishAddendum():
             return _addendum(command, state, ctx)
         case AskQuestion():

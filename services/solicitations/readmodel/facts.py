@@ -28,7 +28,9 @@ from events.solicitations import (
 )
 from infra.eventstore import RecordedEvent
 from projections.base import types_of
-from services.solicitations.commands import RecentSolicitation
+from services.marketplace.facts import cooperative_offers
+from services.solicitations.commands import OtherSolicitation, RecentSolicitation, SimilarPurchases
+from services.solicitations.duplicates import RECENT, words
 from services.solicitations.facts import SolicitationFacts, evolve, published_since
 
 _decoder = msgspec.json.Decoder(SolicitationFacts)
@@ -74,3 +76,25 @@ async def recent_publications(conn: Any, agency_id: str, now: datetime, days: in
                                estimated_value=f.published_value, published_at=f.published_at)
             for f in await published_since(conn, agency_id, now - timedelta(days=days))
             if f.published_value is not None and f.published_at is not None]
+
+
+async def similar_purchases(conn: Any, *, agency_id: str, title: str,
+                            commodity_codes: list[str], now: datetime) -> SimilarPurchases:
+    """The candidates of the duplicate-purchase check: listed cooperative contracts and other
+    agencies' solicitations published within the look-back that share a commodity code or a
+    title word (the decider keeps the duplicates)."""
+    terms = words(title)
+    offers = await cooperative_offers(conn, commodity_codes, terms, now.date())
+    rows = await conn.fetch(
+        "SELECT facts FROM solicitation_facts WHERE agency_id <> $1 AND published_at >= $2"
+        " AND ((facts->'commodity_codes') ?| $3::text[]"
+        "      OR (cardinality($4::text[]) > 0 AND to_tsvector('english', facts->>'title')"
+        "          @@ to_tsquery('english', array_to_string($4::text[], ' | '))))"
+        " ORDER BY published_at DESC, solicitation_id LIMIT 100",
+        agency_id, now - RECENT, commodity_codes, terms)
+    others = [_decoder.decode(r["facts"]) for r in rows]
+    return SimilarPurchases(contracts=offers, solicitations=[
+        OtherSolicitation(solicitation_id=f.solicitation_id, agency_id=f.agency_id, title=f.title,
+                          status="cancelled" if f.cancelled else f.status, commodity_codes=list(f.commodity_codes),
+                          published_at=f.published_at)
+        for f in others if f.published_at is not None])
