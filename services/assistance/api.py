@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from asyncpg import Pool
 from litestar import Controller, get, post
 from litestar.datastructures import State
@@ -27,15 +28,17 @@ from services.assistance.deciders.suggestions import SUGGESTIONS
 from services.assistance.readmodel import assistance_record
 from services.assistance.schemas import (
     AssistanceRecord,
+    DuplicatePurchase,
     InvitationsIn,
     InvitationsOut,
     NotRelevantIn,
     NotRelevantOut,
     ReviewIn,
     ReviewOut,
+    SimilarPurchasesOut,
     Suggestions,
 )
-from services.solicitations.facts import solicitation_owner
+from services.solicitations.facts import duplicate_purchases, solicitation_owner
 from services.vendors.facts import vendor_standing
 
 Limit = Annotated[int, Parameter(ge=1, le=100, description="how many suggestions (1-100)")]
@@ -175,18 +178,25 @@ class SolicitationAssistanceController(Controller):
     @get("/similar", guards=[requires("buyer", "auditor", "admin")],
          summary="Similar purchases of other agencies",
          description="Other agencies' open or recent solicitations and active contracts for the same "
-         "need, ranked by commodity codes and text: the input of the duplicate-purchase warning. "
+         "need, ranked by commodity codes and text, and the duplicate-purchase warnings raised when the "
+         "solicitation was created and published (cooperative contracts the agency may use, other "
+         "agencies' solicitations), as recorded. The agency's buyers, auditors and admins. "
          "The list is recorded; a buyer's decision on it refers to its suggestion_id.",
          responses=error_responses(401, 403, 404, 422))
     async def similar(self, executor: Executor, pool: Pool, clock: Clock, assistant: Assistant, actor: Actor, solicitation_id: PathId,
-                      limit: Annotated[int, Parameter(ge=1, le=50)] = 10) -> Suggestions:
+                      limit: Annotated[int, Parameter(ge=1, le=50)] = 10) -> SimilarPurchasesOut:
         agency = await _buyer_agency(executor, actor, solicitation_id)
         await clock.refresh()
         async with pool.acquire() as conn:
             ranked = await ranking.similar_purchases(conn, assistant.indexes, solicitation_id,
                                                      clock.now(), limit=limit)
-        return await assistant.record(executor, actor, ranked, list_kind="similar",
-                                      subject_id=solicitation_id, agency_id=agency, model=scoring.SIMILAR)
+        shown = await assistant.record(executor, actor, ranked, list_kind="similar",
+                                       subject_id=solicitation_id, agency_id=agency, model=scoring.SIMILAR)
+        warned = await duplicate_purchases(executor, solicitation_id)
+        return SimilarPurchasesOut(**msgspec.structs.asdict(shown), duplicate_purchases=[DuplicatePurchase(
+            step=w.step, kind=w.kind, id=w.match_id, title=w.match_title, agency_id=w.match_agency_id,
+            shared_commodity_codes=list(w.shared_commodity_codes), text_similarity=w.text_similarity,
+            end_date=w.end_date) for w in warned])
 
     @post("/similar/review", guards=[requires("buyer")], status_code=201,
           summary="Decide on the similar purchases shown",

@@ -44,6 +44,29 @@ class Suggestions(msgspec.Struct, frozen=True, kw_only=True):
     items: list[Suggestion]
 
 
+class DuplicatePurchase(msgspec.Struct, frozen=True, kw_only=True):
+    """A duplicate-purchase warning raised when the solicitation was created or published,
+    as recorded on it."""
+
+    #: "created" | "published"
+    step: str
+    #: "cooperative_contract" | "solicitation"
+    kind: str
+    id: str
+    title: str
+    agency_id: str
+    shared_commodity_codes: list[str]
+    text_similarity: float
+    end_date: date | None = None
+
+
+class SimilarPurchasesOut(Suggestions, frozen=True, kw_only=True):
+    """The ranked similar purchases (recorded as a list), and the duplicate-purchase
+    warnings on record for the solicitation."""
+
+    duplicate_purchases: list[DuplicatePurchase] = []
+
+
 class NotRelevantIn(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     suggestion_id: Id | None = None
     reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""

@@ -21,6 +21,7 @@ from events.solicitations import (
     AddendumPublished,
     CooperativeStatement,
     Criterion,
+    DuplicatePurchaseSuspected,
     PriceSchedule,
     QuestionAsked,
     SolicitationAwarded,
@@ -326,6 +327,13 @@ async def solicitation_owner(executor: Any, solicitation_id: str) -> Solicitatio
     if not state.exists:
         return None
     return SolicitationOwner(solicitation_id=solicitation_id, agency_id=state.agency_id, status=state.status)
+
+
+async def duplicate_purchases(executor: Any, solicitation_id: str) -> list[DuplicatePurchaseSuspected]:
+    """The duplicate-purchase warnings raised when the solicitation was created and published
+    (read from its own stream; empty when there is no such solicitation)."""
+    state, _ = await executor.load(SOLICITATION, solicitation_id)
+    return list(state.duplicates)
 
 
 def business_days_before(moment: datetime, days: int, jurisdiction: str) -> datetime:

@@ -19,6 +19,7 @@ from events.compliance import RuleApplied
 from events.solicitations import (
     AddendumPublished,
     DocumentRef,
+    DuplicatePurchaseSuspected,
     QuestionAnswered,
     QuestionAsked,
     SolicitationAwarded,
@@ -107,6 +108,8 @@ class Solicitation(msgspec.Struct, frozen=True, kw_only=True):
     opened_at: datetime | None = None
     tabulation: tuple[TabulationEntry, ...] = ()
     cancel_reason: str | None = None
+    #: the duplicate-purchase warnings raised on creation and publication, in order
+    duplicates: tuple[DuplicatePurchaseSuspected, ...] = ()
     award_ids: tuple[str, ...] = ()
     unsuccessful_reason: str | None = None
     rule_pack: str = ""
@@ -590,6 +593,8 @@ def evolve(state: Solicitation, event: Event) -> Solicitation:
                            tabulation=tuple(event.tabulation))
         case SolicitationCancelled():
             return replace(state, status="cancelled", cancel_reason=event.reason)
+        case DuplicatePurchaseSuspected():
+            return replace(state, duplicates=(*state.duplicates, event))
         case SolicitationUnderEvaluation():
             return replace(state, status="under_evaluation")
         case SolicitationAwarded():
