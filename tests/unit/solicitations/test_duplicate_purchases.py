@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from events.solicitations import CooperativeStatement
+import msgspec
+
+from events.solicitations import CooperativeStatement, DuplicatePurchaseSuspected
 from services.marketplace.facts import CooperativeOffer
 from services.solicitations.commands import OtherSolicitation, SimilarPurchases
 from services.solicitations.duplicates import suspected_duplicates, text_similarity
@@ -86,3 +88,24 @@ def test_nothing_in_common_warns_of_nothing_and_the_text_measure_ignores_filler_
     assert check(contracts=[offer(codes=["1"], title="Road salt")], codes=["2"], title="Office toner") == []
     assert text_similarity("Supply of the road salt", "Road salt services") == 1.0
     assert text_similarity("", "Road salt") == 0.0
+
+
+def test_the_decider_records_the_warnings_on_creation_and_publication_and_still_goes_ahead():
+    from services.solicitations.commands import PublishSolicitation
+    from services.solicitations.deciders.solicitation import SOLICITATION
+    from tests.unit.solicitations.factories import NOW as DAY
+    from tests.unit.solicitations.factories import at, create
+
+    command = create()
+    codes = list(command.terms.commodity_codes)
+    similar = SimilarPurchases(contracts=[CooperativeOffer(
+        contract_id="ct-9", title="Anything", lead_agency_id="ag-lead", vendor_id="v", status="active",
+        end_date=DAY.date() + timedelta(days=30), commodity_codes=tuple(codes),
+        cooperative=CooperativeStatement(eligible="all", lead_agency_id="ag-lead"))])
+    created = SOLICITATION.decide(msgspec.structs.replace(command, similar=similar), SOLICITATION.initial(), at(DAY))
+    assert [type(e).__name__ for e in created] == ["SolicitationCreated", "DuplicatePurchaseSuspected"]
+    state = SOLICITATION.fold(created)
+    assert [d.match_id for d in state.duplicates] == ["ct-9"]
+    events = SOLICITATION.decide(PublishSolicitation(similar=similar), state, at(DAY))
+    assert type(events[0]).__name__ == "SolicitationPublished"
+    assert [(e.step, e.match_id) for e in events if isinstance(e, DuplicatePurchaseSuspected)] == [("published", "ct-9")]
