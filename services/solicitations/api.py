@@ -89,10 +89,11 @@ def _duplicate_warning(event: DuplicatePurchaseSuspected) -> str:
             f"\"{event.match_title}\" for {why}")
 
 
-def _warnings(events: Sequence[Event]) -> list[str]:
-    """What the buyer is warned of in the answer (the events are the record)."""
+def _warnings(events: Sequence[Event], state: Solicitation, step: str) -> list[str]:
+    """What the buyer is warned of in the answer; the duplicate purchases from the state, so
+    a repeated request answers the warnings recorded the first time."""
     return ([_warning(e) for e in events if isinstance(e, SplittingSuspected)]
-            + [_duplicate_warning(e) for e in events if isinstance(e, DuplicatePurchaseSuspected)])
+            + [_duplicate_warning(d) for d in state.duplicates if d.step == step])
 
 
 def _warning(event: SplittingSuspected) -> str:
@@ -208,7 +209,8 @@ class SolicitationController(Controller):
                                      similar=similar)
         outcome = await executor.execute(SOLICITATION, solicitation_id, command, actor,
                                          command_id=command_id)
-        return view(outcome.state, outcome.version, actor, warnings=_warnings(outcome.events))
+        return view(outcome.state, outcome.version, actor,
+                    warnings=_warnings(outcome.events, outcome.state, "created"))
 
     @patch("/{solicitation_id:str}", guards=[requires("buyer")], summary="Edit a draft solicitation",
            responses=_WRITE_ERRORS)
@@ -239,7 +241,8 @@ class SolicitationController(Controller):
         outcome = await executor.execute(
             SOLICITATION, solicitation_id, PublishSolicitation(recent=recent, similar=similar), actor,
             command_id=scoped_command_id(idempotency_key, actor.sub, "solicitations.publish"))
-        return view(outcome.state, outcome.version, actor, warnings=_warnings(outcome.events))
+        return view(outcome.state, outcome.version, actor,
+                    warnings=_warnings(outcome.events, outcome.state, "published"))
 
     @post("/{solicitation_id:str}/addenda", guards=[requires("buyer")], summary="Publish an addendum",
           responses=_WRITE_ERRORS)

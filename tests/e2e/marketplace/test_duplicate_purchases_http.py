@@ -30,11 +30,15 @@ async def test_a_second_agency_is_warned_of_a_cooperative_contract_it_may_use(cl
     await eventually(listed, what="the cooperative contract listed")
     body = solicitation_body(await now_of(client, token), title="Printer consumables", commodity_codes=[code])
 
-    created = await client.post(f"{API}/solicitations", json=body, headers=buyer)
+    keyed = {**buyer, "Idempotency-Key": unique("key")}
+    created = await client.post(f"{API}/solicitations", json=body, headers=keyed)
     assert created.status_code == 201, created.text
     sid = created.json()["id"]
     [warning] = created.json()["warnings"]
     assert "duplicate purchase" in warning and contract in warning and code in warning
+    # the repeated request answers the warning recorded the first time, and records nothing more
+    again = await client.post(f"{API}/solicitations", json=body, headers=keyed)
+    assert again.status_code == 201 and again.json()["warnings"] == [warning], again.text
 
     elsewhere = await client.post(f"{API}/solicitations", json=body, headers=outsider)
     assert elsewhere.status_code == 201, elsewhere.text
