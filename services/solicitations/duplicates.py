@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from events.solicitations import DuplicatePurchaseSuspected
 from services.marketplace.facts import may_use
@@ -45,26 +45,26 @@ def suspected_duplicates(*, solicitation_id: str, agency_id: str, jurisdiction: 
     """One warning per usable contract and per other agency's solicitation for the same need."""
     codes = set(commodity_codes)
     warnings: list[DuplicatePurchaseSuspected] = []
+
+    def warn(kind: str, match_id: str, match_title: str, match_agency: str, match_codes: Sequence[str],
+             end_date: date | None = None) -> None:
+        shared, text = sorted(codes & set(match_codes)), text_similarity(title, match_title)
+        if shared or text >= SIMILAR_TEXT:
+            warnings.append(DuplicatePurchaseSuspected(
+                solicitation_id=solicitation_id, agency_id=agency_id, step=step, kind=kind, match_id=match_id,
+                match_title=match_title, match_agency_id=match_agency, shared_commodity_codes=shared,
+                text_similarity=round(text, 2), end_date=end_date))
+
     for c in sorted(similar.contracts, key=lambda c: c.contract_id):
         if c.status != "active" or c.end_date < now.date():
             continue
         if c.lead_agency_id != agency_id and not may_use(c.cooperative, agency_id, jurisdiction):
             continue
-        shared, text = sorted(codes & set(c.commodity_codes)), text_similarity(title, c.title)
-        if shared or text >= SIMILAR_TEXT:
-            warnings.append(DuplicatePurchaseSuspected(
-                solicitation_id=solicitation_id, agency_id=agency_id, step=step, kind="cooperative_contract",
-                match_id=c.contract_id, match_title=c.title, match_agency_id=c.lead_agency_id,
-                shared_commodity_codes=shared, text_similarity=round(text, 2), end_date=c.end_date))
+        warn("cooperative_contract", c.contract_id, c.title, c.lead_agency_id, c.commodity_codes, c.end_date)
     for s in sorted(similar.solicitations, key=lambda s: s.solicitation_id):
         if s.agency_id == agency_id or s.solicitation_id == solicitation_id or s.status == "cancelled":
             continue
         if s.status not in _OPEN and now - s.published_at > RECENT:
             continue
-        shared, text = sorted(codes & set(s.commodity_codes)), text_similarity(title, s.title)
-        if shared or text >= SIMILAR_TEXT:
-            warnings.append(DuplicatePurchaseSuspected(
-                solicitation_id=solicitation_id, agency_id=agency_id, step=step, kind="solicitation",
-                match_id=s.solicitation_id, match_title=s.title, match_agency_id=s.agency_id,
-                shared_commodity_codes=shared, text_similarity=round(text, 2)))
+        warn("solicitation", s.solicitation_id, s.title, s.agency_id, s.commodity_codes)
     return warnings
