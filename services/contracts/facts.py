@@ -62,6 +62,14 @@ async def vendor_contracts(pool: Any, vendor_id: str) -> VendorContracts:
     return VendorContracts(total=row["total"], open=row["open"])
 
 
+async def open_contract_ids(pool: Any, agency_id: str | None) -> list[str]:
+    """The contracts of an agency (``None``: of every agency) neither completed nor terminated."""
+    rows = await pool.fetch(
+        "SELECT contract_id FROM contract_register WHERE ($1::text IS NULL OR agency_id = $1)"
+        " AND status NOT IN ('completed', 'terminated') ORDER BY contract_id", agency_id)
+    return [r["contract_id"] for r in rows]
+
+
 class OptionFacts(msgspec.Struct, frozen=True, kw_only=True):
     option_id: str
     kind: str  # "extra_years" | "extra_quantity"

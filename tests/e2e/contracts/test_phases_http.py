@@ -40,8 +40,9 @@ class World:
         assert r.status_code == 200, r.text
         return datetime.fromisoformat(r.json()["now"])
 
-    async def contract(self, *, value: int = 1_000_000, criteria: list[Criterion] | None = None) -> tuple[str, date]:
-        """An active contract of a year from today, opened from a solicitation the buyer wrote."""
+    async def contract(self, *, value: int = 1_000_000, criteria: list[Criterion] | None = None,
+                       days: int = 365) -> tuple[str, date]:
+        """An active contract of ``days`` (a year) from today, opened from a solicitation the buyer wrote."""
         now = await self.advance(0)
         contract_id, solicitation_id = unique("ct"), unique("sol")
         meta = Metadata(occurred_at=now, actor=self.buyer_sub, actor_role="buyer", agency=self.agency)
@@ -54,7 +55,7 @@ class World:
         await self.civic.store.append(f"contract-{contract_id}", 0, [
             ContractOpened(contract_id=contract_id, award_id=unique("aw"), solicitation_id=solicitation_id,
                            agency_id=self.agency, vendor_id=self.vendor, value=Money(amount=value, currency="USD"),
-                           start_date=start, end_date=start + timedelta(days=365), terms_ref="GC-1",
+                           start_date=start, end_date=start + timedelta(days=days), terms_ref="GC-1",
                            requires_receipt=False, opened_at=now),
             ContractSigned(contract_id=contract_id, party="buyer", signed_by=self.buyer_sub, signed_at=now),
             ContractSigned(contract_id=contract_id, party="vendor", signed_by="u1", signed_at=now),

@@ -1,0 +1,1 @@
+"""The renewal pipeline: an agency's contracts by months to expiry, with their options and stage."""
