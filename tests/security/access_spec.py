@@ -238,6 +238,7 @@ SPEC: dict[tuple[str, str], Access] = {
     ("GET", "/api/v1/reports/spend"): roles("buyer", "finance", "auditor", "admin"),
     ("GET", "/api/v1/reports/spend/chart.svg"): roles("buyer", "finance", "auditor", "admin"),
     ("GET", "/api/v1/reports/forecast"): roles("buyer", "finance", "auditor", "admin"),
+    ("GET", "/api/v1/reports/renewals"): roles("buyer", "finance", "auditor", "admin"),
     # assistance: a vendor's opportunities are its own; a buyer's suggestions are the agency's
     ("GET", "/api/v1/vendors/{vendor_id:str}/opportunities"): roles(*VENDOR_OR_ADMIN),
     ("POST", "/api/v1/vendors/{vendor_id:str}/opportunities/{solicitation_id:str}/not-relevant"): roles("vendor"),
