@@ -26,6 +26,15 @@ def wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
     return "text/csv" in request.headers.get("accept", "")
 
 
+def csv_cell(value: object) -> object:
+    """A CSV cell: empty for nothing, and never a formula a spreadsheet would run from an id."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def csv_attachment(body: str, filename: str) -> Response[Any]:
     """``body`` as a CSV file download named ``filename``."""
     # litestar adds "; charset=utf-8" to a text/* media type itself

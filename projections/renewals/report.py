@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from events.base import Money
+from projections.report_http import csv_cell
 from services.contracts.facts import OptionFacts, open_contract_ids, renewal_facts
 
 
@@ -91,21 +92,13 @@ HEADER = ("contract_id", "agency_id", "vendor_id", "end_date", "months_to_expiry
           "next_option_deadline")
 
 
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never let a spreadsheet run a formula from an id
-    return value
-
-
 def report_csv(report: RenewalReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for r in report.contracts:
         nxt = r.remaining_options[0].exercise_deadline.isoformat() if r.remaining_options else None
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.contract_id, r.agency_id, r.vendor_id, r.end_date.isoformat(), r.months_to_expiry, r.days_to_expiry,
             r.stage, r.days_in_stage, r.value_at_stake.amount, r.options_value.amount, r.value_at_stake.currency,
             len(r.remaining_options), nxt)])

@@ -5,17 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+from projections.report_http import csv_cell
 from projections.spend.report import SpendReport
 
 FIGURES = ("amount", "payments", "interest", "share_percent")
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never let a spreadsheet run a formula from an id
-    return value
 
 
 def report_csv(report: SpendReport) -> str:
@@ -23,7 +16,7 @@ def report_csv(report: SpendReport) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(("agency_scope", "from", "to", "currency", *report.group_by, *FIGURES))
     for row in report.rows:
-        writer.writerow([_cell(v) for v in (report.agency or "all", report.period_from, report.period_to,
+        writer.writerow([csv_cell(v) for v in (report.agency or "all", report.period_from, report.period_to,
                                              report.currency, *(getattr(row, d) for d in report.group_by),
                                              *(getattr(row, f) for f in FIGURES))])
     return out.getvalue()
