@@ -17,6 +17,11 @@ FormatParam = Annotated[str | None, Parameter(query="format", required=False, de
                                               schema_extra={"enum": ["json", "csv"]})]
 
 
+#: the agency a report covers (``report_access.covered_agency`` decides what a caller may name)
+AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$",
+                                              description="an agency id; omitted: your agency (admins, auditors: all)")]
+
+
 def wants_csv(request: Request[Any, Any, Any], fmt: str | None) -> bool:
     """CSV when ``format=csv``, or without ``format`` when the request accepts ``text/csv``."""
     if fmt is not None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from asyncpg import Pool
 from litestar import Controller, Request, Response, get
-from litestar.params import Parameter
 
 from infra.clock import Clock
 from infra.executor import Executor
@@ -15,10 +14,7 @@ from infra.http.errors import error_responses
 from kernel.context import Actor
 from projections.renewals.report import RenewalReport, build_report, report_csv
 from projections.report_access import READERS, covered_agency
-from projections.report_http import FormatParam, JsonOrCsv, csv_attachment, wants_csv
-
-AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$",
-                                              description="an agency id; omitted: your agency (admins, auditors: all)")]
+from projections.report_http import AgencyParam, FormatParam, JsonOrCsv, csv_attachment, wants_csv
 
 
 class RenewalsReportController(Controller):

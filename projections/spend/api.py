@@ -13,7 +13,14 @@ from infra.http.auth import requires
 from infra.http.errors import error_responses
 from kernel.context import Actor
 from kernel.errors import field_error
-from projections.report_http import CurrencyParam, FormatParam, JsonOrCsv, csv_attachment, wants_csv
+from projections.report_http import (
+    AgencyParam,
+    CurrencyParam,
+    FormatParam,
+    JsonOrCsv,
+    csv_attachment,
+    wants_csv,
+)
 from projections.spend.access import READERS, report_agency
 from projections.spend.chart import render_chart
 from projections.spend.csv_export import report_csv
@@ -27,8 +34,6 @@ MAX_MONTHS = 120  # ten years
 MONTH = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 Id = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$")]
 
-AgencyParam = Annotated[str | None, Parameter(required=False, max_length=64, pattern=r"^[^\x00]*$",
-                                              description="an agency id; omitted: your agency (admins, auditors: all)")]
 FromParam = Annotated[str | None, Parameter(query="from", required=False, pattern=MONTH,
                                             description="first month, YYYY-MM (default: January of this year)")]
 ToParam = Annotated[str | None, Parameter(query="to", required=False, pattern=MONTH,
