@@ -47,20 +47,31 @@ _COLUMNS = (
     " version, type, data, metadata, recorded_at"
 )
 
-# Both appends compute the hash chain in the statement (``event_hash``, migration 1100):
-# the previous event's hash is read with the version check. A batch computes what its
-# events share (metadata, times) once, each event's content part set-based, and then
-# only the links in order (``event_chain``, migration 1103): no step joins or searches
-# the batch, so the cost is linear in its size. The table's trigger fills the chain only
-# for rows inserted otherwise.
-_APPEND_ONE = """
+# Every append computes the hash chain in its own statement (``event_hash``, migration
+# 1100), and reading the previous event's hash is also the version check: every stored
+# event has one, so version ``$2`` exists exactly when its row is found, and a stream
+# already past ``$2`` already holds version ``$2 + 1``, which the primary key refuses. A
+# stream's first event needs no read at all. An event is recorded at the start of the
+# statement that appends it (``statement_timestamp()``, the same value wherever the
+# statement uses it), so no step has to hold a clock reading for the hash. A batch
+# computes what its events share (metadata, times) once, each event's content part
+# set-based, and then only the links in order (``event_chain``, migration 1103): no step
+# joins or searches the batch, so the cost is linear in its size. The table's trigger
+# fills the chain only for rows inserted otherwise.
+_APPEND_FIRST = """
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
                     recorded_at, prev_hash, hash)
-SELECT $3::uuid, $1, $2 + 1, $4, $5, v.data, v.meta, $8, v.at, p.hash,
-       event_hash(p.hash, $3::uuid, $1, $2 + 1, $4, $5, v.data, v.meta, $8, v.at)
-FROM (SELECT $6::jsonb AS data, $7::jsonb AS meta, clock_timestamp() AS at) v
-LEFT JOIN events p ON p.stream_id = $1 AND p.version = $2
-WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+VALUES ($3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8, statement_timestamp(), NULL,
+        event_hash(NULL, $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8, statement_timestamp()))
+RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
+"""
+
+_APPEND_NEXT = """
+INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at,
+                    recorded_at, prev_hash, hash)
+SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8, statement_timestamp(), p.hash,
+       event_hash(p.hash, $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8, statement_timestamp())
+FROM events p WHERE p.stream_id = $1 AND p.version = $2
 RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
@@ -71,13 +82,15 @@ _APPEND_MANY = """
 WITH batch AS MATERIALIZED (
     SELECT v.meta, v.at,
            (SELECT hash FROM events WHERE stream_id = $1::text AND version = $2::integer) AS prev,
-           E'\\n' || concat_ws(E'\\n', v.meta, (extract(epoch FROM $8::timestamptz) * 1000000)::bigint,
-                               (extract(epoch FROM v.at) * 1000000)::bigint) AS tail
-    FROM (SELECT $7::jsonb AS meta, clock_timestamp() AS at) v
+           E'\\n' || v.meta::text || E'\\n' || ((extract(epoch FROM $8::timestamptz) * 1000000)::bigint)::text
+           || E'\\n' || ((extract(epoch FROM v.at) * 1000000)::bigint)::text AS tail
+    FROM (SELECT $7::jsonb AS meta, statement_timestamp() AS at) v
 ), contents AS MATERIALIZED (
     SELECT array_agg(e.data ORDER BY e.ord) AS data,
-           array_agg(convert_to(concat_ws(E'\\n', e.event_id, $1::text, $2::integer + e.ord::integer, e.type,
-                                          e.schema_version, e.data) || b.tail, 'UTF8') ORDER BY e.ord) AS contents
+           array_agg(convert_to(e.event_id::text || E'\\n' || $1::text || E'\\n'
+                                || ($2::integer + e.ord::integer)::text || E'\\n' || e.type || E'\\n'
+                                || e.schema_version::text || E'\\n' || e.data::text || b.tail, 'UTF8')
+                     ORDER BY e.ord) AS contents
     FROM (SELECT event_id, type, schema_version, data::jsonb AS data, ord
           FROM unnest($3::uuid[], $4::text[], $5::smallint[], $6::text[])
                WITH ORDINALITY AS u(event_id, type, schema_version, data, ord)
@@ -92,7 +105,7 @@ SELECT e.event_id, $1, $2 + e.ord::integer, e.type, e.schema_version, e.data, b.
 FROM batch b CROSS JOIN chained c CROSS JOIN LATERAL
      unnest($3::uuid[], $4::text[], $5::smallint[], c.data, c.chain[:cardinality($3::uuid[])], c.chain[2:])
      WITH ORDINALITY AS e(event_id, type, schema_version, data, prev_hash, hash, ord)
-WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
+WHERE (b.prev IS NULL) = ($2 = 0)
 RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 """
 
@@ -118,7 +131,8 @@ def _raw(row: asyncpg.Record) -> RawEvent:
 
 class PostgresEventStore:
     #: the append statements (a benchmark swaps in the ones without the hash chain)
-    append_one_sql = _APPEND_ONE
+    append_first_sql = _APPEND_FIRST
+    append_next_sql = _APPEND_NEXT
     append_many_sql = _APPEND_MANY
 
     """The system of record (see ``infra.eventstore.EventStore`` for the contract)."""
@@ -229,7 +243,7 @@ class PostgresEventStore:
         stored = await personal.seal(personal.PostgresKeys(conn), events)
         if len(events) == 1:
             row = await conn.fetchrow(
-                self.append_one_sql,
+                self.append_first_sql if expected == 0 else self.append_next_sql,
                 stream_id,
                 expected,
                 ids[0],

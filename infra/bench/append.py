@@ -1,6 +1,6 @@
-"""``civic bench append``: single-event appends from concurrent writers, beside plain
-single-row INSERT transactions and the ``eventsourcing`` library on the same server; and
-batched appends."""
+"""``civic bench append``: single-event appends from concurrent writers (each the first
+event of its stream, and each the next event of a stream), beside plain single-row INSERT
+transactions and the ``eventsourcing`` library on the same server; and batched appends."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
             # The hash chain's cost: the same appends with the statements of before it.
             result["append_unchained_per_s"], result["append_per_s"] = await _with_and_without_chain(
                 pool, _single_appends, count, writers)
+            result["append_next_unchained_per_s"], result["append_next_per_s"] = await _with_and_without_chain(
+                pool, _next_appends, count, writers)
             result["command_path_per_s"] = await _commands(PostgresEventStore(pool), count, writers)
             batched = count * 5
             result["batched_events"] = batched
@@ -46,6 +48,7 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
         result["eventsourcing_per_s"] = await _eventsourcing(own.database_url, count, writers)
     result["append_vs_insert"] = result["append_per_s"] / result["insert_ceiling_per_s"]
     result["chained_vs_unchained"] = result["append_per_s"] / result["append_unchained_per_s"]
+    result["next_chained_vs_unchained"] = result["append_next_per_s"] / result["append_next_unchained_per_s"]
     result["batched_chained_vs_unchained"] = (
         result["batched_append_per_s"] / result["batched_unchained_per_s"])
     if result["eventsourcing_per_s"]:
@@ -56,7 +59,7 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
 class UnchainedStore(PostgresEventStore):
     """The store's appends as they were before the hash chain."""
 
-    append_one_sql = """
+    append_first_sql = append_next_sql = """
 INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at)
 SELECT $3::uuid, $1, $2 + 1, $4, $5, $6::jsonb, $7::jsonb, $8
 WHERE coalesce((SELECT max(version) FROM events WHERE stream_id = $1), 0) = $2
@@ -130,6 +133,22 @@ async def _single_appends(store: PostgresEventStore, count: int, writers: int) -
     async def append(i: int) -> None:
         await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
 
+    return await rate(count, lambda: in_parallel(writers, count, append))
+
+
+async def _next_appends(store: PostgresEventStore, count: int, writers: int) -> float:
+    """Single-event appends to streams that already hold an event (the first ones, which
+    need no previous hash, are stored beforehand and not timed)."""
+    meta = metadata()
+    run_id = uuid.uuid4().hex[:6]
+
+    async def first(i: int) -> None:
+        await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
+
+    async def append(i: int) -> None:
+        await store.append(f"agency-{run_id}-{i}", 1, [agency_event(i)], meta)
+
+    await in_parallel(writers, count, first)
     return await rate(count, lambda: in_parallel(writers, count, append))
 
 
