@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from infra import db
-from infra.bench.figures import rate
+from infra.bench.figures import cpu_seconds, rate
 from infra.bench.scratch import scratch
 from infra.bench.workload import agency_event, in_parallel, metadata
 from infra.clock import Clock
@@ -34,23 +35,16 @@ async def run(settings: Settings, *, count: int, writers: int) -> dict[str, Any]
         try:
             result["insert_ceiling_per_s"] = await _plain_inserts(pool, count, writers)
             # The hash chain's cost: the same appends with the statements of before it.
-            result["append_unchained_per_s"], result["append_per_s"] = await _with_and_without_chain(
-                pool, _single_appends, count, writers)
-            result["append_next_unchained_per_s"], result["append_next_per_s"] = await _with_and_without_chain(
-                pool, _next_appends, count, writers)
+            result |= (await _with_and_without_chain(pool, _single_appends, count, writers)).figures("append")
+            result |= (await _with_and_without_chain(pool, _next_appends, count, writers)).figures("append_next")
             result["command_path_per_s"] = await _commands(PostgresEventStore(pool), count, writers)
             batched = count * 5
             result["batched_events"] = batched
-            result["batched_unchained_per_s"], result["batched_append_per_s"] = await _with_and_without_chain(
-                pool, _batched_appends, batched, writers)
+            result |= (await _with_and_without_chain(pool, _batched_appends, batched, writers)).figures("batched")
         finally:
             await pool.close()
         result["eventsourcing_per_s"] = await _eventsourcing(own.database_url, count, writers)
     result["append_vs_insert"] = result["append_per_s"] / result["insert_ceiling_per_s"]
-    result["chained_vs_unchained"] = result["append_per_s"] / result["append_unchained_per_s"]
-    result["next_chained_vs_unchained"] = result["append_next_per_s"] / result["append_next_unchained_per_s"]
-    result["batched_chained_vs_unchained"] = (
-        result["batched_append_per_s"] / result["batched_unchained_per_s"])
     if result["eventsourcing_per_s"]:
         result["append_vs_eventsourcing"] = result["append_per_s"] / result["eventsourcing_per_s"]
     return result
@@ -79,23 +73,54 @@ RETURNING version, position, transaction_id::text::bigint AS tx, recorded_at
 CHAIN_ROUNDS = 4
 
 
-async def _with_and_without_chain(
-    pool: Any, appends: Callable[[PostgresEventStore, int, int], Awaitable[float]], count: int, writers: int,
-) -> tuple[float, float]:
-    """Events per second of ``appends`` without the hash chain and with it. The two take
+#: an append workload: given a store, a count and writers, does any untimed setup and
+#: returns the run to time
+Workload = Callable[[PostgresEventStore, int, int], Awaitable[Callable[[], Awaitable[None]]]]
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainCost:
+    unchained_per_s: float
+    chained_per_s: float
+    #: CPU time per event of this process and its server backends (None: a remote server)
+    unchained_cpu_us: float | None
+    chained_cpu_us: float | None
+
+    def figures(self, name: str) -> dict[str, float | None]:
+        cpu_ratio = (self.unchained_cpu_us / self.chained_cpu_us
+                     if self.unchained_cpu_us and self.chained_cpu_us else None)
+        return {f"{name}_unchained_per_s": self.unchained_per_s, f"{name}_per_s": self.chained_per_s,
+                f"{name}_chained_vs_unchained": self.chained_per_s / self.unchained_per_s,
+                f"{name}_unchained_cpu_us": self.unchained_cpu_us, f"{name}_cpu_us": self.chained_cpu_us,
+                f"{name}_cpu_chained_vs_unchained": cpu_ratio}
+
+
+async def _with_and_without_chain(pool: Any, workload: Workload, count: int, writers: int) -> ChainCost:
+    """Events per second of ``workload`` without the hash chain and with it. The two take
     turns (in alternating order) over several rounds of a share of ``count`` each, so that
-    the changing load of a shared machine falls on both alike."""
+    the changing load of a shared machine falls on both alike. Beside each rate, the CPU
+    time per event of this process and its server backends (when the server runs on this
+    machine): the measure of the chain's cost that a busy machine does not move."""
     share = count // CHAIN_ROUNDS
     seconds = {False: 0.0, True: 0.0}
+    cpu: dict[bool, float | None] = {False: 0.0, True: 0.0}
     for turn in range(CHAIN_ROUNDS):
         for chained in (False, True) if turn % 2 == 0 else (True, False):
-            if chained:
-                seconds[True] += share / await appends(PostgresEventStore(pool), share, writers)
-            else:
-                async with _chain_disabled(pool):
-                    seconds[False] += share / await appends(UnchainedStore(pool), share, writers)
+            async with contextlib.AsyncExitStack() as stack:
+                if not chained:
+                    await stack.enter_async_context(_chain_disabled(pool))
+                run = await workload((PostgresEventStore if chained else UnchainedStore)(pool), share, writers)
+                before = await cpu_seconds(pool)
+                seconds[chained] += share / await rate(share, run)
+                after = await cpu_seconds(pool)
+            spent = cpu[chained]
+            cpu[chained] = None if spent is None or before is None or after is None else spent + after - before
     done = share * CHAIN_ROUNDS
-    return done / seconds[False], done / seconds[True]
+
+    def per_event_us(spent: float | None) -> float | None:
+        return None if spent is None else spent / done * 1e6
+
+    return ChainCost(done / seconds[False], done / seconds[True], per_event_us(cpu[False]), per_event_us(cpu[True]))
 
 
 @contextlib.asynccontextmanager
@@ -126,17 +151,17 @@ def _payload() -> str:
     return msgspec.json.encode(agency_event(0)).decode()
 
 
-async def _single_appends(store: PostgresEventStore, count: int, writers: int) -> float:
+async def _single_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
     meta = metadata()
     run_id = uuid.uuid4().hex[:6]
 
     async def append(i: int) -> None:
         await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
 
-    return await rate(count, lambda: in_parallel(writers, count, append))
+    return lambda: in_parallel(writers, count, append)
 
 
-async def _next_appends(store: PostgresEventStore, count: int, writers: int) -> float:
+async def _next_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
     """Single-event appends to streams that already hold an event (the first ones, which
     need no previous hash, are stored beforehand and not timed)."""
     meta = metadata()
@@ -149,7 +174,7 @@ async def _next_appends(store: PostgresEventStore, count: int, writers: int) -> 
         await store.append(f"agency-{run_id}-{i}", 1, [agency_event(i)], meta)
 
     await in_parallel(writers, count, first)
-    return await rate(count, lambda: in_parallel(writers, count, append))
+    return lambda: in_parallel(writers, count, append)
 
 
 async def _commands(store: PostgresEventStore, count: int, writers: int) -> float:
@@ -167,7 +192,7 @@ async def _commands(store: PostgresEventStore, count: int, writers: int) -> floa
     return await rate(count, lambda: in_parallel(writers, count, command))
 
 
-async def _batched_appends(store: PostgresEventStore, count: int, writers: int) -> float:
+async def _batched_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
     meta = metadata()
     run_id = uuid.uuid4().hex[:6]
 
@@ -175,7 +200,7 @@ async def _batched_appends(store: PostgresEventStore, count: int, writers: int) 
         events = [agency_event(chunk * BATCH + j) for j in range(BATCH)]
         await store.append(f"agency-{run_id}-b{chunk}", 0, events, meta)
 
-    return await rate(count, lambda: in_parallel(writers, count // BATCH, append))
+    return lambda: in_parallel(writers, count // BATCH, append)
 
 
 # -- the eventsourcing library ----------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -32,6 +33,31 @@ def percentile(values: Sequence[float], p: float) -> float:
         return float("nan")
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+async def cpu_seconds(pool: Any) -> float | None:
+    """CPU seconds used so far by this process and by the server backends of ``pool``'s
+    database; None when the server's processes are not on this machine to read."""
+    pids = [r["pid"] for r in await pool.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND backend_type = 'client backend'")]
+    backends = [_server_cpu_seconds(pid) for pid in pids]
+    if any(b is None for b in backends):
+        return None
+    return time.process_time() + sum(b for b in backends if b is not None)
+
+
+def _server_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a local PostgreSQL process (a /proc read: it does not block)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            name, fields = stat.read().split(" (", 1)[1].rsplit(")", 1)
+    except OSError:
+        return None
+    if not name.startswith("postgres"):  # another machine's process id
+        return None
+    utime, stime = fields.split()[11:13]
+    return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
 
 
 def report(result: dict[str, Any], as_json: bool) -> None:
