@@ -103,7 +103,7 @@ async def _with_and_without_chain(pool: Any, workload: Workload, count: int, wri
     machine): the measure of the chain's cost that a busy machine does not move."""
     share = count // CHAIN_ROUNDS
     seconds = {False: 0.0, True: 0.0}
-    cpu: dict[bool, float | None] = {False: 0.0, True: 0.0}
+    cpu: dict[bool, list[float | None]] = {False: [], True: []}
     for turn in range(CHAIN_ROUNDS):
         for chained in (False, True) if turn % 2 == 0 else (True, False):
             async with contextlib.AsyncExitStack() as stack:
@@ -113,12 +113,12 @@ async def _with_and_without_chain(pool: Any, workload: Workload, count: int, wri
                 before = await cpu_seconds(pool)
                 seconds[chained] += share / await rate(share, run)
                 after = await cpu_seconds(pool)
-            spent = cpu[chained]
-            cpu[chained] = None if spent is None or before is None or after is None else spent + after - before
+            cpu[chained].append(None if before is None or after is None else after - before)
     done = share * CHAIN_ROUNDS
 
-    def per_event_us(spent: float | None) -> float | None:
-        return None if spent is None else spent / done * 1e6
+    def per_event_us(rounds: list[float | None]) -> float | None:
+        spent = [r for r in rounds if r is not None]
+        return sum(spent) / done * 1e6 if len(spent) == len(rounds) else None
 
     return ChainCost(done / seconds[False], done / seconds[True], per_event_us(cpu[False]), per_event_us(cpu[True]))
 
@@ -151,30 +151,27 @@ def _payload() -> str:
     return msgspec.json.encode(agency_event(0)).decode()
 
 
-async def _single_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
+def _one_event_each(store: PostgresEventStore, run_id: str, version: int, count: int,
+                    writers: int) -> Callable[[], Awaitable[None]]:
+    """Append one event after ``version`` to each of ``count`` streams of this run."""
     meta = metadata()
-    run_id = uuid.uuid4().hex[:6]
 
     async def append(i: int) -> None:
-        await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
+        await store.append(f"agency-{run_id}-{i}", version, [agency_event(i)], meta)
 
     return lambda: in_parallel(writers, count, append)
+
+
+async def _single_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
+    return _one_event_each(store, uuid.uuid4().hex[:6], 0, count, writers)
 
 
 async def _next_appends(store: PostgresEventStore, count: int, writers: int) -> Callable[[], Awaitable[None]]:
     """Single-event appends to streams that already hold an event (the first ones, which
     need no previous hash, are stored beforehand and not timed)."""
-    meta = metadata()
     run_id = uuid.uuid4().hex[:6]
-
-    async def first(i: int) -> None:
-        await store.append(f"agency-{run_id}-{i}", 0, [agency_event(i)], meta)
-
-    async def append(i: int) -> None:
-        await store.append(f"agency-{run_id}-{i}", 1, [agency_event(i)], meta)
-
-    await in_parallel(writers, count, first)
-    return lambda: in_parallel(writers, count, append)
+    await _one_event_each(store, run_id, 0, count, writers)()
+    return _one_event_each(store, run_id, 1, count, writers)
 
 
 async def _commands(store: PostgresEventStore, count: int, writers: int) -> float:
